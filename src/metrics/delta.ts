@@ -1,0 +1,41 @@
+/**
+ * What a worker sends to the main thread every second: the counts and encoded
+ * HDR histograms recorded since the previous delta. Plain data, structured-clone safe.
+ */
+export interface EndpointDelta {
+  /** HTTP method, or another request type (e.g. 'LLM', 'grpc'). */
+  method: string;
+  /** Statistics grouping name (default: the path). */
+  name: string;
+  requests: number;
+  failures: number;
+  /** Requests cut off by the end of the run; not failures. */
+  aborted: number;
+  bytes: number;
+  /** Compressed base64 HDR histogram of latencies in µs; '' when empty. */
+  latency: string;
+}
+
+export interface ErrorDelta {
+  method: string;
+  name: string;
+  message: string;
+  count: number;
+}
+
+export interface MetricsDelta {
+  endpoints: EndpointDelta[];
+  /** Named latency-like series (e.g. 'llm.ttft'), each an encoded histogram of µs values. */
+  trends: Array<{ name: string; histogram: string }>;
+  /** Named counters (e.g. 'llm.output_tokens', 'dropped_iterations'). */
+  counters: Record<string, number>;
+  /** Per check name: [passes, fails]. */
+  checks: Record<string, [number, number]>;
+  errors: ErrorDelta[];
+  /** Task runs by task name. */
+  tasks: Record<string, number>;
+}
+
+export function emptyDelta(): MetricsDelta {
+  return { endpoints: [], trends: [], counters: {}, checks: {}, errors: [], tasks: {} };
+}

@@ -1,0 +1,75 @@
+import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+
+export type { Histogram };
+
+/**
+ * Latencies are recorded as integer microseconds from 1 µs to one hour with three
+ * significant digits (~95 KB per histogram). The pure-JS implementation is used on
+ * both sides: a WASM histogram cannot be added to a JS one, and WASM ones must be
+ * destroyed by hand.
+ */
+export const HIGHEST_TRACKABLE_US = 3_600_000_000;
+
+export function createHistogram(): Histogram {
+  return hdr.build({
+    useWebAssembly: false,
+    bitBucketSize: 32,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_TRACKABLE_US,
+    numberOfSignificantValueDigits: 3,
+    autoResize: false,
+  });
+}
+
+/** Records a duration in milliseconds (float) as whole microseconds, clamped to the range. */
+export function recordMs(h: Histogram, ms: number): void {
+  let us = Math.round(ms * 1000);
+  if (us < 1) us = 1;
+  else if (us > HIGHEST_TRACKABLE_US) us = HIGHEST_TRACKABLE_US;
+  h.recordValue(us);
+}
+
+export function encodeHistogram(h: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(h);
+}
+
+export function decodeHistogram(encoded: string): Histogram {
+  return hdr.decodeFromCompressedBase64(encoded, 32, false);
+}
+
+/** Latency statistics in milliseconds, as reported everywhere. */
+export interface LatencyStats {
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * Percentiles come straight from the histogram, so they never exceed the max
+ * (unlike Locust's rounded response times). Values are in milliseconds.
+ */
+export function latencyStats(h: Histogram | undefined): LatencyStats {
+  if (!h || h.totalCount === 0) return { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+  const max = h.maxValue;
+  const p = (q: number): number => round3(Math.min(h.getValueAtPercentile(q), max) / 1000);
+  return {
+    count: h.totalCount,
+    min: round3(h.minNonZeroValue / 1000),
+    mean: round3(h.mean / 1000),
+    p50: p(50),
+    p90: p(90),
+    p95: p(95),
+    p99: p(99),
+    p999: p(99.9),
+    max: round3(max / 1000),
+  };
+}

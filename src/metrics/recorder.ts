@@ -1,0 +1,140 @@
+import { createHistogram, encodeHistogram, recordMs, type Histogram } from './histogram.js';
+import type { MetricsDelta } from './delta.js';
+
+interface EndpointAcc {
+  method: string;
+  name: string;
+  requests: number;
+  failures: number;
+  aborted: number;
+  bytes: number;
+  latency: Histogram;
+}
+
+/** Distinct error messages kept per interval; more are folded into one entry so memory stays bounded. */
+const MAX_ERROR_KINDS = 500;
+const OTHER_ERRORS = '(other errors: too many distinct messages)';
+
+/** A request outcome as the clients report it. */
+export interface RequestSample {
+  method: string;
+  name: string;
+  durationMs: number;
+  bytes: number;
+  /** Failure reason; absent on success. */
+  error?: string;
+  /** Cut off by the end of the run: counted apart, not a failure. */
+  aborted?: boolean;
+}
+
+/**
+ * Worker-side recorder: counts and histograms since the last `takeDelta()`.
+ * The hot path is one Map lookup and one histogram record per request.
+ */
+export class MetricsRecorder {
+  private endpoints = new Map<string, EndpointAcc>();
+  private trends = new Map<string, Histogram>();
+  private counters: Record<string, number> = {};
+  private checks: Record<string, [number, number]> = {};
+  private errors = new Map<string, { method: string; name: string; message: string; count: number }>();
+  private tasks: Record<string, number> = {};
+
+  recordRequest(s: RequestSample): void {
+    const key = s.method + ' ' + s.name;
+    let acc = this.endpoints.get(key);
+    if (acc === undefined) {
+      acc = { method: s.method, name: s.name, requests: 0, failures: 0, aborted: 0, bytes: 0, latency: createHistogram() };
+      this.endpoints.set(key, acc);
+    }
+    acc.bytes += s.bytes;
+    if (s.aborted) {
+      acc.aborted++;
+      return;
+    }
+    acc.requests++;
+    recordMs(acc.latency, s.durationMs);
+    if (s.error !== undefined) {
+      acc.failures++;
+      this.recordError(s.method, s.name, s.error);
+    }
+  }
+
+  recordError(method: string, name: string, message: string): void {
+    let key = method + ' ' + name + '\n' + message;
+    let e = this.errors.get(key);
+    if (e === undefined) {
+      if (this.errors.size >= MAX_ERROR_KINDS) {
+        key = method + ' ' + name + '\n' + OTHER_ERRORS;
+        e = this.errors.get(key);
+        if (e === undefined) {
+          e = { method, name, message: OTHER_ERRORS, count: 0 };
+          this.errors.set(key, e);
+        }
+      } else {
+        e = { method, name, message, count: 0 };
+        this.errors.set(key, e);
+      }
+    }
+    e.count++;
+  }
+
+  /** Records a value in milliseconds into a named trend (e.g. 'llm.ttft'). */
+  recordTrend(name: string, valueMs: number): void {
+    let h = this.trends.get(name);
+    if (h === undefined) {
+      h = createHistogram();
+      this.trends.set(name, h);
+    }
+    recordMs(h, valueMs);
+  }
+
+  add(counter: string, n = 1): void {
+    this.counters[counter] = (this.counters[counter] ?? 0) + n;
+  }
+
+  recordCheck(name: string, passed: boolean): void {
+    const c = this.checks[name] ?? (this.checks[name] = [0, 0]);
+    if (passed) c[0]++;
+    else c[1]++;
+  }
+
+  recordTask(name: string): void {
+    this.tasks[name] = (this.tasks[name] ?? 0) + 1;
+  }
+
+  /** Encodes everything since the last call and starts a new interval. */
+  takeDelta(): MetricsDelta {
+    const delta: MetricsDelta = {
+      endpoints: [],
+      trends: [],
+      counters: this.counters,
+      checks: this.checks,
+      errors: [...this.errors.values()],
+      tasks: this.tasks,
+    };
+    for (const acc of this.endpoints.values()) {
+      if (acc.requests === 0 && acc.aborted === 0 && acc.bytes === 0) continue;
+      delta.endpoints.push({
+        method: acc.method,
+        name: acc.name,
+        requests: acc.requests,
+        failures: acc.failures,
+        aborted: acc.aborted,
+        bytes: acc.bytes,
+        latency: acc.latency.totalCount > 0 ? encodeHistogram(acc.latency) : '',
+      });
+      acc.requests = acc.failures = acc.aborted = acc.bytes = 0;
+      acc.latency.reset();
+    }
+    for (const [name, h] of this.trends) {
+      if (h.totalCount === 0) continue;
+      delta.trends.push({ name, histogram: encodeHistogram(h) });
+      h.reset();
+    }
+    this.counters = {};
+    this.checks = {};
+    this.errors = new Map();
+    this.tasks = {};
+    return delta;
+  }
+}

@@ -1,0 +1,115 @@
+import type { LatencyStats } from './histogram.js';
+
+/**
+ * The shape of summary.json (docs/summary-json.md). Bump SUMMARY_VERSION on any
+ * incompatible change.
+ */
+export const SUMMARY_VERSION = 1;
+
+export interface EndpointSummary {
+  name: string;
+  /** HTTP method or request type; '' for the aggregated row. */
+  method: string;
+  requests: number;
+  failures: number;
+  aborted: number;
+  /** Requests per second over the measured duration. */
+  rps: number;
+  failuresPerSec: number;
+  bytes: number;
+  latencyMs: LatencyStats;
+}
+
+/** LLM metrics, present when the run made LLM requests (docs/llm-metrics.md). */
+export interface LlmSummary {
+  requests: number;
+  failures: number;
+  ttftMs: LatencyStats;
+  /** Time to first content token (after reasoning), when different from TTFT. */
+  ttfctMs: LatencyStats;
+  tpotMs: LatencyStats;
+  itlMs: LatencyStats;
+  e2eMs: LatencyStats;
+  /** Output tokens per second per request (1/TPOT), distribution across requests. */
+  outputSpeedTokPerS: LatencyStats;
+  inputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  requestsPerSec: number;
+  inputTokensPerSec: number;
+  outputTokensPerSec: number;
+  totalTokensPerSec: number;
+  /** Requests/s that met every SLO given with --slo; null without SLOs. */
+  goodputPerSec: number | null;
+  errorsByKind: Record<string, number>;
+}
+
+export interface HistoryRow {
+  /** Seconds since the start of the run. */
+  t: number;
+  timestamp: string;
+  users: number;
+  rps: number;
+  failuresPerSec: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** LLM per-second figures when present. */
+  ttftP50Ms?: number;
+  ttftP99Ms?: number;
+  outputTokensPerSec?: number;
+  stage?: string;
+}
+
+export interface ThresholdResult {
+  expression: string;
+  ok: boolean;
+  /** The observed value in the expression's unit. */
+  value: number | null;
+  abortOnFail?: boolean;
+}
+
+export interface StageSummary {
+  name: string;
+  concurrency?: number;
+  traffic?: string;
+  durationMs: number;
+  total: EndpointSummary;
+  endpoints: EndpointSummary[];
+  llm?: LlmSummary;
+}
+
+export interface RunSummary {
+  version: typeof SUMMARY_VERSION;
+  meta: {
+    tool: 'volley';
+    toolVersion: string;
+    scenario: string;
+    startTime: string;
+    endTime: string;
+    durationMs: number;
+    workers: number;
+    users: number;
+    /** The resolved options (secrets removed). */
+    options: Record<string, unknown>;
+    interrupted: boolean;
+    stopReason: string;
+    exitCode?: number;
+  };
+  total: EndpointSummary;
+  endpoints: EndpointSummary[];
+  tasks: Array<{ name: string; runs: number }>;
+  errors: Array<{ method: string; name: string; message: string; count: number }>;
+  checks: Array<{ name: string; passes: number; fails: number }>;
+  counters: Record<string, number>;
+  trends: Record<string, LatencyStats>;
+  llm?: LlmSummary;
+  stages?: StageSummary[];
+  thresholds?: ThresholdResult[];
+  history: HistoryRow[];
+  /** Encoded HDR histograms, so runs can be merged exactly (bench merge). */
+  histograms: {
+    endpoints: Array<{ method: string; name: string; latency: string }>;
+    trends: Array<{ name: string; histogram: string }>;
+  };
+}
