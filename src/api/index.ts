@@ -1,0 +1,13 @@
+/**
+ * The public scenario API: what `import { … } from 'volley'` gives a scenario.
+ * It imports nothing from the engine; the worker runtime plugs into it.
+ */
+export { User, HttpUser } from './user.js';
+export { task, tag, type TaskSpec, type TaskFunction } from './task.js';
+export { TaskSet, SequentialTaskSet, InterruptTaskSet } from './taskset.js';
+export { between, constant, constantPacing, constantThroughput, type WaitTime, type WaitContext } from './wait.js';
+export { check, recordRequest, measure, trend, counter } from './measure.js';
+export { defineConfig, type Options, type Duration, type ThresholdSpec } from './options.js';
+export type { HttpClient, HttpResponse, RequestOptions, ResponseTimings, CustomRequest } from './types.js';
+export { StopUser } from '../errors.js';
+export { LLMUser, LlmRequestError, type LlmClient, type LlmResult, type ChatOptions, type CompletionOptions, type EmbeddingsOptions, type EmbeddingsResult, type RerankOptions, type RerankResult, type ChatMessage, type ContentPart, type LlmProvider, type LlmErrorKind, type LlmRequestOptions } from './llm.js';

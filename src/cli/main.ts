@@ -1,0 +1,121 @@
+import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { ExitCode, formatError, UserError, redact } from '../errors.js';
+import { packageVersion } from '../util/package-root.js';
+import { runScenario, writeSummary, secretValues, formatSummaryTable } from './run.js';
+import type { Run } from '../engine/orchestrator.js';
+import type { RunConfig } from '../config/resolve.js';
+import { registerExtraCommands } from './commands.js';
+
+const io = { stdout: process.stdout, stderr: process.stderr };
+
+/** Numbers stay strings when they do not parse, so validation can name what was given. */
+const num = (v: string): number | string => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function fail(err: unknown): never {
+  const code = err instanceof UserError ? ExitCode.UserError : ExitCode.InternalError;
+  process.stderr.write(redact(formatError(err), secretValues()) + '\n');
+  process.exit(code);
+}
+
+const program = new Command('bench')
+  .description('Volley: load testing for web services and generative-AI APIs')
+  .version(packageVersion())
+  .exitOverride()
+  .showSuggestionAfterError(true)
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+program
+  .command('run')
+  .description('run a scenario (a .ts or .js file exporting user classes)')
+  .argument('<scenario>', 'scenario file')
+  .option('-u, --users <n>', 'concurrent users', num)
+  .option('-r, --spawn-rate <n>', 'users started per second (default: all at once)', num)
+  .option('-t, --duration <duration>', 'run time, e.g. 90s, 5m, 1h (default: until --iterations or Ctrl-C)')
+  .option('--iterations <n>', 'total task runs across all users, then stop', num)
+  .option('-H, --host <url>', 'base URL of the target, overriding the scenario')
+  .option('-w, --workers <n>', 'worker threads (default: available cores)', num)
+  .option('--headless', 'no terminal UI; progress lines and a final table')
+  .option('--out <dir>', 'write summary.json and reports to this folder')
+  .option('--seed <n>', 'seed for reproducible task picks, waits and prompts', num)
+  .option('-c, --config <file>', 'config file (default: bench.config.ts in the current folder)')
+  .option('--stop-timeout <duration>', 'grace period for in-flight requests at the end (default 5s)')
+  .option('--request-timeout <duration>', 'timeout of each request (default 60s)')
+  .option('--exit-code-on-error <n>', 'exit code when requests failed (default 1)', num)
+  .option('--user-classes <names>', 'comma-separated user classes to run')
+  .option('--tags <tags>', 'run only tasks with one of these tags (comma-separated)')
+  .option('--exclude-tags <tags>', 'leave out tasks with these tags (comma-separated)')
+  .option('--threshold <expr>', "pass/fail criterion, e.g. 'http.p95<300ms' (repeatable)", collect)
+  .option('--skip-host-check', 'do not check that the host is reachable before the run')
+  .addOption(new Option('--traffic <shapes...>', 'LLM traffic shapes, e.g. D(100,100) "N(480,240)/(300,150)"'))
+  .option('--concurrency <list>', 'LLM sweep: concurrency levels, e.g. 1,2,4,8')
+  .option('--max-requests-per-stage <n>', 'sweep: requests per stage', num)
+  .option('--max-time-per-stage <duration>', 'sweep: time per stage')
+  .option('--warmup <duration>', 'sweep: warm-up per stage, excluded from statistics')
+  .option('--dataset <file>', 'prompt dataset (txt, jsonl, csv, sharegpt json)')
+  .option('--tokenizer <name>', 'cl100k_base or o200k_base')
+  .option('--prefix-len <n>', 'tokens of a prefix shared by all prompts', num)
+  .option('--slo <list>', 'SLOs for goodput, e.g. ttft<500ms,tpot<50ms')
+  .option('--max-error-rate <ratio>', 'stop early when the error rate exceeds this (0..1)', num)
+  .option('--requests-log <file>', 'write one JSON line per LLM request')
+  .option('--model <name>', 'model name, overriding the scenario')
+  .action(async (scenario: string, opts: Record<string, unknown>) => {
+    const { config, threshold, ...rest } = opts;
+    const options: Record<string, unknown> = { ...rest };
+    if (threshold) options.thresholds = threshold;
+    const controller = new AbortController();
+    let current: { run: Run; cfg: RunConfig } | undefined;
+    let interrupts = 0;
+    const onSignal = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        process.stderr.write('\nstopping: finishing in-flight requests (Ctrl-C again to exit at once)\n');
+        controller.abort();
+        return;
+      }
+      // Second Ctrl-C: write what is known and leave.
+      if (current) {
+        const summary = current.run.buildSummary();
+        summary.meta.interrupted = true;
+        summary.meta.stopReason = 'interrupted twice';
+        if (current.cfg.out) writeSummary(summary, resolve(current.cfg.out));
+        process.stdout.write('\n' + formatSummaryTable(summary));
+      }
+      process.exit(ExitCode.Interrupted);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const tuiWanted = process.stdout.isTTY && !process.env.CI && !opts.headless;
+    const tuiModule = tuiWanted ? await import('../report/tui/index.js').catch(() => undefined) : undefined;
+    const result = await runScenario(
+      {
+        scenario,
+        options,
+        config: config as string | undefined,
+        signal: controller.signal,
+        onRun: (run, cfg) => (current = { run, cfg }),
+        tui: (cfg) =>
+          tuiModule && !cfg.headless
+            ? tuiModule.createTuiReporter({ stdout: process.stdout, stdin: process.stdin, formatFinal: formatSummaryTable })
+            : undefined,
+      },
+      io,
+    );
+    process.exitCode = result.exitCode;
+  });
+
+registerExtraCommands(program, io);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
+    // commander already printed its one-line message.
+    process.exit(ExitCode.UserError);
+  }
+  fail(err);
+}
+// Workers and timers are closed by now; exit explicitly so a stray handle cannot hang CI.
+process.exit(process.exitCode ?? 0);

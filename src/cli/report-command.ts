@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { compareSummaries } from '../report/compare.js';
+import { formatComparison } from '../report/compare-format.js';
+import { readSummaryJson } from '../report/files/summary-file.js';
+import { ALL_REPORT_FORMATS, writeReports, type ReportFormat } from '../report/files/write-reports.js';
+
+interface ReportIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** `bench compare --fail-on-regression` exits with this when B regressed (docs/reports.md). */
+const REGRESSION_EXIT_CODE = 1;
+
+/**
+ * `bench report <dir>` rebuilds the report files from a run's summary.json;
+ * `bench compare <dirA> <dirB>` shows what changed between two runs.
+ * Bad input throws a UserError; the CLI prints it and exits 2.
+ */
+export function registerReportCommands(program: Command, io: ReportIo): void {
+  program
+    .command('report')
+    .description('rebuild report.html, stats.csv, history.csv and junit.xml from <dir>/summary.json')
+    .argument('<dir>', 'results folder of a run (holds summary.json)')
+    .option('--out <dir>', 'write the files here instead of <dir>')
+    .option('--format <list>', `comma-separated: ${ALL_REPORT_FORMATS.join(', ')}`, ALL_REPORT_FORMATS.join(','))
+    .action((dir: string, opts: { out?: string; format: string }) => {
+      const formats = parseFormats(opts.format);
+      const summary = readSummaryJson(dir);
+      for (const path of writeReports(summary, opts.out ?? dir, formats)) io.stdout.write(`wrote ${path}\n`);
+    });
+
+  program
+    .command('compare')
+    .description('compare two runs: per endpoint and LLM metric, with regressions marked')
+    .argument('<dirA>', 'baseline results folder (or its summary.json)')
+    .argument('<dirB>', 'results folder to compare with the baseline')
+    .option('--tolerance <percent>', 'change allowed before a figure counts as a regression', '10%')
+    .option('--fail-on-regression', `exit with ${REGRESSION_EXIT_CODE} when any figure regressed`)
+    .option('--json', 'print the comparison as JSON')
+    .action((dirA: string, dirB: string, opts: { tolerance: string; failOnRegression?: boolean; json?: boolean }) => {
+      const tolerancePct = parseTolerance(opts.tolerance);
+      const a = readSummaryJson(dirA);
+      const b = readSummaryJson(dirB);
+      const comparison = compareSummaries(a, b, tolerancePct);
+      if (opts.json) {
+        // JSON has no Infinity: a change from 0 is written as null (a is 0 there, so it reads apart from a missing value).
+        io.stdout.write(JSON.stringify(comparison, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+      } else {
+        const label = (dir: string, s: typeof a) => ({ label: resolve(dir), scenario: s.meta.scenario, startTime: s.meta.startTime });
+        io.stdout.write(formatComparison(comparison, label(dirA, a), label(dirB, b)));
+      }
+      // Set, not exit: the CLI finishes writing output and leaves with this code.
+      if (opts.failOnRegression && comparison.regressions > 0) process.exitCode = REGRESSION_EXIT_CODE;
+    });
+}
+
+function parseFormats(list: string): ReportFormat[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(ALL_REPORT_FORMATS as string[]).includes(n));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new UserError(`--format "${list}": unknown format ${unknown.map((u) => `"${u}"`).join(', ') || '(none given)'}; expected ${ALL_REPORT_FORMATS.join(', ')}`);
+  }
+  return names as ReportFormat[];
+}
+
+function parseTolerance(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
+  if (!m) throw new UserError(`--tolerance "${text}": expected a percentage such as 10%`);
+  return Number(m[1]);
+}

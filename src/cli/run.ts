@@ -1,0 +1,119 @@
+import { join, resolve } from 'node:path';
+import { bundleFile } from '../compile/bundle.js';
+import { loadConfigFile, loadScenarioOptions, resolveConfig, type RunConfig } from '../config/resolve.js';
+import type { ParsedOptions } from '../config/schema.js';
+import { validateOptions } from '../config/validate.js';
+import { Run, type SideService } from '../engine/orchestrator.js';
+import { ExitCode, redact } from '../errors.js';
+import type { RunSummary } from '../metrics/summary-types.js';
+import { createHeadlessReporter } from '../report/headless.js';
+import type { OutputStreams, Reporter } from '../report/reporter.js';
+import { formatSummaryTable } from '../report/table.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+export interface RunRequest {
+  scenario: string;
+  /** Options as given on the command line (validated here). */
+  options?: Record<string, unknown>;
+  /** Path of a config file; default: bench.config.ts in cwd if present. */
+  config?: string;
+  cwd?: string;
+  /** Aborting it stops the run gracefully (as SIGINT does). */
+  signal?: AbortSignal;
+  /** Called once the run exists, so a caller can force an early summary. */
+  onRun?: (run: Run, cfg: RunConfig) => void;
+  /** Extra reporters (tests, the TUI). */
+  reporters?: Reporter[];
+  /** Use the TUI when stdout is a TTY. Decided by the CLI; the API defaults to headless. */
+  tui?: (cfg: RunConfig) => Reporter | undefined;
+}
+
+export interface RunResult {
+  exitCode: number;
+  summary: RunSummary;
+  config: RunConfig;
+}
+
+async function startMock(cfg: RunConfig): Promise<SideService> {
+  const { startMockServer } = await import('../mock/server.js');
+  const m = (cfg.extra.mock ?? {}) as Record<string, number | undefined>;
+  const server = await startMockServer({
+    port: 0,
+    ttftMs: m.ttft,
+    itlMs: m.itl,
+    jitterMs: m.jitter,
+    tokensPerChunk: m.tokensPerChunk,
+    errorRate: m.errorRate,
+    defaultOutputTokens: m.outputTokens,
+    reasoningTokens: m.reasoningTokens,
+    seed: cfg.seed,
+  });
+  return { url: server.url, close: () => server.close() };
+}
+
+/** Writes summary.json atomically; secrets that reached the options are redacted. */
+export function writeSummary(summary: RunSummary, dir: string): string {
+  const path = join(dir, 'summary.json');
+  writeFileAtomic(path, redact(JSON.stringify(summary, null, 2), secretValues()) + '\n');
+  return path;
+}
+
+/** Values of environment variables that look like credentials: never written anywhere. */
+export function secretValues(): string[] {
+  return Object.entries(process.env)
+    .filter(([k, v]) => v && /KEY|TOKEN|SECRET|PASSWORD/i.test(k))
+    .map(([, v]) => v!);
+}
+
+export function exitCodeFor(summary: RunSummary, cfg: RunConfig): number {
+  if (summary.thresholds?.some((t) => !t.ok)) return ExitCode.ThresholdsCrossed;
+  if (summary.total.failures > 0) return cfg.exitCodeOnError;
+  return ExitCode.Success;
+}
+
+/**
+ * The programmatic API under `bench run`: resolve options, bundle the
+ * scenario, run it, report, and return the exit code with the summary. User
+ * errors are thrown as UserError; the CLI prints them.
+ */
+export async function runScenario(req: RunRequest, io: OutputStreams): Promise<RunResult> {
+  const cwd = req.cwd ?? process.cwd();
+  const scenarioPath = resolve(cwd, req.scenario);
+  const cli: ParsedOptions = validateOptions('command line', stripUndefined(req.options ?? {}));
+  const file = await loadConfigFile(req.config, cwd);
+  const bundle = await bundleFile(scenarioPath, 'scenario');
+  try {
+    const scenario = await loadScenarioOptions(bundle.path, req.scenario);
+    const cfg = resolveConfig(req.scenario, { cli, scenario, file: file.options });
+    const reporters: Reporter[] = [...(req.reporters ?? [])];
+    const tui = req.tui?.(cfg);
+    reporters.push(tui ?? createHeadlessReporter(io));
+    const warn = (m: string) => io.stderr.write(`warning: ${redact(m, secretValues())}\n`);
+    const run = new Run(cfg, bundle.path, { reporters, startMock, warn });
+    for (const r of reporters) r.bindStop?.(() => run.stop('stopped by user', true));
+    req.onRun?.(run, cfg);
+    const onAbort = () => run.stop('interrupted', true);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    if (req.signal?.aborted) onAbort();
+    let summary: RunSummary;
+    try {
+      summary = await run.execute();
+    } finally {
+      req.signal?.removeEventListener('abort', onAbort);
+    }
+    const exitCode = exitCodeFor(summary, cfg);
+    summary.meta.exitCode = exitCode;
+    if (cfg.out) writeSummary(summary, resolve(cwd, cfg.out));
+    await run.finish(summary);
+    if (cfg.out) io.stderr.write(`results written to ${cfg.out}/\n`);
+    return { exitCode, summary, config: cfg };
+  } finally {
+    bundle.dispose();
+  }
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+export { formatSummaryTable };

@@ -1,0 +1,20 @@
+import type { Dispatcher } from 'undici';
+import type { MetricsRecorder } from '../metrics/recorder.js';
+
+/**
+ * What the runtime hands every client of one virtual user. The dispatcher is the
+ * worker's single keep-alive undici Agent; the recorder is the worker's.
+ */
+export interface ClientContext {
+  recorder: MetricsRecorder;
+  dispatcher: Dispatcher;
+  /** Base URL: --host if given, else the user class's `host`. */
+  baseUrl: string | undefined;
+  requestTimeoutMs: number;
+  /** Seeded per user. */
+  random: () => number;
+  /** Aborted when the run's stop timeout expires: in-flight requests are then recorded as aborted. */
+  hardStop: AbortSignal;
+  /** The resolved run options (serializable), including feature-specific ones (LLM, etc.). */
+  options: Record<string, unknown>;
+}

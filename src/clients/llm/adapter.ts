@@ -1,0 +1,139 @@
+import type { ChatMessage, LlmProvider } from '../../api/llm.js';
+
+/** Token counts as a server reports them; a field is undefined when the server did not say. */
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  reasoningTokens?: number;
+}
+
+/**
+ * What one stream event (or a whole non-streamed answer) carried. One object is
+ * reused for every event of a client: adapters fill it, the exchange reads it.
+ */
+export class StreamDelta {
+  content = '';
+  reasoning = '';
+  usage: Usage | undefined = undefined;
+  error: string | undefined = undefined;
+  finishReason: string | undefined = undefined;
+  /** The provider's end-of-stream marker ([DONE], message_stop, message-end). */
+  done = false;
+
+  clear(): void {
+    this.content = '';
+    this.reasoning = '';
+    this.usage = undefined;
+    this.error = undefined;
+    this.finishReason = undefined;
+    this.done = false;
+  }
+}
+
+/** The text-generation request, before the provider's body shape. */
+export interface GenerationInput {
+  model: string;
+  messages: ChatMessage[];
+  stream: boolean;
+  /** Output length asked for; undefined lets the server decide (providers that require it get a default). */
+  outputTokens: number | undefined;
+}
+
+/** Where and how to reach one provider: computed once per client. */
+export interface ProviderConfig {
+  model: string;
+  apiKey: string | undefined;
+  /** Azure only. */
+  deployment?: string;
+  apiVersion?: string;
+  /** Send min_tokens and ignore_eos (OpenAI-compatible servers). */
+  ignoreEos: boolean;
+}
+
+/** One API path: what to request, and the name it is recorded under (the path without its query). */
+export interface Endpoint {
+  path: string;
+  name: string;
+}
+
+/**
+ * One provider's dialect. Parsers throw (SyntaxError) on a malformed event; the
+ * exchange turns that into a `malformed` failure.
+ */
+export interface ProviderAdapter {
+  readonly provider: LlmProvider;
+  /** Auth and content headers, the same on every request. */
+  readonly headers: Record<string, string>;
+  readonly chat: Endpoint;
+  chatBody(input: GenerationInput): Record<string, unknown>;
+  parseChatEvent(event: string | undefined, data: string, out: StreamDelta): void;
+  parseChatResponse(body: unknown, out: StreamDelta): void;
+  /** Legacy text completions; undefined where the provider has none. */
+  readonly completions?: Endpoint;
+  completionsBody?(input: { model: string; prompt: string; stream: boolean; outputTokens: number | undefined }): Record<string, unknown>;
+  parseCompletionEvent?(data: string, out: StreamDelta): void;
+  parseCompletionResponse?(body: unknown, out: StreamDelta): void;
+  readonly embeddings?: Endpoint;
+  embeddingsBody?(model: string, texts: string[]): Record<string, unknown>;
+  /** Input tokens the server reports in an embeddings answer, found without parsing the vectors. */
+  embeddingsInputTokens?(bodyText: string): number | undefined;
+  readonly rerank?: Endpoint;
+  rerankBody?(model: string, query: string, documents: string[], topN: number | undefined): Record<string, unknown>;
+}
+
+/**
+ * Hot path: most stream chunks are `…"<marker>"<text>"}…` with nothing else in
+ * the delta. This reads the text after `marker` without a JSON.parse of the
+ * whole chunk, and returns undefined (the caller then parses normally) whenever
+ * the shape is not exactly that. It is sound because a JSON string never holds
+ * a raw `"`: a marker that matches is real JSON structure, never string content.
+ */
+export function scanString(data: string, marker: string): string | undefined {
+  const at = data.indexOf(marker);
+  if (at < 0) return undefined;
+  const start = at + marker.length;
+  const quote = data.indexOf('"', start);
+  if (quote < 0) return undefined;
+  const backslash = data.indexOf('\\', start);
+  if (backslash < 0 || backslash > quote) {
+    // The delta must end right after the text, or it holds more (reasoning, tool calls): parse it all.
+    return data.charCodeAt(quote + 1) === 125 /* } */ ? data.slice(start, quote) : undefined;
+  }
+  // Escapes: find the real end, and let JSON.parse decode just this string literal.
+  let i = start;
+  const n = data.length;
+  while (i < n) {
+    const c = data.charCodeAt(i);
+    if (c === 92 /* \ */) i += 2;
+    else if (c === 34 /* " */) break;
+    else i++;
+  }
+  if (i >= n || data.charCodeAt(i + 1) !== 125) return undefined;
+  return JSON.parse(data.slice(start - 1, i + 1)) as string;
+}
+
+/** True when `"usage"` appears with a value other than null (the chunk then needs a full parse). */
+export function hasUsage(data: string): boolean {
+  const at = data.indexOf('"usage"');
+  return at >= 0 && !data.startsWith(':null', at + 7);
+}
+
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A readable message out of the many error shapes servers use. */
+export function errorMessage(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (typeof v.message === 'string') return typeof v.type === 'string' ? `${v.type}: ${v.message}` : v.message;
+    if (v.error !== undefined) return errorMessage(v.error);
+    if (typeof v.detail === 'string') return v.detail;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,328 @@
+import {
+  IS_LLM_USER,
+  LLM_CLIENT,
+  LlmRequestError,
+  type ChatMessage,
+  type ChatOptions,
+  type CompletionOptions,
+  type ContentPart,
+  type EmbeddingsOptions,
+  type EmbeddingsResult,
+  type LlmClient,
+  type LlmErrorKind,
+  type LlmResult,
+  type LLMUser,
+  type RerankOptions,
+  type RerankResult,
+} from '../../api/llm.js';
+import { redact, UserError } from '../../errors.js';
+import { loadDataset, recordText } from '../../llm/dataset.js';
+import { folderImages, generatedImage, IMAGE_VARIANTS } from '../../llm/images.js';
+import { promptSource, type PromptSource } from '../../llm/prompt.js';
+import { getTokenizer, type Tokenizer } from '../../llm/tokenizer.js';
+import { parseTrafficCached, sampleTraffic, type TrafficSpec } from '../../llm/traffic.js';
+import type { ClientContext } from '../context.js';
+import type { Endpoint, StreamDelta } from './adapter.js';
+import { durationMs, joinPath, resolveTarget, type ResolvedTarget } from './config.js';
+import { runExchange, type ExchangeOutcome } from './exchange.js';
+import { finishGeneration, recordFailure, recordSimple } from './finish.js';
+import { parseSlos, type Slo } from './slo.js';
+
+/** True for an instance of LLMUser (checked by brand, so two copies of the API module agree). */
+export function isLlmUser(user: unknown): user is LLMUser {
+  if (typeof user !== 'object' || user === null) return false;
+  const ctor = (user as { constructor?: unknown }).constructor as Record<symbol, unknown> | undefined;
+  return ctor?.[IS_LLM_USER] === true;
+}
+
+/** Creates the user's LLM client and puts it where `this.llm` reads it. Does nothing for other users. */
+export function attachLlmClient(user: unknown, ctx: ClientContext): void {
+  if (isLlmUser(user)) (user as unknown as Record<symbol, unknown>)[LLM_CLIENT] = createLlmClient(user, ctx);
+}
+
+/**
+ * The client behind `this.llm` of one virtual user. Provider, key, host and SLOs
+ * are resolved here, once; traffic, model and dataset are read from the user at
+ * each call, so onStart may still change them.
+ */
+export function createLlmClient(user: LLMUser, ctx: ClientContext): LlmClient {
+  return new UserLlmClient(user, ctx);
+}
+
+/** Input text of image requests (I traffic), and their output length when nothing else sets it. */
+const IMAGE_PROMPT_TOKENS = 50;
+const IMAGE_OUTPUT_TOKENS = 100;
+/** Embedding input length when neither the traffic (E) nor the call sets one. */
+const DEFAULT_EMBEDDING_TOKENS = 512;
+const DEFAULT_IMAGE_SIZE: [number, number] = [512, 512];
+
+/** ChatOptions / CompletionOptions fields that steer Volley; every other field goes into the body. */
+const OWN_OPTIONS = new Set([
+  'name',
+  'timeoutMs',
+  'throwOnError',
+  'headers',
+  'model',
+  'messages',
+  'prompt',
+  'input',
+  'inputTokens',
+  'outputTokens',
+  'images',
+  'imageSize',
+  'prefixLen',
+  'stream',
+  'query',
+  'documents',
+  'documentCount',
+  'documentTokens',
+  'topN',
+  'signal',
+]);
+
+interface Shaped {
+  messages?: ChatMessage[];
+  text: string;
+  inputTokens: number;
+  outputTokens: number | undefined;
+}
+
+class UserLlmClient implements LlmClient {
+  private readonly target: ResolvedTarget;
+  private readonly slos: Slo[];
+  private readonly secrets: string[];
+  private tokenizerCache?: Tokenizer;
+
+  constructor(
+    private readonly user: LLMUser,
+    private readonly ctx: ClientContext,
+  ) {
+    this.target = resolveTarget(user, ctx.baseUrl);
+    this.slos = parseSlos(ctx.options.slo);
+    this.secrets = this.target.apiKey ? [this.target.apiKey] : [];
+    // Fail at user start, not at the first request, on a bad traffic string.
+    parseTrafficCached(this.trafficText());
+  }
+
+  async chat(opts: ChatOptions = {}): Promise<LlmResult> {
+    const { adapter } = this.target;
+    const model = this.model(opts);
+    const stream = opts.stream ?? this.user.stream;
+    const spec = parseTrafficCached(this.trafficText());
+    let messages: ChatMessage[];
+    let localInput: number;
+    let outputTokens = opts.outputTokens;
+    if (opts.messages) {
+      messages = opts.messages;
+      localInput = this.countMessages(messages);
+    } else {
+      const shaped = this.shape(spec, opts);
+      messages = shaped.messages ?? [{ role: 'user', content: shaped.text }];
+      localInput = shaped.inputTokens;
+      outputTokens ??= shaped.outputTokens;
+    }
+    const images = opts.images ?? (spec.kind === 'image' ? spec.count : 0);
+    if (images > 0) messages = this.withImages(messages, images, opts.imageSize ?? (spec.kind === 'image' ? [spec.width, spec.height] : DEFAULT_IMAGE_SIZE));
+
+    const body = adapter.chatBody({ model, messages, stream, outputTokens });
+    const out = await this.send(adapter.chat, body, opts, stream, adapter.parseChatEvent, adapter.parseChatResponse);
+    return this.finish(adapter.chat, out, messages, localInput, opts);
+  }
+
+  async completions(opts: CompletionOptions = {}): Promise<LlmResult> {
+    const { adapter } = this.target;
+    if (!adapter.completions || !adapter.completionsBody) throw this.unsupported('completions()');
+    const model = this.model(opts);
+    const stream = opts.stream ?? this.user.stream;
+    let prompt = opts.prompt;
+    let localInput: number;
+    let outputTokens = opts.outputTokens;
+    if (prompt !== undefined) localInput = this.tokenizer.count(prompt);
+    else {
+      const shaped = this.shape(parseTrafficCached(this.trafficText()), opts);
+      prompt = shaped.text;
+      localInput = shaped.inputTokens;
+      outputTokens ??= shaped.outputTokens;
+    }
+    const body = adapter.completionsBody({ model, prompt, stream, outputTokens });
+    const parseEvent = (_e: string | undefined, data: string, d: StreamDelta) => adapter.parseCompletionEvent!(data, d);
+    const out = await this.send(adapter.completions, body, opts, stream, parseEvent, adapter.parseCompletionResponse);
+    return this.finish(adapter.completions, out, [{ role: 'user', content: prompt }], localInput, opts);
+  }
+
+  async embeddings(opts: EmbeddingsOptions = {}): Promise<EmbeddingsResult> {
+    const { adapter } = this.target;
+    if (!adapter.embeddings || !adapter.embeddingsBody) throw this.unsupported('embeddings()');
+    const model = this.model(opts);
+    let texts: string[];
+    let localInput = 0;
+    if (opts.input !== undefined) {
+      texts = typeof opts.input === 'string' ? [opts.input] : opts.input;
+      for (const t of texts) localInput += this.tokenizer.count(t);
+    } else {
+      const spec = parseTrafficCached(this.trafficText());
+      const n = opts.inputTokens ?? (spec.kind === 'embedding' ? spec.inputTokens : DEFAULT_EMBEDDING_TOKENS);
+      const built = this.prompts.build(n, this.ctx.random);
+      texts = [built.text];
+      localInput = built.tokens;
+    }
+    const out = await this.send(adapter.embeddings, adapter.embeddingsBody(model, texts), opts, false, undefined, undefined);
+    const serverInput = out.bodyText !== undefined && adapter.embeddingsInputTokens ? adapter.embeddingsInputTokens(out.bodyText) : undefined;
+    const bodyText = out.bodyText ?? '';
+    let parsed: unknown;
+    const result: EmbeddingsResult = {
+      inputTokens: serverInput ?? localInput,
+      usageSource: serverInput !== undefined ? 'server' : 'tiktoken',
+      e2eMs: out.endMs - out.startMs,
+      status: out.status,
+      json: <T>() => (parsed ??= JSON.parse(bodyText)) as T,
+    };
+    return this.settleSimple(adapter.embeddings, out, result, result.inputTokens, opts);
+  }
+
+  async rerank(opts: RerankOptions = {}): Promise<RerankResult> {
+    const { adapter } = this.target;
+    if (!adapter.rerank || !adapter.rerankBody) throw this.unsupported('rerank()');
+    const model = this.model(opts);
+    const query = opts.query ?? this.prompts.build(32, this.ctx.random).text;
+    const documents =
+      opts.documents ?? Array.from({ length: opts.documentCount ?? 8 }, () => this.prompts.build(opts.documentTokens ?? 128, this.ctx.random).text);
+    const out = await this.send(adapter.rerank, adapter.rerankBody(model, query, documents, opts.topN), opts, false, undefined, undefined);
+    const result: RerankResult = { results: [], e2eMs: out.endMs - out.startMs, status: out.status };
+    if (out.errorKind === undefined) {
+      try {
+        const j = JSON.parse(out.bodyText ?? '') as { results?: Array<{ index: number; relevance_score: number }> };
+        result.results = (j.results ?? []).map((r) => ({ index: r.index, relevanceScore: r.relevance_score }));
+      } catch (err) {
+        out.errorKind = 'malformed';
+        out.errorMessage = `malformed answer (${(err as Error).message})`;
+      }
+    }
+    return this.settleSimple(adapter.rerank, out, result, 0, opts);
+  }
+
+  // ---- shared steps ----
+
+  private get tokenizer(): Tokenizer {
+    return (this.tokenizerCache ??= getTokenizer(this.user.tokenizer));
+  }
+
+  private get prompts(): PromptSource {
+    return promptSource(loadDataset(this.user.dataset, { column: this.user.datasetColumn }), this.tokenizer);
+  }
+
+  /** --traffic (options.traffic), when given, overrides the user's field. */
+  private trafficText(): string {
+    const fromOptions = this.ctx.options.traffic;
+    return typeof fromOptions === 'string' && fromOptions !== '' ? fromOptions : this.user.traffic;
+  }
+
+  private model(opts: { model?: string }): string {
+    const model = opts.model ?? this.user.model;
+    if (!model && this.target.adapter.provider !== 'azure') {
+      throw new UserError(`${this.user.constructor.name}: no model`, "set `model` on the user class, e.g. model = 'llama-3-8b'");
+    }
+    return model;
+  }
+
+  private unsupported(what: string): UserError {
+    return new UserError(`${this.user.constructor.name}: ${what} is not available with provider '${this.target.adapter.provider}'`);
+  }
+
+  /** A generated prompt for the traffic shape, or a dataset record for `dataset` traffic. */
+  private shape(spec: TrafficSpec, opts: { inputTokens?: number; outputTokens?: number; prefixLen?: number }): Shaped {
+    const random = this.ctx.random;
+    const prompts = this.prompts;
+    if (spec.kind === 'dataset' && opts.inputTokens === undefined) {
+      const r = prompts.record(random);
+      return { messages: r.record.messages, text: recordText(r.record), inputTokens: r.inputTokens, outputTokens: r.outputTokens };
+    }
+    const sample = sampleTraffic(spec, random);
+    const inputTokens = opts.inputTokens ?? (spec.kind === 'image' || spec.kind === 'dataset' ? IMAGE_PROMPT_TOKENS : sample.inputTokens);
+    const outputTokens = sample.outputTokens ?? (spec.kind === 'image' ? IMAGE_OUTPUT_TOKENS : undefined);
+    const built = prompts.build(inputTokens, random, opts.prefixLen ?? this.user.prefixLen);
+    return { text: built.text, inputTokens: built.tokens, outputTokens };
+  }
+
+  private countMessages(messages: ChatMessage[]): number {
+    let n = 0;
+    for (const m of messages) {
+      if (typeof m.content === 'string') n += this.tokenizer.count(m.content);
+      else if (Array.isArray(m.content)) for (const p of m.content) if (p.type === 'text' && typeof p.text === 'string') n += this.tokenizer.count(p.text);
+    }
+    return n;
+  }
+
+  /** Attaches images to the last user message, as OpenAI content parts. */
+  private withImages(messages: ChatMessage[], count: number, [width, height]: [number, number]): ChatMessage[] {
+    const dir = this.user.imageDir;
+    const pool = dir ? folderImages(dir) : undefined;
+    const parts: ContentPart[] = [];
+    for (let i = 0; i < count; i++) {
+      const pick = Math.floor(this.ctx.random() * (pool ? pool.length : IMAGE_VARIANTS));
+      parts.push({ type: 'image_url', image_url: { url: pool ? pool[pick]! : generatedImage(width, height, pick) } });
+    }
+    const last = messages.findLastIndex((m) => m.role === 'user');
+    if (last < 0) return [...messages, { role: 'user', content: parts }];
+    const m = messages[last]!;
+    const text: ContentPart[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : (m.content ?? []);
+    const copy = messages.slice();
+    copy[last] = { ...m, content: [...text, ...parts] };
+    return copy;
+  }
+
+  private send(
+    endpoint: Endpoint,
+    body: Record<string, unknown>,
+    opts: { headers?: Record<string, string>; timeoutMs?: number; signal?: AbortSignal },
+    stream: boolean,
+    parseEvent: ((event: string | undefined, data: string, out: StreamDelta) => void) | undefined,
+    parseBody: ((body: unknown, out: StreamDelta) => void) | undefined,
+  ): Promise<ExchangeOutcome> {
+    const { origin, basePath, adapter } = this.target;
+    if (!origin) {
+      throw new UserError(`${this.user.constructor.name}: no host to send LLM requests to`, "set `host` on the user class or pass --host, e.g. 'http://127.0.0.1:8000'");
+    }
+    const extra = this.user.extraBody;
+    if (extra) Object.assign(body, extra);
+    for (const key in opts) if (!OWN_OPTIONS.has(key)) body[key] = (opts as Record<string, unknown>)[key];
+    return runExchange(this.ctx.dispatcher, this.ctx.hardStop, {
+      origin,
+      path: joinPath(basePath, endpoint.path),
+      headers: opts.headers ? { ...adapter.headers, ...opts.headers } : adapter.headers,
+      body: JSON.stringify(body),
+      stream,
+      timeoutMs: opts.timeoutMs ?? (this.ctx.requestTimeoutMs || durationMs(this.ctx.options.requestTimeout) || 60_000),
+      parseEvent,
+      parseBody,
+      signal: opts.signal,
+    });
+  }
+
+  private finish(endpoint: Endpoint, out: ExchangeOutcome, messages: ChatMessage[], localInput: number, opts: LlmCallOptions): LlmResult {
+    const name = opts.name ?? endpoint.name;
+    if (out.errorMessage !== undefined) out.errorMessage = redact(out.errorMessage, this.secrets);
+    const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos);
+    if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, result.errorKind!, result);
+    return result;
+  }
+
+  private settleSimple<R extends { error?: string; errorKind?: LlmErrorKind }>(
+    endpoint: Endpoint,
+    out: ExchangeOutcome,
+    result: R,
+    inputTokens: number,
+    opts: LlmCallOptions,
+  ): R {
+    const name = opts.name ?? endpoint.name;
+    if (out.errorKind !== undefined) {
+      result.error = redact(out.errorMessage ?? out.errorKind, this.secrets);
+      result.errorKind = out.errorKind;
+      recordFailure(this.ctx.recorder, name, out, result.error);
+      if (opts.throwOnError) throw new LlmRequestError(result.error, out.errorKind, result as never);
+    } else recordSimple(this.ctx.recorder, name, out, inputTokens);
+    return result;
+  }
+}
+
+type LlmCallOptions = { name?: string; throwOnError?: boolean };

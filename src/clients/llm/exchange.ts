@@ -1,0 +1,327 @@
+import type { Dispatcher } from 'undici';
+import type { EventSourceMessage } from 'eventsource-parser';
+import type { LlmErrorKind } from '../../api/llm.js';
+import { errorMessage, StreamDelta, type Usage } from './adapter.js';
+import { SseDecoder } from './sse.js';
+
+/** One HTTP exchange with an LLM server, described before it starts. */
+export interface ExchangeRequest {
+  origin: string;
+  /** Path with its query string. */
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Expect an SSE stream (a JSON answer is still accepted). */
+  stream: boolean;
+  timeoutMs: number;
+  /** Parses one SSE event; throws on malformed data. */
+  parseEvent?: (event: string | undefined, data: string, out: StreamDelta) => void;
+  /** Parses a whole JSON answer; without it, the body text is returned as is. */
+  parseBody?: (body: unknown, out: StreamDelta) => void;
+  /** Extra signal (the user's) that aborts the request like the hard stop. */
+  signal?: AbortSignal;
+}
+
+/** What happened, with raw timings (performance.now() values); the client derives the metrics. */
+export interface ExchangeOutcome {
+  status: number;
+  /** Taken right before the request is handed to undici. */
+  startMs: number;
+  endMs: number;
+  bytes: number;
+  /** Arrival of the first event carrying content or reasoning text. */
+  firstTokenMs: number | undefined;
+  firstContentMs: number | undefined;
+  /** Arrival time of each token-carrying event, and which piece it carried: content index, or -(reasoning index + 1). */
+  chunkTimes: number[];
+  chunkRefs: number[];
+  content: string[];
+  reasoning: string[];
+  usage: Usage;
+  finishReason: string | undefined;
+  /** The provider's end marker arrived. */
+  done: boolean;
+  /** Body text when no parseBody was given (embeddings, rerank), or of a JSON answer. */
+  bodyText: string | undefined;
+  errorKind: LlmErrorKind | undefined;
+  errorMessage: string | undefined;
+}
+
+/** An error body is only read for its message: the rest is dropped, not buffered. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** A non-streamed answer larger than this is treated as malformed rather than held in memory. */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_MESSAGE_CHARS = 300;
+
+function clip(s: string): string {
+  return s.length > MAX_MESSAGE_CHARS ? s.slice(0, MAX_MESSAGE_CHARS) + '…' : s;
+}
+
+export function statusKind(status: number): LlmErrorKind {
+  return status === 429 ? 'http_429' : status >= 500 ? 'http_5xx' : 'http_4xx';
+}
+
+function isEventStream(contentType: string | string[] | undefined): boolean {
+  const v = Array.isArray(contentType) ? contentType[0] : contentType;
+  return v !== undefined && v.toLowerCase().includes('text/event-stream');
+}
+
+/**
+ * Runs one request through undici's low-level dispatch API: no stream objects,
+ * one performance.now() per body chunk, SSE events handed to the provider's
+ * parser as they complete. Never rejects: every failure ends in the outcome.
+ */
+export function runExchange(dispatcher: Dispatcher, hardStop: AbortSignal, req: ExchangeRequest): Promise<ExchangeOutcome> {
+  return new Exchange(dispatcher, hardStop, req).start();
+}
+
+class Exchange implements Dispatcher.DispatchHandler {
+  private readonly out: ExchangeOutcome = {
+    status: 0,
+    startMs: 0,
+    endMs: 0,
+    bytes: 0,
+    firstTokenMs: undefined,
+    firstContentMs: undefined,
+    chunkTimes: [],
+    chunkRefs: [],
+    content: [],
+    reasoning: [],
+    usage: {},
+    finishReason: undefined,
+    done: false,
+    bodyText: undefined,
+    errorKind: undefined,
+    errorMessage: undefined,
+  };
+  private controller: Dispatcher.DispatchController | undefined;
+  private mode: 'sse' | 'body' | 'error' = 'body';
+  private sse: SseDecoder | undefined;
+  private readonly delta = new StreamDelta();
+  private parts: Buffer[] = [];
+  private collected = 0;
+  /** Arrival time of the body chunk being parsed: every event in it shares it. */
+  private now = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private settled = false;
+  private resolve!: (o: ExchangeOutcome) => void;
+
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    private readonly hardStop: AbortSignal,
+    private readonly req: ExchangeRequest,
+  ) {}
+
+  start(): Promise<ExchangeOutcome> {
+    return new Promise<ExchangeOutcome>((resolve) => {
+      this.resolve = resolve;
+      const { req } = this;
+      if (this.hardStop.aborted || req.signal?.aborted) {
+        this.out.startMs = this.out.endMs = performance.now();
+        this.fail('aborted', 'aborted: the run stopped');
+        return this.settle();
+      }
+      this.hardStop.addEventListener('abort', this.onAbort);
+      req.signal?.addEventListener('abort', this.onAbort);
+      // One coarse timer per request bounds the whole exchange, headers and body together.
+      this.timer = setTimeout(this.onTimeout, req.timeoutMs);
+      this.out.startMs = performance.now();
+      try {
+        this.dispatcher.dispatch(
+          {
+            origin: req.origin,
+            path: req.path,
+            method: 'POST',
+            headers: req.headers,
+            body: req.body,
+            headersTimeout: req.timeoutMs,
+            bodyTimeout: req.timeoutMs,
+          },
+          this,
+        );
+      } catch (err) {
+        this.fail('network', (err as Error).message);
+        this.settle();
+      }
+    });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    // Timed out or stopped while queued for a connection: do not send it at all.
+    if (this.settled || this.out.errorKind !== undefined) controller.abort(new Error(this.out.errorMessage ?? 'aborted'));
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
+    if (this.settled) return;
+    this.out.status = status;
+    if (status >= 400) this.mode = 'error';
+    else if (this.req.stream && this.req.parseEvent && isEventStream(headers['content-type'])) {
+      this.mode = 'sse';
+      this.sse = new SseDecoder(this.onEvent);
+    } else this.mode = 'body';
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    this.out.bytes += chunk.length;
+    if (this.mode === 'sse') {
+      this.now = performance.now();
+      this.sse!.feed(chunk);
+      if (this.sse!.overflow) this.abort('malformed', `malformed stream: an SSE line or event is over 1 MiB`);
+      return;
+    }
+    const limit = this.mode === 'error' ? MAX_ERROR_BODY_BYTES : MAX_BODY_BYTES;
+    if (this.collected + chunk.length > limit) {
+      if (this.mode === 'body') this.abort('malformed', `malformed answer: the body is over ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
+      return;
+    }
+    this.collected += chunk.length;
+    this.parts.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.out.endMs = performance.now();
+    const { out } = this;
+    if (this.mode === 'sse') {
+      this.now = out.endMs;
+      this.sse!.end();
+      if (out.errorKind === undefined && !out.done && out.finishReason === undefined) {
+        this.fail('stream_broken', 'stream ended before its end marker');
+      }
+    } else if (this.mode === 'error') {
+      const text = this.bodyText();
+      let detail = text.trim();
+      try {
+        detail = errorMessage(JSON.parse(text));
+      } catch {
+        // not JSON: keep the text
+      }
+      this.fail(statusKind(out.status), `HTTP ${out.status}${detail ? ': ' + clip(detail) : ''}`);
+    } else {
+      const text = this.bodyText();
+      out.bodyText = text;
+      if (this.req.parseBody) this.readBody(text);
+    }
+    this.settle();
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (this.settled) return;
+    this.out.endMs = performance.now();
+    if (this.out.errorKind === undefined) {
+      const code = (err as { code?: string }).code;
+      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') this.fail('timeout', `timeout after ${this.req.timeoutMs} ms`);
+      else if (this.out.status > 0) this.fail('stream_broken', `connection lost mid-answer: ${err.message || code}`);
+      else this.fail('network', err.message || code || String(err));
+    }
+    this.settle();
+  }
+
+  private readonly onEvent = (ev: EventSourceMessage): void => {
+    const { out, delta } = this;
+    if (out.errorKind !== undefined) return;
+    delta.clear();
+    try {
+      this.req.parseEvent!(ev.event, ev.data, delta);
+    } catch (err) {
+      // Keep reading to the end so the connection stays reusable; the request is already failed.
+      this.fail('malformed', `malformed stream event (${(err as Error).message}): ${clip(ev.data)}`);
+      return;
+    }
+    if (delta.error !== undefined) {
+      this.fail('stream_error', `error in stream: ${clip(delta.error)}`);
+      return;
+    }
+    const now = this.now;
+    const hasContent = delta.content.length > 0;
+    if (delta.reasoning.length > 0) {
+      out.reasoning.push(delta.reasoning);
+      out.firstTokenMs ??= now;
+      if (!hasContent) {
+        out.chunkTimes.push(now);
+        out.chunkRefs.push(-out.reasoning.length);
+      }
+    }
+    if (hasContent) {
+      out.content.push(delta.content);
+      out.firstTokenMs ??= now;
+      out.firstContentMs ??= now;
+      out.chunkTimes.push(now);
+      out.chunkRefs.push(out.content.length - 1);
+    }
+    if (delta.usage !== undefined) mergeUsage(out.usage, delta.usage);
+    if (delta.finishReason !== undefined) out.finishReason = delta.finishReason;
+    if (delta.done) out.done = true;
+  };
+
+  private readBody(text: string): void {
+    const { out, delta } = this;
+    delta.clear();
+    try {
+      this.req.parseBody!(JSON.parse(text), delta);
+    } catch (err) {
+      this.fail('malformed', `malformed answer (${(err as Error).message}): ${clip(text)}`);
+      return;
+    }
+    if (delta.error !== undefined) {
+      this.fail('stream_error', `error in answer: ${clip(delta.error)}`);
+      return;
+    }
+    // A whole answer arrives at once: its text counts as one chunk at the end.
+    if (delta.reasoning) out.reasoning.push(delta.reasoning);
+    if (delta.content) out.content.push(delta.content);
+    if (delta.usage) mergeUsage(out.usage, delta.usage);
+    out.finishReason = delta.finishReason;
+    out.done = true;
+  }
+
+  private bodyText(): string {
+    const parts = this.parts;
+    this.parts = [];
+    return parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
+  }
+
+  private fail(kind: LlmErrorKind, message: string): void {
+    if (this.out.errorKind !== undefined) return;
+    this.out.errorKind = kind;
+    this.out.errorMessage = message;
+  }
+
+  /** Fails the request and tears the connection down (only for bounds, timeouts and stops). */
+  private abort(kind: LlmErrorKind, message: string): void {
+    this.fail(kind, message);
+    this.out.endMs = performance.now();
+    // Still queued (no controller yet): onRequestStart aborts it when it comes.
+    if (this.controller) this.controller.abort(new Error(message));
+    this.settle();
+  }
+
+  private readonly onTimeout = (): void => {
+    this.timer = undefined;
+    if (!this.settled) this.abort('timeout', `timeout after ${this.req.timeoutMs} ms`);
+  };
+
+  private readonly onAbort = (): void => {
+    if (!this.settled) this.abort('aborted', 'aborted: the run stopped');
+  };
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.hardStop.removeEventListener('abort', this.onAbort);
+    this.req.signal?.removeEventListener('abort', this.onAbort);
+    if (this.out.endMs === 0) this.out.endMs = performance.now();
+    this.resolve(this.out);
+  }
+}
+
+/** Providers report usage in pieces (Anthropic: input at the start, output at the end): later fields win. */
+function mergeUsage(into: Usage, u: Usage): void {
+  if (u.inputTokens !== undefined) into.inputTokens = u.inputTokens;
+  if (u.outputTokens !== undefined) into.outputTokens = u.outputTokens;
+  if (u.reasoningTokens !== undefined) into.reasoningTokens = u.reasoningTokens;
+}

@@ -1,0 +1,141 @@
+import type { ChatMessage, LlmResult } from '../../api/llm.js';
+import type { Tokenizer } from '../../llm/tokenizer.js';
+import type { MetricsRecorder } from '../../metrics/recorder.js';
+import type { ExchangeOutcome } from './exchange.js';
+import { meetsSlos, type Slo } from './slo.js';
+import { computeTimings, tokensPerChunk, tokensPerPiece } from './timing.js';
+
+/** Server and local output counts further apart than this share are counted as `llm.token_mismatch`. */
+export const TOKEN_MISMATCH_SHARE = 0.1;
+const EMPTY_TOKENS = new Uint32Array(0);
+
+let mismatchWarned = false;
+
+/** Warns once per worker: a tokenizer that differs from the model's is common, and one line is enough. */
+function warnMismatch(server: number, local: number, name: string): void {
+  if (mismatchWarned) return;
+  mismatchWarned = true;
+  console.warn(
+    `volley: ${name}: the server counted ${server} output tokens, tiktoken ${local} (more than ${TOKEN_MISMATCH_SHARE * 100}% apart). ` +
+      `Server counts are used; set \`tokenizer\` closer to the model's, or see the counter llm.token_mismatch. (shown once per worker)`,
+  );
+}
+
+/**
+ * Turns a chat or completion exchange into the LlmResult and records it. Token
+ * counts: the server's usage when it sent one, else tiktoken on the whole text
+ * (encoded once, never per chunk); the local count is always taken, to check the server's.
+ */
+export function finishGeneration(
+  recorder: MetricsRecorder,
+  name: string,
+  out: ExchangeOutcome,
+  messages: ChatMessage[],
+  localInput: number,
+  tok: Tokenizer,
+  slos: readonly Slo[],
+): LlmResult {
+  const text = out.content.length === 1 ? out.content[0]! : out.content.join('');
+  const reasoning = out.reasoning.length === 1 ? out.reasoning[0]! : out.reasoning.join('');
+  const contentTokens = text.length > 0 ? tok.encode(text) : EMPTY_TOKENS;
+  const reasoningTokens = reasoning.length > 0 ? tok.encode(reasoning) : EMPTY_TOKENS;
+  const localOutput = contentTokens.length + reasoningTokens.length;
+  const usage = out.usage;
+  const outputTokens = usage.outputTokens ?? localOutput;
+
+  // Several tokens per chunk (or a server count in another tokenizer): spread each gap over the chunk's tokens.
+  const chunks = out.chunkTimes.length;
+  const perChunk =
+    chunks > 1 && chunks !== outputTokens
+      ? tokensPerChunk(out.chunkRefs, tokensPerPiece(out.content, contentTokens, tok), tokensPerPiece(out.reasoning, reasoningTokens, tok))
+      : undefined;
+  const t = computeTimings({
+    startMs: out.startMs,
+    endMs: out.endMs,
+    firstTokenMs: out.firstTokenMs,
+    firstContentMs: out.firstContentMs,
+    chunkTimes: out.chunkTimes,
+    tokensPerChunk: perChunk,
+    outputTokens,
+  });
+
+  const result: LlmResult = {
+    text,
+    reasoning,
+    messages: [...messages, { role: 'assistant', content: text }],
+    inputTokens: usage.inputTokens ?? localInput,
+    outputTokens,
+    reasoningTokens: usage.reasoningTokens ?? reasoningTokens.length,
+    usageSource: usage.outputTokens !== undefined ? 'server' : 'tiktoken',
+    ttftMs: t.ttftMs,
+    ttfctMs: t.ttfctMs,
+    e2eMs: t.e2eMs,
+    tpotMs: t.tpotMs,
+    itlMs: t.itlMs,
+    status: out.status,
+  };
+  if (out.finishReason !== undefined) result.finishReason = out.finishReason;
+
+  if (out.errorKind !== undefined) {
+    result.error = out.errorMessage ?? out.errorKind;
+    result.errorKind = out.errorKind;
+    recordFailure(recorder, name, out, result.error);
+    return result;
+  }
+
+  recorder.recordRequest({ method: 'POST', name, durationMs: t.e2eMs, bytes: out.bytes });
+  recorder.add('llm.requests', 1);
+  recorder.add('llm.input_tokens', result.inputTokens);
+  recorder.add('llm.output_tokens', outputTokens);
+  if (result.reasoningTokens > 0) recorder.add('llm.reasoning_tokens', result.reasoningTokens);
+  recorder.recordTrend('llm.e2e', t.e2eMs);
+  if (t.ttftMs !== undefined) recorder.recordTrend('llm.ttft', t.ttftMs);
+  if (t.ttfctMs !== undefined) recorder.recordTrend('llm.ttfct', t.ttfctMs);
+  if (t.tpotMs !== undefined) recorder.recordTrend('llm.tpot', t.tpotMs);
+  // Trends hold milliseconds; output speed is stored as its tok/s figure, read back unchanged.
+  if (t.outputSpeed !== undefined) recorder.recordTrend('llm.output_speed', t.outputSpeed);
+  let itlSum = 0;
+  for (const v of t.itlMs) {
+    recorder.recordTrend('llm.itl', v);
+    itlSum += v;
+  }
+
+  if (usage.outputTokens !== undefined && Math.abs(usage.outputTokens - localOutput) > TOKEN_MISMATCH_SHARE * Math.max(1, usage.outputTokens)) {
+    recorder.add('llm.token_mismatch', 1);
+    warnMismatch(usage.outputTokens, localOutput, name);
+  }
+  if (slos.length > 0) {
+    const itlMean = t.itlMs.length > 0 ? itlSum / t.itlMs.length : undefined;
+    if (meetsSlos(slos, { ttftMs: t.ttftMs, ttfctMs: t.ttfctMs, tpotMs: t.tpotMs, itlMs: itlMean, e2eMs: t.e2eMs, outputSpeed: t.outputSpeed })) {
+      recorder.add('llm.good', 1);
+    }
+  }
+  return result;
+}
+
+/** A failed or aborted request: aborted ones are counted apart and are not failures. */
+export function recordFailure(recorder: MetricsRecorder, name: string, out: ExchangeOutcome, message: string): void {
+  const durationMs = out.endMs - out.startMs;
+  recorder.add(`llm.errors.${out.errorKind}`, 1);
+  if (out.errorKind === 'aborted') {
+    recorder.recordRequest({ method: 'POST', name, durationMs, bytes: out.bytes, aborted: true });
+    return;
+  }
+  recorder.recordRequest({ method: 'POST', name, durationMs, bytes: out.bytes, error: message });
+  recorder.add('llm.requests', 1);
+  recorder.add('llm.failures', 1);
+}
+
+/** A successful embeddings or rerank request: latency and input tokens only. */
+export function recordSimple(recorder: MetricsRecorder, name: string, out: ExchangeOutcome, inputTokens: number): void {
+  const e2eMs = out.endMs - out.startMs;
+  recorder.recordRequest({ method: 'POST', name, durationMs: e2eMs, bytes: out.bytes });
+  recorder.add('llm.requests', 1);
+  if (inputTokens > 0) recorder.add('llm.input_tokens', inputTokens);
+  recorder.recordTrend('llm.e2e', e2eMs);
+}
+
+/** For tests: lets the once-per-worker warning fire again. */
+export function resetMismatchWarning(): void {
+  mismatchWarned = false;
+}

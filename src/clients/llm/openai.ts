@@ -1,0 +1,194 @@
+import {
+  errorMessage,
+  hasUsage,
+  num,
+  scanString,
+  str,
+  type GenerationInput,
+  type ProviderAdapter,
+  type ProviderConfig,
+  type StreamDelta,
+  type Usage,
+} from './adapter.js';
+
+/**
+ * OpenAI's chat completions, and every server that copies it (vLLM, SGLang,
+ * TGI, llama.cpp, Ollama). Reasoning arrives as `reasoning_content` (vLLM,
+ * DeepSeek, SGLang) or `reasoning` (newer vLLM, Ollama).
+ */
+export function openaiAdapter(cfg: ProviderConfig): ProviderAdapter {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream, application/json' };
+  if (cfg.apiKey) headers.authorization = `Bearer ${cfg.apiKey}`;
+  return {
+    provider: 'openai',
+    headers,
+    chat: { path: '/v1/chat/completions', name: '/v1/chat/completions' },
+    chatBody: (input) => openaiChatBody(input, cfg.ignoreEos),
+    parseChatEvent: (_event, data, out) => parseOpenAiChatEvent(data, out),
+    parseChatResponse: parseOpenAiChatResponse,
+    completions: { path: '/v1/completions', name: '/v1/completions' },
+    completionsBody: (input) => openaiCompletionsBody(input, cfg.ignoreEos),
+    parseCompletionEvent: parseOpenAiCompletionEvent,
+    parseCompletionResponse: parseOpenAiCompletionResponse,
+    embeddings: { path: '/v1/embeddings', name: '/v1/embeddings' },
+    embeddingsBody: (model, texts) => ({ model, input: texts.length === 1 ? texts[0] : texts }),
+    embeddingsInputTokens: (text) => scanNumber(text, '"prompt_tokens":'),
+    // vLLM and Jina serve /v1/rerank with Cohere's body.
+    rerank: { path: '/v1/rerank', name: '/v1/rerank' },
+    rerankBody: (model, query, documents, topN) => ({ model, query, documents, ...(topN !== undefined ? { top_n: topN } : {}) }),
+  };
+}
+
+export function openaiChatBody(input: GenerationInput, ignoreEos: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: input.model, messages: input.messages, stream: input.stream };
+  if (input.stream) body.stream_options = { include_usage: true };
+  if (input.outputTokens !== undefined) {
+    body.max_tokens = input.outputTokens;
+    if (ignoreEos) {
+      body.min_tokens = input.outputTokens;
+      body.ignore_eos = true;
+    }
+  }
+  return body;
+}
+
+export function openaiCompletionsBody(
+  input: { model: string; prompt: string; stream: boolean; outputTokens: number | undefined },
+  ignoreEos: boolean,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: input.model, prompt: input.prompt, stream: input.stream };
+  if (input.stream) body.stream_options = { include_usage: true };
+  if (input.outputTokens !== undefined) {
+    body.max_tokens = input.outputTokens;
+    if (ignoreEos) {
+      body.min_tokens = input.outputTokens;
+      body.ignore_eos = true;
+    }
+  }
+  return body;
+}
+
+const CONTENT_MARKER = '"delta":{"content":"';
+const REASONING_CONTENT_MARKER = '"delta":{"reasoning_content":"';
+
+export function parseOpenAiChatEvent(data: string, out: StreamDelta): void {
+  if (data === '[DONE]') {
+    out.done = true;
+    return;
+  }
+  // Fast path for the common chunk: one content (or reasoning) piece and nothing else of interest.
+  if (!hasUsage(data) && data.indexOf('"finish_reason":"') < 0) {
+    const content = scanString(data, CONTENT_MARKER);
+    if (content !== undefined) {
+      out.content = content;
+      return;
+    }
+    const reasoning = scanString(data, REASONING_CONTENT_MARKER);
+    if (reasoning !== undefined) {
+      out.reasoning = reasoning;
+      return;
+    }
+  }
+  readChatChunk(JSON.parse(data) as Record<string, unknown>, out);
+}
+
+function readChatChunk(j: Record<string, unknown>, out: StreamDelta): void {
+  if (j === null || typeof j !== 'object') throw new SyntaxError('stream event is not a JSON object');
+  if (j.error !== undefined && j.error !== null) {
+    out.error = errorMessage(j.error);
+    return;
+  }
+  if (j.object === 'error') {
+    out.error = errorMessage(j);
+    return;
+  }
+  const choices = j.choices as Array<Record<string, unknown>> | undefined;
+  const choice = Array.isArray(choices) ? choices[0] : undefined;
+  if (choice) {
+    const delta = choice.delta as Record<string, unknown> | undefined;
+    if (delta) {
+      out.content = str(delta.content) ?? '';
+      out.reasoning = str(delta.reasoning_content) ?? str(delta.reasoning) ?? '';
+    }
+    const finish = str(choice.finish_reason);
+    if (finish) out.finishReason = finish;
+  }
+  if (j.usage) out.usage = openaiUsage(j.usage);
+}
+
+export function openaiUsage(u: unknown): Usage {
+  const usage = u as Record<string, unknown>;
+  const details = usage.completion_tokens_details as Record<string, unknown> | undefined;
+  return {
+    inputTokens: num(usage.prompt_tokens),
+    outputTokens: num(usage.completion_tokens),
+    reasoningTokens: details ? num(details.reasoning_tokens) : undefined,
+  };
+}
+
+export function parseOpenAiChatResponse(body: unknown, out: StreamDelta): void {
+  const j = body as Record<string, unknown>;
+  if (!j || typeof j !== 'object') throw new SyntaxError('response is not a JSON object');
+  if (j.error !== undefined && j.error !== null) {
+    out.error = errorMessage(j.error);
+    return;
+  }
+  const choice = (j.choices as Array<Record<string, unknown>> | undefined)?.[0];
+  const message = choice?.message as Record<string, unknown> | undefined;
+  if (message) {
+    out.content = str(message.content) ?? '';
+    out.reasoning = str(message.reasoning_content) ?? str(message.reasoning) ?? '';
+  }
+  out.finishReason = str(choice?.finish_reason);
+  if (j.usage) out.usage = openaiUsage(j.usage);
+  out.done = true;
+}
+
+export function parseOpenAiCompletionEvent(data: string, out: StreamDelta): void {
+  if (data === '[DONE]') {
+    out.done = true;
+    return;
+  }
+  const j = JSON.parse(data) as Record<string, unknown>;
+  if (j === null || typeof j !== 'object') throw new SyntaxError('stream event is not a JSON object');
+  if (j.error !== undefined && j.error !== null) {
+    out.error = errorMessage(j.error);
+    return;
+  }
+  const choice = (j.choices as Array<Record<string, unknown>> | undefined)?.[0];
+  if (choice) {
+    out.content = str(choice.text) ?? '';
+    const finish = str(choice.finish_reason);
+    if (finish) out.finishReason = finish;
+  }
+  if (j.usage) out.usage = openaiUsage(j.usage);
+}
+
+export function parseOpenAiCompletionResponse(body: unknown, out: StreamDelta): void {
+  const j = body as Record<string, unknown>;
+  if (!j || typeof j !== 'object') throw new SyntaxError('response is not a JSON object');
+  if (j.error !== undefined && j.error !== null) {
+    out.error = errorMessage(j.error);
+    return;
+  }
+  const choice = (j.choices as Array<Record<string, unknown>> | undefined)?.[0];
+  out.content = str(choice?.text) ?? '';
+  out.finishReason = str(choice?.finish_reason);
+  if (j.usage) out.usage = openaiUsage(j.usage);
+  out.done = true;
+}
+
+/** The integer after `marker`, searched from the end (usage comes last in embeddings answers). */
+export function scanNumber(text: string, marker: string): number | undefined {
+  const at = text.lastIndexOf(marker);
+  if (at < 0) return undefined;
+  let i = at + marker.length;
+  while (text.charCodeAt(i) === 32) i++;
+  let n = 0;
+  let digits = 0;
+  for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) {
+    n = n * 10 + (c - 48);
+    digits++;
+  }
+  return digits > 0 ? n : undefined;
+}

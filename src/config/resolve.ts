@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ThresholdSpec } from '../api/options.js';
+import { bundleFile } from '../compile/bundle.js';
+import { ScenarioError } from '../errors.js';
+import type { ParsedOptions } from './schema.js';
+import { validateOptions } from './validate.js';
+
+/** The resolved run configuration: every default applied, durations in ms. */
+export interface RunConfig {
+  scenarioPath: string;
+  users: number;
+  /** Users per second; Infinity = all at once. */
+  spawnRate: number;
+  durationMs?: number;
+  iterations?: number;
+  host?: string;
+  workers: number;
+  headless: boolean;
+  out?: string;
+  seed: number;
+  stopTimeoutMs: number;
+  requestTimeoutMs: number;
+  exitCodeOnError: number;
+  userClasses?: string[];
+  tags?: string[];
+  excludeTags?: string[];
+  thresholds: ThresholdSpec[];
+  skipHostCheck: boolean;
+  snapshotIntervalMs: number;
+  /** Feature options (LLM, mock…) as validated, passed on to the workers. */
+  extra: ParsedOptions;
+  /** Where each option came from, for the summary's metadata. */
+  sources: string[];
+}
+
+const CORE_KEYS = new Set([
+  'users', 'spawnRate', 'duration', 'iterations', 'host', 'workers', 'headless', 'out', 'seed', 'stopTimeout', 'requestTimeout',
+  'exitCodeOnError', 'userClasses', 'tags', 'excludeTags', 'thresholds', 'skipHostCheck', 'snapshotInterval',
+]);
+
+export const CONFIG_FILE_NAMES = ['bench.config.ts', 'bench.config.mts', 'bench.config.js', 'bench.config.mjs'];
+
+/** Loads bench.config.ts from the current folder, or the file named with --config. */
+export async function loadConfigFile(explicit: string | undefined, cwd = process.cwd()): Promise<{ file?: string; options: ParsedOptions }> {
+  const file = explicit ? resolve(cwd, explicit) : CONFIG_FILE_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p));
+  if (!file) return { options: {} };
+  const bundle = await bundleFile(file, 'config');
+  try {
+    const mod = (await import(pathToFileURL(bundle.path).href)) as { default?: unknown };
+    if (mod.default === undefined) throw new ScenarioError(`${file} has no default export`, 'write `export default defineConfig({ ... })`');
+    return { file, options: validateOptions(file, mod.default) };
+  } finally {
+    bundle.dispose();
+  }
+}
+
+/** Reads the scenario's exported `options` by importing its bundle once on the main thread. */
+export async function loadScenarioOptions(bundlePath: string, scenarioPath: string): Promise<ParsedOptions> {
+  const mod = (await import(pathToFileURL(bundlePath).href)) as { options?: unknown };
+  if (mod.options === undefined) return {};
+  return validateOptions(`options exported by ${scenarioPath}`, mod.options);
+}
+
+/** Command line beats scenario beats config file beats defaults. */
+export function resolveConfig(scenarioPath: string, layers: { cli: ParsedOptions; scenario: ParsedOptions; file: ParsedOptions }): RunConfig {
+  const merged: ParsedOptions = { ...layers.file, ...layers.scenario, ...layers.cli };
+  const extra: ParsedOptions = {};
+  for (const [k, v] of Object.entries(merged)) if (!CORE_KEYS.has(k)) (extra as Record<string, unknown>)[k] = v;
+  const users = merged.users ?? 1;
+  return {
+    scenarioPath,
+    users,
+    spawnRate: merged.spawnRate ?? Infinity,
+    durationMs: merged.duration,
+    iterations: merged.iterations,
+    host: merged.host,
+    workers: merged.workers ?? availableParallelism(),
+    headless: merged.headless ?? false,
+    out: merged.out,
+    seed: merged.seed ?? Math.floor(Math.random() * 2 ** 31),
+    stopTimeoutMs: merged.stopTimeout ?? 5000,
+    requestTimeoutMs: merged.requestTimeout ?? 60_000,
+    exitCodeOnError: merged.exitCodeOnError ?? 1,
+    userClasses: merged.userClasses,
+    tags: merged.tags,
+    excludeTags: merged.excludeTags,
+    thresholds: merged.thresholds ?? [],
+    skipHostCheck: merged.skipHostCheck ?? false,
+    snapshotIntervalMs: merged.snapshotInterval ?? 1000,
+    extra,
+    sources: [],
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { parseDurationMs } from './duration.js';
+
+/** A duration option: '90s', '5m', '1h', '250ms' or a number of seconds; parsed to ms. */
+export const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDurationMs(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration like 90s, 5m or 1h, got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const threshold = z.union([
+  z.string(),
+  z.object({ threshold: z.string(), abortOnFail: z.boolean().optional(), delayAbortEval: z.union([z.string(), z.number()]).optional() }).strict(),
+]);
+
+const list = z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]);
+
+/** Options of the built-in mock LLM server started for `host = 'mock'`. */
+const mockOptions = z
+  .object({
+    ttft: durationMs.optional(),
+    itl: durationMs.optional(),
+    jitter: durationMs.optional(),
+    tokensPerChunk: z.number().int().positive().optional(),
+    errorRate: z.number().min(0).max(1).optional(),
+    outputTokens: z.number().int().positive().optional(),
+    reasoningTokens: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+/**
+ * Every option a user can set, from any source. Unknown keys are errors, so a
+ * typo never silently falls back to a default.
+ */
+export const optionsSchema = z
+  .object({
+    users: z.number().int().min(0),
+    spawnRate: z.number().positive(),
+    duration: durationMs,
+    iterations: z.number().int().positive(),
+    host: z.string().min(1),
+    workers: z.number().int().positive().max(256),
+    headless: z.boolean(),
+    out: z.string().min(1),
+    seed: z.number().int(),
+    stopTimeout: durationMs,
+    requestTimeout: durationMs,
+    exitCodeOnError: z.number().int().min(0).max(255),
+    userClasses: list,
+    tags: list,
+    excludeTags: list,
+    thresholds: z.array(threshold),
+    skipHostCheck: z.boolean(),
+    snapshotInterval: durationMs,
+    // LLM benchmarking (docs/llm.md)
+    traffic: z.union([z.string(), z.array(z.string())]),
+    concurrency: z.union([z.array(z.number().int().positive()), z.string().transform((s, ctx) => {
+      const parts = s.split(',').map((x) => Number(x.trim()));
+      if (parts.some((n) => !Number.isInteger(n) || n <= 0)) {
+        ctx.addIssue({ code: 'custom', message: `expected a list of positive integers like 1,2,4,8, got ${JSON.stringify(s)}` });
+        return z.NEVER;
+      }
+      return parts;
+    })]),
+    maxRequestsPerStage: z.number().int().positive(),
+    maxTimePerStage: durationMs,
+    warmup: durationMs,
+    dataset: z.string().min(1),
+    tokenizer: z.enum(['cl100k_base', 'o200k_base']),
+    prefixLen: z.number().int().min(0),
+    slo: z.string().min(1),
+    maxErrorRate: z.number().min(0).max(1),
+    requestsLog: z.string().min(1),
+    model: z.string().min(1),
+    mock: mockOptions,
+  })
+  .partial()
+  .strict();
+
+export type ParsedOptions = z.output<typeof optionsSchema>;

@@ -1,0 +1,29 @@
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { optionsSchema, type ParsedOptions } from './schema.js';
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
+/** Turns zod issues into lines naming the option path, what was expected and what was given. */
+export function formatIssues(issues: z.core.$ZodIssue[], input: unknown, pathPrefix = ''): string[] {
+  return issues.map((i) => {
+    const path = pathPrefix + (i.path.length ? i.path.map(String).join('.') : '(root)');
+    if (i.code === 'unrecognized_keys') return `${i.keys.map((k) => pathPrefix + [...i.path.map(String), k].join('.')).join(', ')}: unknown option${i.keys.length > 1 ? 's' : ''}; see docs/cli.md for the list`;
+    let given: unknown = input;
+    for (const p of i.path) given = given == null ? undefined : (given as Record<PropertyKey, unknown>)[p as PropertyKey];
+    const msg = i.message.replace(/^Invalid input: /, '');
+    const m = msg === 'Invalid input' ? 'invalid value' : msg.replace(/, received \w+$/, '');
+    return `${path}: ${m}, got ${describeValue(given)}`;
+  });
+}
+
+/** Validates one source of options (config file, scenario, command line), listing every problem at once. */
+export function validateOptions(source: string, input: unknown): ParsedOptions {
+  const r = optionsSchema.safeParse(input);
+  if (!r.success) throw new ConfigError(source, formatIssues(r.error.issues, input));
+  return r.data;
+}

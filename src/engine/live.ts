@@ -1,0 +1,64 @@
+import type { MetricsAggregate } from '../metrics/aggregate.js';
+import { latencyStats } from '../metrics/histogram.js';
+import type { HistoryRow } from '../metrics/summary-types.js';
+import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
+import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';
+
+export interface LiveInputs {
+  scenario: string;
+  elapsedMs: number;
+  durationMs?: number;
+  users: number;
+  targetUsers: number;
+  workers: number;
+  stage?: string;
+  health: WorkerHealth[];
+  intervalSec: number;
+}
+
+/** The per-second view reporters get, from the run totals and the last interval. */
+export function buildLiveSnapshot(total: MetricsAggregate, interval: MetricsAggregate, inp: LiveInputs): LiveSnapshot {
+  const elapsedSec = inp.elapsedMs / 1000;
+  const it = interval.total();
+  const lat = latencyStats(it.latency);
+  const currentRps: Record<string, number> = {};
+  for (const e of interval.endpoints.values()) currentRps[`${e.method} ${e.name}`] = e.requests / inp.intervalSec;
+  return {
+    scenario: inp.scenario,
+    elapsedMs: inp.elapsedMs,
+    durationMs: inp.durationMs,
+    users: inp.users,
+    targetUsers: inp.targetUsers,
+    workers: inp.workers,
+    stage: inp.stage,
+    endpoints: endpointSummaries(total, elapsedSec),
+    total: endpointSummary(total.total(), elapsedSec),
+    currentRps,
+    interval: { rps: it.requests / inp.intervalSec, failuresPerSec: it.failures / inp.intervalSec, p50Ms: lat.p50, p95Ms: lat.p95, p99Ms: lat.p99 },
+    errors: [...total.errors.values()].sort((a, b) => b.count - a.count),
+    checks: Object.entries(total.checks).map(([name, [passes, fails]]) => ({ name, passes, fails })),
+    health: inp.health,
+  };
+}
+
+export function historyRow(s: LiveSnapshot, interval: MetricsAggregate, intervalSec: number): HistoryRow {
+  const row: HistoryRow = {
+    t: Math.round(s.elapsedMs / 100) / 10,
+    timestamp: new Date().toISOString(),
+    users: s.users,
+    rps: Math.round(s.interval.rps * 1000) / 1000,
+    failuresPerSec: Math.round(s.interval.failuresPerSec * 1000) / 1000,
+    p50Ms: s.interval.p50Ms,
+    p95Ms: s.interval.p95Ms,
+    p99Ms: s.interval.p99Ms,
+  };
+  const ttft = interval.trends.get('llm.ttft');
+  if (ttft && ttft.totalCount > 0) {
+    const st = latencyStats(ttft);
+    row.ttftP50Ms = st.p50;
+    row.ttftP99Ms = st.p99;
+    row.outputTokensPerSec = Math.round(((interval.counters['llm.output_tokens'] ?? 0) / intervalSec) * 10) / 10;
+  }
+  if (s.stage) row.stage = s.stage;
+  return row;
+}

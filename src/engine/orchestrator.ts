@@ -1,0 +1,324 @@
+import type { RunConfig } from '../config/resolve.js';
+import { UserError, VolleyError } from '../errors.js';
+import { MetricsAggregate } from '../metrics/aggregate.js';
+import { encodeHistogram } from '../metrics/histogram.js';
+import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
+import type { MetricsDelta } from '../metrics/delta.js';
+import type { HistoryRow, RunSummary } from '../metrics/summary-types.js';
+import { SUMMARY_VERSION } from '../metrics/summary-types.js';
+import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';
+import { WorkerPool } from '../pool/pool.js';
+import type { UserClassInfo, WorkerOptions } from '../pool/protocol.js';
+import type { Reporter } from '../report/reporter.js';
+import { packageVersion } from '../util/package-root.js';
+import { checkHostReachable } from './host-check.js';
+import { buildLiveSnapshot, historyRow } from './live.js';
+import { checkClasses, classCounts, splitEvenly, userSequence, workerShares } from './plan.js';
+
+/** Something the run needs started beside it (the mock LLM server for host 'mock'). */
+export interface SideService {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface RunDeps {
+  reporters: Reporter[];
+  /** Starts the built-in mock server when a user class's host is 'mock'. */
+  startMock?: (cfg: RunConfig) => Promise<SideService>;
+  /** Receives warnings meant for the user (stderr in the CLI). */
+  warn: (message: string) => void;
+}
+
+/**
+ * One run: start workers, plan users over them, merge their metrics every
+ * second, stop cleanly, and build the summary. Only this class knows the order
+ * of those steps; everything else is a part it calls.
+ */
+export class Run {
+  private pool?: WorkerPool;
+  private readonly total = new MetricsAggregate();
+  private interval = new MetricsAggregate();
+  private readonly history: HistoryRow[] = [];
+  private readonly health = new Map<number, WorkerHealth>();
+  private startedAt = 0;
+  private loadStartedAt = 0;
+  private stoppedAt = 0;
+  private stoppedWall = 0;
+  private stopReason = '';
+  private stopRequested?: () => void;
+  private readonly stopPromise: Promise<void>;
+  private classes: UserClassInfo[] = [];
+  private running = 0;
+  private exhausted = 0;
+  private interrupted = false;
+  private services: SideService[] = [];
+  private lastSnapshotAt = 0;
+
+  constructor(
+    private readonly cfg: RunConfig,
+    private readonly bundlePath: string,
+    private readonly deps: RunDeps,
+  ) {
+    this.stopPromise = new Promise((r) => (this.stopRequested = r));
+  }
+
+  /** Asks for a graceful stop (SIGINT, q in the TUI, a threshold). The first reason wins. */
+  stop(reason: string, interrupted = false): void {
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    this.interrupted = interrupted;
+    this.stopRequested?.();
+  }
+
+  private get workerCount(): number {
+    const users = Math.max(1, this.cfg.users);
+    return Math.max(1, Math.min(this.cfg.workers, users));
+  }
+
+  async execute(): Promise<RunSummary> {
+    this.startedAt = Date.now();
+    const W = this.workerCount;
+    const iterShares = this.cfg.iterations !== undefined ? splitEvenly(this.cfg.iterations, W) : undefined;
+    const userShares = splitEvenly(this.cfg.users, W);
+    const base: Omit<WorkerOptions, 'iterations' | 'maxUsers'> = {
+      host: this.cfg.host,
+      hostAliases: {},
+      seed: this.cfg.seed,
+      requestTimeoutMs: this.cfg.requestTimeoutMs,
+      userClasses: this.cfg.userClasses,
+      tags: this.cfg.tags,
+      excludeTags: this.cfg.excludeTags,
+      snapshotIntervalMs: this.cfg.snapshotIntervalMs,
+      extra: this.cfg.extra as Record<string, unknown>,
+    };
+    this.pool = new WorkerPool(W, this.bundlePath, (i) => ({ ...base, hostAliases: {}, maxUsers: userShares[i]!, iterations: iterShares?.[i] }));
+    const workers = this.pool.workers;
+    try {
+      const ready = await Promise.all(workers.map((w) => w.next('ready')));
+      this.classes = ready[0]!.classes;
+      checkClasses(this.classes);
+      for (const w of workers) w.onMessage((m) => this.onWorkerMessage(w.index, m));
+
+      const hostAliases = await this.startServices();
+      await this.checkHosts(hostAliases);
+
+      const setup = await this.callWorker0('setup');
+      if (setup.error) throw new UserError(`setup() failed: ${setup.error}`, 'fix the exported setup() function of the scenario');
+      for (const w of workers) w.post({ type: 'begin', setupData: setup.data, hostAliases });
+      await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.cfg.users, workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
+
+      this.loadStartedAt = performance.now();
+      this.lastSnapshotAt = this.loadStartedAt;
+      await this.driveLoad();
+      await this.stopWorkers();
+    } catch (err) {
+      await this.shutdown();
+      throw unwrapFatal(err);
+    }
+    await this.shutdown();
+    return this.buildSummary();
+  }
+
+  /** Runs the closed-model load until a stop condition: spawning at the spawn rate, snapshots every interval. */
+  private async driveLoad(): Promise<void> {
+    const cfg = this.cfg;
+    const workers = this.pool!.workers;
+    const seq = userSequence(classCounts(this.classes, cfg.users));
+    let sent = -1;
+    const applyUsers = (running: number) => {
+      if (running === sent) return;
+      sent = running;
+      this.running = running;
+      workerShares(seq, running, workers.length).forEach((counts, i) => workers[i]!.post({ type: 'users', counts }));
+    };
+    const timers: NodeJS.Timeout[] = [];
+    const spawnNext = () => {
+      const elapsedSec = (performance.now() - this.loadStartedAt) / 1000;
+      const due = Number.isFinite(cfg.spawnRate) ? Math.min(seq.length, Math.floor(elapsedSec * cfg.spawnRate) + 1) : seq.length;
+      applyUsers(due);
+      if (due < seq.length) {
+        const nextAtMs = (due / cfg.spawnRate) * 1000;
+        timers.push(setTimeout(spawnNext, Math.max(1, nextAtMs - (performance.now() - this.loadStartedAt))));
+      }
+    };
+    spawnNext();
+    const ticker = setInterval(() => void this.tick(), cfg.snapshotIntervalMs);
+    if (cfg.durationMs !== undefined) timers.push(setTimeout(() => this.stop('duration reached'), cfg.durationMs));
+    if (seq.length === 0 && cfg.durationMs === undefined) this.stop('no users to run');
+    await this.stopPromise;
+    clearInterval(ticker);
+    for (const t of timers) clearTimeout(t);
+    this.stoppedAt = performance.now();
+    this.stoppedWall = Date.now();
+  }
+
+  private onWorkerMessage(index: number, m: import('../pool/protocol.js').FromWorker): void {
+    switch (m.type) {
+      case 'snapshot':
+        this.mergeDelta(m.delta);
+        this.health.set(index, { index, cpu: m.health.cpu, eventLoopDelayMs: m.health.eventLoopDelayMs, users: m.users });
+        break;
+      case 'exhausted':
+        if (++this.exhausted >= this.pool!.workers.length) this.stop('iterations done');
+        break;
+      case 'warning':
+        this.deps.warn(m.message);
+        break;
+      case 'fatal':
+        this.deps.warn(m.message);
+        this.stop('worker failed');
+        break;
+      default:
+        break;
+    }
+  }
+
+  private mergeDelta(d: MetricsDelta): void {
+    this.interval.addDelta(d);
+  }
+
+  /** Folds the current interval into the totals and tells the reporters. */
+  private async tick(): Promise<LiveSnapshot> {
+    const now = performance.now();
+    const intervalSec = Math.max(0.001, (now - this.lastSnapshotAt) / 1000);
+    this.lastSnapshotAt = now;
+    const interval = this.interval;
+    this.interval = new MetricsAggregate();
+    this.total.addAggregate(interval);
+    const users = [...this.health.values()].reduce((a, h) => a + h.users, 0);
+    const snap = buildLiveSnapshot(this.total, interval, {
+      scenario: this.cfg.scenarioPath,
+      elapsedMs: now - this.loadStartedAt,
+      durationMs: this.cfg.durationMs,
+      users,
+      targetUsers: this.cfg.users,
+      workers: this.pool?.workers.length ?? 0,
+      health: [...this.health.values()].sort((a, b) => a.index - b.index),
+      intervalSec,
+    });
+    this.history.push(historyRow(snap, interval, intervalSec));
+    await this.emit('onSnapshot', snap);
+    return snap;
+  }
+
+  private async stopWorkers(): Promise<void> {
+    const workers = this.pool!.workers;
+    const stopped = await Promise.all(
+      workers.map((w) => {
+        const p = w.next('stopped');
+        w.post({ type: 'stop', graceMs: this.cfg.stopTimeoutMs });
+        return p;
+      }),
+    );
+    for (const s of stopped) this.interval.addDelta(s.delta);
+    this.total.addAggregate(this.interval);
+    this.interval = new MetricsAggregate();
+    const td = await this.callWorker0('teardown');
+    if (td.error) this.deps.warn(`teardown() failed: ${td.error}`);
+  }
+
+  private async callWorker0(kind: 'setup' | 'teardown'): Promise<{ data?: unknown; error?: string }> {
+    const w = this.pool!.workers[0]!;
+    if (kind === 'setup') {
+      const p = w.next('setupDone');
+      w.post({ type: 'setup' });
+      return p;
+    }
+    const p = w.next('teardownDone');
+    w.post({ type: 'teardown', setupData: undefined });
+    return p;
+  }
+
+  private async startServices(): Promise<Record<string, string>> {
+    const aliases: Record<string, string> = {};
+    const wantsMock = this.cfg.host === 'mock' || (this.cfg.host === undefined && this.classes.some((c) => c.host === 'mock'));
+    if (wantsMock) {
+      if (!this.deps.startMock) throw new UserError("host 'mock' needs the built-in mock server, which this build does not include");
+      const mock = await this.deps.startMock(this.cfg);
+      this.services.push(mock);
+      aliases.mock = mock.url;
+    }
+    return aliases;
+  }
+
+  private async checkHosts(aliases: Record<string, string>): Promise<void> {
+    if (this.cfg.skipHostCheck) return;
+    const hosts = new Set<string>();
+    if (this.cfg.host) hosts.add(aliases[this.cfg.host] ?? this.cfg.host);
+    else for (const c of this.classes) if (c.host) hosts.add(aliases[c.host] ?? c.host);
+    await Promise.all([...hosts].map((h) => checkHostReachable(h)));
+  }
+
+  private async shutdown(): Promise<void> {
+    const pool = this.pool;
+    if (pool) {
+      for (const w of pool.workers) w.post({ type: 'exit' });
+      await Promise.race([Promise.all(pool.workers.map((w) => w.done)), new Promise((r) => setTimeout(r, 3000))]);
+      await pool.destroy().catch(() => undefined);
+    }
+    await Promise.all(this.services.map((s) => s.close().catch(() => undefined)));
+    this.services = [];
+  }
+
+  private async emit<K extends 'onRunStart' | 'onSnapshot' | 'onRunEnd'>(hook: K, arg: Parameters<NonNullable<Reporter[K]>>[0]): Promise<void> {
+    for (const r of this.deps.reporters) {
+      try {
+        await (r[hook] as ((a: unknown) => unknown) | undefined)?.call(r, arg);
+      } catch (err) {
+        this.deps.warn(`reporter failed in ${hook}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  /** The summary of what is known now; also used when a second Ctrl-C exits at once. */
+  buildSummary(): RunSummary {
+    const live = new MetricsAggregate();
+    live.addAggregate(this.total);
+    live.addAggregate(this.interval);
+    const end = this.stoppedAt || performance.now();
+    const durationMs = this.loadStartedAt ? end - this.loadStartedAt : 0;
+    const sec = durationMs / 1000;
+    const opts: Record<string, unknown> = { ...this.cfg, extra: undefined, ...this.cfg.extra };
+    delete opts.extra;
+    delete opts.sources;
+    return {
+      version: SUMMARY_VERSION,
+      meta: {
+        tool: 'volley',
+        toolVersion: packageVersion(),
+        scenario: this.cfg.scenarioPath,
+        startTime: new Date(this.startedAt).toISOString(),
+        endTime: new Date(this.stoppedWall || Date.now()).toISOString(),
+        durationMs: Math.round(durationMs),
+        workers: this.pool?.workers.length ?? 0,
+        users: this.cfg.users,
+        options: JSON.parse(JSON.stringify(opts, (_k, v) => (v === Infinity ? null : v))) as Record<string, unknown>,
+        interrupted: this.interrupted,
+        stopReason: this.stopReason || 'unknown',
+      },
+      total: endpointSummary(live.total(), sec),
+      endpoints: endpointSummaries(live, sec),
+      tasks: Object.entries(live.tasks).map(([name, runs]) => ({ name, runs })).sort((a, b) => b.runs - a.runs),
+      errors: [...live.errors.values()].sort((a, b) => b.count - a.count),
+      checks: Object.entries(live.checks).map(([name, [passes, fails]]) => ({ name, passes, fails })),
+      counters: live.counters,
+      trends: Object.fromEntries([...live.trends.keys()].map((k) => [k, live.trendStats(k)])),
+      history: this.history,
+      histograms: {
+        endpoints: [...live.endpoints.values()].filter((e) => e.latency.totalCount > 0).map((e) => ({ method: e.method, name: e.name, latency: encodeHistogram(e.latency) })),
+        trends: [...live.trends].map(([name, h]) => ({ name, histogram: encodeHistogram(h) })),
+      },
+    };
+  }
+
+  /** Final reporters' hook; the caller decides exit codes. */
+  async finish(summary: RunSummary): Promise<void> {
+    await this.emit('onRunEnd', summary);
+  }
+}
+
+function unwrapFatal(err: unknown): unknown {
+  const fatal = (err as { fatal?: { message: string; hint?: string } }).fatal;
+  if (fatal) return fatal.hint !== undefined || !/\n\s+at /.test(fatal.message) ? new UserError(fatal.message, fatal.hint) : new VolleyError('E_WORKER', fatal.message);
+  return err;
+}

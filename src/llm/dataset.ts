@@ -1,0 +1,257 @@
+import { readFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { packageRoot } from '../util/package-root.js';
+import type { ChatMessage } from '../api/llm.js';
+
+/** One prompt of a dataset: plain text or a chat, and optionally the reference answer. */
+export interface DatasetRecord {
+  prompt?: string;
+  messages?: ChatMessage[];
+  /** The reference reply (ShareGPT's next `gpt` turn, JSONL `completion`); sets the output length of `dataset` traffic. */
+  completion?: string;
+}
+
+export type DatasetFormat = 'text' | 'jsonl' | 'csv' | 'json';
+
+export interface Dataset {
+  path: string;
+  format: DatasetFormat;
+  /** Prompts used as they are by `dataset` traffic. */
+  records: DatasetRecord[];
+  /** All the text, ending with '\n', that token-shaped traffic (D, N, U, E) cuts prompts from. */
+  corpus: string;
+}
+
+export interface DatasetOptions {
+  /** CSV column holding the prompt (default 'prompt'). */
+  column?: string;
+}
+
+/** The package's own datasets/sonnet.txt, whether we run from src/ or dist/. */
+export function defaultDatasetPath(): string {
+  return join(packageRoot(), 'datasets', 'sonnet.txt');
+}
+
+// Datasets are read and parsed once per worker: every user of the worker shares them.
+const cache = new Map<string, Dataset>();
+
+/**
+ * Loads a dataset by file extension: `.jsonl`/`.ndjson` (a `prompt` or `messages`
+ * field per line), `.csv` (one column), `.json` (ShareGPT `conversations`, or an
+ * array of `prompt`/`messages` objects), anything else as plain text.
+ * A relative path is resolved from the current directory.
+ */
+export function loadDataset(path: string | undefined, options: DatasetOptions = {}): Dataset {
+  const file = path ? resolve(path) : defaultDatasetPath();
+  const key = file + '\0' + (options.column ?? '');
+  let ds = cache.get(key);
+  if (ds === undefined) {
+    ds = readDataset(file, options);
+    cache.set(key, ds);
+  }
+  return ds;
+}
+
+function readDataset(file: string, options: DatasetOptions): Dataset {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read dataset ${file}: ${(err as Error).message}`, 'set `dataset` on the user class to an existing file');
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const ext = extname(file).toLowerCase();
+  const format: DatasetFormat = ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' ? 'csv' : ext === '.json' ? 'json' : 'text';
+  const records =
+    format === 'jsonl'
+      ? parseJsonl(file, text)
+      : format === 'csv'
+        ? parseCsvColumn(file, text, options.column ?? 'prompt').map((prompt) => ({ prompt }))
+        : format === 'json'
+          ? parseJsonArray(file, text)
+          : parseText(text);
+  if (records.length === 0) throw new UserError(`dataset ${file} has no prompts`);
+  const corpus = format === 'text' ? text : records.map(recordText).join('\n');
+  return { path: file, format, records, corpus: corpus.endsWith('\n') ? corpus : corpus + '\n' };
+}
+
+/** The text a record contributes to the corpus: its prompt, or its messages' text parts. */
+export function recordText(r: DatasetRecord): string {
+  if (r.prompt !== undefined) return r.prompt;
+  const parts: string[] = [];
+  for (const m of r.messages ?? []) {
+    if (typeof m.content === 'string') parts.push(m.content);
+    else if (Array.isArray(m.content)) for (const p of m.content) if (p.type === 'text' && typeof p.text === 'string') parts.push(p.text);
+  }
+  return parts.join('\n');
+}
+
+/** A text file's prompts for `dataset` traffic are its paragraphs (blocks between blank lines). */
+function parseText(text: string): DatasetRecord[] {
+  return text
+    .split(/\r?\n\s*\r?\n/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .map((prompt) => ({ prompt }));
+}
+
+const MAX_PROBLEMS = 5;
+
+function parseJsonl(file: string, text: string): DatasetRecord[] {
+  const records: DatasetRecord[] = [];
+  const problems: string[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (err) {
+      problems.push(`line ${i + 1}: not JSON (${(err as Error).message})`);
+      continue;
+    }
+    const r = toRecord(value);
+    if (typeof r === 'string') problems.push(`line ${i + 1}: ${r}`);
+    else records.push(r);
+  }
+  if (problems.length) throw datasetProblems(file, problems);
+  return records;
+}
+
+function parseJsonArray(file: string, text: string): DatasetRecord[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`dataset ${file} is not valid JSON: ${(err as Error).message}`, 'use .jsonl for one JSON object per line');
+  }
+  if (!Array.isArray(value)) throw new UserError(`dataset ${file}: expected a JSON array of conversations or prompts`);
+  const records: DatasetRecord[] = [];
+  const problems: string[] = [];
+  value.forEach((item, i) => {
+    const r = toRecord(item);
+    if (typeof r === 'string') problems.push(`item ${i}: ${r}`);
+    else records.push(r);
+  });
+  // ShareGPT dumps hold some conversations without a human turn: skip those unless nothing is left.
+  if (records.length === 0 && problems.length) throw datasetProblems(file, problems);
+  return records;
+}
+
+function datasetProblems(file: string, problems: string[]): UserError {
+  const shown = problems.slice(0, MAX_PROBLEMS);
+  if (problems.length > MAX_PROBLEMS) shown.push(`… and ${problems.length - MAX_PROBLEMS} more`);
+  return new UserError(
+    `invalid dataset ${file}:\n${shown.map((p) => `  - ${p}`).join('\n')}`,
+    'each entry needs a "prompt" string, a "messages" array of {role, content}, or ShareGPT "conversations" of {from, value}',
+  );
+}
+
+const SHAREGPT_ROLES: Record<string, string> = {
+  human: 'user',
+  user: 'user',
+  gpt: 'assistant',
+  assistant: 'assistant',
+  chatgpt: 'assistant',
+  bard: 'assistant',
+  model: 'assistant',
+  system: 'system',
+};
+
+function toRecord(value: unknown): DatasetRecord | string {
+  if (typeof value !== 'object' || value === null) return 'expected an object';
+  const v = value as Record<string, unknown>;
+  const completion = typeof v.completion === 'string' ? v.completion : undefined;
+  if (typeof v.prompt === 'string') return { prompt: v.prompt, completion };
+  if (Array.isArray(v.messages)) {
+    const bad = v.messages.findIndex((m) => typeof m !== 'object' || m === null || typeof (m as ChatMessage).role !== 'string');
+    if (bad >= 0) return `messages[${bad}] needs a "role"`;
+    return { messages: v.messages as ChatMessage[], completion };
+  }
+  if (Array.isArray(v.conversations)) return fromShareGpt(v.conversations);
+  return 'no "prompt", "messages" or "conversations" field';
+}
+
+/** The conversation up to its first human turn is the prompt; the next turn is the reference reply. */
+function fromShareGpt(turns: unknown[]): DatasetRecord | string {
+  const messages: ChatMessage[] = [];
+  for (let i = 0; i < turns.length; i++) {
+    const t = turns[i] as { from?: unknown; value?: unknown } | null;
+    if (!t || typeof t.from !== 'string' || typeof t.value !== 'string') return `conversations[${i}] needs "from" and "value" strings`;
+    const role = SHAREGPT_ROLES[t.from.toLowerCase()];
+    if (!role) return `conversations[${i}]: unknown speaker "${t.from}"`;
+    messages.push({ role, content: t.value });
+    if (role === 'user') {
+      const next = turns[i + 1] as { value?: unknown } | undefined;
+      return { messages, completion: typeof next?.value === 'string' ? next.value : undefined };
+    }
+  }
+  return 'no human turn in the conversation';
+}
+
+/**
+ * Reads one column of a CSV file (RFC 4180: quoted fields, doubled quotes,
+ * newlines inside quotes, CRLF). Kept behind this one function so a full parser
+ * (csv-parse) can replace it without touching the callers.
+ */
+export function parseCsvColumn(file: string, text: string, column: string): string[] {
+  const rows = parseCsv(text);
+  const header = rows.shift();
+  if (!header) throw new UserError(`dataset ${file} is empty`);
+  const index = header.indexOf(column);
+  if (index < 0) {
+    throw new UserError(
+      `dataset ${file} has no column "${column}" (columns: ${header.map((h) => JSON.stringify(h)).join(', ')})`,
+      'set `datasetColumn` on the user class to the column that holds the prompts',
+    );
+  }
+  const out: string[] = [];
+  for (const row of rows) {
+    const cell = row[index];
+    if (cell !== undefined && cell.trim() !== '') out.push(cell);
+  }
+  return out;
+}
+
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else field += c;
+      i++;
+      continue;
+    }
+    if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      row.push(field);
+      field = '';
+      if (row.length > 1 || row[0] !== '') rows.push(row);
+      row = [];
+      if (c === '\r' && text[i + 1] === '\n') i++;
+    } else field += c;
+    i++;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}

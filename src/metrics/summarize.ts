@@ -1,0 +1,27 @@
+import { latencyStats } from './histogram.js';
+import type { EndpointTotals, MetricsAggregate } from './aggregate.js';
+import type { EndpointSummary } from './summary-types.js';
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export function endpointSummary(e: EndpointTotals, durationSec: number): EndpointSummary {
+  const d = durationSec > 0 ? durationSec : 1;
+  return {
+    name: e.name,
+    method: e.method,
+    requests: e.requests,
+    failures: e.failures,
+    aborted: e.aborted,
+    rps: r3(e.requests / d),
+    failuresPerSec: r3(e.failures / d),
+    bytes: e.bytes,
+    latencyMs: latencyStats(e.latency),
+  };
+}
+
+/** Endpoints sorted by method then name, like Locust's table. */
+export function endpointSummaries(agg: MetricsAggregate, durationSec: number): EndpointSummary[] {
+  return [...agg.endpoints.values()]
+    .map((e) => endpointSummary(e, durationSec))
+    .sort((a, b) => a.method.localeCompare(b.method) || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,124 @@
+import { countTokens } from '../token-count.js';
+import { errorBody } from '../errors.js';
+import {
+  asObject,
+  contentText,
+  messagesText,
+  namedEvent,
+  readMaxTokens,
+  readModel,
+  readStream,
+  type AnswerContext,
+  type GenerationRequest,
+  type StreamFrames,
+  type TextDialect,
+} from './dialect.js';
+
+// Real thinking blocks end with an opaque signature; clients pass it back, never read it.
+const SIGNATURE = 'bW9jay1zaWduYXR1cmU=';
+
+function parse(raw: unknown): GenerationRequest | string {
+  const body = asObject(raw);
+  if (typeof body === 'string') return body;
+  if (!Array.isArray(body.messages) || body.messages.length === 0) return 'messages: expected a non-empty array';
+  const stream = readStream(body);
+  if (typeof stream === 'string') return stream;
+  const maxTokens = readMaxTokens(body, ['max_tokens']);
+  if (typeof maxTokens === 'string') return maxTokens;
+  const system = contentText(body.system);
+  const prompt = messagesText(body.messages);
+  return {
+    model: readModel(body, 'mock-claude'),
+    stream,
+    includeUsage: true,
+    maxTokens,
+    inputTokens: countTokens(system ? `${system}\n${prompt}` : prompt),
+  };
+}
+
+const blockStart = (index: number, block: string) =>
+  namedEvent('content_block_start', `{"type":"content_block_start","index":${index},"content_block":${block}}`);
+const blockStop = (index: number) => namedEvent('content_block_stop', `{"type":"content_block_stop","index":${index}}`);
+const signature = namedEvent(
+  'content_block_delta',
+  `{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"${SIGNATURE}"}}`,
+);
+const THINKING_BLOCK = '{"type":"thinking","thinking":"","signature":""}';
+const TEXT_BLOCK = '{"type":"text","text":""}';
+
+/**
+ * Anthropic's event sequence: message_start, a thinking block (when there is
+ * reasoning) then a text block, each opened, filled with deltas and stopped; then message_delta
+ * with the output usage and message_stop.
+ */
+function frames(ctx: AnswerContext): StreamFrames {
+  const thinks = ctx.reasoningTokens > 0;
+  const textIndex = thinks ? 1 : 0;
+  const thinkingHead = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"';
+  const textHead = `event: content_block_delta\ndata: {"type":"content_block_delta","index":${textIndex},"delta":{"type":"text_delta","text":"`;
+  const deltaTail = '"}}\n\n';
+  const opening =
+    namedEvent(
+      'message_start',
+      `{"type":"message_start","message":{"id":"${ctx.id}","type":"message","role":"assistant","model":${JSON.stringify(ctx.model)},` +
+        `"content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":${ctx.inputTokens},"output_tokens":1}}}`,
+    ) +
+    blockStart(0, thinks ? THINKING_BLOCK : TEXT_BLOCK) +
+    namedEvent('ping', '{"type":"ping"}');
+  // Without the role chunk, the opening events go out with the first token.
+  let pending = ctx.roleChunk ? '' : opening;
+  let inText = !thinks;
+  const lead = (): string => {
+    const out = pending;
+    pending = '';
+    return out;
+  };
+  return {
+    open: () => (ctx.roleChunk ? opening : ''),
+    reasoning: (text) => `${lead()}${thinkingHead}${text}${deltaTail}`,
+    content: (text) => {
+      let out = lead();
+      if (!inText) {
+        out += signature + blockStop(0) + blockStart(1, TEXT_BLOCK);
+        inText = true;
+      }
+      return `${out}${textHead}${text}${deltaTail}`;
+    },
+    close: () =>
+      (inText ? '' : signature) +
+      blockStop(inText ? textIndex : 0) +
+      namedEvent(
+        'message_delta',
+        `{"type":"message_delta","delta":{"stop_reason":"${ctx.hitMaxTokens ? 'max_tokens' : 'end_turn'}","stop_sequence":null},` +
+          `"usage":{"output_tokens":${ctx.outputTokens}}}`,
+      ) +
+      namedEvent('message_stop', '{"type":"message_stop"}'),
+    error: (message) => namedEvent('error', JSON.stringify(errorBody('anthropic', 529, message))),
+  };
+}
+
+function answer(ctx: AnswerContext, reasoning: string, content: string): unknown {
+  const blocks: unknown[] = [];
+  if (ctx.reasoningTokens > 0) blocks.push({ type: 'thinking', thinking: reasoning, signature: SIGNATURE });
+  if (content) blocks.push({ type: 'text', text: content });
+  return {
+    id: ctx.id,
+    type: 'message',
+    role: 'assistant',
+    model: ctx.model,
+    content: blocks,
+    stop_reason: ctx.hitMaxTokens ? 'max_tokens' : 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: ctx.inputTokens, output_tokens: ctx.outputTokens },
+  };
+}
+
+/** Anthropic Messages, `POST /v1/messages`. */
+export const anthropicMessages = {
+  errorShape: 'anthropic',
+  idPrefix: 'msg_',
+  supportsReasoning: true,
+  parse,
+  frames,
+  answer,
+} satisfies TextDialect;

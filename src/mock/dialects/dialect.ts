@@ -1,0 +1,121 @@
+import type { ErrorShape } from '../errors.js';
+
+/** What a text-generation request asks for, read from its body. */
+export interface GenerationRequest {
+  model: string;
+  stream: boolean;
+  /** OpenAI `stream_options.include_usage`: send a final usage chunk. */
+  includeUsage: boolean;
+  /** Output length asked for; undefined means the server's default. */
+  maxTokens?: number;
+  /** Prompt length in cl100k_base tokens. */
+  inputTokens: number;
+}
+
+/** Fixed facts about one answer, known before its first byte. */
+export interface AnswerContext {
+  id: string;
+  model: string;
+  /** Unix seconds, as the `created` fields want. */
+  created: number;
+  inputTokens: number;
+  /** Output tokens, reasoning included. */
+  outputTokens: number;
+  reasoningTokens: number;
+  /** The answer stops because max_tokens was reached (else: a natural stop). */
+  hitMaxTokens: boolean;
+  /** Send the role-only opening at once, rather than with the first token. */
+  roleChunk: boolean;
+  includeUsage: boolean;
+}
+
+/**
+ * The wire frames of one streamed answer, in order: open, reasoning*,
+ * content*, close — or error after the first token. Each returns the exact
+ * bytes to write (several SSE events where the dialect needs them).
+ */
+export interface StreamFrames {
+  /** Written as soon as the request is accepted; '' when nothing goes out before the first token. */
+  open(): string;
+  reasoning(text: string): string;
+  content(text: string): string;
+  /** After the last token: finish reason, usage and the end marker. */
+  close(): string;
+  /** An error event inside the 200 stream. */
+  error(message: string): string;
+}
+
+/** One vendor's text-generation endpoint: how to read a request and write answers. */
+export interface TextDialect {
+  errorShape: ErrorShape;
+  /** Prefix of the response ids, as the vendor's look (`chatcmpl-`, `msg_`). */
+  idPrefix: string;
+  /** False where the wire has no place for reasoning text (legacy completions). */
+  supportsReasoning: boolean;
+  /** Reads the JSON body; returns a message saying what is wrong, for a 400. */
+  parse(body: unknown): GenerationRequest | string;
+  frames(ctx: AnswerContext): StreamFrames;
+  /** The whole, non-streamed answer. */
+  answer(ctx: AnswerContext, reasoning: string, content: string): unknown;
+}
+
+/** An SSE event with an `event:` line, as Anthropic and Cohere send them. */
+export function namedEvent(name: string, data: string): string {
+  return `event: ${name}\ndata: ${data}\n\n`;
+}
+
+/** The text of a message `content`: a string, or an array of parts with `text`. */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let text = '';
+  for (const part of content) {
+    if (typeof part === 'string') text += part;
+    else if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') text += (part as { text: string }).text;
+  }
+  return text;
+}
+
+/** The text of all messages, joined by newlines. */
+export function messagesText(messages: readonly unknown[]): string {
+  const parts: string[] = [];
+  for (const message of messages) {
+    if (message && typeof message === 'object') parts.push(contentText((message as { content?: unknown }).content));
+  }
+  return parts.join('\n');
+}
+
+type Body = Record<string, unknown>;
+
+/** The body as an object, or a message for a 400. */
+export function asObject(body: unknown): Body | string {
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Body) : 'request body: expected a JSON object';
+}
+
+/**
+ * The first of `fields` that is set, as a token count: an integer >= 1, or
+ * undefined when none is set. Returns a message for a 400 when one is bad.
+ */
+export function readMaxTokens(body: Body, fields: readonly string[]): number | undefined | string {
+  for (const field of fields) {
+    const value = body[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      return `${field}: expected an integer >= 1, got ${JSON.stringify(value)}`;
+    }
+    return value;
+  }
+  return undefined;
+}
+
+/** `stream`, which must be a boolean when set. */
+export function readStream(body: Body): boolean | string {
+  const value = body.stream;
+  if (value === undefined || value === null) return false;
+  return typeof value === 'boolean' ? value : `stream: expected a boolean, got ${JSON.stringify(value)}`;
+}
+
+/** `model` when it is a string, else a stand-in name. */
+export function readModel(body: Body, fallback = 'mock-llm'): string {
+  return typeof body.model === 'string' && body.model !== '' ? body.model : fallback;
+}

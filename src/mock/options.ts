@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** How the mock server behaves. Every field is optional; see docs/mock-server.md. */
+export interface MockOptions {
+  /** Port to listen on; 0 picks a free one. Default 0. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Time to first token, ms. Default 200. */
+  ttftMs?: number;
+  /** Inter-token latency, ms. Default 20. */
+  itlMs?: number;
+  /** Each token time moves by a uniform, seeded offset in ±jitterMs. Default 0. */
+  jitterMs?: number;
+  /** Tokens written per stream chunk. Default 1. */
+  tokensPerChunk?: number;
+  /** Output length when the request gives no max_tokens. Default 128. */
+  defaultOutputTokens?: number;
+  /** Share of requests (0..1) answered with `errorStatus` instead. Default 0. */
+  errorRate?: number;
+  /** Default 500. */
+  errorStatus?: number;
+  /** Share of streams that send one chunk, then an error event inside the 200 stream. */
+  streamErrorRate?: number;
+  /** Share of streams cut half-way by destroying the socket. */
+  breakRate?: number;
+  /** Share of streams that pause for `stallMs` half-way. */
+  stallRate?: number;
+  /** Default 5000. */
+  stallMs?: number;
+  /** Send an empty role-only first chunk at once, as real servers do. Default true. */
+  roleChunk?: boolean;
+  /** Reasoning tokens sent before the content; they count in max_tokens. Default 0. */
+  reasoningTokens?: number;
+  /** Seeds jitter, injected faults and the text. Default 1. */
+  seed?: number;
+  /** Length of embedding vectors. Default 384. */
+  embeddingDim?: number;
+  /** Time before a non-streamed answer. Default: ttft + itl*(n-1) for text, 20 for embeddings and rerank. */
+  latencyMs?: number;
+}
+
+const ms = z.number().finite().min(0);
+const share = z.number().min(0).max(1);
+const count = z.number().int().min(0);
+
+/** The one schema for mock options, used by startMockServer and by `bench mock`. */
+export const mockOptionsSchema = z.object({
+  port: z.number().int().min(0).max(65535).default(0),
+  host: z.string().min(1).default('127.0.0.1'),
+  ttftMs: ms.default(200),
+  itlMs: ms.default(20),
+  jitterMs: ms.default(0),
+  tokensPerChunk: count.min(1).default(1),
+  defaultOutputTokens: count.min(1).default(128),
+  errorRate: share.default(0),
+  errorStatus: z.number().int().min(400).max(599).default(500),
+  streamErrorRate: share.default(0),
+  breakRate: share.default(0),
+  stallRate: share.default(0),
+  stallMs: ms.default(5000),
+  roleChunk: z.boolean().default(true),
+  reasoningTokens: count.default(0),
+  seed: z.number().int().default(1),
+  embeddingDim: count.min(1).max(65536).default(384),
+  latencyMs: ms.optional(),
+});
+
+/** Options after defaults. */
+export type ResolvedMockOptions = z.output<typeof mockOptionsSchema>;
+
+/** Applies defaults; throws a RangeError naming every bad option at once. */
+export function resolveMockOptions(opts: MockOptions = {}): ResolvedMockOptions {
+  const parsed = mockOptionsSchema.safeParse(opts);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`);
+  throw new RangeError(`invalid mock server options: ${problems.join('; ')}`);
+}

@@ -1,0 +1,60 @@
+import type { TextDialect } from './dialects/dialect.js';
+import { anthropicMessages } from './dialects/anthropic-messages.js';
+import { cohereChat } from './dialects/cohere-chat.js';
+import { openaiChat } from './dialects/openai-chat.js';
+import { openaiCompletions } from './dialects/openai-completions.js';
+import type { ErrorShape } from './errors.js';
+
+/** What an API path serves. */
+export type Endpoint =
+  | { kind: 'text'; dialect: TextDialect }
+  | { kind: 'openai-embeddings' }
+  | { kind: 'cohere-embed' }
+  | { kind: 'cohere-rerank' };
+
+/** A matched POST route. */
+export interface ApiRoute {
+  endpoint: Endpoint;
+  errorShape: ErrorShape;
+  idPrefix: string;
+  /** The header that must carry a key, if the vendor requires one. */
+  apiKeyHeader?: 'api-key' | 'x-api-key';
+  /** Azure names the model by deployment, in the path. */
+  model?: string;
+}
+
+const openaiEmbeddingsRoute: Endpoint = { kind: 'openai-embeddings' };
+const ROUTES: Record<string, ApiRoute> = {
+  '/v1/chat/completions': { endpoint: { kind: 'text', dialect: openaiChat }, errorShape: 'openai', idPrefix: openaiChat.idPrefix },
+  '/v1/completions': { endpoint: { kind: 'text', dialect: openaiCompletions }, errorShape: 'openai', idPrefix: openaiCompletions.idPrefix },
+  '/v1/embeddings': { endpoint: openaiEmbeddingsRoute, errorShape: 'openai', idPrefix: 'embd-' },
+  '/v1/messages': { endpoint: { kind: 'text', dialect: anthropicMessages }, errorShape: 'anthropic', idPrefix: anthropicMessages.idPrefix, apiKeyHeader: 'x-api-key' },
+  '/v2/chat': { endpoint: { kind: 'text', dialect: cohereChat }, errorShape: 'cohere', idPrefix: cohereChat.idPrefix },
+  '/v2/embed': { endpoint: { kind: 'cohere-embed' }, errorShape: 'cohere', idPrefix: '' },
+  '/v2/rerank': { endpoint: { kind: 'cohere-rerank' }, errorShape: 'cohere', idPrefix: '' },
+};
+
+const AZURE = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings)$/;
+
+/** The POST route for `path`, Azure's deployment paths included. */
+export function matchApiRoute(path: string): ApiRoute | undefined {
+  const route = ROUTES[path];
+  if (route) return route;
+  const azure = AZURE.exec(path);
+  if (!azure) return undefined;
+  const same = ROUTES[`/v1/${azure[2]}`]!;
+  return { ...same, apiKeyHeader: 'api-key', model: safeDecode(azure[1]!) };
+}
+
+/** True for paths that exist but only for another method, for a 405 rather than a 404. */
+export function isKnownPath(path: string): boolean {
+  return path in ROUTES || AZURE.test(path) || path === '/v1/models' || path === '/health' || path === '/mock/ground-truth';
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,73 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import { packageRoot } from '../util/package-root.js';
+import type { FromWorker, ToWorker, WorkerInit, WorkerOptions } from './protocol.js';
+
+export interface WorkerHandle {
+  index: number;
+  post(msg: ToWorker): void;
+  /** Resolves with the next message of the given type. */
+  next<T extends FromWorker['type']>(type: T): Promise<Extract<FromWorker, { type: T }>>;
+  onMessage(fn: (msg: FromWorker) => void): void;
+  /** Settles when the worker's task returns (or its thread dies). */
+  done: Promise<void>;
+}
+
+/**
+ * Starts one long-lived piscina task per worker thread. piscina is built for
+ * short tasks, so each task holds its thread for the whole run and talks over
+ * its own MessagePort; stopping is a message, never a task abort.
+ */
+export class WorkerPool {
+  readonly workers: WorkerHandle[] = [];
+  private readonly piscina: Piscina;
+
+  constructor(count: number, bundlePath: string, optionsFor: (index: number) => WorkerOptions) {
+    this.piscina = new Piscina({
+      filename: join(packageRoot(), 'dist', 'worker.js'),
+      minThreads: count,
+      maxThreads: count,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 1000,
+      // Workers print through the main thread's console; keep their stdout/stderr attached.
+    });
+    for (let i = 0; i < count; i++) this.workers.push(this.start(i, count, bundlePath, optionsFor(i)));
+  }
+
+  private start(index: number, count: number, bundlePath: string, options: WorkerOptions): WorkerHandle {
+    const { port1, port2 } = new MessageChannel();
+    const listeners: Array<(m: FromWorker) => void> = [];
+    port1.on('message', (m: FromWorker) => {
+      for (const l of [...listeners]) l(m);
+    });
+    const init: WorkerInit = { port: port2 as MessagePort, workerIndex: index, workerCount: count, bundlePath, options };
+    const done = this.piscina.run(init, { transferList: [port2] as never }).then(
+      () => undefined,
+      (err: unknown) => {
+        listeners.forEach((l) => l({ type: 'fatal', message: `worker ${index} died: ${err instanceof Error ? err.message : String(err)}` }));
+      },
+    );
+    return {
+      index,
+      post: (msg) => port1.postMessage(msg),
+      onMessage: (fn) => listeners.push(fn),
+      next: (type) =>
+        new Promise((resolve, reject) => {
+          const fn = (m: FromWorker) => {
+            if (m.type === type || m.type === 'fatal') {
+              listeners.splice(listeners.indexOf(fn), 1);
+              if (m.type === 'fatal' && type !== 'fatal') reject(Object.assign(new Error(m.message), { fatal: m }));
+              else resolve(m as never);
+            }
+          };
+          listeners.push(fn);
+        }),
+      done: done.finally(() => port1.close()),
+    };
+  }
+
+  async destroy(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}

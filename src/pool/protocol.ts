@@ -1,0 +1,78 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { MetricsDelta } from '../metrics/delta.js';
+
+/**
+ * The whole conversation between the main thread and a worker thread. Each
+ * worker gets one long-lived piscina task and a MessagePort for the run.
+ */
+
+/** The piscina task input: everything a worker needs to load the scenario. */
+export interface WorkerInit {
+  port: MessagePort;
+  workerIndex: number;
+  workerCount: number;
+  /** Absolute path of the esbuild bundle of the scenario. */
+  bundlePath: string;
+  /** Resolved, serializable run options. */
+  options: WorkerOptions;
+}
+
+export interface WorkerOptions {
+  host?: string;
+  /** Hosts a user class may name that the engine maps to real URLs (e.g. 'mock'). */
+  hostAliases: Record<string, string>;
+  seed: number;
+  requestTimeoutMs: number;
+  userClasses?: string[];
+  tags?: string[];
+  excludeTags?: string[];
+  /** Task runs this worker may start in total (its share of --iterations). */
+  iterations?: number;
+  /** Max users this worker will run, to size its connection pool. */
+  maxUsers: number;
+  /** Milliseconds between metric deltas. */
+  snapshotIntervalMs: number;
+  /** Feature options passed through to clients (LLM, SLOs…). */
+  extra: Record<string, unknown>;
+}
+
+/** What the worker learnt of one user class when loading the scenario. */
+export interface UserClassInfo {
+  name: string;
+  weight: number;
+  fixedCount?: number;
+  host?: string;
+  taskCount: number;
+}
+
+export type ToWorker =
+  /** Run these many users of each class (closed model). Extra users stop after their current task. */
+  | { type: 'users'; counts: Record<string, number> }
+  /** Run the scenario's exported setup() and answer with 'setupDone'. */
+  | { type: 'setup' }
+  /** The data setup() returned, handed to every user; load may begin. */
+  | { type: 'begin'; setupData: unknown; hostAliases: Record<string, string> }
+  /** Stop starting tasks; abort what is still in flight after graceMs; run onStop; answer 'stopped'. */
+  | { type: 'stop'; graceMs: number }
+  /** Run the scenario's exported teardown(setupData) and answer 'teardownDone'. */
+  | { type: 'teardown'; setupData: unknown }
+  /** End the task: the worker returns and the thread may be reused. */
+  | { type: 'exit' };
+
+export interface WorkerHealthSample {
+  /** Event-loop utilization over the interval, 0..1: a close proxy for this thread's CPU. */
+  cpu: number;
+  eventLoopDelayMs: number;
+}
+
+export type FromWorker =
+  | { type: 'ready'; classes: UserClassInfo[] }
+  | { type: 'setupDone'; data: unknown; error?: string }
+  | { type: 'snapshot'; delta: MetricsDelta; users: number; health: WorkerHealthSample }
+  /** The worker used its whole iteration budget and has no task in flight. */
+  | { type: 'exhausted' }
+  | { type: 'stopped'; delta: MetricsDelta }
+  | { type: 'teardownDone'; error?: string }
+  | { type: 'warning'; message: string }
+  /** The scenario could not be loaded or run at all (a user error). */
+  | { type: 'fatal'; message: string; hint?: string };

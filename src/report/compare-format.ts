@@ -1,0 +1,51 @@
+import type { Comparison, ComparisonRow } from './compare.js';
+import { formatNumber } from './format-number.js';
+
+export interface RunLabel {
+  label: string;
+  scenario: string;
+  startTime: string;
+}
+
+const value = (x: number | null, unit: ComparisonRow['unit']): string => {
+  if (x === null) return '–';
+  const digits = Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2;
+  return `${formatNumber(x, digits)}${unit === '' ? '' : unit === 'ms' || unit === 'tok/s' ? ` ${unit}` : unit}`;
+};
+
+const change = (r: ComparisonRow): string => {
+  if (r.changePct === null) return r.a === null ? 'new' : r.b === null ? 'gone' : '–';
+  if (!Number.isFinite(r.changePct)) return r.changePct > 0 ? '+∞' : '−∞';
+  const pct = Math.round(r.changePct * 10) / 10;
+  return `${pct > 0 ? '+' : ''}${pct}%`;
+};
+
+/** The comparison as a plain-text table, one block per endpoint, regressions marked. */
+export function formatComparison(c: Comparison, a: RunLabel, b: RunLabel): string {
+  const header = ['', 'A', 'B', 'change', ''];
+  const table: string[][] = [];
+  let scope = '';
+  for (const r of c.rows) {
+    if (r.scope !== scope) {
+      scope = r.scope;
+      table.push([scope, '', '', '', '']);
+    }
+    const mark = r.regression ? '✗ regression' : r.better !== 'none' && r.changePct !== null && Math.abs(r.changePct) > c.tolerancePct ? '✓ better' : '';
+    table.push([`  ${r.metric}`, value(r.a, r.unit), value(r.b, r.unit), change(r), mark]);
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => [...row[i]!].length)));
+  const line = (row: string[]): string =>
+    row.map((cell, i) => (i === 0 || i === row.length - 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  const verdict =
+    c.regressions === 0 ? `no regressions beyond ${c.tolerancePct}%` : `${c.regressions} regression${c.regressions === 1 ? '' : 's'} beyond ${c.tolerancePct}%`;
+  return [
+    `A: ${a.label}  (${a.scenario}, ${a.startTime})`,
+    `B: ${b.label}  (${b.scenario}, ${b.startTime})`,
+    '',
+    line(header),
+    ...table.map(line),
+    '',
+    verdict,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,90 @@
+import type { RunSummary } from '../../metrics/summary-types.js';
+import { formatThresholdValue } from '../../thresholds/format.js';
+import { escapeXml } from '../markup-escape.js';
+
+interface TestCase {
+  classname: string;
+  name: string;
+  /** Absent when the case passed. */
+  failure?: { type: string; message: string; detail: string };
+}
+
+/**
+ * junit.xml: one testsuite for the run, one test case per threshold and per
+ * check, so CI shows crossed thresholds and failing checks as failed tests.
+ */
+export function junitXml(summary: RunSummary): string {
+  const cases = [...thresholdCases(summary), ...checkCases(summary)];
+  const failures = cases.filter((c) => c.failure).length;
+  const seconds = (summary.meta.durationMs / 1000).toFixed(3);
+  const suiteName = `volley: ${summary.meta.scenario}`;
+  const attrs = (o: Record<string, string | number>): string => Object.entries(o).map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`).join('');
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({ name: 'volley', tests: cases.length, failures, errors: 0, time: seconds })}>`,
+    `  <testsuite${attrs({ name: suiteName, tests: cases.length, failures, errors: 0, skipped: 0, time: seconds, timestamp: junitTimestamp(summary.meta.startTime) })}>`,
+    '    <properties>',
+    ...properties(summary).map(([k, v]) => `      <property${attrs({ name: k, value: v })}/>`),
+    '    </properties>',
+  ];
+  for (const c of cases) {
+    const head = `    <testcase${attrs({ classname: c.classname, name: c.name, time: 0 })}`;
+    if (!c.failure) {
+      lines.push(`${head}/>`);
+      continue;
+    }
+    lines.push(`${head}>`, `      <failure${attrs({ type: c.failure.type, message: c.failure.message })}>${escapeXml(c.failure.detail)}</failure>`, '    </testcase>');
+  }
+  lines.push('  </testsuite>', '</testsuites>', '');
+  return lines.join('\n');
+}
+
+function thresholdCases(summary: RunSummary): TestCase[] {
+  return (summary.thresholds ?? []).map((t) => {
+    const observed = formatThresholdValue(t);
+    return {
+      classname: 'volley.thresholds',
+      name: t.expression,
+      ...(!t.ok && {
+        failure: {
+          type: 'ThresholdCrossed',
+          message: `threshold ${t.expression} crossed: observed ${observed}`,
+          detail: `expected ${t.expression}, observed ${observed}${t.abortOnFail ? ' (abortOnFail)' : ''}`,
+        },
+      }),
+    };
+  });
+}
+
+function checkCases(summary: RunSummary): TestCase[] {
+  return summary.checks.map((c) => {
+    const total = c.passes + c.fails;
+    const pct = total > 0 ? ((c.fails / total) * 100).toFixed(2) : '0';
+    return {
+      classname: 'volley.checks',
+      name: c.name,
+      ...(c.fails > 0 && {
+        failure: { type: 'CheckFailed', message: `${c.fails} of ${total} checks failed (${pct}%)`, detail: `check "${c.name}": ${c.passes} passed, ${c.fails} failed` },
+      }),
+    };
+  });
+}
+
+function properties(summary: RunSummary): Array<[string, string | number]> {
+  const m = summary.meta;
+  return [
+    ['scenario', m.scenario],
+    ['toolVersion', m.toolVersion],
+    ['users', m.users],
+    ['workers', m.workers],
+    ['requests', summary.total.requests],
+    ['failures', summary.total.failures],
+    ['stopReason', m.stopReason],
+  ];
+}
+
+/** JUnit's schema wants a local date-time without zone or fraction; ours are UTC. */
+function junitTimestamp(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 19);
+}

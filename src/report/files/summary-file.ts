@@ -1,0 +1,61 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../../errors.js';
+import { SUMMARY_VERSION, type RunSummary } from '../../metrics/summary-types.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+
+export const SUMMARY_FILE = 'summary.json';
+
+/** Writes `<dir>/summary.json`, 2-space indented, atomically. Returns its path. */
+export function writeSummaryJson(summary: RunSummary, dir: string): string {
+  const path = join(dir, SUMMARY_FILE);
+  writeFileAtomic(path, JSON.stringify(summary, null, 2) + '\n');
+  return path;
+}
+
+const latency = z.looseObject({ count: z.number(), p50: z.number(), p95: z.number(), p99: z.number() });
+const endpoint = z.looseObject({ name: z.string(), method: z.string(), requests: z.number(), failures: z.number(), rps: z.number(), latencyMs: latency });
+
+/**
+ * The parts of summary.json that `bench report` and `bench compare` rely on;
+ * checked so a wrong file fails with a message instead of a TypeError later.
+ */
+const summaryShape = z.looseObject({
+  version: z.literal(SUMMARY_VERSION),
+  meta: z.looseObject({ scenario: z.string(), startTime: z.string(), durationMs: z.number(), users: z.number(), workers: z.number() }),
+  total: endpoint,
+  endpoints: z.array(endpoint),
+  errors: z.array(z.looseObject({ message: z.string(), count: z.number() })),
+  checks: z.array(z.looseObject({ name: z.string(), passes: z.number(), fails: z.number() })),
+  history: z.array(z.looseObject({ t: z.number() })),
+});
+
+/**
+ * Reads a run's summary.json from its results folder (or the file itself).
+ * Throws a UserError naming the path and how to fix it.
+ */
+export function readSummaryJson(dirOrFile: string): RunSummary {
+  const path = existsSync(dirOrFile) && statSync(dirOrFile).isDirectory() ? join(dirOrFile, SUMMARY_FILE) : dirOrFile;
+  const hint = 'pass the folder a run wrote with --out (it holds summary.json), e.g. bench report results';
+  if (!existsSync(path)) throw new UserError(`cannot read ${path}: no such file`, hint, 'E_SUMMARY');
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UserError(`cannot read ${path}: ${err instanceof SyntaxError ? `not valid JSON (${err.message})` : (err as Error).message}`, 'the run may have been killed while writing it; run the scenario again', 'E_SUMMARY');
+  }
+  const version = (data as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > SUMMARY_VERSION) {
+    throw new UserError(`${path} has summary format version ${version}; this bench reads version ${SUMMARY_VERSION}`, 'upgrade volley to read it', 'E_SUMMARY');
+  }
+  const parsed = summaryShape.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+    throw new UserError(`${path} is not a Volley summary:\n  - ${problems.join('\n  - ')}`, 'summary.json is written by `bench run --out <dir>`', 'E_SUMMARY');
+  }
+  const summary = data as RunSummary;
+  // Summaries from runs without histograms still render; the CSV falls back to LatencyStats.
+  summary.histograms ??= { endpoints: [], trends: [] };
+  return summary;
+}

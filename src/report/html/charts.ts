@@ -1,0 +1,186 @@
+import type { HistoryRow, RunSummary, StageSummary } from '../../metrics/summary-types.js';
+
+/** A point; `label` is drawn next to it and shown in the tooltip (sweep charts: the concurrency). */
+interface Point {
+  x: number;
+  y: number | null;
+  label?: string;
+}
+
+interface Dataset {
+  label: string;
+  data: Point[] | Array<number | null>;
+  borderColor: string;
+  backgroundColor: string;
+  /** Draws each point's label beside it (the report's small plugin). */
+  pointLabels?: boolean;
+  [option: string]: unknown;
+}
+
+/** A Chart.js configuration, plain JSON: the report's script hands it to `new Chart`. */
+export interface ChartSpec {
+  id: string;
+  title: string;
+  /** One line under the title on how to read it. */
+  caption?: string;
+  config: { type: 'line' | 'bar'; data: { labels?: string[]; datasets: Dataset[] }; options: Record<string, unknown> };
+}
+
+const COLORS = { blue: '#2563eb', red: '#dc2626', green: '#16a34a', amber: '#d97706', purple: '#7c3aed', teal: '#0d9488', slate: '#475569' };
+const fill = (hex: string): string => `${hex}22`;
+
+function series(label: string, color: string, data: Dataset['data'], extra: Record<string, unknown> = {}): Dataset {
+  return { label, data, borderColor: color, backgroundColor: fill(color), borderWidth: 1.75, pointRadius: 0, tension: 0.25, spanGaps: true, ...extra };
+}
+
+function axes(xTitle: string, yTitle: string, xType: 'linear' | 'category' = 'linear'): Record<string, unknown> {
+  return {
+    x: { type: xType, title: { display: true, text: xTitle }, grid: { display: xType === 'linear' } },
+    y: { beginAtZero: true, title: { display: true, text: yTitle } },
+  };
+}
+
+const stageLabel = (s: StageSummary, i: number): string => (s.concurrency !== undefined ? `c=${s.concurrency}` : s.name || `stage ${i + 1}`);
+
+/** The x axis ends where the data ends, not at the next round tick. */
+function timeAxes(summary: RunSummary, yTitle: string): Record<string, unknown> {
+  const scales = axes('seconds since start', yTitle) as { x: Record<string, unknown> };
+  const last = summary.history[summary.history.length - 1];
+  scales.x = { ...scales.x, min: 0, ...(last && { max: last.t }) };
+  return scales;
+}
+
+/**
+ * Seconds where the stage changes, for the dashed lines in the time charts; a
+ * sweep's stages are labelled by concurrency (c=8), which fits between the lines.
+ */
+function stageStarts(summary: RunSummary): Array<{ t: number; name: string }> {
+  const short = new Map((summary.stages ?? []).map((s, i) => [s.name, stageLabel(s, i)]));
+  const starts: Array<{ t: number; name: string }> = [];
+  let prev: string | undefined;
+  for (const r of summary.history) {
+    if (r.stage !== undefined && r.stage !== prev) starts.push({ t: r.t, name: short.get(r.stage) ?? r.stage });
+    prev = r.stage;
+  }
+  return starts;
+}
+
+function timeChart(id: string, title: string, yTitle: string, summary: RunSummary, datasets: Array<[string, string, (r: HistoryRow) => number | undefined]>, extra: Record<string, unknown> = {}): ChartSpec {
+  return {
+    id,
+    title,
+    config: {
+      type: 'line',
+      data: { datasets: datasets.map(([label, color, pick]) => series(label, color, summary.history.map((r) => ({ x: r.t, y: pick(r) ?? null })), extra)) },
+      options: {
+        interaction: { mode: 'index', intersect: false },
+        scales: timeAxes(summary, yTitle),
+        plugins: { volleyStages: { starts: stageStarts(summary) } },
+      },
+    },
+  };
+}
+
+/**
+ * No latency is ever 0 (the histograms start at 1 µs), so a 0 is a second without
+ * samples: drawn as a gap bridged by the line, not a drop to zero. Slow LLM
+ * requests leave many such seconds.
+ */
+const measured = (value: number | undefined): number | undefined => (value === 0 ? undefined : value);
+
+/** Charts over time from `summary.history`. */
+export function historyCharts(summary: RunSummary): ChartSpec[] {
+  const h = summary.history;
+  if (h.length === 0) return [];
+  const charts = [
+    timeChart('chart-rps', 'Requests per second', 'per second', summary, [
+      ['requests/s', COLORS.blue, (r) => r.rps],
+      ['failures/s', COLORS.red, (r) => r.failuresPerSec],
+    ]),
+    timeChart('chart-latency', 'Response time', 'ms', summary, [
+      ['p50', COLORS.green, (r) => measured(r.p50Ms)],
+      ['p95', COLORS.amber, (r) => measured(r.p95Ms)],
+      ['p99', COLORS.red, (r) => measured(r.p99Ms)],
+    ]),
+    timeChart('chart-users', 'Users', 'users', summary, [['users', COLORS.purple, (r) => r.users]], { stepped: true, fill: true, tension: 0 }),
+  ];
+  if (h.some((r) => r.ttftP50Ms !== undefined)) {
+    charts.push(timeChart('chart-ttft', 'Time to first token', 'ms', summary, [
+      ['TTFT p50', COLORS.teal, (r) => measured(r.ttftP50Ms)],
+      ['TTFT p99', COLORS.red, (r) => measured(r.ttftP99Ms)],
+    ]));
+  }
+  if (h.some((r) => r.outputTokensPerSec !== undefined)) {
+    charts.push(timeChart('chart-tokens', 'Output tokens per second', 'tokens/s', summary, [['output tokens/s', COLORS.blue, (r) => r.outputTokensPerSec]], { fill: true }));
+  }
+  return charts;
+}
+
+function xyChart(id: string, title: string, caption: string, xTitle: string, yTitle: string, datasets: Dataset[]): ChartSpec {
+  return {
+    id,
+    title,
+    caption,
+    config: {
+      type: 'line',
+      data: { datasets },
+      // Room above and to the right for the stage labels drawn beside the points.
+      options: { interaction: { mode: 'nearest', intersect: false }, scales: axes(xTitle, yTitle), layout: { padding: { top: 14, right: 28 } } },
+    },
+  };
+}
+
+/** Several curves over the same stages share their labels: only the one marked `labelled` draws them. */
+const curve = (label: string, color: string, points: Point[], labelled = true): Dataset =>
+  series(label, color, points, { pointRadius: 4, pointHoverRadius: 6, tension: 0, pointLabels: labelled });
+
+/**
+ * GenAI Bench's views of a concurrency sweep: each point is one stage. Without
+ * LLM figures, the latency and error views use the request latency instead.
+ */
+export function sweepCharts(summary: RunSummary): ChartSpec[] {
+  const stages = summary.stages ?? [];
+  if (stages.length < 2) return [];
+  const charts: ChartSpec[] = [];
+  const llmStages = stages.filter((s) => s.llm && s.llm.requests > 0);
+  const pt = (s: StageSummary, x: number, y: number): Point => ({ x, y, label: stageLabel(s, stages.indexOf(s)) });
+  if (llmStages.length >= 2) {
+    charts.push(
+      xyChart('chart-sweep-speed', 'Output speed vs output throughput', 'Per-request speed falls as the server batches more requests; the knee is the sweet spot.', 'output throughput (tokens/s, all requests)', 'tokens/s per request (p50)', [
+        curve('output speed p50', COLORS.blue, llmStages.map((s) => pt(s, s.llm!.outputTokensPerSec, s.llm!.outputSpeedTokPerS.p50))),
+      ]),
+      xyChart('chart-sweep-ttft', 'TTFT vs output throughput', 'How long users wait for the first token at each throughput.', 'output throughput (tokens/s, all requests)', 'TTFT p50 (ms)', [
+        curve('TTFT p50', COLORS.teal, llmStages.map((s) => pt(s, s.llm!.outputTokensPerSec, s.llm!.ttftMs.p50))),
+      ]),
+      xyChart('chart-sweep-e2e', 'End-to-end latency vs requests per second', 'Whole-request latency percentiles at each request rate.', 'requests per second', 'E2E latency (ms)', [
+        curve('E2E p50', COLORS.green, llmStages.map((s) => pt(s, s.llm!.requestsPerSec, s.llm!.e2eMs.p50)), false),
+        curve('E2E p90', COLORS.amber, llmStages.map((s) => pt(s, s.llm!.requestsPerSec, s.llm!.e2eMs.p90)), false),
+        curve('E2E p99', COLORS.red, llmStages.map((s) => pt(s, s.llm!.requestsPerSec, s.llm!.e2eMs.p99))),
+      ]),
+    );
+  } else {
+    charts.push(
+      xyChart('chart-sweep-latency', 'Latency vs requests per second', 'Response-time percentiles at each request rate.', 'requests per second', 'response time (ms)', [
+        curve('p50', COLORS.green, stages.map((s) => pt(s, s.total.rps, s.total.latencyMs.p50)), false),
+        curve('p95', COLORS.amber, stages.map((s) => pt(s, s.total.rps, s.total.latencyMs.p95)), false),
+        curve('p99', COLORS.red, stages.map((s) => pt(s, s.total.rps, s.total.latencyMs.p99))),
+      ]),
+    );
+  }
+  const errorRate = (s: StageSummary): number => {
+    const requests = s.llm?.requests ?? s.total.requests;
+    const failures = s.llm?.failures ?? s.total.failures;
+    return requests > 0 ? Math.round((failures / requests) * 10000) / 100 : 0;
+  };
+  charts.push({
+    id: 'chart-sweep-errors',
+    title: stages.every((s) => s.concurrency !== undefined) ? 'Error rate vs concurrency' : 'Error rate by stage',
+    caption: 'Share of failed requests in each stage.',
+    config: {
+      type: 'bar',
+      data: { labels: stages.map(stageLabel), datasets: [{ label: 'error rate %', data: stages.map(errorRate), borderColor: COLORS.red, backgroundColor: `${COLORS.red}99`, borderWidth: 1 }] },
+      options: { scales: axes(stages.every((s) => s.concurrency !== undefined) ? 'concurrency' : 'stage', 'failed requests (%)', 'category') },
+    },
+  });
+  return charts;
+}

@@ -1,0 +1,114 @@
+import type { EndpointSummary, RunSummary } from '../../metrics/summary-types.js';
+import { formatThresholdValue } from '../../thresholds/format.js';
+import { formatBytes, formatMs, formatNumber, formatPercent } from '../format-number.js';
+import type { Verdict } from '../verdict.js';
+import { html, type SafeHtml } from './safe-html.js';
+import { table } from './table.js';
+
+const ms = (x: number): string => formatNumber(x, x < 10 ? 2 : 1);
+const dateTime = (iso: string): string => (Number.isNaN(Date.parse(iso)) ? iso : new Date(iso).toISOString().replace('T', ' ').slice(0, 19) + ' UTC');
+
+export function runHeader(summary: RunSummary, verdict: Verdict): SafeHtml {
+  const m = summary.meta;
+  const meta: Array<[string, string]> = [
+    ['started', dateTime(m.startTime)],
+    ['duration', formatMs(m.durationMs)],
+    ['users', String(m.users)],
+    ['workers', String(m.workers)],
+    ['stopped', m.stopReason],
+  ];
+  return html`<header class="run">
+<div><div class="brand">Volley load test report</div>
+<h1>${m.scenario}</h1>
+<dl class="meta">${meta.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl></div>
+<div class="verdict"><span class="badge ${verdict.status}" id="verdict">${verdict.label}</span>
+<ul>${verdict.reasons.map((r) => html`<li>${r}</li>`)}</ul></div>
+</header>`;
+}
+
+export function card(label: string, value: string, sub?: string): SafeHtml {
+  return html`<div class="card"><div class="label">${label}</div><div class="value">${value}</div>${sub ? html`<div class="sub">${sub}</div>` : ''}</div>`;
+}
+
+export function overviewCards(summary: RunSummary): SafeHtml {
+  const t = summary.total;
+  const l = t.latencyMs;
+  return html`<div class="cards">
+${card('Requests', formatNumber(t.requests, 0), `${formatNumber(t.rps, 1)} per second`)}
+${card('Failures', formatNumber(t.failures, 0), t.requests > 0 ? `${formatPercent(t.failures / t.requests)} of requests` : undefined)}
+${card('Median', formatMs(l.p50), `mean ${formatMs(l.mean)}`)}
+${card('p95', formatMs(l.p95))}
+${card('p99', formatMs(l.p99), `max ${formatMs(l.max)}`)}
+${card('Data received', formatBytes(t.bytes))}
+</div>`;
+}
+
+export function thresholdsSection(summary: RunSummary): SafeHtml | '' {
+  const list = summary.thresholds ?? [];
+  if (list.length === 0) return '';
+  return html`<section id="thresholds"><h2>Thresholds</h2>${table(
+    [
+      { header: 'Result', text: true, cell: (t) => html`<span class="pill ${t.ok ? 'pass' : 'fail'}">${t.ok ? 'pass' : 'fail'}</span>` },
+      { header: 'Threshold', text: true, wrap: true, cell: (t) => html`<code>${t.expression}</code>${t.abortOnFail ? html` <span class="muted">(abort on fail)</span>` : ''}` },
+      { header: 'Observed', cell: (t) => formatThresholdValue(t), className: (t) => (t.ok ? undefined : 'bad') },
+    ],
+    list,
+    { compact: true },
+  )}</section>`;
+}
+
+/** Locust's statistics table. */
+export function endpointsSection(summary: RunSummary): SafeHtml {
+  const rows = [...summary.endpoints].sort((a, b) => a.name.localeCompare(b.name) || a.method.localeCompare(b.method));
+  return html`<section id="endpoints"><h2>Requests</h2>${table<EndpointSummary>(
+    [
+      { header: 'Type', text: true, cell: (e) => e.method },
+      { header: 'Name', text: true, wrap: true, cell: (e) => e.name },
+      { header: 'Requests', cell: (e) => formatNumber(e.requests, 0) },
+      { header: 'Fails', cell: (e) => formatNumber(e.failures, 0), className: (e) => (e.failures > 0 ? 'bad' : undefined) },
+      { header: 'Median (ms)', cell: (e) => ms(e.latencyMs.p50) },
+      { header: '95%ile (ms)', cell: (e) => ms(e.latencyMs.p95) },
+      { header: '99%ile (ms)', cell: (e) => ms(e.latencyMs.p99) },
+      { header: 'Average (ms)', cell: (e) => ms(e.latencyMs.mean) },
+      { header: 'Min (ms)', cell: (e) => ms(e.latencyMs.min) },
+      { header: 'Max (ms)', cell: (e) => ms(e.latencyMs.max) },
+      { header: 'Avg size', cell: (e) => formatBytes(e.requests > 0 ? e.bytes / e.requests : 0) },
+      { header: 'RPS', cell: (e) => formatNumber(e.rps, 1) },
+      { header: 'Failures/s', cell: (e) => formatNumber(e.failuresPerSec, 2) },
+    ],
+    rows,
+    { total: summary.total },
+  )}</section>`;
+}
+
+export function errorsSection(summary: RunSummary): SafeHtml {
+  if (summary.errors.length === 0) return html`<section id="errors"><h2>Errors</h2><p class="muted">No errors.</p></section>`;
+  const rows = [...summary.errors].sort((a, b) => b.count - a.count);
+  return html`<section id="errors"><h2>Errors</h2>${table(
+    [
+      { header: 'Type', text: true, cell: (e) => e.method },
+      { header: 'Name', text: true, wrap: true, cell: (e) => e.name },
+      { header: 'Error', text: true, wrap: true, cell: (e) => e.message },
+      { header: 'Occurrences', cell: (e) => formatNumber(e.count, 0) },
+    ],
+    rows,
+  )}</section>`;
+}
+
+export function checksSection(summary: RunSummary): SafeHtml | '' {
+  if (summary.checks.length === 0) return '';
+  return html`<section id="checks"><h2>Checks</h2>${table(
+    [
+      { header: 'Check', text: true, wrap: true, cell: (c) => c.name },
+      { header: 'Passes', cell: (c) => formatNumber(c.passes, 0) },
+      { header: 'Fails', cell: (c) => formatNumber(c.fails, 0), className: (c) => (c.fails > 0 ? 'bad' : undefined) },
+      { header: 'Pass rate', cell: (c) => (c.passes + c.fails > 0 ? formatPercent(c.passes / (c.passes + c.fails)) : '–') },
+    ],
+    summary.checks,
+    { compact: true },
+  )}</section>`;
+}
+
+export function optionsSection(summary: RunSummary): SafeHtml {
+  return html`<section id="options"><details><summary>Run options</summary><pre><code>${JSON.stringify(summary.meta.options, null, 2)}</code></pre></details></section>`;
+}

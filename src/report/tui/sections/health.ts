@@ -1,0 +1,67 @@
+import type { WorkerHealth } from '../../../metrics/live.js';
+import { fit, fmtMs, fmtPercent, hbar, paint } from '../text.js';
+import { WAITING, type SectionContent, type View } from './types.js';
+
+/** Above this CPU share a worker cannot keep its users on schedule. */
+export const CPU_LIMIT = 0.9;
+/** Above this event-loop delay, measured latencies include time spent waiting in the generator. */
+export const LOOP_DELAY_LIMIT_MS = 50;
+
+export const BOTTLENECK_WARNING = 'the load generator is the bottleneck: figures may be wrong; add --workers or machines';
+
+const overloaded = (w: WorkerHealth): boolean => w.cpu > CPU_LIMIT || w.eventLoopDelayMs > LOOP_DELAY_LIMIT_MS;
+
+/** The workers past either limit, worst CPU first. */
+export function overloadedWorkers(health: WorkerHealth[]): WorkerHealth[] {
+  return health.filter(overloaded).sort((a, b) => b.cpu - a.cpu);
+}
+
+/** A one-line reason for the header warning: which worker, and which limit. */
+export function bottleneckDetail(health: WorkerHealth[]): string {
+  const worst = overloadedWorkers(health)[0];
+  if (!worst) return '';
+  return `worker ${worst.index}: CPU ${fmtPercent(worst.cpu)}, event-loop delay ${fmtMs(worst.eventLoopDelayMs)} ms`;
+}
+
+/** Rows wanted: a heading and one row per worker. */
+export function healthWanted(view: View): number {
+  return (view.snapshot?.health.length ?? 0) + 1;
+}
+
+/**
+ * CPU and event-loop delay per worker thread, past-limit values in red. When the
+ * box cannot hold a row per worker it shows the busiest ones; with a single row,
+ * a summary line.
+ */
+export function renderHealth(view: View, width: number, height: number): SectionContent {
+  const health = view.snapshot?.health;
+  if (!health) return { label: 'Load generator', lines: [WAITING] };
+  if (health.length === 0) return { label: 'Load generator', lines: ['no worker figures yet'] };
+  if (height < 2 || width < 40) return { label: 'Load generator', lines: [summary(health)] };
+  const rowsFree = height - 1;
+  const shown = health.length <= rowsFree ? health : [...health].sort((a, b) => b.cpu - a.cpu).slice(0, rowsFree);
+  const barWidth = Math.max(4, Math.min(30, width - 36));
+  const lines = [paint('bold', `${fit('worker', 7)}${fit('CPU', barWidth + 6)}${fit('loop delay', 11, 'right')}${fit('users', 8, 'right')}`)];
+  for (const w of shown) {
+    const cpuStyle = w.cpu > CPU_LIMIT ? 'red-fg' : 'green-fg';
+    const bar = hbar(w.cpu, barWidth);
+    lines.push(
+      fit(String(w.index), 7) +
+        paint(cpuStyle, bar.filled) + bar.empty +
+        paint(w.cpu > CPU_LIMIT ? 'red-fg' : undefined, fit(fmtPercent(w.cpu), 6, 'right')) +
+        paint(w.eventLoopDelayMs > LOOP_DELAY_LIMIT_MS ? 'red-fg' : undefined, fit(`${fmtMs(w.eventLoopDelayMs)} ms`, 11, 'right')) +
+        fit(String(w.users), 8, 'right'),
+    );
+  }
+  const more = health.length - shown.length;
+  return { label: more > 0 ? `Load generator (busiest ${shown.length} of ${health.length} workers)` : 'Load generator', lines };
+}
+
+function summary(health: WorkerHealth[]): string {
+  const busiest = health.reduce((a, b) => (b.cpu > a.cpu ? b : a));
+  const delay = Math.max(...health.map((w) => w.eventLoopDelayMs));
+  const avg = health.reduce((n, w) => n + w.cpu, 0) / health.length;
+  const cpu = paint(busiest.cpu > CPU_LIMIT ? 'red-fg' : undefined, `CPU max ${fmtPercent(busiest.cpu)} (worker ${busiest.index})`);
+  const loop = paint(delay > LOOP_DELAY_LIMIT_MS ? 'red-fg' : undefined, `loop delay max ${fmtMs(delay)} ms`);
+  return `${cpu} · avg ${fmtPercent(avg)} · ${loop} · ${health.length} workers`;
+}

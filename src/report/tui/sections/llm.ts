@@ -1,0 +1,40 @@
+import type { LatencyStats } from '../../../metrics/histogram.js';
+import type { LlmSummary } from '../../../metrics/summary-types.js';
+import { fit, fmtCount, fmtMs, fmtRate, paint } from '../text.js';
+import type { SectionContent, View } from './types.js';
+
+const ROWS: Array<[string, (l: LlmSummary) => LatencyStats]> = [
+  ['TTFT', (l) => l.ttftMs],
+  ['TPOT', (l) => l.tpotMs],
+  ['ITL', (l) => l.itlMs],
+  ['E2E', (l) => l.e2eMs],
+];
+
+/** Rows the LLM figures take: heading, four metrics, tokens/s, requests, and errors by kind when any. */
+export function llmRows(view: View): number {
+  const llm = view.snapshot?.llm;
+  if (!llm) return 1;
+  return Object.keys(llm.errorsByKind).length > 0 ? 8 : 7;
+}
+
+/** TTFT, TPOT, ITL and E2E percentiles over the run, and tokens per second now and on average. */
+export function renderLlmStats(view: View, width: number, height: number): SectionContent {
+  const llm = view.snapshot?.llm;
+  if (!llm) return { label: 'LLM', lines: ['no LLM requests in this run (yet)'] };
+  const cell = 9;
+  const lines = [paint('bold', `${fit('ms', 6)}${['p50', 'p90', 'p99'].map((p) => fit(p, cell, 'right')).join('')}`)];
+  for (const [name, pick] of ROWS) {
+    const s = pick(llm);
+    lines.push(paint('bold', fit(name, 6)) + [s.p50, s.p90, s.p99].map((v) => fit(s.count ? fmtMs(v) : '-', cell, 'right')).join(''));
+  }
+  const now = view.snapshot?.llmInterval;
+  const rate = (current: number | undefined, avg: number): string =>
+    `${paint('bold', fmtRate(current ?? avg))}/s (avg ${fmtRate(avg)})`;
+  lines.push(`tokens in ${rate(now?.inputTokensPerSec, llm.inputTokensPerSec)}  out ${rate(now?.outputTokensPerSec, llm.outputTokensPerSec)}`);
+  const failed = llm.failures > 0 ? paint('red-fg', `${fmtCount(llm.failures)} failed`) : '0 failed';
+  const goodput = llm.goodputPerSec === null ? '' : ` · goodput ${fmtRate(llm.goodputPerSec)}/s`;
+  lines.push(`requests ${fmtCount(llm.requests)} · ${failed}${goodput}`);
+  const kinds = Object.entries(llm.errorsByKind).sort((a, b) => b[1] - a[1]);
+  if (kinds.length) lines.push(paint('red-fg', fit(`errors ${kinds.map(([kind, n]) => `${kind} ${fmtCount(n)}`).join(', ')}`, width).trimEnd()));
+  return { label: 'LLM', lines: lines.slice(0, Math.max(0, height)) };
+}

@@ -1,0 +1,143 @@
+import { TASK_TAGS, TASK_WEIGHT, type TaskSpec } from '../api/task.js';
+import { IS_SEQUENTIAL, IS_TASKSET } from '../api/taskset.js';
+import { UserError } from '../errors.js';
+
+type AnyFn = (...args: unknown[]) => unknown;
+type AnyClass = abstract new (...args: any[]) => any;
+
+/** One runnable task: a function called on the user (or task set), or a nested task set. */
+export interface TaskEntry {
+  name: string;
+  weight: number;
+  tags: string[];
+  fn?: AnyFn;
+  taskSet?: AnyClass;
+}
+
+export interface TaskTable {
+  entries: TaskEntry[];
+  /** Cumulative weights for weighted picking. */
+  cumulative: number[];
+  totalWeight: number;
+  sequential: boolean;
+}
+
+export interface TagFilter {
+  tags?: string[];
+  excludeTags?: string[];
+}
+
+export function isTaskSetClass(x: unknown): x is AnyClass {
+  return typeof x === 'function' && (x as unknown as Record<symbol, unknown>)[IS_TASKSET] === true;
+}
+
+function symbolOf<T>(x: unknown, key: symbol): T | undefined {
+  return x == null ? undefined : ((x as Record<symbol, T | undefined>)[key]);
+}
+
+/** Methods marked with @task, in declaration order, base classes first. */
+function decoratedMethods(cls: AnyClass): TaskEntry[] {
+  const chain: object[] = [];
+  for (let p = cls.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) chain.unshift(p);
+  const seen = new Map<string, TaskEntry>();
+  for (const proto of chain) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      if (key === 'constructor') continue;
+      const desc = Object.getOwnPropertyDescriptor(proto, key);
+      const fn = desc?.value;
+      if (typeof fn !== 'function') continue;
+      const weight = symbolOf<number>(fn, TASK_WEIGHT);
+      if (weight === undefined) {
+        seen.delete(key); // an override without @task is no longer a task
+        continue;
+      }
+      seen.set(key, { name: key, weight, tags: symbolOf<string[]>(fn, TASK_TAGS) ?? [], fn });
+    }
+  }
+  return [...seen.values()];
+}
+
+function specEntries(cls: AnyClass, spec: TaskSpec): TaskEntry[] {
+  const out: TaskEntry[] = [];
+  if (Array.isArray(spec)) {
+    for (const item of spec) {
+      const [target, weight] = Array.isArray(item) ? item : [item, 1];
+      out.push(entryFor(cls, target as AnyFn | AnyClass, weight));
+    }
+    return out;
+  }
+  for (const [name, weight] of Object.entries(spec)) {
+    const fn = (cls.prototype as Record<string, unknown>)[name];
+    if (typeof fn !== 'function') {
+      throw new UserError(`static tasks of ${cls.name} names "${name}", but ${cls.name} has no method "${name}"`, `add a method ${name}() to ${cls.name} or fix the name`);
+    }
+    out.push({ name, weight, tags: symbolOf<string[]>(fn, TASK_TAGS) ?? [], fn: fn as AnyFn });
+  }
+  return out;
+}
+
+function entryFor(owner: AnyClass, target: AnyFn | AnyClass, weight: number): TaskEntry {
+  if (isTaskSetClass(target)) {
+    const tags = [...((target as { tags?: string[] }).tags ?? []), ...(symbolOf<string[]>(target, TASK_TAGS) ?? [])];
+    return { name: target.name || 'TaskSet', weight, tags, taskSet: target };
+  }
+  if (typeof target !== 'function') throw new UserError(`static tasks of ${owner.name} holds ${String(target)}, which is neither a function nor a TaskSet class`);
+  return { name: target.name || 'task', weight, tags: symbolOf<string[]>(target, TASK_TAGS) ?? [], fn: target as AnyFn };
+}
+
+const cache = new WeakMap<AnyClass, TaskEntry[]>();
+
+/** Every task of a user or task-set class, collected once per class. */
+export function collectTasks(cls: AnyClass): TaskEntry[] {
+  let entries = cache.get(cls);
+  if (entries) return entries;
+  const classTags = (cls as { tags?: string[] }).tags ?? [];
+  const spec = (cls as { tasks?: TaskSpec }).tasks;
+  entries = [...decoratedMethods(cls), ...(spec ? specEntries(cls, spec) : [])].map((e) => ({ ...e, tags: [...classTags, ...e.tags] }));
+  for (const e of entries) {
+    if (!(e.weight >= 0) || !Number.isFinite(e.weight)) throw new UserError(`task ${cls.name}.${e.name} has weight ${e.weight}; expected a number >= 0`);
+  }
+  cache.set(cls, entries);
+  return entries;
+}
+
+/** Applies --tags/--exclude-tags; a task set stays when it or any of its tasks matches. */
+function keep(e: TaskEntry, f: TagFilter): boolean {
+  const own = e.tags;
+  const nested = e.taskSet ? collectTasks(e.taskSet).flatMap((t) => t.tags) : [];
+  const all = [...own, ...nested];
+  if (f.excludeTags?.length && own.some((t) => f.excludeTags!.includes(t))) return false;
+  if (f.tags?.length) return all.some((t) => f.tags!.includes(t)) || (e.taskSet !== undefined && own.length === 0 && nested.some((t) => f.tags!.includes(t)));
+  return true;
+}
+
+/**
+ * The table a virtual user picks from. Throws a conversational error when a class
+ * ends up with nothing to run.
+ */
+export function taskTable(cls: AnyClass, filter: TagFilter = {}): TaskTable {
+  const all = collectTasks(cls);
+  if (all.length === 0) {
+    throw new UserError(
+      `no tasks defined on ${cls.name}`,
+      `decorate a method with @task (e.g. \`@task() async browse() { … }\`) or set \`static tasks = { browse: 1 }\``,
+    );
+  }
+  const entries = all.filter((e) => keep(e, filter) && e.weight > 0);
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const e of entries) {
+    total += e.weight;
+    cumulative.push(total);
+  }
+  return { entries, cumulative, totalWeight: total, sequential: (cls as unknown as Record<symbol, unknown>)[IS_SEQUENTIAL] === true };
+}
+
+/** Weighted pick with a uniform random number in [0, 1). */
+export function pickTask(table: TaskTable, r: number): TaskEntry {
+  const x = r * table.totalWeight;
+  const c = table.cumulative;
+  // Task lists are short: a linear scan beats a binary search here.
+  for (let i = 0; i < c.length; i++) if (x < c[i]!) return table.entries[i]!;
+  return table.entries[table.entries.length - 1]!;
+}

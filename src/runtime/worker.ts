@@ -1,0 +1,99 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { FromWorker, ToWorker, WorkerInit, UserClassInfo } from '../pool/protocol.js';
+import { UserError } from '../errors.js';
+import { loadScenario, type UserClass } from './load-scenario.js';
+import { collectTasks } from './tasks.js';
+import { WorkerRuntime } from './worker-runtime.js';
+import { clientAttachers } from './attachers.js';
+
+function describe(cls: UserClass): UserClassInfo {
+  let host: string | undefined;
+  try {
+    host = new cls().host;
+  } catch {
+    host = undefined;
+  }
+  return { name: cls.name, weight: cls.weight ?? 1, fixedCount: cls.fixedCount, host, taskCount: collectTasks(cls).length };
+}
+
+/**
+ * The piscina task: one per worker thread, alive for the whole run. It talks to
+ * the main thread over the MessagePort it was given, never through task results,
+ * so stopping is a message and the last interval's histograms are never lost.
+ */
+export default async function runWorker(init: WorkerInit): Promise<void> {
+  const { port, options } = init;
+  const send = (m: FromWorker) => port.postMessage(m);
+
+  let rt: WorkerRuntime;
+  let scenario: Awaited<ReturnType<typeof loadScenario>>;
+  try {
+    scenario = await loadScenario(init.bundlePath, options.userClasses);
+    const classes = scenario.classes.map(describe);
+    rt = new WorkerRuntime(options, init.workerIndex, init.workerCount, new Map(scenario.classes.map((c) => [c.name, c])), await clientAttachers());
+    send({ type: 'ready', classes });
+  } catch (err) {
+    if (err instanceof UserError) send({ type: 'fatal', message: err.message, hint: err.hint });
+    else send({ type: 'fatal', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    port.close();
+    return;
+  }
+
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  let elu = performance.eventLoopUtilization();
+  const snapshot = () => {
+    const now = performance.eventLoopUtilization();
+    const cpu = performance.eventLoopUtilization(now, elu).utilization;
+    elu = now;
+    const delayMs = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : 0;
+    loopDelay.reset();
+    send({ type: 'snapshot', delta: rt.recorder.takeDelta(), users: rt.userCount, health: { cpu, eventLoopDelayMs: delayMs } });
+  };
+  let ticker: NodeJS.Timeout | undefined;
+  rt.onExhausted = () => send({ type: 'exhausted' });
+
+  await new Promise<void>((resolve) => {
+    port.on('message', async (msg: ToWorker) => {
+      switch (msg.type) {
+        case 'setup': {
+          try {
+            const data = scenario.setup ? await scenario.setup() : undefined;
+            send({ type: 'setupDone', data });
+          } catch (err) {
+            send({ type: 'setupDone', data: undefined, error: err instanceof Error ? err.message : String(err) });
+          }
+          break;
+        }
+        case 'begin':
+          rt.setupData = msg.setupData;
+          Object.assign(options.hostAliases, msg.hostAliases);
+          ticker = setInterval(snapshot, options.snapshotIntervalMs);
+          break;
+        case 'users':
+          rt.setUsers(msg.counts);
+          break;
+        case 'stop':
+          await rt.stopAll(msg.graceMs);
+          if (ticker) clearInterval(ticker);
+          send({ type: 'stopped', delta: rt.recorder.takeDelta() });
+          break;
+        case 'teardown': {
+          let error: string | undefined;
+          try {
+            if (scenario.teardown) await scenario.teardown(msg.setupData);
+          } catch (err) {
+            error = err instanceof Error ? err.message : String(err);
+          }
+          send({ type: 'teardownDone', error });
+          break;
+        }
+        case 'exit':
+          loopDelay.disable();
+          port.close();
+          resolve();
+          break;
+      }
+    });
+  });
+}

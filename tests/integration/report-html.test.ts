@@ -1,0 +1,132 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { RunSummary } from '../../src/metrics/summary-types.js';
+import { writeReports } from '../../src/report/files/write-reports.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const fixture = (name: string): RunSummary => JSON.parse(readFileSync(new URL(`../fixtures/summaries/${name}`, import.meta.url), 'utf8'));
+const screenshots = new URL('../../test-results/', import.meta.url).pathname;
+
+interface Opened {
+  page: Page;
+  problems: string[];
+  requests: string[];
+}
+
+describe.skipIf(!hasChromium)(`report.html in headless Chromium${hasChromium ? '' : ` (skipped: ${CHROMIUM} not found; apt-get install -y chromium)`}`, () => {
+  let browser: Browser;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'volley-report-'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Writes the report, opens it with the network cut off, and collects what went wrong. */
+  async function open(summary: RunSummary, name: string): Promise<Opened> {
+    const out = join(dir, name);
+    writeReports(summary, out, ['html']);
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      requests.push(url);
+      return route.abort();
+    });
+    await page.goto(pathToFileURL(join(out, 'report.html')).href, { waitUntil: 'load' });
+    return { page, problems, requests };
+  }
+
+  /** Every canvas has a Chart with drawn elements, and a size on screen. */
+  async function chartsOf(page: Page): Promise<Array<{ id: string; width: number; height: number; chart: boolean; elements: number }>> {
+    return page.evaluate(() =>
+      Array.from(document.querySelectorAll('canvas')).map((canvas) => {
+        const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: unknown[] }; getDatasetMeta(i: number): { data: unknown[] } } | undefined } }).Chart.getChart(canvas);
+        const rect = canvas.getBoundingClientRect();
+        const elements = chart ? chart.data.datasets.reduce<number>((n, _d, i) => n + chart.getDatasetMeta(i).data.length, 0) : 0;
+        return { id: canvas.id, width: rect.width, height: rect.height, chart: chart !== undefined, elements };
+      }),
+    );
+  }
+
+  it('renders every chart of an HTTP run, offline and without console errors', async () => {
+    const { page, problems, requests } = await open(fixture('http-shop.json'), 'http');
+    const charts = await chartsOf(page);
+    expect(charts.map((c) => c.id)).toEqual(['chart-rps', 'chart-latency', 'chart-users']);
+    for (const c of charts) {
+      expect(c.chart, `${c.id} has a Chart`).toBe(true);
+      expect(c.width, `${c.id} width`).toBeGreaterThan(100);
+      expect(c.height, `${c.id} height`).toBeGreaterThan(100);
+      expect(c.elements, `${c.id} drew points`).toBeGreaterThan(0);
+    }
+    expect(await page.locator('#verdict').textContent()).toBe('FAILED');
+    expect(await page.locator('#endpoints tbody tr').count()).toBe(6);
+    expect(await page.locator('#thresholds .pill.fail').count()).toBe(1);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: join(screenshots, 'report.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('renders the LLM figures and the sweep views of a concurrency sweep', async () => {
+    const { page, problems, requests } = await open(fixture('llm-sweep.json'), 'llm');
+    const charts = await chartsOf(page);
+    expect(charts.map((c) => c.id)).toEqual([
+      'chart-rps', 'chart-latency', 'chart-users', 'chart-ttft', 'chart-tokens',
+      'chart-sweep-speed', 'chart-sweep-ttft', 'chart-sweep-e2e', 'chart-sweep-errors',
+    ]);
+    for (const c of charts) {
+      expect(c.chart && c.width > 100 && c.height > 100 && c.elements > 0, `${c.id} rendered`).toBe(true);
+    }
+    const llmText = await page.locator('#llm').textContent();
+    for (const metric of ['TTFT', 'TPOT', 'ITL', 'E2E', 'Output tokens/s']) expect(llmText).toContain(metric);
+    expect(await page.locator('#sweep tbody tr').count()).toBe(6);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: join(screenshots, 'report-llm.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('shows hostile endpoint, check and error names as text', async () => {
+    const summary = fixture('llm-sweep.json');
+    const evil = '<img src=x onerror="window.__xss=1">';
+    summary.meta.scenario = `</title><script>window.__xss=2</script>`;
+    summary.endpoints[0]!.name = evil;
+    summary.checks[0]!.name = `"><svg onload="window.__xss=3">`;
+    summary.errors[0]!.message = `</script><script>window.__xss=4</script>`;
+    summary.stages![0]!.name = `</script><script>window.__xss=5</script>`;
+    summary.history[0]!.stage = summary.stages![0]!.name;
+    const { page, problems } = await open(summary, 'xss');
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('#endpoints').textContent()).toContain(evil);
+    expect(await page.locator('h1').textContent()).toBe(summary.meta.scenario);
+    expect(await page.locator('img, svg').count()).toBe(0);
+    expect((await chartsOf(page)).every((c) => c.chart)).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,106 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../../src/errors.js';
+import type { RunSummary } from '../../../src/metrics/summary-types.js';
+import { registerReportCommands } from '../../../src/cli/report-command.js';
+
+const fixtures = new URL('../../fixtures/summaries/', import.meta.url).pathname;
+
+/** A results folder holding the fixture as its summary.json. */
+function resultsDir(fixture: string, edit?: (s: RunSummary) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'volley-cli-'));
+  if (!edit) cpSync(join(fixtures, fixture), join(dir, 'summary.json'));
+  else {
+    const s = JSON.parse(readFileSync(join(fixtures, fixture), 'utf8')) as RunSummary;
+    edit(s);
+    writeFileSync(join(dir, 'summary.json'), JSON.stringify(s));
+  }
+  return dir;
+}
+
+async function bench(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const program = new Command('bench').exitOverride();
+  registerReportCommands(program, { stdout, stderr });
+  await program.parseAsync(args, { from: 'user' });
+  return { stdout: out, stderr: err };
+}
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+describe('bench report', () => {
+  it('rebuilds the report files next to summary.json', async () => {
+    const dir = resultsDir('http-shop.json');
+    const { stdout } = await bench('report', dir);
+    expect(readdirSync(dir).sort()).toEqual(['history.csv', 'junit.xml', 'report.html', 'stats.csv', 'summary.json']);
+    expect(stdout).toContain(`wrote ${join(dir, 'report.html')}`);
+  });
+
+  it('writes only the formats asked for, where asked', async () => {
+    const dir = resultsDir('http-shop.json');
+    const out = join(dir, 'elsewhere');
+    mkdirSync(out);
+    await bench('report', dir, '--out', out, '--format', 'html,junit');
+    expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html']);
+  });
+
+  it('throws a UserError with the path when summary.json is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'volley-cli-'));
+    await expect(bench('report', dir)).rejects.toThrow(UserError);
+    await expect(bench('report', dir)).rejects.toThrow(join(dir, 'summary.json'));
+  });
+
+  it('rejects an unknown format', async () => {
+    await expect(bench('report', resultsDir('http-shop.json'), '--format', 'pdf')).rejects.toThrow('--format "pdf": unknown format "pdf"; expected csv, junit, html');
+  });
+});
+
+describe('bench compare', () => {
+  it('prints the differences and leaves the exit code alone without --fail-on-regression', async () => {
+    const a = resultsDir('http-shop.json');
+    const b = resultsDir('http-shop.json', (s) => (s.total.latencyMs.p99 *= 2));
+    const { stdout } = await bench('compare', a, b);
+    expect(stdout).toMatch(/Aggregated\n(.*\n){6} {2}p99 .* \+100% +✗ regression/);
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('sets exit code 1 with --fail-on-regression when a figure regressed', async () => {
+    const a = resultsDir('llm-sweep.json');
+    const b = resultsDir('llm-sweep.json', (s) => (s.llm!.outputTokensPerSec *= 0.5));
+    await bench('compare', a, b, '--fail-on-regression');
+    expect(process.exitCode).toBe(1);
+  });
+
+  it('does not fail within the tolerance', async () => {
+    const a = resultsDir('llm-sweep.json');
+    const b = resultsDir('llm-sweep.json', (s) => (s.llm!.outputTokensPerSec *= 0.95));
+    const { stdout } = await bench('compare', a, b, '--fail-on-regression', '--tolerance', '10%');
+    expect(stdout).toContain('no regressions beyond 10%');
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('prints JSON with --json', async () => {
+    const a = resultsDir('http-shop.json');
+    const { stdout } = await bench('compare', a, a, '--json', '--tolerance', '5');
+    const parsed = JSON.parse(stdout);
+    expect(parsed.tolerancePct).toBe(5);
+    expect(parsed.regressions).toBe(0);
+  });
+
+  it('rejects a bad tolerance and a missing run', async () => {
+    const a = resultsDir('http-shop.json');
+    await expect(bench('compare', a, a, '--tolerance', 'lots')).rejects.toThrow('--tolerance "lots": expected a percentage such as 10%');
+    await expect(bench('compare', a, join(a, 'nope'))).rejects.toThrow(UserError);
+  });
+});

@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultDatasetPath, loadDataset, parseCsvColumn } from '../../../src/llm/dataset.js';
+import { UserError } from '../../../src/errors.js';
+
+const fixtures = new URL('../../fixtures/datasets/', import.meta.url).pathname;
+
+function tmp(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'volley-ds-'));
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('datasets', () => {
+  it('defaults to the bundled sonnets, paragraphs as records', () => {
+    const ds = loadDataset(undefined);
+    expect(ds.path).toBe(defaultDatasetPath());
+    expect(ds.format).toBe('text');
+    expect(ds.records.length).toBeGreaterThanOrEqual(60);
+    expect(ds.records[0]!.prompt).toMatch(/^From fairest creatures/);
+    expect(ds.corpus.length).toBeGreaterThan(40_000);
+    expect(ds.corpus.endsWith('\n')).toBe(true);
+  });
+
+  it('caches per path', () => {
+    expect(loadDataset(fixtures + 'prompts.jsonl')).toBe(loadDataset(fixtures + 'prompts.jsonl'));
+  });
+
+  it('reads JSONL prompts and messages, skipping blank lines', () => {
+    const ds = loadDataset(fixtures + 'prompts.jsonl');
+    expect(ds.format).toBe('jsonl');
+    expect(ds.records).toEqual([
+      { prompt: 'Write a haiku about the sea.', completion: undefined },
+      {
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'What is a sonnet?' },
+        ],
+        completion: 'A fourteen-line poem.',
+      },
+      { prompt: 'Name three colours.', completion: 'Red, green and blue.' },
+    ]);
+    expect(ds.corpus).toBe('Write a haiku about the sea.\nBe brief.\nWhat is a sonnet?\nName three colours.\n');
+  });
+
+  it('lists every bad JSONL line at once', () => {
+    const file = tmp('bad.jsonl', '{"prompt":"ok"}\nnot json\n{"text":"x"}\n{"messages":[{"content":"no role"}]}\n');
+    expect(() => loadDataset(file)).toThrow(UserError);
+    try {
+      loadDataset(file);
+    } catch (e) {
+      const msg = (e as Error).message;
+      expect(msg).toContain('line 2: not JSON');
+      expect(msg).toContain('line 3: no "prompt", "messages" or "conversations" field');
+      expect(msg).toContain('line 4: messages[0] needs a "role"');
+    }
+  });
+
+  it('reads one CSV column with quotes, doubled quotes, newlines and CRLF', () => {
+    const ds = loadDataset(fixtures + 'prompts.csv');
+    expect(ds.records.map((r) => r.prompt)).toEqual(['Hello, world', 'She said "hi"\nthen left', 'plain text']);
+    expect(parseCsvColumn('x.csv', 'a,b\n1,2\n', 'b')).toEqual(['2']);
+  });
+
+  it('names the columns when the CSV column is missing', () => {
+    expect(() => loadDataset(fixtures + 'prompts.csv', { column: 'question' })).toThrow(/no column "question" \(columns: "id", "prompt", "other"\)/);
+  });
+
+  it('reads ShareGPT conversations up to the first human turn', () => {
+    const ds = loadDataset(fixtures + 'sharegpt.json');
+    expect(ds.format).toBe('json');
+    expect(ds.records).toEqual([
+      {
+        messages: [
+          { role: 'system', content: 'You are helpful.' },
+          { role: 'user', content: 'Explain tides in two sentences.' },
+        ],
+        completion: "Tides are the rise and fall of sea levels. The moon's gravity causes them.",
+      },
+      { messages: [{ role: 'user', content: 'Say hi.' }], completion: undefined },
+    ]);
+  });
+
+  it('fails clearly on a missing file or an empty one', () => {
+    expect(() => loadDataset('/nonexistent/x.txt')).toThrow(/cannot read dataset \/nonexistent\/x.txt/);
+    expect(() => loadDataset(tmp('empty.txt', '\n\n'))).toThrow(/has no prompts/);
+    expect(() => loadDataset(tmp('obj.json', '{"a":1}'))).toThrow(/expected a JSON array/);
+  });
+});
