@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerMockCommand } from './mock-command.js';
+import { registerReportCommands } from './report-command.js';
 
 /** Subcommands beyond `run`, each registered by its own module. */
 export function registerExtraCommands(program: Command, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): void {
-  void program;
-  void io;
+  registerMockCommand(program);
+  registerReportCommands(program, io);
 }

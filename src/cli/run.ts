@@ -7,6 +7,8 @@ import { Run, type SideService } from '../engine/orchestrator.js';
 import { ExitCode, redact } from '../errors.js';
 import type { RunSummary } from '../metrics/summary-types.js';
 import { createHeadlessReporter } from '../report/headless.js';
+import { createFileReporter } from '../report/files/write-reports.js';
+import { parseThresholds } from '../thresholds/index.js';
 import type { OutputStreams, Reporter } from '../report/reporter.js';
 import { formatSummaryTable } from '../report/table.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -85,11 +87,13 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
   try {
     const scenario = await loadScenarioOptions(bundle.path, req.scenario);
     const cfg = resolveConfig(req.scenario, { cli, scenario, file: file.options });
+    const thresholds = parseThresholds(cfg.thresholds, 'thresholds');
     const reporters: Reporter[] = [...(req.reporters ?? [])];
+    if (cfg.out) reporters.push(createFileReporter(resolve(cwd, cfg.out)));
     const tui = req.tui?.(cfg);
     reporters.push(tui ?? createHeadlessReporter(io));
     const warn = (m: string) => io.stderr.write(`warning: ${redact(m, secretValues())}\n`);
-    const run = new Run(cfg, bundle.path, { reporters, startMock, warn });
+    const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds });
     for (const r of reporters) r.bindStop?.(() => run.stop('stopped by user', true));
     req.onRun?.(run, cfg);
     const onAbort = () => run.stop('interrupted', true);
@@ -101,6 +105,7 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
     } finally {
       req.signal?.removeEventListener('abort', onAbort);
     }
+    run.applyThresholds(summary);
     const exitCode = exitCodeFor(summary, cfg);
     summary.meta.exitCode = exitCode;
     if (cfg.out) writeSummary(summary, resolve(cwd, cfg.out));

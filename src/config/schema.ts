@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDurationMs } from './duration.js';
+import { thresholdsSchema } from '../thresholds/schema.js';
 
 /** A duration option: '90s', '5m', '1h', '250ms' or a number of seconds; parsed to ms. */
 export const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -11,10 +12,6 @@ export const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) =
   return ms;
 });
 
-const threshold = z.union([
-  z.string(),
-  z.object({ threshold: z.string(), abortOnFail: z.boolean().optional(), delayAbortEval: z.union([z.string(), z.number()]).optional() }).strict(),
-]);
 
 const list = z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]);
 
@@ -52,7 +49,7 @@ export const optionsSchema = z
     userClasses: list,
     tags: list,
     excludeTags: list,
-    thresholds: z.array(threshold),
+    thresholds: thresholdsSchema,
     skipHostCheck: z.boolean(),
     snapshotInterval: durationMs,
     // LLM benchmarking (docs/llm.md)

@@ -4,7 +4,7 @@ import { MetricsAggregate } from '../metrics/aggregate.js';
 import { encodeHistogram } from '../metrics/histogram.js';
 import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
 import type { MetricsDelta } from '../metrics/delta.js';
-import type { HistoryRow, RunSummary } from '../metrics/summary-types.js';
+import type { HistoryRow, RunSummary, StageSummary } from '../metrics/summary-types.js';
 import { SUMMARY_VERSION } from '../metrics/summary-types.js';
 import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';
 import { WorkerPool } from '../pool/pool.js';
@@ -13,7 +13,11 @@ import type { Reporter } from '../report/reporter.js';
 import { packageVersion } from '../util/package-root.js';
 import { checkHostReachable } from './host-check.js';
 import { buildLiveSnapshot, historyRow } from './live.js';
+import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
+import type { Threshold } from '../thresholds/index.js';
 import { checkClasses, classCounts, splitEvenly, userSequence, workerShares } from './plan.js';
+import { pickExecutor, type ExecutorContext, type StageInfo } from './executors/index.js';
+import { buildLlmSummary } from '../metrics/llm-summary.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
 export interface SideService {
@@ -27,6 +31,8 @@ export interface RunDeps {
   startMock?: (cfg: RunConfig) => Promise<SideService>;
   /** Receives warnings meant for the user (stderr in the CLI). */
   warn: (message: string) => void;
+  /** Parsed thresholds: evaluated every interval (for early aborts) and at the end. */
+  thresholds: Threshold[];
 }
 
 /**
@@ -119,37 +125,101 @@ export class Run {
     return this.buildSummary();
   }
 
-  /** Runs the closed-model load until a stop condition: spawning at the spawn rate, snapshots every interval. */
+  /** Runs the chosen load model until it ends or the run is stopped; snapshots every interval. */
   private async driveLoad(): Promise<void> {
     const cfg = this.cfg;
     const workers = this.pool!.workers;
-    const seq = userSequence(classCounts(this.classes, cfg.users));
-    let sent = -1;
-    const applyUsers = (running: number) => {
-      if (running === sent) return;
-      sent = running;
-      this.running = running;
-      workerShares(seq, running, workers.length).forEach((counts, i) => workers[i]!.post({ type: 'users', counts }));
+    const executor = pickExecutor(cfg);
+    const seqCache = new Map<number, string[]>();
+    const seqFor = (n: number) => {
+      let seq = seqCache.get(n);
+      if (!seq) seqCache.set(n, (seq = userSequence(classCounts(this.classes, n))));
+      return seq;
     };
-    const timers: NodeJS.Timeout[] = [];
-    const spawnNext = () => {
-      const elapsedSec = (performance.now() - this.loadStartedAt) / 1000;
-      const due = Number.isFinite(cfg.spawnRate) ? Math.min(seq.length, Math.floor(elapsedSec * cfg.spawnRate) + 1) : seq.length;
-      applyUsers(due);
-      if (due < seq.length) {
-        const nextAtMs = (due / cfg.spawnRate) * 1000;
-        timers.push(setTimeout(spawnNext, Math.max(1, nextAtMs - (performance.now() - this.loadStartedAt))));
-      }
+    let lastShares = '';
+    const ctx: ExecutorContext = {
+      cfg,
+      classes: this.classes,
+      workerCount: workers.length,
+      post: (i, msg) => workers[i]!.post(msg),
+      postAll: (msg) => workers.forEach((w) => w.post(msg)),
+      setUsers: (running, maxUsers = running) => {
+        this.running = running;
+        const shares = workerShares(seqFor(Math.max(running, maxUsers)), running, workers.length);
+        const key = JSON.stringify(shares);
+        if (key === lastShares) return;
+        lastShares = key;
+        shares.forEach((counts, i) => workers[i]!.post({ type: 'users', counts }));
+      },
+      beginStage: (stage) => this.beginStage(stage),
+      stop: (reason) => this.stop(reason),
+      stopped: this.stopPromise,
+      elapsedMs: () => performance.now() - this.loadStartedAt,
+      stageRequests: () => (this.stage?.agg ?? this.total).total().requests,
+      sleep: (ms) =>
+        new Promise<boolean>((resolve) => {
+          if (this.stopReason) return resolve(true);
+          const t = setTimeout(() => resolve(false), Math.max(0, ms));
+          void this.stopPromise.then(() => {
+            clearTimeout(t);
+            resolve(true);
+          });
+        }),
+      warn: this.deps.warn,
     };
-    spawnNext();
     const ticker = setInterval(() => void this.tick(), cfg.snapshotIntervalMs);
+    const timers: NodeJS.Timeout[] = [];
+    // --duration bounds every model; a model may also stop earlier by itself.
     if (cfg.durationMs !== undefined) timers.push(setTimeout(() => this.stop('duration reached'), cfg.durationMs));
-    if (seq.length === 0 && cfg.durationMs === undefined) this.stop('no users to run');
+    const modelDone = executor.run(ctx).then(
+      () => {
+        if (cfg.durationMs === undefined && cfg.iterations === undefined && executor.name !== 'constant-users') this.stop('load model finished');
+      },
+      (err: unknown) => this.stop(`load model failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
     await this.stopPromise;
     clearInterval(ticker);
     for (const t of timers) clearTimeout(t);
     this.stoppedAt = performance.now();
     this.stoppedWall = Date.now();
+    await modelDone;
+  }
+
+  private stage?: { info: StageInfo; agg: MetricsAggregate; startedAt: number };
+  private readonly stages: StageSummary[] = [];
+
+  /** Closes the current stage (flushing workers so its figures are complete) and opens the next. */
+  private async beginStage(info: StageInfo): Promise<void> {
+    await this.flushWorkers();
+    this.closeStage();
+    this.stage = { info, agg: new MetricsAggregate(), startedAt: performance.now() };
+  }
+
+  private closeStage(): void {
+    const st = this.stage;
+    if (!st) return;
+    this.stage = undefined;
+    if (st.info.warmup) return;
+    const durationMs = (this.stoppedAt || performance.now()) - st.startedAt;
+    const sec = durationMs / 1000;
+    this.stages.push({
+      name: st.info.name,
+      concurrency: st.info.concurrency,
+      traffic: st.info.traffic,
+      durationMs: Math.round(durationMs),
+      total: endpointSummary(st.agg.total(), sec),
+      endpoints: endpointSummaries(st.agg, sec),
+      llm: buildLlmSummary(st.agg, sec, Boolean(this.cfg.extra.slo)),
+    });
+  }
+
+  /** Asks every worker for its delta now and folds it in, so a stage boundary is exact up to messaging. */
+  private async flushWorkers(): Promise<void> {
+    const workers = this.pool!.workers;
+    const got = workers.map((w) => Promise.race([w.next('snapshot'), new Promise((r) => setTimeout(r, 2000))]));
+    workers.forEach((w) => w.post({ type: 'flush' }));
+    await Promise.all(got);
+    await this.tick();
   }
 
   private onWorkerMessage(index: number, m: import('../pool/protocol.js').FromWorker): void {
@@ -184,7 +254,9 @@ export class Run {
     this.lastSnapshotAt = now;
     const interval = this.interval;
     this.interval = new MetricsAggregate();
-    this.total.addAggregate(interval);
+    // Warm-up figures are dropped: they are neither in the totals nor in a stage.
+    if (!this.stage?.info.warmup) this.total.addAggregate(interval);
+    this.stage?.agg.addAggregate(interval);
     const users = [...this.health.values()].reduce((a, h) => a + h.users, 0);
     const snap = buildLiveSnapshot(this.total, interval, {
       scenario: this.cfg.scenarioPath,
@@ -193,10 +265,27 @@ export class Run {
       users,
       targetUsers: this.cfg.users,
       workers: this.pool?.workers.length ?? 0,
+      stage: this.stage?.info.name,
       health: [...this.health.values()].sort((a, b) => a.index - b.index),
       intervalSec,
     });
+    const llm = buildLlmSummary(this.total, snap.elapsedMs / 1000, Boolean(this.cfg.extra.slo));
+    if (llm) {
+      snap.llm = llm;
+      const ttft = interval.trendStats('llm.ttft');
+      snap.llmInterval = {
+        ttftP50Ms: ttft.p50,
+        ttftP99Ms: ttft.p99,
+        outputTokensPerSec: (interval.counters['llm.output_tokens'] ?? 0) / intervalSec,
+        inputTokensPerSec: (interval.counters['llm.input_tokens'] ?? 0) / intervalSec,
+      };
+    }
     this.history.push(historyRow(snap, interval, intervalSec));
+    if (this.deps.thresholds.length) {
+      snap.thresholds = evaluateThresholds(this.deps.thresholds, snap);
+      const crossed = thresholdsToAbort(this.deps.thresholds, snap.thresholds, snap.elapsedMs);
+      if (crossed.length) this.stop(`threshold crossed: ${crossed.map((t) => t.expression).join(', ')}`);
+    }
     await this.emit('onSnapshot', snap);
     return snap;
   }
@@ -211,8 +300,10 @@ export class Run {
       }),
     );
     for (const s of stopped) this.interval.addDelta(s.delta);
-    this.total.addAggregate(this.interval);
+    if (!this.stage?.info.warmup) this.total.addAggregate(this.interval);
+    this.stage?.agg.addAggregate(this.interval);
     this.interval = new MetricsAggregate();
+    this.closeStage();
     const td = await this.callWorker0('teardown');
     if (td.error) this.deps.warn(`teardown() failed: ${td.error}`);
   }
@@ -303,12 +394,19 @@ export class Run {
       checks: Object.entries(live.checks).map(([name, [passes, fails]]) => ({ name, passes, fails })),
       counters: live.counters,
       trends: Object.fromEntries([...live.trends.keys()].map((k) => [k, live.trendStats(k)])),
+      llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),
+      stages: this.stages.length ? this.stages : undefined,
       history: this.history,
       histograms: {
         endpoints: [...live.endpoints.values()].filter((e) => e.latency.totalCount > 0).map((e) => ({ method: e.method, name: e.name, latency: encodeHistogram(e.latency) })),
         trends: [...live.trends].map(([name, h]) => ({ name, histogram: encodeHistogram(h) })),
       },
     };
+  }
+
+  /** Evaluates the thresholds on the final, exact figures. */
+  applyThresholds(summary: RunSummary): void {
+    if (this.deps.thresholds.length) summary.thresholds = evaluateThresholds(this.deps.thresholds, summary);
   }
 
   /** Final reporters' hook; the caller decides exit codes. */

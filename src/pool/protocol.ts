@@ -56,6 +56,10 @@ export type ToWorker =
   | { type: 'stop'; graceMs: number }
   /** Run the scenario's exported teardown(setupData) and answer 'teardownDone'. */
   | { type: 'teardown'; setupData: unknown }
+  /** Send a snapshot now (a stage boundary). */
+  | { type: 'flush' }
+  /** Options for the clients that change between stages (e.g. the traffic shape of a sweep). */
+  | { type: 'extra'; extra: Record<string, unknown> }
   /** End the task: the worker returns and the thread may be reused. */
   | { type: 'exit' };
 

@@ -70,6 +70,12 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
           Object.assign(options.hostAliases, msg.hostAliases);
           ticker = setInterval(snapshot, options.snapshotIntervalMs);
           break;
+        case 'flush':
+          snapshot();
+          break;
+        case 'extra':
+          Object.assign(options.extra, msg.extra);
+          break;
         case 'users':
           rt.setUsers(msg.counts);
           break;
