@@ -76,8 +76,14 @@ export class Run {
     this.stopRequested?.();
   }
 
+  /** The most users the load model will run at once (sizes workers and connection pools). */
+  private get peakUsers(): number {
+    const c = this.cfg.extra.concurrency;
+    return Math.max(this.cfg.users, ...(c ?? []));
+  }
+
   private get workerCount(): number {
-    const users = Math.max(1, this.cfg.users);
+    const users = Math.max(1, this.peakUsers);
     return Math.max(1, Math.min(this.cfg.workers, users));
   }
 
@@ -85,7 +91,7 @@ export class Run {
     this.startedAt = Date.now();
     const W = this.workerCount;
     const iterShares = this.cfg.iterations !== undefined ? splitEvenly(this.cfg.iterations, W) : undefined;
-    const userShares = splitEvenly(this.cfg.users, W);
+    const userShares = splitEvenly(this.peakUsers, W);
     const base: Omit<WorkerOptions, 'iterations' | 'maxUsers'> = {
       host: this.cfg.host,
       hostAliases: {},
@@ -155,6 +161,7 @@ export class Run {
       stop: (reason) => this.stop(reason),
       stopped: this.stopPromise,
       elapsedMs: () => performance.now() - this.loadStartedAt,
+      runningUsers: () => [...this.health.values()].reduce((a, h) => a + h.users, 0),
       stageRequests: () => (this.stage?.agg ?? this.total).total().requests,
       sleep: (ms) =>
         new Promise<boolean>((resolve) => {

@@ -27,6 +27,8 @@ export interface ExecutorContext {
   stopped: Promise<void>;
   /** Milliseconds since the load started. */
   elapsedMs(): number;
+  /** Users the workers reported running at their last snapshot. */
+  runningUsers(): number;
   /** Completed requests so far in the current stage (all workers, as of the last snapshot). */
   stageRequests(): number;
   /** Waits, or returns early when the run stops. Resolves true if the run stopped. */

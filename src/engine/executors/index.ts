@@ -1,10 +1,11 @@
 import type { RunConfig } from '../../config/resolve.js';
 import { ConfigError } from '../../errors.js';
 import { constantUsers } from './constant-users.js';
+import { sweep } from './sweep.js';
 import type { Executor } from './executor.js';
 
 /** Every load model by name, most specific first; the closed model is the fallback. */
-export const EXECUTORS: Executor[] = [constantUsers];
+export const EXECUTORS: Executor[] = [sweep, constantUsers];
 
 export function pickExecutor(cfg: RunConfig): Executor {
   const ex = EXECUTORS.find((e) => e.matches(cfg)) ?? constantUsers;

@@ -1,0 +1,71 @@
+import type { RunConfig } from '../../config/resolve.js';
+import type { Executor, ExecutorContext } from './executor.js';
+
+function trafficList(cfg: RunConfig): string[] {
+  const t = cfg.extra.traffic;
+  if (t === undefined) return [''];
+  return Array.isArray(t) ? t : [t];
+}
+
+function isSweep(cfg: RunConfig): boolean {
+  return cfg.extra.concurrency !== undefined || (Array.isArray(cfg.extra.traffic) && cfg.extra.traffic.length > 1);
+}
+
+/** Waits until the workers report no running user, or the grace period ends. */
+async function drain(ctx: ExecutorContext, graceMs: number): Promise<boolean> {
+  const until = ctx.elapsedMs() + graceMs;
+  while (ctx.runningUsers() > 0 && ctx.elapsedMs() < until) {
+    if (await ctx.sleep(100)) return true;
+  }
+  return false;
+}
+
+/**
+ * GenAI Bench's sweep: every (concurrency, traffic) pair in turn, each stage
+ * bounded by --max-requests-per-stage and/or --max-time-per-stage, with an
+ * optional warm-up whose figures are dropped. Users are drained between stages
+ * so a stage's requests all started under its own concurrency.
+ */
+export const sweep = {
+  name: 'sweep',
+  matches: isSweep,
+  validate(cfg) {
+    const problems: string[] = [];
+    if (cfg.extra.maxRequestsPerStage === undefined && cfg.extra.maxTimePerStage === undefined && cfg.durationMs === undefined) {
+      problems.push('a sweep (--concurrency or several --traffic) needs --max-requests-per-stage and/or --max-time-per-stage to bound each stage');
+    }
+    return problems;
+  },
+  async run(ctx) {
+    const { cfg } = ctx;
+    const levels = cfg.extra.concurrency ?? [cfg.users || 1];
+    const maxReq = cfg.extra.maxRequestsPerStage;
+    const maxTime = cfg.extra.maxTimePerStage;
+    const warmupMs = cfg.extra.warmup ?? 0;
+    const traffic = trafficList(cfg);
+    const top = Math.max(...levels);
+    for (const t of traffic) {
+      for (const c of levels) {
+        const label = `c=${c}${t ? ` ${t}` : ''}`;
+        if (t) ctx.postAll({ type: 'extra', extra: { trafficOverride: t } });
+        if (warmupMs > 0) {
+          await ctx.beginStage({ name: `${label} (warm-up)`, concurrency: c, traffic: t || undefined, warmup: true });
+          ctx.setUsers(c, top);
+          if (await ctx.sleep(warmupMs)) return;
+        }
+        await ctx.beginStage({ name: label, concurrency: c, traffic: t || undefined });
+        ctx.setUsers(c, top);
+        const started = ctx.elapsedMs();
+        for (;;) {
+          if (maxReq !== undefined && ctx.stageRequests() >= maxReq) break;
+          if (maxTime !== undefined && ctx.elapsedMs() - started >= maxTime) break;
+          if (await ctx.sleep(100)) return;
+        }
+        ctx.setUsers(0, top);
+        if (await drain(ctx, cfg.stopTimeoutMs)) return;
+      }
+    }
+    await ctx.beginStage({ name: 'end', warmup: true });
+    ctx.stop('sweep finished');
+  },
+} satisfies Executor;
