@@ -62,6 +62,10 @@ export type TaskFunction<U = unknown> = (this: U, user: U) => unknown;
  * @example static tasks = { browse: 3, buy: 1 };
  * @example static tasks = [browse, [Checkout, 2]];
  */
-export type TaskSpec =
-  | Record<string, number>
-  | Array<TaskFunction | (abstract new (...a: never[]) => unknown) | [TaskFunction | (abstract new (...a: never[]) => unknown), number]>;
+export type TaskSpec = Record<string, number> | ReadonlyArray<TaskItem | readonly [TaskItem, number] | ReadonlyArray<TaskItem | number>>;
+
+/** A function or a TaskSet class, as listed in `static tasks`. */
+type TaskItem = TaskFunction | (abstract new (...a: never[]) => unknown);
+// The loose `ReadonlyArray<TaskItem | number>` member is there because TypeScript
+// infers `[Checkout, 2]` in an unannotated `static tasks = [...]` as an array, not a
+// pair; the runtime checks the shape and names what is wrong.

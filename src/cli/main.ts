@@ -60,6 +60,10 @@ program
   .option('--max-error-rate <ratio>', 'stop early when the error rate exceeds this (0..1)', num)
   .option('--requests-log <file>', 'write one JSON line per LLM request')
   .option('--model <name>', 'model name, overriding the scenario')
+  .option('--segment <i/N>', 'run only this share of the plan: 2/4 (second of four) or 1/4:1/2 (docs/distributed.md)')
+  .option('--start-at <iso>', 'wait until this time (ISO, with zone) before starting the load, so a fleet starts together')
+  .option('--live <redis-url>', 'publish live figures to Redis for bench watch: redis://host:6379/<run-id>')
+  .option('--setup-data <file>', 'skip setup(): give users the data written by bench setup')
   .action(async (scenario: string, opts: Record<string, unknown>) => {
     const { config, threshold, ...rest } = opts;
     const options: Record<string, unknown> = { ...rest };

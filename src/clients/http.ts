@@ -1,27 +1,35 @@
 import { util, type Dispatcher } from 'undici';
-
-const parseHeaders = util.parseHeaders;
-import type { HttpClient, HttpResponse, RequestOptions } from '../api/types.js';
+import type { HttpClient, HttpResponse, RequestOptions, ResponseTimings } from '../api/types.js';
+import type { MetricsRecorder } from '../metrics/recorder.js';
 import type { ClientContext } from './context.js';
 
-const EMPTY: Buffer[] = [];
+const parseHeaders = util.parseHeaders;
+const NO_CHUNKS: Buffer[] = [];
+const NO_OPTIONS: RequestOptions = {};
+const SLASH = 47; // '/'
 
-/** A response whose body was read in full; text and JSON are decoded on demand. */
+/** A response whose body was read in full; headers, text and JSON are decoded on demand. */
 class MeasuredResponse implements HttpResponse {
   status = 0;
   rawHeaders?: Buffer[];
   private parsedHeaders?: Record<string, string | string[] | undefined>;
   bytes = 0;
-  timings = { headersMs: 0, firstByteMs: 0, totalMs: 0 };
+  headersMs = 0;
+  firstByteMs = 0;
+  totalMs = 0;
+  private timingsView?: ResponseTimings;
   error?: string;
-  chunks: Buffer[] = EMPTY;
-  /** With catchResponse: undefined until the user decides. */
-  verdict?: { ok: boolean; reason?: string };
+  chunks: Buffer[] = NO_CHUNKS;
   private decoded?: string;
 
   /** Parsed on first access: most load scripts never look at headers. */
   get headers(): Record<string, string | string[] | undefined> {
     return (this.parsedHeaders ??= this.rawHeaders ? (parseHeaders(this.rawHeaders) as Record<string, string | string[] | undefined>) : {});
+  }
+
+  /** Built on first access, like headers: the recorder reads totalMs directly. */
+  get timings(): ResponseTimings {
+    return (this.timingsView ??= { headersMs: this.headersMs, firstByteMs: this.firstByteMs, totalMs: this.totalMs });
   }
 
   text(): string {
@@ -35,13 +43,10 @@ class MeasuredResponse implements HttpResponse {
     return JSON.parse(this.text()) as T;
   }
 
-  success(): void {
-    this.verdict = { ok: true };
-  }
+  /** Replaced per response when the request used catchResponse; otherwise a no-op. */
+  success(): void {}
 
-  failure(reason: string): void {
-    this.verdict = { ok: false, reason };
-  }
+  failure(_reason: string): void {}
 }
 
 function failureReason(res: MeasuredResponse, okStatuses?: number[]): string | undefined {
@@ -50,8 +55,7 @@ function failureReason(res: MeasuredResponse, okStatuses?: number[]): string | u
   return undefined;
 }
 
-function buildPath(path: string, query?: RequestOptions['query']): string {
-  if (!query) return path;
+function appendQuery(path: string, query: NonNullable<RequestOptions['query']>): string {
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) qs.append(k, String(v));
   return path + (path.includes('?') ? '&' : '?') + qs.toString();
@@ -62,14 +66,98 @@ function nameFor(path: string): string {
   return q === -1 ? path : path.slice(0, q);
 }
 
+function hasContentType(headers: Record<string, string>): boolean {
+  for (const h in headers) if (h.length === 12 && h.toLowerCase() === 'content-type') return true;
+  return false;
+}
+
+/** What every request of one user shares. */
+interface UserClient {
+  recorder: MetricsRecorder;
+  hardStop: AbortSignal;
+  ctx: ClientContext;
+  pendingVerdicts: Array<() => void>;
+}
+
+/**
+ * One request in flight: undici's handler (classic hooks, which undici 7's
+ * Agent still validates) and the response it fills in. The hooks are methods
+ * of one object rather than closures made per request, and the outcome is
+ * recorded here before the promise resolves, so the caller's await is the only
+ * hop. Deliberately low-level: this runs once per request of every HTTP user.
+ */
+class InFlight implements Dispatcher.DispatchHandler {
+  readonly res = new MeasuredResponse();
+  private readonly startMs = performance.now();
+  private chunks?: Buffer[];
+  private settled = false;
+  resolve!: (res: MeasuredResponse) => void;
+
+  constructor(
+    private readonly user: UserClient,
+    private readonly method: string,
+    private readonly name: string,
+    private readonly opts: RequestOptions,
+  ) {}
+
+  onConnect(): void {}
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    this.res.status = statusCode;
+    this.res.rawHeaders = rawHeaders;
+    this.res.headersMs = performance.now() - this.startMs;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const res = this.res;
+    if (res.bytes === 0) res.firstByteMs = performance.now() - this.startMs;
+    res.bytes += chunk.length;
+    if (this.chunks === undefined) this.chunks = [chunk];
+    else this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.finish(undefined);
+  }
+
+  onError(err: Error): void {
+    this.res.status = 0;
+    this.finish(err);
+  }
+
+  finish(err: Error | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    const res = this.res;
+    const t = performance.now() - this.startMs;
+    res.totalMs = t;
+    if (res.headersMs === 0) res.headersMs = t;
+    if (res.firstByteMs === 0) res.firstByteMs = res.headersMs;
+    if (this.chunks !== undefined) res.chunks = this.chunks;
+    if (err) res.error = err.message || err.name;
+    const { user, method, name, opts } = this;
+    if (user.hardStop.aborted && res.error !== undefined) {
+      user.recorder.recordRequest({ method, name, durationMs: t, bytes: res.bytes, aborted: true });
+    } else if (opts.catchResponse) {
+      // Recorded when the caller decides, or by status when the task ends (settle).
+      user.pendingVerdicts.push(deferVerdict(res, method, name, opts.okStatuses, user.recorder));
+    } else {
+      user.recorder.recordRequest({ method, name, durationMs: t, bytes: res.bytes, error: failureReason(res, opts.okStatuses) });
+    }
+    this.resolve(res);
+  }
+}
+
 /**
  * The HttpUser client. It talks to undici's dispatcher directly: no stream
  * objects per request, body chunks kept as-is and only concatenated if the user
  * reads them. This is the hot path of every HTTP scenario.
  */
 export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): void } {
-  const { recorder, dispatcher, hardStop } = ctx;
-  const pendingVerdicts: Array<() => void> = [];
+  const { dispatcher } = ctx;
+  const user: UserClient = { recorder: ctx.recorder, hardStop: ctx.hardStop, ctx, pendingVerdicts: [] };
   let origin: string | undefined;
   let basePath = '';
   if (ctx.baseUrl) {
@@ -78,101 +166,63 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
     basePath = u.pathname === '/' ? '' : u.pathname.replace(/\/$/, '');
   }
 
-  function send(method: string, path: string, opts: RequestOptions = {}): Promise<MeasuredResponse> {
+  function send(method: string, path: string, opts: RequestOptions = NO_OPTIONS): Promise<HttpResponse> {
     let target = origin;
-    let fullPath = path;
-    if (/^https?:\/\//.test(path)) {
+    let fullPath: string;
+    if (path.charCodeAt(0) === SLASH) {
+      // The common case, a path on the user's host: no URL parsing.
+      if (target === undefined) return Promise.reject(noHost(method, path));
+      fullPath = basePath === '' ? path : basePath + path;
+    } else if (/^https?:\/\//.test(path)) {
       const u = new URL(path);
       target = u.origin;
       fullPath = u.pathname + u.search;
     } else {
-      if (!target) return Promise.reject(new Error(`no host for ${method} ${path}: set \`host\` on the user class or pass --host`));
+      if (target === undefined) return Promise.reject(noHost(method, path));
       fullPath = basePath + path;
     }
-    fullPath = buildPath(fullPath, opts.query);
+    if (opts.query) fullPath = appendQuery(fullPath, opts.query);
 
-    const headers: Record<string, string> = opts.headers ? { ...opts.headers } : {};
+    let headers: Record<string, string> | undefined = opts.headers;
     let body: string | Uint8Array | undefined = opts.body;
     if (opts.json !== undefined) {
       body = JSON.stringify(opts.json);
-      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      headers = headers ? { ...headers } : {};
+      if (!hasContentType(headers)) headers['content-type'] = 'application/json';
     }
     const timeout = opts.timeout ?? ctx.requestTimeoutMs;
-    const res = new MeasuredResponse();
-
-    return new Promise<MeasuredResponse>((resolve) => {
-      const start = performance.now();
-      let chunks: Buffer[] | undefined;
-      const finish = (err?: Error) => {
-        const t = performance.now() - start;
-        res.timings.totalMs = t;
-        if (res.timings.headersMs === 0) res.timings.headersMs = t;
-        if (res.timings.firstByteMs === 0) res.timings.firstByteMs = res.timings.headersMs;
-        if (chunks) res.chunks = chunks;
-        if (err) res.error = err.message || err.name;
-        resolve(res);
-      };
-      // undici 7's Agent still validates the classic handler hooks, so we use them.
-      const handler: Dispatcher.DispatchHandler = {
-        onConnect() {},
-        onHeaders(statusCode, rawHeaders) {
-          res.status = statusCode;
-          res.rawHeaders = rawHeaders as Buffer[];
-          res.timings.headersMs = performance.now() - start;
-          return true;
-        },
-        onData(chunk) {
-          if (res.bytes === 0) res.timings.firstByteMs = performance.now() - start;
-          res.bytes += chunk.length;
-          (chunks ??= []).push(chunk);
-          return true;
-        },
-        onComplete() {
-          finish();
-        },
-        onError(err) {
-          res.status = 0;
-          finish(err);
-        },
-      };
-      try {
-        dispatcher.dispatch(
-          { origin: target, path: fullPath, method: method as Dispatcher.HttpMethod, headers, body: body ?? null, headersTimeout: timeout, bodyTimeout: timeout },
-          handler,
-        );
-      } catch (err) {
-        finish(err as Error);
-      }
-    }).then((r) => {
-      const name = opts.name ?? nameFor(path);
-      if (hardStop.aborted && r.error !== undefined) {
-        recorder.recordRequest({ method, name, durationMs: r.timings.totalMs, bytes: r.bytes, aborted: true });
-        return r;
-      }
-      if (opts.catchResponse) {
-        // Recorded when the caller decides, or by status when the task ends (settle).
-        pendingVerdicts.push(deferVerdict(r, method, name, opts.okStatuses, ctx));
-        return r;
-      }
-      recorder.recordRequest({ method, name, durationMs: r.timings.totalMs, bytes: r.bytes, error: failureReason(r, opts.okStatuses) });
-      return r;
-    });
+    const req = new InFlight(user, method, opts.name ?? nameFor(path), opts);
+    const done = new Promise<HttpResponse>((resolve) => (req.resolve = resolve));
+    try {
+      dispatcher.dispatch(
+        { origin: target!, path: fullPath, method: method as Dispatcher.HttpMethod, headers, body: body ?? null, headersTimeout: timeout, bodyTimeout: timeout },
+        req,
+      );
+    } catch (err) {
+      req.finish(err as Error);
+    }
+    return done;
   }
 
-  const request = (method: string, path: string, options?: RequestOptions) => send(method.toUpperCase(), path, options) as Promise<HttpResponse>;
   return {
-    request,
-    get: (p, o) => request('GET', p, o),
-    post: (p, o) => request('POST', p, o),
-    put: (p, o) => request('PUT', p, o),
-    patch: (p, o) => request('PATCH', p, o),
-    delete: (p, o) => request('DELETE', p, o),
-    head: (p, o) => request('HEAD', p, o),
+    request: (method, path, options) => send(method.toUpperCase(), path, options),
+    get: (p, o) => send('GET', p, o),
+    post: (p, o) => send('POST', p, o),
+    put: (p, o) => send('PUT', p, o),
+    patch: (p, o) => send('PATCH', p, o),
+    delete: (p, o) => send('DELETE', p, o),
+    head: (p, o) => send('HEAD', p, o),
     /** Records catch-response requests the task left undecided; the runtime calls it after each task. */
     settle() {
-      for (const f of pendingVerdicts.splice(0)) f();
+      const pending = user.pendingVerdicts;
+      if (pending.length === 0) return;
+      for (const f of pending.splice(0)) f();
     },
   };
+}
+
+function noHost(method: string, path: string): Error {
+  return new Error(`no host for ${method} ${path}: set \`host\` on the user class or pass --host`);
 }
 
 /**
@@ -180,12 +230,12 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
  * failure(); if neither is called by the end of the task, the status decides.
  * Returns the function that settles an undecided response.
  */
-function deferVerdict(r: MeasuredResponse, method: string, name: string, okStatuses: number[] | undefined, ctx: ClientContext): () => void {
+function deferVerdict(r: MeasuredResponse, method: string, name: string, okStatuses: number[] | undefined, recorder: MetricsRecorder): () => void {
   let recorded = false;
   const record = (error: string | undefined) => {
     if (recorded) return;
     recorded = true;
-    ctx.recorder.recordRequest({ method, name, durationMs: r.timings.totalMs, bytes: r.bytes, error });
+    recorder.recordRequest({ method, name, durationMs: r.totalMs, bytes: r.bytes, error });
   };
   r.success = () => record(undefined);
   r.failure = (reason: string) => record(reason || 'failure');

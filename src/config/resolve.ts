@@ -6,6 +6,7 @@ import type { ThresholdSpec } from '../api/options.js';
 import { bundleFile } from '../compile/bundle.js';
 import { ScenarioError } from '../errors.js';
 import type { ParsedOptions } from './schema.js';
+import { peakUsers, resolveLoadModels, type ScenarioConfig } from './load-models.js';
 import { validateOptions } from './validate.js';
 
 /** The resolved run configuration: every default applied, durations in ms. */
@@ -34,11 +35,16 @@ export interface RunConfig {
   extra: ParsedOptions;
   /** Where each option came from, for the summary's metadata. */
   sources: string[];
+  // Load models (docs/load-models.md): every scenario of the run with its model, resolved and
+  // validated; one named 'default' unless the options have `scenarios`. `users` above is their peak.
+  scenarios: ScenarioConfig[];
 }
 
 const CORE_KEYS = new Set([
   'users', 'spawnRate', 'duration', 'iterations', 'host', 'workers', 'headless', 'out', 'seed', 'stopTimeout', 'requestTimeout',
   'exitCodeOnError', 'userClasses', 'tags', 'excludeTags', 'thresholds', 'skipHostCheck', 'snapshotInterval',
+  // load models
+  'stages', 'rate', 'arrivals', 'burstiness', 'maxUsers', 'preAllocatedUsers', 'iterationsPerUser', 'correctCoordinatedOmission', 'shape', 'scenarios',
 ]);
 
 export const CONFIG_FILE_NAMES = ['bench.config.ts', 'bench.config.mts', 'bench.config.js', 'bench.config.mjs'];
@@ -59,7 +65,14 @@ export async function loadConfigFile(explicit: string | undefined, cwd = process
 
 /** Reads the scenario's exported `options` by importing its bundle once on the main thread. */
 export async function loadScenarioOptions(bundlePath: string, scenarioPath: string): Promise<ParsedOptions> {
-  const mod = (await import(pathToFileURL(bundlePath).href)) as { options?: unknown };
+  let mod: { options?: unknown };
+  try {
+    mod = (await import(pathToFileURL(bundlePath).href)) as { options?: unknown };
+  } catch (err) {
+    // The scenario's top-level code threw: the user's bug, not ours, so no stack trace.
+    const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    throw new ScenarioError(`scenario ${scenarioPath} failed to load: ${what}`, 'the error is in the top-level code of the scenario (outside its classes and functions)');
+  }
   if (mod.options === undefined) return {};
   return validateOptions(`options exported by ${scenarioPath}`, mod.options);
 }
@@ -69,7 +82,8 @@ export function resolveConfig(scenarioPath: string, layers: { cli: ParsedOptions
   const merged: ParsedOptions = { ...layers.file, ...layers.scenario, ...layers.cli };
   const extra: ParsedOptions = {};
   for (const [k, v] of Object.entries(merged)) if (!CORE_KEYS.has(k)) (extra as Record<string, unknown>)[k] = v;
-  const users = merged.users ?? 1;
+  const scenarios = resolveLoadModels(layers, merged);
+  const users = scenarios.length === 1 && scenarios[0]!.executor === 'constant-users' ? scenarios[0]!.users : peakUsers(scenarios, 0);
   return {
     scenarioPath,
     users,
@@ -92,5 +106,6 @@ export function resolveConfig(scenarioPath: string, layers: { cli: ParsedOptions
     snapshotIntervalMs: merged.snapshotInterval ?? 1000,
     extra,
     sources: [],
+    scenarios,
   };
 }

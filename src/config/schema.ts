@@ -1,19 +1,34 @@
 import { z } from 'zod';
 import { parseDurationMs } from './duration.js';
 import { thresholdsSchema } from '../thresholds/schema.js';
+import { parseSegment } from '../distributed/segment.js';
+import { parseStartAt } from '../distributed/start-at.js';
+import { parseLiveUrl } from '../distributed/live/redis-url.js';
+import { loadModelOptionKeys } from './load-models.js';
 
 /** A duration option: '90s', '5m', '1h', '250ms' or a number of seconds; parsed to ms. */
 export const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = parseDurationMs(v);
   if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like 90s, 5m or 1h, got ${JSON.stringify(v)}` });
+    ctx.addIssue({ code: 'custom', message: 'expected a duration like 90s, 5m, 1h or 1m30s' });
     return z.NEVER;
   }
   return ms;
 });
 
 
-const list = z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]);
+/** Runs a parser that throws a UserError, turning its message into a zod issue. */
+function refineWith(ctx: z.RefinementCtx, parse: () => unknown): void {
+  try {
+    parse();
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^--[\w-]+ "[^"]*": /, '') });
+  }
+}
+
+const list = z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))], {
+  error: 'expected a list of names or a comma-separated string',
+});
 
 /** Options of the built-in mock LLM server started for `host = 'mock'`. */
 const mockOptions = z
@@ -52,6 +67,9 @@ export const optionsSchema = z
     thresholds: thresholdsSchema,
     skipHostCheck: z.boolean(),
     snapshotInterval: durationMs,
+    // Load models (docs/load-models.md): stages, rate, arrivals, burstiness, maxUsers,
+    // preAllocatedUsers, iterationsPerUser, correctCoordinatedOmission, shape, scenarios.
+    ...loadModelOptionKeys,
     // LLM benchmarking (docs/llm.md)
     traffic: z.union([z.string(), z.array(z.string())]),
     concurrency: z.union([z.array(z.number().int().positive()), z.string().transform((s, ctx) => {
@@ -73,6 +91,12 @@ export const optionsSchema = z
     requestsLog: z.string().min(1),
     model: z.string().min(1),
     mock: mockOptions,
+    // Runs on many machines (docs/distributed.md). Kept as given (validated here) and
+    // parsed where used: parseSegment, parseStartAt, parseLiveUrl in src/distributed.
+    segment: z.string().superRefine((v, ctx) => refineWith(ctx, () => parseSegment(v))),
+    startAt: z.string().superRefine((v, ctx) => refineWith(ctx, () => parseStartAt(v))),
+    live: z.string().superRefine((v, ctx) => refineWith(ctx, () => parseLiveUrl(v))),
+    setupData: z.string().min(1),
   })
   .partial()
   .strict();

@@ -15,9 +15,10 @@ export function formatIssues(issues: z.core.$ZodIssue[], input: unknown, pathPre
     if (i.code === 'unrecognized_keys') return `${i.keys.map((k) => pathPrefix + [...i.path.map(String), k].join('.')).join(', ')}: unknown option${i.keys.length > 1 ? 's' : ''}; see docs/cli.md for the list`;
     let given: unknown = input;
     for (const p of i.path) given = given == null ? undefined : (given as Record<PropertyKey, unknown>)[p as PropertyKey];
-    const msg = i.message.replace(/^Invalid input: /, '');
+    const msg = i.message.replace(/^(Invalid input|Too small|Too big): /, '').replace(/^expected int\b/, 'expected an integer');
     const m = msg === 'Invalid input' ? 'invalid value' : msg.replace(/, received \w+$/, '');
-    return `${path}: ${m}, got ${describeValue(given)}`;
+    // Some messages (thresholds) already say what was given.
+    return /, got /.test(m) ? `${path}: ${m}` : `${path}: ${m}, got ${describeValue(given)}`;
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Dataset, DatasetRecord } from './dataset.js';
 import { recordText } from './dataset.js';
-import { bytesToText, type Tokenizer } from './tokenizer.js';
+import type { Tokenizer } from './tokenizer.js';
 
 /**
  * Cuts prompts of an exact token count out of a dataset.
@@ -16,6 +16,9 @@ export interface TokenizedCorpus {
   tokens: Uint32Array;
   /** Token index where each block starts, ascending; blockStarts[0] === 0. */
   blockStarts: Uint32Array;
+  /** The corpus as UTF-8, and where each token starts in it (one more entry for the end). */
+  bytes: Uint8Array;
+  byteOffsets: Uint32Array;
 }
 
 /** Cap on the corpus text that is tokenized, so a huge dataset (ShareGPT) does not stall a worker. */
@@ -49,8 +52,16 @@ export function tokenizeCorpus(text: string, tok: Tokenizer): TokenizedCorpus {
     tokens.set(p, at);
     at += p.length;
   }
-  return { tokens, blockStarts: Uint32Array.from(starts) };
+  // The tokens' bytes concatenate to the corpus bytes, so a token range is a byte range:
+  // decoding a prompt is a slice and one UTF-8 decode, not a call into tiktoken.
+  const byteOffsets = new Uint32Array(total + 1);
+  for (let i = 0; i < total; i++) byteOffsets[i + 1] = byteOffsets[i]! + tok.tokenByteLength(tokens[i]!);
+  const bytes = Buffer.from(corpus, 'utf8');
+  if (byteOffsets[total] !== bytes.length) throw new Error(`volley: corpus tokens cover ${byteOffsets[total]} of ${bytes.length} bytes`);
+  return { tokens, blockStarts: Uint32Array.from(starts), bytes, byteOffsets };
 }
+
+const utf8 = new TextDecoder();
 
 /** Largest block start <= pos (binary search). */
 function blockAtOrBefore(starts: Uint32Array, pos: number): number {
@@ -111,7 +122,7 @@ export class PromptSource {
     for (let i = 0; i < MAX_ADJUSTMENTS && count !== n; i++) {
       k = Math.max(0, k);
       text = this.decodeRange(0, k, tokens.length) + '\n';
-      count = this.tokenizer.count(text);
+      count = this.tokenizer.encode(text).length;
       k += n - count;
     }
     p = { text, tokens: count };
@@ -143,7 +154,7 @@ export class PromptSource {
       // The cut may split a pre-token or a character; re-encode the tail and move the cut until it counts right.
       for (let i = 0; i < MAX_ADJUSTMENTS; i++) {
         tail = this.decodeRange(tailStart, cut, total);
-        tailCount = this.tokenizer.count(tail);
+        tailCount = this.tokenizer.encode(tail).length;
         if (tailCount === target) break;
         const next = Math.min(total, Math.max(tailStart + 1, cut + target - tailCount));
         if (next === cut) break;
@@ -154,9 +165,11 @@ export class PromptSource {
     return { text: chunks.join(''), tokens: n - target + tailCount };
   }
 
+  /** Text of tokens [from, to); a range that cuts a character in half decodes it as U+FFFD, as tiktoken's decode would. */
   private decodeRange(from: number, to: number, total: number): string {
     if (to <= from) return '';
-    return bytesToText(this.tokenizer.decodeBytes(this.corpus.tokens.subarray(from, Math.min(to, total))));
+    const { bytes, byteOffsets } = this.corpus;
+    return utf8.decode(bytes.subarray(byteOffsets[from], byteOffsets[Math.min(to, total)]));
   }
 
   /** A record for `dataset` traffic, with its input and reference output counts (counted once, then cached). */

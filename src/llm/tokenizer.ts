@@ -6,18 +6,80 @@ export const TOKENIZERS = ['cl100k_base', 'o200k_base'] as const;
 export type TokenizerName = (typeof TOKENIZERS)[number];
 
 /**
- * A tiktoken encoder with the few operations the LLM side needs. Counting uses
+ * A tiktoken encoder with the few operations the LLM side needs. Everything is
  * `encode_ordinary`, so text that happens to contain `<|endoftext|>` is counted
  * as text instead of throwing.
  */
 export interface Tokenizer {
   readonly name: TokenizerName;
+  /** Token count of `text`, equal to encode(text).length, but memoized per pre-token (see PreTokenCounter). */
   count(text: string): number;
   encode(text: string): Uint32Array;
-  /** Decodes tokens to UTF-8 bytes (a token may hold part of a character). */
-  decodeBytes(tokens: Uint32Array): Uint8Array;
-  /** Byte length of one token, for mapping tokens onto streamed pieces. */
+  /** Byte length of one token, for mapping tokens onto bytes and streamed pieces. */
   tokenByteLength(token: number): number;
+}
+
+// tiktoken's own pre-tokenizer patterns, in JS syntax. `\s` is spelled out as
+// Unicode White_Space (Rust's \s): JS's \s also matches U+FEFF and misses U+0085.
+const WS = String.raw`\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000`;
+const S = `[${WS}]`;
+const NOT_S = `[^${WS}]`;
+const CONTRACTION = `'(?:[sStTmMdD]|[rR][eE]|[vV][eE]|[lL][lL])`;
+const PATTERNS: Record<TokenizerName, RegExp> = {
+  cl100k_base: new RegExp(
+    [CONTRACTION, String.raw`[^\r\n\p{L}\p{N}]?\p{L}+`, String.raw`\p{N}{1,3}`, ` ?[^${WS}\\p{L}\\p{N}]+[\\r\\n]*`, `${S}*[\\r\\n]+`, `${S}+(?!${NOT_S})`, `${S}+`].join('|'),
+    'uy',
+  ),
+  o200k_base: new RegExp(
+    [
+      String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?:${CONTRACTION})?`,
+      String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?:${CONTRACTION})?`,
+      String.raw`\p{N}{1,3}`,
+      ` ?[^${WS}\\p{L}\\p{N}]+[\\r\\n/]*`,
+      `${S}*[\\r\\n]+`,
+      `${S}+(?!${NOT_S})`,
+      `${S}+`,
+    ].join('|'),
+    'uy',
+  ),
+};
+
+/** Distinct pre-tokens remembered per encoder; past this the memo starts over (bounded memory). */
+const MAX_MEMO = 200_000;
+
+/**
+ * Counting the same kind of text again and again (every reply of a benchmark)
+ * is tiktoken's slowest path: regex and BPE in WASM for every word. BPE runs
+ * on each pre-token on its own, so the count of a text is the sum of its
+ * pre-tokens' counts: split with the same pattern in JS and memoize each
+ * pre-token's count. Exact by construction; tests compare it with encode().
+ */
+class PreTokenCounter {
+  private readonly memo = new Map<string, number>();
+  constructor(
+    private readonly enc: Tiktoken,
+    private readonly re: RegExp,
+  ) {}
+
+  count(text: string): number {
+    const { re, memo } = this;
+    re.lastIndex = 0;
+    let n = 0;
+    let end = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const piece = m[0];
+      let c = memo.get(piece);
+      if (c === undefined) {
+        c = this.enc.encode_ordinary(piece).length;
+        if (memo.size >= MAX_MEMO) memo.clear();
+        memo.set(piece, c);
+      }
+      n += c;
+      end = re.lastIndex;
+    }
+    // A character no alternative matched (should not happen): let tiktoken count it all.
+    return end === text.length ? n : this.enc.encode_ordinary(text).length;
+  }
 }
 
 // Building an encoder parses a multi-megabyte BPE table: once per worker and name.
@@ -38,11 +100,11 @@ export function getTokenizer(name: string = 'cl100k_base'): Tokenizer {
 
 function wrap(name: TokenizerName, enc: Tiktoken): Tokenizer {
   const byteLengths = new Map<number, number>();
+  const counter = new PreTokenCounter(enc, new RegExp(PATTERNS[name].source, PATTERNS[name].flags));
   return {
     name,
-    count: (text) => (text.length === 0 ? 0 : enc.encode_ordinary(text).length),
+    count: (text) => (text.length === 0 ? 0 : counter.count(text)),
     encode: (text) => enc.encode_ordinary(text),
-    decodeBytes: (tokens) => enc.decode(tokens),
     tokenByteLength(token) {
       let n = byteLengths.get(token);
       if (n === undefined) {
@@ -52,11 +114,4 @@ function wrap(name: TokenizerName, enc: Tiktoken): Tokenizer {
       return n;
     },
   };
-}
-
-const utf8 = new TextDecoder();
-
-/** Decodes UTF-8 bytes; a character cut in half becomes U+FFFD. */
-export function bytesToText(bytes: Uint8Array): string {
-  return utf8.decode(bytes);
 }

@@ -30,6 +30,20 @@ export function recordMs(h: Histogram, ms: number): void {
   h.recordValue(us);
 }
 
+/**
+ * Records like recordMs, plus HdrHistogram's coordinated-omission correction:
+ * a value longer than the expected interval also records the samples that a
+ * paced sender would have taken meanwhile (value - interval, value - 2·interval, …).
+ * Both go to the histogram in µs; an interval in another unit than the values
+ * (autocannon's mistake) would make the correction meaningless.
+ */
+export function recordMsWithExpectedInterval(h: Histogram, ms: number, expectedIntervalMs: number): void {
+  let us = Math.round(ms * 1000);
+  if (us < 1) us = 1;
+  else if (us > HIGHEST_TRACKABLE_US) us = HIGHEST_TRACKABLE_US;
+  h.recordValueWithExpectedInterval(us, Math.max(1, Math.round(expectedIntervalMs * 1000)));
+}
+
 export function encodeHistogram(h: Histogram): string {
   return hdr.encodeIntoCompressedBase64(h);
 }

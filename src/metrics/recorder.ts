@@ -1,4 +1,4 @@
-import { createHistogram, encodeHistogram, recordMs, type Histogram } from './histogram.js';
+import { createHistogram, encodeHistogram, recordMs, recordMsWithExpectedInterval, type Histogram } from './histogram.js';
 import type { MetricsDelta } from './delta.js';
 
 interface EndpointAcc {
@@ -86,6 +86,16 @@ export class MetricsRecorder {
       this.trends.set(name, h);
     }
     recordMs(h, valueMs);
+  }
+
+  /** Records into a trend with HdrHistogram's expected-interval correction (load models: 'latency_corrected'). */
+  recordTrendWithExpectedInterval(name: string, valueMs: number, expectedIntervalMs: number): void {
+    let h = this.trends.get(name);
+    if (h === undefined) {
+      h = createHistogram();
+      this.trends.set(name, h);
+    }
+    recordMsWithExpectedInterval(h, valueMs, expectedIntervalMs);
   }
 
   add(counter: string, n = 1): void {

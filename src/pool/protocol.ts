@@ -34,6 +34,30 @@ export interface WorkerOptions {
   snapshotIntervalMs: number;
   /** Feature options passed through to clients (LLM, SLOs…). */
   extra: Record<string, unknown>;
+  /** The scenarios' user groups on this worker; absent: one group 'default' from the fields above. */
+  scenarios?: WorkerScenario[];
+}
+
+/** One scenario's share of a worker: its classes, its iteration budget, its model's kind. */
+export interface WorkerScenario {
+  name: string;
+  /** 'closed': the engine sets user counts; 'open': the engine sends arrivals. */
+  model: 'closed' | 'open';
+  /** Classes this scenario runs (default: all the worker loaded). */
+  userClasses?: string[];
+  tags?: string[];
+  excludeTags?: string[];
+  /** This worker's share of the scenario's shared iterations. */
+  iterations?: number;
+  /** Tasks each user runs before it stops. */
+  iterationsPerUser?: number;
+  /** Open model: this worker's share of maxUsers and of preAllocatedUsers. */
+  maxUsers?: number;
+  preAllocatedUsers?: number;
+  /** Closed models with paced waits: record 'latency_corrected' with HdrHistogram's expected interval. */
+  correctCoordinatedOmission?: boolean;
+  /** Keep this scenario's figures apart (sent in `scenarioDeltas`). */
+  separateStats: boolean;
 }
 
 /** What the worker learnt of one user class when loading the scenario. */
@@ -46,8 +70,16 @@ export interface UserClassInfo {
 }
 
 export type ToWorker =
-  /** Run these many users of each class (closed model). Extra users stop after their current task. */
-  | { type: 'users'; counts: Record<string, number> }
+  /** Run these many users of each class (closed model) in a scenario (default 'default'). Extra users stop after their current task. */
+  | { type: 'users'; counts: Record<string, number>; scenario?: string }
+  /**
+   * Arrivals of an open-model scenario for this worker: each starts one task on
+   * a free user at originMs + offsetsMs[k] (originMs on the epoch clock,
+   * performance.timeOrigin + performance.now()). `end`: no more will come.
+   */
+  | { type: 'arrivals'; scenario: string; originMs: number; offsetsMs: Float64Array; end: boolean }
+  /** The scenario is over: its users stop after their current task (no hard abort: other scenarios share the connections). */
+  | { type: 'stopScenario'; scenario: string }
   /** Run the scenario's exported setup() and answer with 'setupDone'. */
   | { type: 'setup' }
   /** The data setup() returned, handed to every user; load may begin. */
@@ -72,10 +104,15 @@ export interface WorkerHealthSample {
 export type FromWorker =
   | { type: 'ready'; classes: UserClassInfo[] }
   | { type: 'setupDone'; data: unknown; error?: string }
-  | { type: 'snapshot'; delta: MetricsDelta; users: number; health: WorkerHealthSample }
-  /** The worker used its whole iteration budget and has no task in flight. */
-  | { type: 'exhausted' }
-  | { type: 'stopped'; delta: MetricsDelta }
+  | { type: 'snapshot'; delta: MetricsDelta; users: number; health: WorkerHealthSample; scenarioDeltas?: Record<string, MetricsDelta> }
+  /**
+   * A scenario has nothing left to run on this worker: its iteration budget is
+   * used up, or its arrivals ended, with no task in flight (scenario absent: 'default').
+   */
+  | { type: 'exhausted'; scenario?: string }
+  /** Users of a scenario that ran all their iterationsPerUser so far on this worker. */
+  | { type: 'retired'; scenario: string; users: number }
+  | { type: 'stopped'; delta: MetricsDelta; scenarioDeltas?: Record<string, MetricsDelta> }
   | { type: 'teardownDone'; error?: string }
   | { type: 'warning'; message: string }
   /** The scenario could not be loaded or run at all (a user error). */

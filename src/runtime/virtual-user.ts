@@ -1,24 +1,65 @@
+import type { Dispatcher } from 'undici';
 import { HTTP_CLIENT, type User } from '../api/user.js';
 import { InterruptTaskSet } from '../api/taskset.js';
-import type { WaitTime } from '../api/wait.js';
+import type { PacedWait, WaitTime } from '../api/wait.js';
 import { StopUser } from '../errors.js';
 import { createHttpClient } from '../clients/http.js';
 import type { ClientContext } from '../clients/context.js';
+import type { MetricsRecorder, RequestSample } from '../metrics/recorder.js';
+import type { WorkerOptions } from '../pool/protocol.js';
 import { deriveSeed, seededRandom } from '../util/random.js';
 import { InterruptibleSleep } from './sleep.js';
 import { pickTask, taskTable, type TaskEntry, type TaskTable, type TagFilter } from './tasks.js';
 import type { UserClass } from './load-scenario.js';
-import type { WorkerRuntime } from './worker-runtime.js';
 
 /** Extra clients (e.g. the LLM client) a user class may want attached. */
 export type ClientAttacher = (user: User, ctx: ClientContext) => void;
 
-const tables = new WeakMap<object, TaskTable>();
+/** Trends of the load models (docs/load-models.md). */
+export const SCHEDULE_DELAY = 'schedule_delay';
+export const LATENCY_FROM_INTENDED = 'latency_from_intended';
+export const LATENCY_CORRECTED = 'latency_corrected';
+
+/** What a user needs from the group that runs it (a scenario's share of a worker). */
+export interface UserHost {
+  readonly options: WorkerOptions;
+  readonly recorder: MetricsRecorder;
+  readonly dispatcher: Dispatcher;
+  readonly hardStop: AbortSignal;
+  readonly filter: TagFilter;
+  readonly setupData: unknown;
+  /** True once the group or the worker stops: no new tasks. */
+  readonly stopping: boolean;
+  resolveHost(userHost: string | undefined): string | undefined;
+  /** Claims one task run from the budget; false when it is used up. */
+  takeIteration(): boolean;
+  finishIteration(): void;
+}
+
+/** How a user runs: looping on its own (closed models) or one task per arrival (open models). */
+export interface UserMode {
+  /** Closed: tasks this user runs before it stops (iterationsPerUser); it then calls onRetired. */
+  iterations?: number;
+  onRetired?: () => void;
+  /** Open: the user waits for arrivals; after each task it calls onFree. */
+  onFree?: (user: VirtualUser) => void;
+  /** Closed with a paced wait: record HdrHistogram's corrected latency too. */
+  correctCoordinatedOmission?: boolean;
+  /**
+   * Set to this user's recorder once it exists: the worker's async-local store
+   * for this user, so check(), measure() and the like land in the same recorder.
+   */
+  recorderSlot?: { recorder?: MetricsRecorder };
+}
+
+const tables = new WeakMap<object, Map<TagFilter, TaskTable>>();
 function tableFor(cls: object, filter: TagFilter): TaskTable {
-  let t = tables.get(cls);
+  let byFilter = tables.get(cls);
+  if (!byFilter) tables.set(cls, (byFilter = new Map()));
+  let t = byFilter.get(filter);
   if (!t) {
     t = taskTable(cls as never, filter);
-    tables.set(cls, t);
+    byFilter.set(filter, t);
   }
   return t;
 }
@@ -29,8 +70,23 @@ function messageOf(err: unknown): string {
 }
 
 /**
+ * A recorder that also records something for every completed request.
+ * Object.create keeps every other method and field of the target through the
+ * prototype, so counters, checks and trends land in the target as before.
+ */
+function decorateRequests(target: MetricsRecorder, also: (s: RequestSample) => void): MetricsRecorder {
+  const view = Object.create(target) as MetricsRecorder;
+  view.recordRequest = (s: RequestSample) => {
+    target.recordRequest(s);
+    if (!s.aborted) also(s);
+  };
+  return view;
+}
+
+/**
  * One simulated user: onStart, then tasks picked by weight with waits between
  * them until told to stop, then onStop. Its requests are sequential, as in Locust.
+ * In open models it runs one task per arrival instead, without waits.
  */
 export class VirtualUser {
   /** Set when this user should stop after its current task. */
@@ -40,12 +96,18 @@ export class VirtualUser {
   private readonly random: () => number;
   private settle?: () => void;
   private stepsSinceYield = 0;
+  /** Open model: intended start (performance.now() ms) of the arrival waiting for this user. */
+  private pendingArrival?: number;
+  private wakeArrival?: () => void;
+  /** Open model: how late the current task started; -1 outside an arrival's task. */
+  private scheduleDelayMs = -1;
 
   constructor(
     readonly cls: UserClass,
     readonly userId: number,
-    private readonly rt: WorkerRuntime,
+    private readonly rt: UserHost,
     private readonly attachers: ClientAttacher[],
+    private readonly mode: UserMode = {},
   ) {
     this.random = seededRandom(deriveSeed(rt.options.seed, userId));
     this.done = this.run();
@@ -54,6 +116,15 @@ export class VirtualUser {
   stop(): void {
     this.stopping = true;
     this.sleeper.interrupt();
+    this.wakeArrival?.();
+  }
+
+  /** Open model: runs one task for an arrival due at `intendedMs` (performance.now() clock). */
+  assign(intendedMs: number): void {
+    this.pendingArrival = intendedMs;
+    const wake = this.wakeArrival;
+    this.wakeArrival = undefined;
+    wake?.();
   }
 
   private get active(): boolean {
@@ -68,13 +139,15 @@ export class VirtualUser {
     user.userId = this.userId;
     user.data = rt.setupData;
     user.random = this.random;
+    const recorder = this.recorderFor(user);
+    if (this.mode.recorderSlot) this.mode.recorderSlot.recorder = recorder;
     const ctx: ClientContext = {
-      recorder: rt.recorder,
+      recorder,
       dispatcher: rt.dispatcher,
       baseUrl: rt.resolveHost(user.host),
       requestTimeoutMs: rt.options.requestTimeoutMs,
       random: this.random,
-      hardStop: rt.hardStop.signal,
+      hardStop: rt.hardStop,
       options: rt.options.extra,
     };
     const http = createHttpClient(ctx);
@@ -82,19 +155,65 @@ export class VirtualUser {
     (user as unknown as Record<symbol, unknown>)[HTTP_CLIENT] = http;
     for (const attach of this.attachers) attach(user, ctx);
 
-    let stoppedByUser = false;
     try {
       if (user.onStart) await this.call('onStart', () => user.onStart!());
       const table = tableFor(this.cls, rt.filter);
-      while (this.active) await this.step(table, user, user.waitTime, () => this.active);
+      if (this.mode.onFree) await this.runArrivals(table, user, recorder);
+      else await this.runLoop(table, user);
     } catch (err) {
-      if (err instanceof StopUser) stoppedByUser = true;
-      else if (!(err instanceof InterruptTaskSet)) rt.recorder.recordError('TASK', this.cls.name, messageOf(err));
+      if (!(err instanceof StopUser) && !(err instanceof InterruptTaskSet)) rt.recorder.recordError('TASK', this.cls.name, messageOf(err));
     } finally {
-      void stoppedByUser;
       if (user.onStop) await this.call('onStop', () => user.onStop!()).catch(() => undefined);
       this.settle?.();
     }
+  }
+
+  /** Closed models: tasks with waits until stopped, or until iterationsPerUser tasks ran. */
+  private async runLoop(table: TaskTable, user: User): Promise<void> {
+    let left = this.mode.iterations ?? Infinity;
+    while (this.active && left > 0) {
+      if (await this.step(table, user, user.waitTime, () => this.active)) left--;
+    }
+    if (left <= 0) this.mode.onRetired?.();
+  }
+
+  /** Open models: one task per arrival, no wait time; the schedule paces the user. */
+  private async runArrivals(table: TaskTable, user: User, recorder: MetricsRecorder): Promise<void> {
+    for (;;) {
+      if (this.pendingArrival === undefined && this.active) await new Promise<void>((r) => (this.wakeArrival = r));
+      const intended = this.pendingArrival;
+      if (intended === undefined || !this.active) return;
+      this.pendingArrival = undefined;
+      this.scheduleDelayMs = Math.max(0, performance.now() - intended);
+      recorder.recordTrend(SCHEDULE_DELAY, this.scheduleDelayMs);
+      try {
+        await this.step(table, user, undefined, () => this.active);
+      } finally {
+        this.scheduleDelayMs = -1;
+      }
+      if (this.active) this.mode.onFree!(this);
+    }
+  }
+
+  /**
+   * The recorder this user's clients get. Open models add each request's
+   * latency from its intended start (service time + how late its task
+   * started); closed models with a paced wait may add HdrHistogram's
+   * expected-interval correction (values and interval both in µs there).
+   */
+  private recorderFor(user: User): MetricsRecorder {
+    const base = this.rt.recorder;
+    if (this.mode.onFree) {
+      return decorateRequests(base, (s) => {
+        if (this.scheduleDelayMs >= 0) base.recordTrend(LATENCY_FROM_INTENDED, s.durationMs + this.scheduleDelayMs);
+      });
+    }
+    const intervalSec = (user.waitTime as PacedWait | undefined)?.intervalSeconds;
+    if (this.mode.correctCoordinatedOmission && intervalSec !== undefined) {
+      const intervalMs = intervalSec * 1000;
+      return decorateRequests(base, (s) => base.recordTrendWithExpectedInterval(LATENCY_CORRECTED, s.durationMs, intervalMs));
+    }
+    return base;
   }
 
   /** Runs a lifecycle hook; a throw other than StopUser is recorded and swallowed. */
@@ -108,11 +227,11 @@ export class VirtualUser {
     }
   }
 
-  /** One pick-run-wait cycle for the user or a task set. */
-  private async step(table: TaskTable, target: object, waitTime: WaitTime | undefined, active: () => boolean, seq?: { i: number }): Promise<void> {
+  /** One pick-run-wait cycle for the user or a task set; false when no task could run. */
+  private async step(table: TaskTable, target: object, waitTime: WaitTime | undefined, active: () => boolean, seq?: { i: number }): Promise<boolean> {
     if (table.entries.length === 0 || !this.rt.takeIteration()) {
       this.stopping = true;
-      return;
+      return false;
     }
     const entry = seq ? table.entries[seq.i++ % table.entries.length]! : pickTask(table, this.random());
     const start = performance.now();
@@ -123,7 +242,8 @@ export class VirtualUser {
       const seconds = waitTime.call(target, { lastTaskSeconds: (performance.now() - start) / 1000, random: this.random });
       if (seconds > 0) {
         this.stepsSinceYield = 0;
-        return this.sleeper.sleep(seconds * 1000);
+        await this.sleeper.sleep(seconds * 1000);
+        return true;
       }
     }
     // A task that never waits on I/O (it fails at once, or only computes) would
@@ -132,6 +252,7 @@ export class VirtualUser {
       this.stepsSinceYield = 0;
       await new Promise<void>((r) => setImmediate(r));
     }
+    return true;
   }
 
   private async runEntry(entry: TaskEntry, target: object): Promise<void> {
@@ -142,7 +263,7 @@ export class VirtualUser {
       await entry.fn!.call(target, target);
     } catch (err) {
       if (err instanceof StopUser || err instanceof InterruptTaskSet) throw err;
-      if (this.rt.hardStop.signal.aborted) return;
+      if (this.rt.hardStop.aborted) return;
       this.rt.recorder.recordRequest({ method: 'TASK', name: entry.name, durationMs: performance.now() - start, bytes: 0, error: messageOf(err) });
     }
   }

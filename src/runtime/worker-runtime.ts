@@ -1,34 +1,36 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent } from 'undici';
 import { installRuntimeHooks } from '../api/hooks.js';
+import type { MetricsDelta } from '../metrics/delta.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
-import type { WorkerOptions } from '../pool/protocol.js';
+import type { WorkerOptions, WorkerScenario } from '../pool/protocol.js';
 import type { UserClass } from './load-scenario.js';
-import { VirtualUser, type ClientAttacher } from './virtual-user.js';
-import type { TagFilter } from './tasks.js';
+import { UserGroup, type GroupOwner } from './user-group.js';
+import type { ClientAttacher } from './virtual-user.js';
 
 /**
  * Everything one worker thread shares among its users: the recorder, the one
- * keep-alive dispatcher, the iteration budget, and the users by class.
+ * keep-alive dispatcher, and a group of users per scenario.
  */
-export class WorkerRuntime {
+export class WorkerRuntime implements GroupOwner {
+  /** The recorder of the 'default' scenario, and of measurements made outside any user. */
   readonly recorder = new MetricsRecorder();
   readonly dispatcher: Agent;
   readonly hardStop = new AbortController();
-  readonly filter: TagFilter;
+  readonly groups = new Map<string, UserGroup>();
+  readonly userStore?: AsyncLocalStorage<{ recorder?: MetricsRecorder }>;
   setupData: unknown;
   stopping = false;
-  private iterationsLeft: number;
-  private inFlight = 0;
-  private readonly users = new Map<string, VirtualUser[]>();
   private nextLocalId = 0;
-  onExhausted?: () => void;
+  onExhausted: (scenario: string) => void = () => undefined;
+  onRetired: (scenario: string, users: number) => void = () => undefined;
 
   constructor(
     readonly options: WorkerOptions,
     readonly workerIndex: number,
     readonly workerCount: number,
-    private readonly classes: Map<string, UserClass>,
-    private readonly attachers: ClientAttacher[],
+    classes: Map<string, UserClass>,
+    attachers: ClientAttacher[],
   ) {
     // Explicit pool settings so behaviour does not shift with undici's defaults:
     // one connection per concurrent user at most, no pipelining, HTTP/1.1.
@@ -39,22 +41,35 @@ export class WorkerRuntime {
       keepAliveTimeout: 30_000,
       connect: { timeout: 10_000 },
     });
-    this.iterationsLeft = options.iterations ?? Infinity;
-    this.filter = { tags: options.tags, excludeTags: options.excludeTags };
-    const rec = this.recorder;
+    const specs: WorkerScenario[] = options.scenarios ?? [
+      { name: 'default', model: 'closed', iterations: options.iterations, tags: options.tags, excludeTags: options.excludeTags, separateStats: false },
+    ];
+    // Custom measurements (check, measure, trend…) find their user's recorder through an
+    // async-local store; it costs a little per promise, so only runs that need it pay.
+    if (specs.length > 1 || specs.some((s) => s.model === 'open' || s.separateStats)) this.userStore = new AsyncLocalStorage();
+    for (const spec of specs) {
+      const own = spec.userClasses?.length ? new Map([...classes].filter(([n]) => spec.userClasses!.includes(n))) : classes;
+      const recorder = spec.separateStats ? new MetricsRecorder() : this.recorder;
+      this.groups.set(spec.name, new UserGroup(spec, this, recorder, own, attachers));
+    }
+    const current = () => this.userStore?.getStore()?.recorder ?? this.recorder;
     installRuntimeHooks({
       recordCustom: (r) =>
-        rec.recordRequest({
+        current().recordRequest({
           method: r.type,
           name: r.name,
           durationMs: r.durationMs,
           bytes: r.bytes ?? 0,
           error: r.error === undefined ? undefined : r.error instanceof Error ? r.error.message : String(r.error),
         }),
-      recordCheck: (n, p) => rec.recordCheck(n, p),
-      recordTrend: (n, v) => rec.recordTrend(n, v),
-      addCounter: (n, v) => rec.add(n, v),
+      recordCheck: (n, p) => current().recordCheck(n, p),
+      recordTrend: (n, v) => current().recordTrend(n, v),
+      addCounter: (n, v) => current().add(n, v),
     });
+  }
+
+  nextUserId(): number {
+    return this.workerIndex + this.workerCount * this.nextLocalId++;
   }
 
   resolveHost(userHost: string | undefined): string | undefined {
@@ -63,51 +78,49 @@ export class WorkerRuntime {
     return this.options.hostAliases[h] ?? h;
   }
 
-  /** Claims one task run from the budget; false when --iterations is used up. */
-  takeIteration(): boolean {
-    if (this.stopping || this.iterationsLeft <= 0) return false;
-    this.iterationsLeft--;
-    this.inFlight++;
-    return true;
-  }
-
-  finishIteration(): void {
-    this.inFlight--;
-    if (this.iterationsLeft <= 0 && this.inFlight === 0) this.onExhausted?.();
+  private group(name = 'default'): UserGroup | undefined {
+    return this.groups.get(name);
   }
 
   get userCount(): number {
     let n = 0;
-    for (const list of this.users.values()) n += list.length;
+    for (const g of this.groups.values()) n += g.userCount;
     return n;
   }
 
-  /** Starts or stops users so each class has the given count; the newest stop first. */
-  setUsers(counts: Record<string, number>): void {
-    if (this.stopping) return;
-    for (const [name, target] of Object.entries(counts)) {
-      const cls = this.classes.get(name);
-      if (!cls) continue;
-      const list = this.users.get(name) ?? [];
-      this.users.set(name, list);
-      while (list.length < target) {
-        const id = this.workerIndex + this.workerCount * this.nextLocalId++;
-        const vu = new VirtualUser(cls, id, this, this.attachers);
-        list.push(vu);
-        void vu.done.then(() => {
-          const i = list.indexOf(vu);
-          if (i !== -1) list.splice(i, 1);
-        });
-      }
-      while (list.length > target) list.pop()!.stop();
+  /** Starts or stops users of a closed-model scenario so each class has the given count. */
+  setUsers(counts: Record<string, number>, scenario?: string): void {
+    if (!this.stopping) this.group(scenario)?.setUsers(counts);
+  }
+
+  /** Queues arrivals of an open-model scenario. */
+  arrivals(scenario: string, originMs: number, offsetsMs: Float64Array, end: boolean): void {
+    if (!this.stopping) this.group(scenario)?.arrivals(originMs, offsetsMs, end);
+  }
+
+  /** Ends one scenario: its users stop after their current task. */
+  stopScenario(scenario: string): void {
+    this.group(scenario)?.stop();
+  }
+
+  /** The figures since the last call: the default recorder's, and each separate scenario's. */
+  takeDeltas(): { delta: MetricsDelta; scenarioDeltas?: Record<string, MetricsDelta> } {
+    const delta = this.recorder.takeDelta();
+    let scenarioDeltas: Record<string, MetricsDelta> | undefined;
+    for (const g of this.groups.values()) {
+      if (g.recorder === this.recorder) continue;
+      (scenarioDeltas ??= {})[g.spec.name] = g.recorder.takeDelta();
     }
+    return { delta, scenarioDeltas };
   }
 
   /** Stops every user: no new tasks; in-flight requests get graceMs, then are aborted. */
   async stopAll(graceMs: number): Promise<void> {
     this.stopping = true;
-    const all = [...this.users.values()].flat();
-    for (const u of all) u.stop();
+    const all = [...this.groups.values()].flatMap((g) => {
+      g.stop();
+      return g.allUsers();
+    });
     const settled = Promise.allSettled(all.map((u) => u.done));
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs)));

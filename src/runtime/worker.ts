@@ -48,10 +48,12 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
     elu = now;
     const delayMs = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : 0;
     loopDelay.reset();
-    send({ type: 'snapshot', delta: rt.recorder.takeDelta(), users: rt.userCount, health: { cpu, eventLoopDelayMs: delayMs } });
+    const { delta, scenarioDeltas } = rt.takeDeltas();
+    send({ type: 'snapshot', delta, scenarioDeltas, users: rt.userCount, health: { cpu, eventLoopDelayMs: delayMs } });
   };
   let ticker: NodeJS.Timeout | undefined;
-  rt.onExhausted = () => send({ type: 'exhausted' });
+  rt.onExhausted = (scenario) => send({ type: 'exhausted', scenario });
+  rt.onRetired = (scenario, users) => send({ type: 'retired', scenario, users });
 
   await new Promise<void>((resolve) => {
     port.on('message', async (msg: ToWorker) => {
@@ -77,13 +79,21 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
           Object.assign(options.extra, msg.extra);
           break;
         case 'users':
-          rt.setUsers(msg.counts);
+          rt.setUsers(msg.counts, msg.scenario);
           break;
-        case 'stop':
+        case 'arrivals':
+          rt.arrivals(msg.scenario, msg.originMs, msg.offsetsMs, msg.end);
+          break;
+        case 'stopScenario':
+          rt.stopScenario(msg.scenario);
+          break;
+        case 'stop': {
           await rt.stopAll(msg.graceMs);
           if (ticker) clearInterval(ticker);
-          send({ type: 'stopped', delta: rt.recorder.takeDelta() });
+          const { delta, scenarioDeltas } = rt.takeDeltas();
+          send({ type: 'stopped', delta, scenarioDeltas });
           break;
+        }
         case 'teardown': {
           let error: string | undefined;
           try {

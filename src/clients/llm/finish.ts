@@ -24,7 +24,7 @@ function warnMismatch(server: number, local: number, name: string): void {
 /**
  * Turns a chat or completion exchange into the LlmResult and records it. Token
  * counts: the server's usage when it sent one, else tiktoken on the whole text
- * (encoded once, never per chunk); the local count is always taken, to check the server's.
+ * (counted once, never per chunk); the local count is always taken, to check the server's.
  */
 export function finishGeneration(
   recorder: MetricsRecorder,
@@ -37,9 +37,8 @@ export function finishGeneration(
 ): LlmResult {
   const text = out.content.length === 1 ? out.content[0]! : out.content.join('');
   const reasoning = out.reasoning.length === 1 ? out.reasoning[0]! : out.reasoning.join('');
-  const contentTokens = text.length > 0 ? tok.encode(text) : EMPTY_TOKENS;
-  const reasoningTokens = reasoning.length > 0 ? tok.encode(reasoning) : EMPTY_TOKENS;
-  const localOutput = contentTokens.length + reasoningTokens.length;
+  const localReasoning = tok.count(reasoning);
+  const localOutput = tok.count(text) + localReasoning;
   const usage = out.usage;
   const outputTokens = usage.outputTokens ?? localOutput;
 
@@ -47,7 +46,11 @@ export function finishGeneration(
   const chunks = out.chunkTimes.length;
   const perChunk =
     chunks > 1 && chunks !== outputTokens
-      ? tokensPerChunk(out.chunkRefs, tokensPerPiece(out.content, contentTokens, tok), tokensPerPiece(out.reasoning, reasoningTokens, tok))
+      ? tokensPerChunk(
+          out.chunkRefs,
+          tokensPerPiece(out.content, text.length > 0 ? tok.encode(text) : EMPTY_TOKENS, tok),
+          tokensPerPiece(out.reasoning, reasoning.length > 0 ? tok.encode(reasoning) : EMPTY_TOKENS, tok),
+        )
       : undefined;
   const t = computeTimings({
     startMs: out.startMs,
@@ -65,7 +68,7 @@ export function finishGeneration(
     messages: [...messages, { role: 'assistant', content: text }],
     inputTokens: usage.inputTokens ?? localInput,
     outputTokens,
-    reasoningTokens: usage.reasoningTokens ?? reasoningTokens.length,
+    reasoningTokens: usage.reasoningTokens ?? localReasoning,
     usageSource: usage.outputTokens !== undefined ? 'server' : 'tiktoken',
     ttftMs: t.ttftMs,
     ttfctMs: t.ttfctMs,

@@ -2,33 +2,33 @@ import type { Executor } from './executor.js';
 
 /**
  * The closed model of Locust: `users` users, started at `spawnRate` per second
- * across all workers, until the duration, the iterations or a stop.
+ * across all workers. The engine ends it at the scenario's duration or
+ * iterations; with iterationsPerUser it ends once every user ran its share.
  */
 export const constantUsers = {
   name: 'constant-users',
-  matches: () => true,
+  matches: (_cfg, s) => s.executor === 'constant-users',
   validate: () => [],
   async run(ctx) {
-    const { cfg } = ctx;
-    const total = cfg.users;
-    if (total === 0 && cfg.durationMs === undefined) {
-      ctx.stop('no users to run');
-      return;
-    }
-    const spawnAll = !Number.isFinite(cfg.spawnRate);
+    const s = ctx.scenario;
+    const total = s.users;
+    if (total === 0 && s.durationMs === undefined) return 'no users to run';
+    const spawnAll = !Number.isFinite(s.spawnRate);
     let running = 0;
     while (running < total) {
-      const due = spawnAll ? total : Math.min(total, Math.floor((ctx.elapsedMs() / 1000) * cfg.spawnRate) + 1);
+      const due = spawnAll ? total : Math.min(total, Math.floor((ctx.elapsedMs() / 1000) * s.spawnRate) + 1);
       if (due !== running) {
         running = due;
         ctx.setUsers(running, total);
       }
       if (running >= total) break;
-      const nextAtMs = (running / cfg.spawnRate) * 1000;
+      const nextAtMs = (running / s.spawnRate) * 1000;
       if (await ctx.sleep(Math.max(1, nextAtMs - ctx.elapsedMs()))) return;
     }
-    if (cfg.durationMs !== undefined) {
-      if (!(await ctx.sleep(cfg.durationMs - ctx.elapsedMs()))) ctx.stop('duration reached');
+    if (s.iterationsPerUser !== undefined) {
+      await Promise.race([ctx.usersRetired(total), ctx.stopped]);
+      return 'iterations done';
     }
+    await ctx.stopped;
   },
 } satisfies Executor;

@@ -1,4 +1,6 @@
+import type { ScenarioConfig } from '../../config/load-models.js';
 import type { RunConfig } from '../../config/resolve.js';
+import type { ShapeTick } from '../../api/shape.js';
 import type { ToWorker, UserClassInfo } from '../../pool/protocol.js';
 
 /** A stage of a run whose statistics are kept apart (a step of a sweep). */
@@ -10,41 +12,71 @@ export interface StageInfo {
   warmup?: boolean;
 }
 
-/** What an executor may do to the run it drives. */
+/** A LoadShape instance as the engine sees it (the class comes from the scenario bundle). */
+export interface ShapeInstance {
+  runTime: number;
+  tick(elapsedSec: number): ShapeTick | null;
+}
+
+/** What an executor may do to the scenario it drives, and to the run. */
 export interface ExecutorContext {
   cfg: RunConfig;
+  /** The scenario this executor drives (the run's only one, 'default', unless options have `scenarios`). */
+  scenario: ScenarioConfig;
+  /** The scenario's user classes. */
   classes: UserClassInfo[];
   workerCount: number;
   post(worker: number, msg: ToWorker): void;
   postAll(msg: ToWorker): void;
-  /** Runs `running` users of the class mix (closed model), spread over workers. */
-  setUsers(running: number, maxUsers?: number): void;
+  /**
+   * Runs `running` users of the class mix (closed model), spread over workers;
+   * `maxUsers` fixes the mix's sequence, `classes` restricts it (a LoadShape's userClasses).
+   */
+  setUsers(running: number, maxUsers?: number, classes?: string[]): void;
+  /**
+   * Open models: sends arrivals, given in ms from the scenario's start in
+   * global order, dealt round robin over the workers (arrival n to worker n mod W).
+   * `end`: the schedule has no more.
+   */
+  sendArrivals(timesMs: number[], end: boolean): void;
   /** Starts a new stage: statistics from now on are kept under it. */
   beginStage(stage: StageInfo): void;
-  /** Ends the run (first reason wins). */
+  /** Ends the whole run (first reason wins). */
   stop(reason: string): void;
-  /** Resolves when the run is asked to stop, for whatever reason. */
+  /** Resolves when this scenario is to stop: the run stops, or the scenario's duration or iterations are over. */
   stopped: Promise<void>;
-  /** Milliseconds since the load started. */
+  /** Milliseconds since this scenario started. */
   elapsedMs(): number;
-  /** Users the workers reported running at their last snapshot. */
+  /** Users the workers reported running at their last snapshot (all scenarios). */
   runningUsers(): number;
+  /** Resolves once `users` users of this scenario ran all their iterationsPerUser. */
+  usersRetired(users: number): Promise<void>;
   /** Completed requests so far in the current stage (all workers, as of the last snapshot). */
   stageRequests(): number;
-  /** Waits, or returns early when the run stops. Resolves true if the run stopped. */
+  /** Waits, or returns early when the scenario stops. Resolves true if it stopped. */
   sleep(ms: number): Promise<boolean>;
   warn(message: string): void;
+  /** load-shape: the scenario's LoadShape. */
+  shape?: ShapeInstance;
 }
 
 /**
- * A load model, k6-style: a name, whether it applies to a config, and `run`,
- * which drives users or arrivals until it is done or the run stops.
+ * A load model, k6-style: a name, whether it applies, a validation of what
+ * the config cannot check alone, and `run`, which drives users or arrivals
+ * over time. `run` resolves with why the model ended (the scenario then
+ * ends), or never, for a model that runs until its duration, iterations or a
+ * stop end it; those the engine watches for every model.
  */
 export interface Executor {
   name: string;
-  /** True when the resolved config asks for this model. */
-  matches(cfg: RunConfig): boolean;
+  /** True when the resolved config asks for this model for this scenario. */
+  matches(cfg: RunConfig, scenario: ScenarioConfig): boolean;
   /** Every problem with the config for this model (empty when valid). */
-  validate(cfg: RunConfig): string[];
-  run(ctx: ExecutorContext): Promise<void>;
+  validate(cfg: RunConfig, scenario: ScenarioConfig): string[];
+  run(ctx: ExecutorContext): Promise<string | void>;
+}
+
+/** A promise that never settles: `run` of a model that goes on until the engine ends its scenario. */
+export function untilStopped(ctx: ExecutorContext): Promise<void> {
+  return ctx.stopped;
 }

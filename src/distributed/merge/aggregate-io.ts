@@ -1,0 +1,97 @@
+import { UserError } from '../../errors.js';
+import { MetricsAggregate } from '../../metrics/aggregate.js';
+import type { MetricsDelta } from '../../metrics/delta.js';
+import { decodeHistogram, encodeHistogram } from '../../metrics/histogram.js';
+import { buildLlmSummary } from '../../metrics/llm-summary.js';
+import type { HistoryRow, RunSummary, StageSummary } from '../../metrics/summary-types.js';
+import { SUMMARY_VERSION } from '../../metrics/summary-types.js';
+import { endpointSummaries, endpointSummary } from '../../metrics/summarize.js';
+
+/**
+ * Rebuilds the exact metrics of a run from its summary.json: counts from the
+ * endpoint rows, latencies from the encoded HDR histograms (not from the
+ * rounded percentiles), trends, counters, checks, errors and task runs.
+ */
+export function aggregateFromSummary(summary: RunSummary, source: string): MetricsAggregate {
+  const agg = new MetricsAggregate();
+  const latency = new Map(summary.histograms.endpoints.map((h) => [`${h.method} ${h.name}`, h.latency]));
+  for (const e of summary.endpoints) {
+    const acc = agg.endpoint(e.method, e.name);
+    acc.requests += e.requests;
+    acc.failures += e.failures;
+    acc.aborted += e.aborted ?? 0;
+    acc.bytes += e.bytes;
+    const encoded = latency.get(`${e.method} ${e.name}`);
+    if (encoded) acc.latency.add(decodeHistogram(encoded));
+    else if (e.latencyMs.count > 0) {
+      throw new UserError(
+        `${source}: endpoint "${e.method} ${e.name}" has ${e.latencyMs.count} latencies but no encoded histogram, so it cannot be merged exactly`,
+        'merge summaries written by `bench run --out` of this version (they carry `histograms`)',
+        'E_MERGE',
+      );
+    }
+  }
+  for (const t of summary.histograms.trends) agg.trend(t.name).add(decodeHistogram(t.histogram));
+  const checks: MetricsDelta['checks'] = {};
+  for (const c of summary.checks) checks[c.name] = [c.passes, c.fails];
+  const tasks: MetricsDelta['tasks'] = {};
+  for (const t of summary.tasks) tasks[t.name] = t.runs;
+  const plain = new MetricsAggregate();
+  plain.addDelta({ endpoints: [], trends: [], counters: summary.counters ?? {}, checks, errors: summary.errors, tasks });
+  agg.addAggregate(plain);
+  return agg;
+}
+
+/** The encoded form of an aggregate (what a worker sends, what the live view publishes). */
+export function aggregateToDelta(agg: MetricsAggregate): MetricsDelta {
+  return {
+    endpoints: [...agg.endpoints.values()].map((e) => ({
+      method: e.method,
+      name: e.name,
+      requests: e.requests,
+      failures: e.failures,
+      aborted: e.aborted,
+      bytes: e.bytes,
+      latency: e.latency.totalCount > 0 ? encodeHistogram(e.latency) : '',
+    })),
+    trends: [...agg.trends].filter(([, h]) => h.totalCount > 0).map(([name, histogram]) => ({ name, histogram: encodeHistogram(histogram) })),
+    counters: { ...agg.counters },
+    checks: Object.fromEntries(Object.entries(agg.checks).map(([k, v]) => [k, [v[0], v[1]]])),
+    errors: [...agg.errors.values()].map((e) => ({ ...e })),
+    tasks: { ...agg.tasks },
+  };
+}
+
+export interface SummaryParts {
+  meta: RunSummary['meta'];
+  hasSlo: boolean;
+  history: HistoryRow[];
+  stages?: StageSummary[];
+}
+
+/**
+ * Builds a summary from an aggregate with the same functions the engine uses
+ * (endpointSummaries, buildLlmSummary), so a merged summary reads exactly as
+ * a single run's would for the same samples.
+ */
+export function summaryFromAggregate(agg: MetricsAggregate, parts: SummaryParts): RunSummary {
+  const sec = parts.meta.durationMs / 1000;
+  return {
+    version: SUMMARY_VERSION,
+    meta: parts.meta,
+    total: endpointSummary(agg.total(), sec),
+    endpoints: endpointSummaries(agg, sec),
+    tasks: Object.entries(agg.tasks).map(([name, runs]) => ({ name, runs })).sort((a, b) => b.runs - a.runs),
+    errors: [...agg.errors.values()].sort((a, b) => b.count - a.count),
+    checks: Object.entries(agg.checks).map(([name, [passes, fails]]) => ({ name, passes, fails })),
+    counters: agg.counters,
+    trends: Object.fromEntries([...agg.trends.keys()].map((k) => [k, agg.trendStats(k)])),
+    llm: buildLlmSummary(agg, sec, parts.hasSlo),
+    stages: parts.stages?.length ? parts.stages : undefined,
+    history: parts.history,
+    histograms: {
+      endpoints: [...agg.endpoints.values()].filter((e) => e.latency.totalCount > 0).map((e) => ({ method: e.method, name: e.name, latency: encodeHistogram(e.latency) })),
+      trends: [...agg.trends].map(([name, h]) => ({ name, histogram: encodeHistogram(h) })),
+    },
+  };
+}

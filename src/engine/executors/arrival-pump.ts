@@ -1,0 +1,43 @@
+import { ArrivalSchedule, type RateSegment } from '../schedule/arrivals.js';
+import { deriveSeed } from '../../util/random.js';
+import type { ExecutorContext } from './executor.js';
+
+/** How far ahead of time arrivals are sent to the workers. */
+const LEAD_MS = 1000;
+/** How often the main thread tops the workers' queues up. */
+const PUMP_MS = 200;
+
+/** A stable number for a scenario name, so each scenario has its own random arrivals. */
+function nameHash(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * Plans the open model on the main thread: the global arrival times of the
+ * profile (evenly spaced, or gamma gaps with the scenario's burstiness), sent
+ * about a second ahead and dealt round robin over the workers, which fire them
+ * on time. Resolves when the profile's time is over (a finite profile) or
+ * never (the scenario's duration, iterations or the run's end stop it).
+ */
+export async function pumpArrivals(ctx: ExecutorContext, profile: RateSegment[], endReason: string): Promise<string | void> {
+  const s = ctx.scenario;
+  const schedule = new ArrivalSchedule(profile, { burstiness: s.burstiness, seed: deriveSeed(ctx.cfg.seed, nameHash(s.name)), limit: s.iterations });
+  const endMs = profile.reduce((a, seg) => a + seg.durationMs, 0);
+  const batch: number[] = [];
+  for (;;) {
+    batch.length = 0;
+    schedule.takeUntil(ctx.elapsedMs() + LEAD_MS, batch);
+    const done = schedule.done;
+    ctx.sendArrivals(batch, done);
+    if (done) break;
+    if (await ctx.sleep(PUMP_MS)) return;
+  }
+  // The workers hold the last arrivals; a profile with an end is over at its end.
+  if (Number.isFinite(endMs) && s.iterations === undefined) {
+    if (await ctx.sleep(endMs - ctx.elapsedMs())) return;
+    return endReason;
+  }
+  await ctx.stopped;
+}

@@ -1,0 +1,15 @@
+import { constantRateProfile } from '../schedule/arrivals.js';
+import { pumpArrivals } from './arrival-pump.js';
+import type { Executor } from './executor.js';
+
+/**
+ * The open model at a constant rate (k6's constant-arrival-rate, wrk2's -R):
+ * `rate` iterations start per second whatever the target's speed, each on a
+ * free user; with burstiness, the gaps are gamma-distributed (Poisson for 1).
+ */
+export const constantArrivalRate = {
+  name: 'constant-arrival-rate',
+  matches: (_cfg, s) => s.executor === 'constant-arrival-rate',
+  validate: () => [],
+  run: (ctx) => pumpArrivals(ctx, constantRateProfile(ctx.scenario.ratePerSec!, ctx.scenario.durationMs ?? Infinity), 'duration reached'),
+} satisfies Executor;

@@ -1,0 +1,91 @@
+/**
+ * Fires one worker's share of an open-model schedule on time. The main thread
+ * sends arrival offsets ahead of time; each is turned into an absolute time on
+ * this thread's clock once, so a late wake-up never shifts the arrivals after
+ * it (no drift): whatever is due is fired at once with its intended time, and
+ * its lateness is measured ('schedule_delay'), never hidden.
+ */
+export class ArrivalTimer {
+  // A queue of chunks, read with an index: no Array.shift on the hot path.
+  private readonly chunks: Array<{ baseMs: number; offsets: Float64Array }> = [];
+  private chunk = 0;
+  private pos = 0;
+  private ended = false;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private immediate?: NodeJS.Immediate;
+  private armedFor = Infinity;
+
+  constructor(
+    /** Called with each arrival's intended time (performance.now() clock), at or just after it. */
+    private readonly fire: (intendedMs: number) => void,
+    /** Called once when the last arrival has been fired. */
+    private readonly onEnd: () => void,
+  ) {}
+
+  /** Adds arrivals at originMs (epoch clock) + offsets; `end` marks the last batch. */
+  push(originMs: number, offsetsMs: Float64Array, end: boolean): void {
+    if (this.stopped) return;
+    if (offsetsMs.length) this.chunks.push({ baseMs: originMs - performance.timeOrigin, offsets: offsetsMs });
+    if (end) this.ended = true;
+    this.arm();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = this.immediate = undefined;
+  }
+
+  private peek(): number | undefined {
+    while (this.chunk < this.chunks.length) {
+      const c = this.chunks[this.chunk]!;
+      if (this.pos < c.offsets.length) return c.baseMs + c.offsets[this.pos]!;
+      this.chunks[this.chunk] = undefined as never; // let the consumed chunk go
+      this.chunk++;
+      this.pos = 0;
+    }
+    return undefined;
+  }
+
+  private readonly tick = (): void => {
+    this.timer = this.immediate = undefined;
+    this.armedFor = Infinity;
+    if (this.stopped) return;
+    const now = performance.now();
+    for (let t = this.peek(); t !== undefined && t <= now; t = this.peek()) {
+      this.pos++;
+      this.fire(t);
+    }
+    this.arm();
+  };
+
+  /**
+   * Waits for the next arrival. Node's timers fire on a 1 ms clock, so the
+   * timer aims a little early and the last stretch waits on setImmediate,
+   * which lets I/O run meanwhile.
+   */
+  private arm(): void {
+    if (this.stopped) return;
+    const next = this.peek();
+    if (next === undefined) {
+      if (this.ended) {
+        this.stopped = true;
+        this.onEnd();
+      }
+      return;
+    }
+    if (next >= this.armedFor) return;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = this.immediate = undefined;
+    this.armedFor = next;
+    const waitMs = next - performance.now();
+    if (waitMs > SPIN_MS) this.timer = setTimeout(this.tick, Math.floor(waitMs - SPIN_MS));
+    else this.immediate = setImmediate(this.tick);
+  }
+}
+
+/** The stretch before an arrival waited out with setImmediate instead of a timer. */
+const SPIN_MS = 1.5;

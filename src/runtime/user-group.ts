@@ -1,0 +1,238 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { Dispatcher } from 'undici';
+import { MetricsRecorder } from '../metrics/recorder.js';
+import type { WorkerOptions, WorkerScenario } from '../pool/protocol.js';
+import { ArrivalTimer } from './arrival-timer.js';
+import type { UserClass } from './load-scenario.js';
+import type { TagFilter } from './tasks.js';
+import { VirtualUser, type ClientAttacher, type UserHost, type UserMode } from './virtual-user.js';
+
+/** What a group needs from the worker that holds it. */
+export interface GroupOwner {
+  readonly options: WorkerOptions;
+  readonly dispatcher: Dispatcher;
+  readonly hardStop: AbortController;
+  readonly setupData: unknown;
+  readonly stopping: boolean;
+  resolveHost(userHost: string | undefined): string | undefined;
+  /** A run-wide unique user id. */
+  nextUserId(): number;
+  /** Present when custom measurements are routed per user (several scenarios, or open models). */
+  readonly userStore?: AsyncLocalStorage<{ recorder?: MetricsRecorder }>;
+  onExhausted(scenario: string): void;
+  onRetired(scenario: string, users: number): void;
+}
+
+/** Counter of arrivals that found no free user (k6's name). */
+export const DROPPED_ITERATIONS = 'dropped_iterations';
+
+/**
+ * One scenario's users on one worker: their classes, recorder, iteration
+ * budget, and either user counts set by the engine (closed models) or a pool
+ * of users that take arrivals (open models).
+ */
+export class UserGroup implements UserHost {
+  readonly filter: TagFilter;
+  stoppingGroup = false;
+  private iterationsLeft: number;
+  private inFlight = 0;
+  private exhaustedSent = false;
+  private readonly users = new Map<string, VirtualUser[]>();
+  private readonly retiredByClass = new Map<string, number>();
+  private retired = 0;
+  // Open model
+  private readonly free: VirtualUser[] = [];
+  private openUsers = 0;
+  private timer?: ArrivalTimer;
+  private arrivalsEnded = false;
+  private openClassSeq = 0;
+
+  constructor(
+    readonly spec: WorkerScenario,
+    private readonly owner: GroupOwner,
+    readonly recorder: MetricsRecorder,
+    private readonly classes: Map<string, UserClass>,
+    private readonly attachers: ClientAttacher[],
+  ) {
+    this.iterationsLeft = spec.iterations ?? Infinity;
+    this.filter = { tags: spec.tags, excludeTags: spec.excludeTags };
+  }
+
+  get options(): WorkerOptions {
+    return this.owner.options;
+  }
+  get dispatcher(): Dispatcher {
+    return this.owner.dispatcher;
+  }
+  get hardStop(): AbortSignal {
+    return this.owner.hardStop.signal;
+  }
+  get setupData(): unknown {
+    return this.owner.setupData;
+  }
+  get stopping(): boolean {
+    return this.stoppingGroup || this.owner.stopping;
+  }
+  resolveHost(userHost: string | undefined): string | undefined {
+    return this.owner.resolveHost(userHost);
+  }
+
+  takeIteration(): boolean {
+    if (this.stopping || this.iterationsLeft <= 0) return false;
+    this.iterationsLeft--;
+    this.inFlight++;
+    return true;
+  }
+
+  finishIteration(): void {
+    this.inFlight--;
+    this.checkExhausted();
+  }
+
+  private checkExhausted(): void {
+    if (this.exhaustedSent || this.inFlight > 0) return;
+    if (this.iterationsLeft <= 0 || this.arrivalsEnded) {
+      this.exhaustedSent = true;
+      this.owner.onExhausted(this.spec.name);
+    }
+  }
+
+  get userCount(): number {
+    let n = this.openUsers;
+    for (const list of this.users.values()) n += list.length;
+    return n;
+  }
+
+  /** Every user of the group still running, those on their way out included, for stopping and waiting. */
+  allUsers(): VirtualUser[] {
+    return [...this.live];
+  }
+  private readonly live = new Set<VirtualUser>();
+
+  private createUser(cls: UserClass, mode: UserMode): VirtualUser {
+    const store = this.owner.userStore;
+    const id = this.owner.nextUserId();
+    let vu: VirtualUser;
+    if (!store) vu = new VirtualUser(cls, id, this, this.attachers, mode);
+    else {
+      const slot: { recorder?: MetricsRecorder } = { recorder: this.recorder };
+      vu = store.run(slot, () => new VirtualUser(cls, id, this, this.attachers, { ...mode, recorderSlot: slot }));
+    }
+    this.live.add(vu);
+    void vu.done.then(() => this.live.delete(vu));
+    return vu;
+  }
+
+  /** Closed models: starts or stops users so each class has the given count; the newest stop first. */
+  setUsers(counts: Record<string, number>): void {
+    if (this.stopping) return;
+    for (const [name, target] of Object.entries(counts)) {
+      const cls = this.classes.get(name);
+      if (!cls) continue;
+      const list = this.users.get(name) ?? [];
+      this.users.set(name, list);
+      const retired = () => this.retiredByClass.get(name) ?? 0;
+      while (list.length + retired() < target) {
+        let vu: VirtualUser | undefined;
+        const mode: UserMode = {
+          iterations: this.spec.iterationsPerUser,
+          correctCoordinatedOmission: this.spec.correctCoordinatedOmission,
+          onRetired: () => {
+            this.retiredByClass.set(name, retired() + 1);
+            this.retired++;
+            this.owner.onRetired(this.spec.name, this.retired);
+            // Removed at once, so a later count does not start a replacement.
+            const i = list.indexOf(vu!);
+            if (i !== -1) list.splice(i, 1);
+          },
+        };
+        vu = this.createUser(cls, mode);
+        list.push(vu);
+        const self = vu;
+        void vu.done.then(() => {
+          const i = list.indexOf(self);
+          if (i !== -1) list.splice(i, 1);
+        });
+      }
+      while (list.length > 0 && list.length + retired() > target) list.pop()!.stop();
+    }
+  }
+
+  /** Open models: queues arrivals for the timer; the first call starts the pre-allocated users. */
+  arrivals(originMs: number, offsetsMs: Float64Array, end: boolean): void {
+    if (this.stopping) return;
+    if (!this.timer) {
+      this.timer = new ArrivalTimer(
+        (t) => this.arrive(t),
+        () => {
+          this.arrivalsEnded = true;
+          this.checkExhausted();
+        },
+      );
+      for (let i = 0; i < (this.spec.preAllocatedUsers ?? 0); i++) this.addOpenUser();
+    }
+    this.timer.push(originMs, offsetsMs, end);
+  }
+
+  /** One arrival: a free user runs one task, else a new user if the cap allows, else it is dropped. */
+  private arrive(intendedMs: number): void {
+    if (this.stopping) return;
+    let user = this.free.pop();
+    if (!user && this.openUsers < (this.spec.maxUsers ?? Infinity)) user = this.addOpenUser(false);
+    if (user) user.assign(intendedMs);
+    else this.recorder.add(DROPPED_ITERATIONS, 1);
+  }
+
+  /** Open-model users take the scenario's classes in turn by weight, as the engine's class mix does for closed ones. */
+  private addOpenUser(free = true): VirtualUser | undefined {
+    const cls = this.pickOpenClass();
+    if (!cls) return undefined;
+    this.openUsers++;
+    const vu = this.createUser(cls, { onFree: (u) => this.free.push(u) });
+    if (free) this.free.push(vu);
+    void vu.done.then(() => {
+      this.openUsers--;
+      const i = this.free.indexOf(vu);
+      if (i !== -1) this.free.splice(i, 1);
+    });
+    return vu;
+  }
+
+  private openClassOrder?: UserClass[];
+  private pickOpenClass(): UserClass | undefined {
+    if (!this.openClassOrder) this.openClassOrder = weightedOrder([...this.classes.values()]);
+    const order = this.openClassOrder;
+    return order.length ? order[this.openClassSeq++ % order.length] : undefined;
+  }
+
+  /** No new tasks; users stop after their current one. */
+  stop(): void {
+    this.stoppingGroup = true;
+    this.timer?.stop();
+    for (const u of this.allUsers()) u.stop();
+  }
+}
+
+/** Classes repeated by weight and interleaved (2:1 → A, B, A), for picking open-model users in turn. */
+function weightedOrder(classes: UserClass[]): UserClass[] {
+  const weights = classes.map((c) => (c.fixedCount !== undefined ? 0 : Math.max(0, Math.round((c.weight ?? 1) * 100) / 100)));
+  const usable = classes.filter((_, i) => weights[i]! > 0);
+  if (usable.length <= 1) return usable.length ? usable : classes.slice(0, 1);
+  // Smooth weighted round robin over one cycle of (scaled) weights, at most 100 entries.
+  const w = classes.map((_, i) => weights[i]!).filter((x) => x > 0);
+  const scale = 100 / w.reduce((a, b) => a + b, 0);
+  const counts = w.map((x) => Math.max(1, Math.round(x * scale)));
+  const total = counts.reduce((a, b) => a + b, 0);
+  const current = counts.map(() => 0);
+  const out: UserClass[] = [];
+  for (let k = 0; k < total; k++) {
+    let best = 0;
+    for (let i = 0; i < counts.length; i++) {
+      current[i]! += counts[i]!;
+      if (current[i]! > current[best]!) best = i;
+    }
+    current[best]! -= total;
+    out.push(usable[best]!);
+  }
+  return out;
+}

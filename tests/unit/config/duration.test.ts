@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, parseDurationMs } from '../../../src/config/duration.js';
+
+describe('parseDurationMs', () => {
+  it.each([
+    ['90s', 90_000],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['1m30s', 90_000],
+    ['1h2m3s', 3_723_000],
+    ['250ms', 250],
+    ['1.5s', 1500],
+    ['10', 10_000],
+    [' 2s ', 2000],
+    [2, 2000],
+    [0.25, 250],
+    [0, 0],
+  ] as const)('%j is %d ms', (text, ms) => {
+    expect(parseDurationMs(text)).toBe(ms);
+  });
+
+  it.each(['abc', '', 's', '5x', '5M', '-5s', '1m 30s', '30s1', 'ms', '5mss', '1,5s'])('rejects %j', (text) => {
+    expect(parseDurationMs(text)).toBeUndefined();
+  });
+
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])('rejects the number %d', (n) => {
+    expect(parseDurationMs(n)).toBeUndefined();
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [250, '250ms'],
+    [3000, '3s'],
+    [90_000, '1m30s'],
+    [3_600_000, '1h'],
+    [3_723_000, '1h2m3s'],
+  ])('%d ms reads %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+    if (ms >= 1000) expect(parseDurationMs(text)).toBe(ms);
+  });
+});
