@@ -14,14 +14,31 @@ const groups = new Set<number>();
 const tempDirs = new Set<string>();
 let hooked = false;
 
-function cleanup(): void {
+function signalGroups(sig: NodeJS.Signals): void {
   for (const pgid of groups) {
     try {
-      process.kill(-pgid, 'SIGKILL');
+      process.kill(-pgid, sig);
     } catch {
-      // already gone
+      groups.delete(pgid); // already gone
     }
   }
+}
+
+/** Synchronous (it also runs from 'exit'): TERM, up to a second for the children to clean up after themselves, then KILL. */
+function cleanup(): void {
+  signalGroups('SIGTERM');
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 20 && groups.size > 0; i++) {
+    Atomics.wait(pause, 0, 0, 50);
+    for (const pgid of groups) {
+      try {
+        process.kill(-pgid, 0);
+      } catch {
+        groups.delete(pgid);
+      }
+    }
+  }
+  signalGroups('SIGKILL');
   groups.clear();
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
   tempDirs.clear();

@@ -34,6 +34,14 @@ program
   .option('-r, --spawn-rate <n>', 'users started per second (default: all at once)', num)
   .option('-t, --duration <duration>', 'run time, e.g. 90s, 5m, 1h (default: until --iterations or Ctrl-C)')
   .option('--iterations <n>', 'total task runs across all users, then stop', num)
+  // Load models (docs/load-models.md)
+  .option('--rate <rate>', 'open model: iterations started per second, e.g. 50/s, 3000/m (instead of --users)', num)
+  .option('--stages <list>', 'a ramp, e.g. 30s:100,1m:100,30s:0 (users) or 1m:50/s,1m:200/s (rates)')
+  .option('--max-users <n>', 'open model: most users in flight (default 10 x the peak rate, 100..10000)', num)
+  .option('--arrivals <kind>', 'open model: uniform (default) or poisson arrivals')
+  .option('--burstiness <b>', 'open model: gamma-distributed gaps of this shape (1 = Poisson, < 1 burstier)', num)
+  .option('--iterations-per-user <n>', 'closed model: each user runs this many tasks, then stops', num)
+  .option('--correct-coordinated-omission', "with constantPacing waits: also record HdrHistogram's corrected latency")
   .option('-H, --host <url>', 'base URL of the target, overriding the scenario')
   .option('-w, --workers <n>', 'worker threads (default: available cores)', num)
   .option('--headless', 'no terminal UI; progress lines and a final table')
@@ -83,6 +91,7 @@ program
         const summary = current.run.buildSummary();
         summary.meta.interrupted = true;
         summary.meta.stopReason = 'interrupted twice';
+        summary.meta.exitCode = ExitCode.Interrupted;
         if (current.cfg.out) writeSummary(summary, resolve(current.cfg.out));
         process.stdout.write('\n' + formatSummaryTable(summary));
       }

@@ -67,7 +67,9 @@ export function secretValues(): string[] {
     .map(([, v]) => v!);
 }
 
+/** The process exit code of a finished run (docs/exit-codes.md); an interrupted run did not finish, whatever its figures. */
 export function exitCodeFor(summary: RunSummary, cfg: RunConfig): number {
+  if (summary.meta.interrupted) return ExitCode.Interrupted;
   if (summary.thresholds?.some((t) => !t.ok)) return ExitCode.ThresholdsCrossed;
   if (summary.total.failures > 0) return cfg.exitCodeOnError;
   return ExitCode.Success;

@@ -92,6 +92,7 @@ class InFlight implements Dispatcher.DispatchHandler {
   private chunks?: Buffer[];
   private settled = false;
   resolve!: (res: MeasuredResponse) => void;
+  reject!: (err: unknown) => void;
 
   constructor(
     private readonly user: UserClient,
@@ -138,13 +139,19 @@ class InFlight implements Dispatcher.DispatchHandler {
     if (this.chunks !== undefined) res.chunks = this.chunks;
     if (err) res.error = err.message || err.name;
     const { user, method, name, opts } = this;
-    if (user.hardStop.aborted && res.error !== undefined) {
-      user.recorder.recordRequest({ method, name, durationMs: t, bytes: res.bytes, aborted: true });
-    } else if (opts.catchResponse) {
-      // Recorded when the caller decides, or by status when the task ends (settle).
-      user.pendingVerdicts.push(deferVerdict(res, method, name, opts.okStatuses, user.recorder));
-    } else {
-      user.recorder.recordRequest({ method, name, durationMs: t, bytes: res.bytes, error: failureReason(res, opts.okStatuses) });
+    try {
+      if (user.hardStop.aborted && res.error !== undefined) {
+        user.recorder.recordRequest({ method, name, durationMs: t, bytes: res.bytes, aborted: true });
+      } else if (opts.catchResponse) {
+        // Recorded when the caller decides, or by status when the task ends (settle).
+        user.pendingVerdicts.push(deferVerdict(res, method, name, opts.okStatuses, user.recorder));
+      } else {
+        user.recorder.recordRequest({ method, name, durationMs: t, bytes: res.bytes, error: failureReason(res, opts.okStatuses) });
+      }
+    } catch (recordErr) {
+      // Never into undici's parser: the task's await sees it instead.
+      this.reject(recordErr);
+      return;
     }
     this.resolve(res);
   }
@@ -179,7 +186,8 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
       fullPath = u.pathname + u.search;
     } else {
       if (target === undefined) return Promise.reject(noHost(method, path));
-      fullPath = basePath + path;
+      // 'items' is relative to the host's path, as '/items' is.
+      fullPath = basePath + '/' + path;
     }
     if (opts.query) fullPath = appendQuery(fullPath, opts.query);
 
@@ -192,7 +200,10 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
     }
     const timeout = opts.timeout ?? ctx.requestTimeoutMs;
     const req = new InFlight(user, method, opts.name ?? nameFor(path), opts);
-    const done = new Promise<HttpResponse>((resolve) => (req.resolve = resolve));
+    const done = new Promise<HttpResponse>((resolve, reject) => {
+      req.resolve = resolve;
+      req.reject = reject;
+    });
     try {
       dispatcher.dispatch(
         { origin: target!, path: fullPath, method: method as Dispatcher.HttpMethod, headers, body: body ?? null, headersTimeout: timeout, bodyTimeout: timeout },

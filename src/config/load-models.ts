@@ -48,7 +48,7 @@ function parseStageList(text: string): Array<{ duration: string | number; users?
     });
 }
 
-const stages = z.union([z.array(stage), z.string().transform(parseStageList).pipe(z.array(stage))]);
+const stages = z.preprocess((v) => (typeof v === 'string' ? parseStageList(v) : v), z.array(stage));
 
 /** The keys that choose a load model; the highest option source that sets any of them wins whole. */
 const MODEL_SELECTORS = ['users', 'stages', 'rate', 'shape', 'scenarios'] as const;
@@ -90,7 +90,7 @@ const scenarioEntry = z
 /** The load-model keys of the options schema (spread into ./schema.ts). */
 export const loadModelOptionKeys = {
   ...modelKeys,
-  scenarios: z.record(z.string().regex(/^[\w.-]+$/, 'expected a name of letters, digits, _ . or -'), scenarioEntry),
+  scenarios: z.record(z.string(), scenarioEntry),
 };
 
 type ScenarioEntry = z.output<typeof scenarioEntry>;
@@ -173,6 +173,7 @@ export function resolveLoadModels(layers: { cli: Layer; scenario: Layer; file: L
     for (const k of stray) problems.push(`${k}: with scenarios, set it inside each scenario (scenarios.<name>.${k})`);
     if (Object.keys(scenarios).length === 0) problems.push('scenarios: expected at least one scenario, got {}');
     for (const [name, entry] of Object.entries(scenarios)) {
+      if (!/^[\w.-]+$/.test(name)) problems.push(`scenarios.${name}: expected a name of letters, digits, _ . or -, got ${JSON.stringify(name)}`);
       const s = resolveScenario(name, entry, `scenarios.${name}.`, problems, false);
       if (s) out.push(s);
     }

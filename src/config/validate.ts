@@ -17,8 +17,9 @@ export function formatIssues(issues: z.core.$ZodIssue[], input: unknown, pathPre
     for (const p of i.path) given = given == null ? undefined : (given as Record<PropertyKey, unknown>)[p as PropertyKey];
     const msg = i.message.replace(/^(Invalid input|Too small|Too big): /, '').replace(/^expected int\b/, 'expected an integer');
     const m = msg === 'Invalid input' ? 'invalid value' : msg.replace(/, received \w+$/, '');
-    // Some messages (thresholds) already say what was given.
-    return /, got /.test(m) ? `${path}: ${m}` : `${path}: ${m}, got ${describeValue(given)}`;
+    // Some messages (thresholds, rates) already quote what was given.
+    const got = describeValue(given);
+    return m.includes(got) ? `${path}: ${m}` : `${path}: ${m}, got ${got}`;
   });
 }
 

@@ -181,7 +181,8 @@ const rankCache = new Map<number, Int32Array>();
 function spreadRank(total: number): Int32Array {
   let ranks = rankCache.get(total);
   if (ranks) return ranks;
-  const order = Array.from({ length: total }, (_, j) => j).sort((a, b) => vanDerCorput(a) - vanDerCorput(b));
+  const vdc = Float64Array.from({ length: total }, (_, j) => vanDerCorput(j));
+  const order = Array.from({ length: total }, (_, j) => j).sort((a, b) => vdc[a]! - vdc[b]!);
   ranks = new Int32Array(total);
   order.forEach((j, r) => (ranks![j] = r));
   if (rankCache.size > 16) rankCache.clear();
@@ -198,6 +199,22 @@ function vanDerCorput(n: number): number {
     n = Math.floor(n / 2);
   }
   return v;
+}
+
+/** Arrivals are dealt to ranges in blocks of this many (lcm of 1…16): exact for every denominator up to 16. */
+const ARRIVAL_BLOCK = 720_720;
+
+/**
+ * Whether the segment makes arrival `k` (0-based) of the whole plan's arrival
+ * schedule: every instance computes the same schedule (constant or ramping
+ * rate) and keeps its own arrivals, so the fleet's arrivals are exactly the
+ * plan's, interleaved in time. `i/N` keeps k mod N = i − 1; a range keeps its
+ * share of every block of 720,720 arrivals, spread through the block.
+ */
+export function ownsArrival(k: number, seg: Segment | undefined): boolean {
+  if (!seg) return true;
+  if (seg.count !== undefined) return k % seg.count === seg.index! - 1;
+  return ownsUser(k % ARRIVAL_BLOCK, ARRIVAL_BLOCK, seg);
 }
 
 /** The size of the segment as a number in (0, 1]. */

@@ -4,19 +4,22 @@ import { MetricsAggregate } from '../metrics/aggregate.js';
 import { encodeHistogram } from '../metrics/histogram.js';
 import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
 import type { MetricsDelta } from '../metrics/delta.js';
-import type { HistoryRow, RunSummary, StageSummary } from '../metrics/summary-types.js';
+import type { HistoryRow, RunSummary, ScenarioSummary, StageSummary } from '../metrics/summary-types.js';
 import { SUMMARY_VERSION } from '../metrics/summary-types.js';
 import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';
 import { WorkerPool } from '../pool/pool.js';
-import type { UserClassInfo, WorkerOptions } from '../pool/protocol.js';
+import type { FromWorker, UserClassInfo, WorkerOptions } from '../pool/protocol.js';
 import type { Reporter } from '../report/reporter.js';
 import { packageVersion } from '../util/package-root.js';
 import { checkHostReachable } from './host-check.js';
 import { buildLiveSnapshot, historyRow } from './live.js';
 import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
 import type { Threshold } from '../thresholds/index.js';
-import { checkClasses, classCounts, splitEvenly, userSequence, workerShares } from './plan.js';
-import { pickExecutor, type ExecutorContext, type StageInfo } from './executors/index.js';
+import { checkClasses, splitEvenly } from './plan.js';
+import { isOpenModel, pickExecutor, type ShapeInstance, type StageInfo } from './executors/index.js';
+import type { ScenarioConfig } from '../config/load-models.js';
+import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.js';
+import { applyShapes, loadShapes } from './shapes.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
@@ -54,8 +57,10 @@ export class Run {
   private stopRequested?: () => void;
   private readonly stopPromise: Promise<void>;
   private classes: UserClassInfo[] = [];
-  private running = 0;
-  private exhausted = 0;
+  /** The run's scenarios, LoadShapes applied; one 'default' unless the options have `scenarios`. */
+  private scenarios: ScenarioConfig[];
+  private shapeFor = new Map<string, ShapeInstance>();
+  private runners: ScenarioRunner[] = [];
   private interrupted = false;
   private services: SideService[] = [];
   private lastSnapshotAt = 0;
@@ -66,6 +71,7 @@ export class Run {
     private readonly deps: RunDeps,
   ) {
     this.stopPromise = new Promise((r) => (this.stopRequested = r));
+    this.scenarios = cfg.scenarios;
   }
 
   /** Asks for a graceful stop (SIGINT, q in the TUI, a threshold). The first reason wins. */
@@ -76,22 +82,41 @@ export class Run {
     this.stopRequested?.();
   }
 
-  /** The most users the load model will run at once (sizes workers and connection pools). */
-  private get peakUsers(): number {
-    const c = this.cfg.extra.concurrency;
-    return Math.max(this.cfg.users, ...(c ?? []));
+  /** Keep each scenario's figures apart: the options have `scenarios`. */
+  private get separateScenarios(): boolean {
+    return this.scenarios.some((s) => s.name !== 'default');
   }
 
+  /** The most users the load models will run at once; a LoadShape may use every worker. */
   private get workerCount(): number {
-    const users = Math.max(1, this.peakUsers);
-    return Math.max(1, Math.min(this.cfg.workers, users));
+    const c = this.cfg.extra.concurrency;
+    const peak = this.scenarios.reduce((a, s) => a + (s.executor === 'load-shape' ? this.cfg.workers : s.maxUsers), 0);
+    return Math.max(1, Math.min(this.cfg.workers, Math.max(1, peak, ...(c ?? []))));
+  }
+
+  /**
+   * Users one worker may hold at once, which caps its connections: its share
+   * of every scenario's peak (closed users go round robin, so ceil; an
+   * unknown LoadShape peak counts as 10,000 over all workers).
+   */
+  private usersOnWorker(i: number, W: number): number {
+    const c = this.cfg.extra.concurrency;
+    let n = c ? Math.ceil(Math.max(...c) / W) : 0;
+    for (const s of this.scenarios) {
+      if (isOpenModel(s)) n += splitEvenly(s.maxUsers, W)[i]!;
+      else n += Math.ceil((s.executor === 'load-shape' ? 10_000 : s.maxUsers) / W);
+    }
+    return Math.max(1, n);
   }
 
   async execute(): Promise<RunSummary> {
     this.startedAt = Date.now();
+    const sweep = this.cfg.extra.concurrency !== undefined || (Array.isArray(this.cfg.extra.traffic) && this.cfg.extra.traffic.length > 1);
+    const applied = applyShapes(this.cfg.scenarios, await loadShapes(this.bundlePath), sweep, this.deps.warn);
+    this.scenarios = applied.scenarios;
+    this.shapeFor = applied.shapeFor;
     const W = this.workerCount;
     const iterShares = this.cfg.iterations !== undefined ? splitEvenly(this.cfg.iterations, W) : undefined;
-    const userShares = splitEvenly(this.peakUsers, W);
     const base: Omit<WorkerOptions, 'iterations' | 'maxUsers'> = {
       host: this.cfg.host,
       hostAliases: {},
@@ -103,12 +128,23 @@ export class Run {
       snapshotIntervalMs: this.cfg.snapshotIntervalMs,
       extra: this.cfg.extra as Record<string, unknown>,
     };
-    this.pool = new WorkerPool(W, this.bundlePath, (i) => ({ ...base, hostAliases: {}, maxUsers: userShares[i]!, iterations: iterShares?.[i] }));
+    // Each scenario is its own group of users on every worker; runners are built once classes are known.
+    const separate = this.separateScenarios;
+    this.pool = new WorkerPool(W, this.bundlePath, (i) => ({
+      ...base,
+      hostAliases: {},
+      maxUsers: this.usersOnWorker(i, W),
+      iterations: iterShares?.[i],
+      scenarios: this.scenarios.map((s, k) => workerScenario(s, k, i, W, separate, this.cfg)),
+    }));
     const workers = this.pool.workers;
     try {
       const ready = await Promise.all(workers.map((w) => w.next('ready')));
       this.classes = ready[0]!.classes;
       checkClasses(this.classes);
+      this.runners = this.scenarios.map(
+        (s, i) => new ScenarioRunner(i, s, pickExecutor(this.cfg, s), this.classesOf(s), this.port(), this.shapeFor.get(s.name), separate),
+      );
       for (const w of workers) w.onMessage((m) => this.onWorkerMessage(w.index, m));
 
       const hostAliases = await this.startServices();
@@ -131,65 +167,60 @@ export class Run {
     return this.buildSummary();
   }
 
-  /** Runs the chosen load model until it ends or the run is stopped; snapshots every interval. */
-  private async driveLoad(): Promise<void> {
-    const cfg = this.cfg;
-    const workers = this.pool!.workers;
-    const executor = pickExecutor(cfg);
-    const seqCache = new Map<number, string[]>();
-    const seqFor = (n: number) => {
-      let seq = seqCache.get(n);
-      if (!seq) seqCache.set(n, (seq = userSequence(classCounts(this.classes, n))));
-      return seq;
-    };
-    let lastShares = '';
-    const ctx: ExecutorContext = {
-      cfg,
-      classes: this.classes,
-      workerCount: workers.length,
-      post: (i, msg) => workers[i]!.post(msg),
-      postAll: (msg) => workers.forEach((w) => w.post(msg)),
-      setUsers: (running, maxUsers = running) => {
-        this.running = running;
-        const shares = workerShares(seqFor(Math.max(running, maxUsers)), running, workers.length);
-        const key = JSON.stringify(shares);
-        if (key === lastShares) return;
-        lastShares = key;
-        shares.forEach((counts, i) => workers[i]!.post({ type: 'users', counts }));
-      },
-      beginStage: (stage) => this.beginStage(stage),
+  /** The classes a scenario runs: its userClasses, or all (a UserError names unknown ones). */
+  private classesOf(s: ScenarioConfig): UserClassInfo[] {
+    if (s.name === 'default' || !s.userClasses?.length) return this.classes;
+    const names = this.classes.map((c) => c.name);
+    const unknown = s.userClasses.filter((n) => !names.includes(n));
+    if (unknown.length) throw new UserError(`scenario ${s.name}: no user class named ${unknown.join(', ')}`, `the scenario file has: ${names.join(', ')}`);
+    return this.classes.filter((c) => s.userClasses!.includes(c.name));
+  }
+
+  /** What scenario runners may use of this run. */
+  private port(): RunPort {
+    return {
+      cfg: this.cfg,
+      workerCount: this.pool?.workers.length ?? this.workerCount,
+      post: (i, msg) => this.pool!.workers[i]!.post(msg),
+      runStopped: this.stopPromise,
       stop: (reason) => this.stop(reason),
-      stopped: this.stopPromise,
-      elapsedMs: () => performance.now() - this.loadStartedAt,
-      runningUsers: () => [...this.health.values()].reduce((a, h) => a + h.users, 0),
+      beginStage: (stage) => this.beginStage(stage),
       stageRequests: () => (this.stage?.agg ?? this.total).total().requests,
-      sleep: (ms) =>
-        new Promise<boolean>((resolve) => {
-          if (this.stopReason) return resolve(true);
-          const t = setTimeout(() => resolve(false), Math.max(0, ms));
-          void this.stopPromise.then(() => {
-            clearTimeout(t);
-            resolve(true);
-          });
-        }),
+      runningUsers: () => [...this.health.values()].reduce((a, h) => a + h.users, 0),
       warn: this.deps.warn,
     };
+  }
+
+  /**
+   * Runs every scenario's load model (each from its start time) until all have
+   * ended or the run is stopped; snapshots every interval. A scenario that ends
+   * while others go on stops its users after their current task.
+   */
+  private async driveLoad(): Promise<void> {
+    const cfg = this.cfg;
     const ticker = setInterval(() => void this.tick(), cfg.snapshotIntervalMs);
     const timers: NodeJS.Timeout[] = [];
     // --duration bounds every model; a model may also stop earlier by itself.
     if (cfg.durationMs !== undefined) timers.push(setTimeout(() => this.stop('duration reached'), cfg.durationMs));
-    const modelDone = executor.run(ctx).then(
-      () => {
-        if (cfg.durationMs === undefined && cfg.iterations === undefined && executor.name !== 'constant-users') this.stop('load model finished');
-      },
-      (err: unknown) => this.stop(`load model failed: ${err instanceof Error ? err.message : String(err)}`),
+    let left = this.runners.length;
+    const modelsDone = Promise.all(
+      this.runners.map(async (r) => {
+        const reason = await r.execute();
+        if (this.stopReason) return;
+        if (--left === 0) this.stop(reason || 'load model finished');
+        else r.stopOnWorkers();
+      }),
     );
     await this.stopPromise;
     clearInterval(ticker);
     for (const t of timers) clearTimeout(t);
     this.stoppedAt = performance.now();
     this.stoppedWall = Date.now();
-    await modelDone;
+    await modelsDone;
+  }
+
+  private runner(name = 'default'): ScenarioRunner | undefined {
+    return this.runners.find((r) => r.scenario.name === name);
   }
 
   private stage?: { info: StageInfo; agg: MetricsAggregate; startedAt: number };
@@ -229,14 +260,17 @@ export class Run {
     await this.tick();
   }
 
-  private onWorkerMessage(index: number, m: import('../pool/protocol.js').FromWorker): void {
+  private onWorkerMessage(index: number, m: FromWorker): void {
     switch (m.type) {
       case 'snapshot':
-        this.mergeDelta(m.delta);
+        this.mergeDelta(m.delta, m.scenarioDeltas);
         this.health.set(index, { index, cpu: m.health.cpu, eventLoopDelayMs: m.health.eventLoopDelayMs, users: m.users });
         break;
       case 'exhausted':
-        if (++this.exhausted >= this.pool!.workers.length) this.stop('iterations done');
+        this.runner(m.scenario)?.onExhausted(index);
+        break;
+      case 'retired':
+        this.runner(m.scenario)?.onRetired(index, m.users);
         break;
       case 'warning':
         this.deps.warn(m.message);
@@ -250,8 +284,27 @@ export class Run {
     }
   }
 
-  private mergeDelta(d: MetricsDelta): void {
+  /** Folds a worker's delta into the interval; a scenario's also into its own figures. */
+  private mergeDelta(d: MetricsDelta, scenarioDeltas?: Record<string, MetricsDelta>): void {
     this.interval.addDelta(d);
+    if (!scenarioDeltas) return;
+    for (const [name, sd] of Object.entries(scenarioDeltas)) {
+      this.interval.addDelta(sd);
+      this.runner(name)?.addDelta(sd);
+    }
+  }
+
+  /** The most users the run's models asked for (a LoadShape's is known only once it ran); open models count maxUsers. */
+  private get peakUsersRun(): number {
+    const shaped = this.runners.some((r) => r.executor.name === 'load-shape');
+    if (!shaped) return this.cfg.users;
+    return this.runners.reduce((a, r) => a + (isOpenModel(r.scenario) ? r.scenario.maxUsers : r.peakUsers || r.scenario.users), 0);
+  }
+
+  /** Users the closed models ask for now, plus the open models' caps. */
+  private get targetUsers(): number {
+    if (!this.runners.length) return this.cfg.users;
+    return this.runners.reduce((a, r) => a + (isOpenModel(r.scenario) ? r.scenario.maxUsers : r.plannedUsers), 0);
   }
 
   /** Folds the current interval into the totals and tells the reporters. */
@@ -270,7 +323,7 @@ export class Run {
       elapsedMs: now - this.loadStartedAt,
       durationMs: this.cfg.durationMs,
       users,
-      targetUsers: this.cfg.users,
+      targetUsers: this.targetUsers,
       workers: this.pool?.workers.length ?? 0,
       stage: this.stage?.info.name,
       health: [...this.health.values()].sort((a, b) => a.index - b.index),
@@ -306,7 +359,7 @@ export class Run {
         return p;
       }),
     );
-    for (const s of stopped) this.interval.addDelta(s.delta);
+    for (const s of stopped) this.mergeDelta(s.delta, s.scenarioDeltas);
     if (!this.stage?.info.warmup) this.total.addAggregate(this.interval);
     this.stage?.agg.addAggregate(this.interval);
     this.interval = new MetricsAggregate();
@@ -389,7 +442,7 @@ export class Run {
         endTime: new Date(this.stoppedWall || Date.now()).toISOString(),
         durationMs: Math.round(durationMs),
         workers: this.pool?.workers.length ?? 0,
-        users: this.cfg.users,
+        users: this.peakUsersRun,
         options: JSON.parse(JSON.stringify(opts, (_k, v) => (v === Infinity ? null : v))) as Record<string, unknown>,
         interrupted: this.interrupted,
         stopReason: this.stopReason || 'unknown',
@@ -403,11 +456,34 @@ export class Run {
       trends: Object.fromEntries([...live.trends.keys()].map((k) => [k, live.trendStats(k)])),
       llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),
       stages: this.stages.length ? this.stages : undefined,
+      scenarios: this.separateScenarios ? this.runners.map((r) => this.scenarioSummary(r, end)) : undefined,
       history: this.history,
       histograms: {
         endpoints: [...live.endpoints.values()].filter((e) => e.latency.totalCount > 0).map((e) => ({ method: e.method, name: e.name, latency: encodeHistogram(e.latency) })),
         trends: [...live.trends].map(([name, h]) => ({ name, histogram: encodeHistogram(h) })),
       },
+    };
+  }
+
+  private scenarioSummary(r: ScenarioRunner, runEnd: number): ScenarioSummary {
+    const agg = r.figures ?? new MetricsAggregate();
+    const started = r.startedAt || runEnd;
+    const durationMs = Math.max(0, (r.endedAt || runEnd) - started);
+    const sec = durationMs / 1000;
+    return {
+      name: r.scenario.name,
+      executor: r.executor.name,
+      startTimeMs: r.startedAt ? Math.round(r.startedAt - this.loadStartedAt) : r.scenario.startTimeMs,
+      durationMs: Math.round(durationMs),
+      endReason: r.endReason,
+      peakUsers: isOpenModel(r.scenario) ? r.scenario.maxUsers : r.peakUsers,
+      total: endpointSummary(agg.total(), sec),
+      endpoints: endpointSummaries(agg, sec),
+      tasks: Object.entries(agg.tasks).map(([name, runs]) => ({ name, runs })).sort((a, b) => b.runs - a.runs),
+      errors: [...agg.errors.values()].sort((a, b) => b.count - a.count),
+      checks: Object.entries(agg.checks).map(([name, [passes, fails]]) => ({ name, passes, fails })),
+      counters: { ...agg.counters },
+      trends: Object.fromEntries([...agg.trends.keys()].map((k) => [k, agg.trendStats(k)])),
     };
   }
 

@@ -4,6 +4,7 @@ import { MetricsAggregate } from '../metrics/aggregate.js';
 import type { MetricsDelta } from '../metrics/delta.js';
 import type { ToWorker, UserClassInfo, WorkerScenario } from '../pool/protocol.js';
 import { dealArrivals } from './schedule/arrivals.js';
+import { Latch } from './latch.js';
 import { classCounts, splitEvenly, userSequence, workerShares } from './plan.js';
 import { isOpenModel, type Executor, type ExecutorContext, type ShapeInstance, type StageInfo } from './executors/index.js';
 
@@ -14,7 +15,6 @@ export interface RunPort {
   post(worker: number, msg: ToWorker): void;
   /** Resolves when the whole run is asked to stop. */
   runStopped: Promise<void>;
-  runStopping(): boolean;
   stop(reason: string): void;
   beginStage(stage: StageInfo): Promise<void>;
   stageRequests(): number;
@@ -36,8 +36,8 @@ export class ScenarioRunner {
   plannedUsers = 0;
   peakUsers = 0;
   endReason = '';
-  private readonly ended: Promise<void>;
-  private endNow!: () => void;
+  /** Fired when this scenario ends or the run stops. */
+  private readonly ended = new Latch();
   private readonly exhaustedWorkers = new Set<number>();
   private exhaustedResolve!: () => void;
   private readonly exhausted: Promise<void>;
@@ -58,27 +58,8 @@ export class ScenarioRunner {
     separateFigures = false,
   ) {
     if (separateFigures) this.figures = new MetricsAggregate();
-    this.ended = new Promise((r) => (this.endNow = r));
+    void run.runStopped.then(() => this.ended.fire());
     this.exhausted = new Promise((r) => (this.exhaustedResolve = r));
-  }
-
-  /** What each worker needs to know of this scenario before the run. */
-  workerShare(worker: number, workers: number, separateStats: boolean, cfg: RunConfig): WorkerScenario {
-    const s = this.scenario;
-    const open = isOpenModel(s);
-    return {
-      name: s.name,
-      model: open ? 'open' : 'closed',
-      userClasses: s.name === 'default' ? undefined : s.userClasses,
-      tags: s.tags ?? cfg.tags,
-      excludeTags: s.excludeTags ?? cfg.excludeTags,
-      iterations: !open && s.iterations !== undefined ? splitEvenly(s.iterations, workers)[worker] : undefined,
-      iterationsPerUser: s.iterationsPerUser,
-      maxUsers: open ? splitEvenly(s.maxUsers, workers)[worker] : undefined,
-      preAllocatedUsers: open ? splitEvenly(s.preAllocatedUsers, workers)[worker] : undefined,
-      correctCoordinatedOmission: s.correctCoordinatedOmission,
-      separateStats,
-    };
   }
 
   addDelta(d: MetricsDelta): void {
@@ -100,17 +81,14 @@ export class ScenarioRunner {
   async execute(): Promise<string> {
     const s = this.scenario;
     const run = this.run;
-    const stopped = Promise.race([run.runStopped, this.ended]);
-    if (s.startTimeMs > 0 && (await sleepUnless(s.startTimeMs, run.runStopped))) return '';
+    if (s.startTimeMs > 0 && (await this.ended.sleep(s.startTimeMs))) return '';
     this.startedAt = performance.now();
-    const ctx = this.context(stopped);
-    const reasons: Array<Promise<string>> = [
-      this.executor.run(ctx).then((r) => r ?? 'load model finished'),
-      this.exhausted.then(() => 'iterations done'),
-      run.runStopped.then(() => ''),
-    ];
-    if (s.durationMs !== undefined && this.executor.name !== 'sweep') {
-      reasons.push(sleepUnless(s.durationMs, stopped).then((cut) => (cut ? '' : 'duration reached')));
+    const ctx = this.context();
+    const reasons: Array<Promise<string>> = [this.executor.run(ctx).then((r) => r ?? 'load model finished'), run.runStopped.then(() => '')];
+    // Workers report a scenario exhausted when its shared iterations are all run (or, open models, its arrivals).
+    if (s.iterations !== undefined) reasons.push(this.exhausted.then(() => 'iterations done'));
+    if (s.durationMs !== undefined) {
+      reasons.push(this.ended.sleep(s.durationMs).then((cut) => (cut ? '' : 'duration reached')));
     }
     let reason: string;
     try {
@@ -121,7 +99,7 @@ export class ScenarioRunner {
     }
     this.endReason = reason;
     this.endedAt = performance.now();
-    this.endNow();
+    this.ended.fire();
     return reason;
   }
 
@@ -130,11 +108,9 @@ export class ScenarioRunner {
     for (let i = 0; i < this.run.workerCount; i++) this.run.post(i, { type: 'stopScenario', scenario: this.scenario.name });
   }
 
-  private context(stopped: Promise<void>): ExecutorContext {
+  private context(): ExecutorContext {
     const run = this.run;
     const s = this.scenario;
-    let isStopped = false;
-    void stopped.then(() => (isStopped = true));
     return {
       cfg: run.cfg,
       scenario: s,
@@ -147,9 +123,9 @@ export class ScenarioRunner {
       },
       setUsers: (running, maxUsers = running, classes) => this.setUsers(running, maxUsers, classes),
       sendArrivals: (times, end) => this.sendArrivals(times, end),
-      beginStage: (stage) => void run.beginStage(stage),
+      beginStage: (stage) => run.beginStage(stage),
       stop: (reason) => run.stop(reason),
-      stopped,
+      stopped: this.ended.promise,
       elapsedMs: () => performance.now() - this.startedAt,
       runningUsers: () => run.runningUsers(),
       usersRetired: (users) => {
@@ -158,7 +134,7 @@ export class ScenarioRunner {
         return new Promise((resolve) => this.retiredWaiters.push({ users, resolve }));
       },
       stageRequests: () => run.stageRequests(),
-      sleep: (ms) => (isStopped || run.runStopping() ? Promise.resolve(true) : sleepUnless(ms, stopped)),
+      sleep: (ms) => this.ended.sleep(ms),
       warn: (m) => run.warn(m),
     };
   }
@@ -176,13 +152,13 @@ export class ScenarioRunner {
     const chosen = only ? this.classes.filter((c) => only.includes(c.name)) : this.classes;
     if (only && chosen.length < only.length) {
       const unknown = only.filter((n) => !this.classes.some((c) => c.name === n));
-      this.run.warn(`scenario ${s(this.scenario.name)}: no user class named ${unknown.join(', ')}; the scenario has ${this.classes.map((c) => c.name).join(', ')}`);
+      this.run.warn(`scenario ${JSON.stringify(this.scenario.name)}: no user class named ${unknown.join(', ')}; the scenario has ${this.classes.map((c) => c.name).join(', ')}`);
     }
     const W = this.run.workerCount;
     const shares = workerShares(this.sequence(chosen, Math.max(running, maxUsers)), running, W);
     for (let i = 0; i < W; i++) {
       // Rotated by scenario, so several small scenarios do not all start on worker 0.
-      const counts = shares[(i - this.index + W * 8) % W]!;
+      const counts = shares[(((i - this.index) % W) + W) % W]!;
       for (const c of this.classes) counts[c.name] ??= 0;
       const key = JSON.stringify(counts);
       if (this.lastShares[i] === key) continue;
@@ -206,15 +182,32 @@ export class ScenarioRunner {
   }
 }
 
-const s = (name: string) => JSON.stringify(name);
+/**
+ * A closed scenario's shared iterations on one worker: split evenly over the
+ * workers that will hold its users (user k of scenario i goes to worker
+ * (k + i) mod W); the others get none and report the scenario exhausted at once.
+ */
+export function iterationShare(s: ScenarioConfig, index: number, worker: number, workers: number): number | undefined {
+  if (s.iterations === undefined || isOpenModel(s)) return undefined;
+  const hosts = s.executor === 'load-shape' ? workers : Math.max(1, Math.min(workers, s.maxUsers));
+  const slot = (((worker - index) % workers) + workers) % workers;
+  return slot < hosts ? splitEvenly(s.iterations, hosts)[slot]! : 0;
+}
 
-/** Sleeps ms; resolves true early if `until` settles first. */
-function sleepUnless(ms: number, until: Promise<void>): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const t = setTimeout(() => resolve(false), Math.max(0, ms));
-    void until.then(() => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
+/** What worker `worker` of `workers` needs to know of scenario number `index` before the run. */
+export function workerScenario(s: ScenarioConfig, index: number, worker: number, workers: number, separateStats: boolean, cfg: RunConfig): WorkerScenario {
+  const open = isOpenModel(s);
+  return {
+    name: s.name,
+    model: open ? 'open' : 'closed',
+    userClasses: s.name === 'default' ? undefined : s.userClasses,
+    tags: s.tags ?? cfg.tags,
+    excludeTags: s.excludeTags ?? cfg.excludeTags,
+    iterations: iterationShare(s, index, worker, workers),
+    iterationsPerUser: s.iterationsPerUser,
+    maxUsers: open ? splitEvenly(s.maxUsers, workers)[worker] : undefined,
+    preAllocatedUsers: open ? splitEvenly(s.preAllocatedUsers, workers)[worker] : undefined,
+    correctCoordinatedOmission: s.correctCoordinatedOmission,
+    separateStats,
+  };
 }

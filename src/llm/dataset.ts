@@ -1,3 +1,4 @@
+import { parse as parseCsv } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
@@ -191,13 +192,14 @@ function fromShareGpt(turns: unknown[]): DatasetRecord | string {
   return 'no human turn in the conversation';
 }
 
-/**
- * Reads one column of a CSV file (RFC 4180: quoted fields, doubled quotes,
- * newlines inside quotes, CRLF). Kept behind this one function so a full parser
- * (csv-parse) can replace it without touching the callers.
- */
+/** Reads one column of a CSV file with csv-parse (quoted fields, newlines in quotes, CRLF, BOM). */
 export function parseCsvColumn(file: string, text: string, column: string): string[] {
-  const rows = parseCsv(text);
+  let rows: string[][];
+  try {
+    rows = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+  } catch (err) {
+    throw new UserError(`dataset ${file} is not valid CSV: ${(err as Error).message}`);
+  }
   const header = rows.shift();
   if (!header) throw new UserError(`dataset ${file} is empty`);
   const index = header.indexOf(column);
@@ -213,45 +215,4 @@ export function parseCsvColumn(file: string, text: string, column: string): stri
     if (cell !== undefined && cell.trim() !== '') out.push(cell);
   }
   return out;
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else field += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      row.push(field);
-      field = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
-      row = [];
-      if (c === '\r' && text[i + 1] === '\n') i++;
-    } else field += c;
-    i++;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
 }

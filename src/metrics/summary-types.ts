@@ -79,6 +79,29 @@ export interface StageSummary {
   llm?: LlmSummary;
 }
 
+/** One scenario of a run with several (`scenarios` option; docs/load-models.md): its own figures. */
+export interface ScenarioSummary {
+  name: string;
+  /** The load model: constant-users, ramping-users, load-shape, constant-arrival-rate, ramping-arrival-rate. */
+  executor: string;
+  /** When it started, in ms after the load started. */
+  startTimeMs: number;
+  /** How long it ran, ms. */
+  durationMs: number;
+  /** Why it ended ('duration reached', 'stages done', …; '' when the run ended first). */
+  endReason: string;
+  /** The most users the model asked for at once (open models: maxUsers). */
+  peakUsers: number;
+  total: EndpointSummary;
+  endpoints: EndpointSummary[];
+  tasks: Array<{ name: string; runs: number }>;
+  errors: Array<{ method: string; name: string; message: string; count: number }>;
+  checks: Array<{ name: string; passes: number; fails: number }>;
+  counters: Record<string, number>;
+  /** schedule_delay, latency_from_intended, latency_corrected and custom trends of this scenario. */
+  trends: Record<string, LatencyStats>;
+}
+
 export interface RunSummary {
   version: typeof SUMMARY_VERSION;
   meta: {
@@ -105,6 +128,8 @@ export interface RunSummary {
   trends: Record<string, LatencyStats>;
   llm?: LlmSummary;
   stages?: StageSummary[];
+  /** Per scenario, when the options have `scenarios` (the totals above cover them all). */
+  scenarios?: ScenarioSummary[];
   thresholds?: ThresholdResult[];
   history: HistoryRow[];
   /** Encoded HDR histograms, so runs can be merged exactly (bench merge). */

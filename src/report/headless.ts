@@ -22,6 +22,8 @@ export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stde
         io.stderr.write(`warning: worker ${hot.index} is saturated (cpu ${(hot.cpu * 100).toFixed(0)}%, event-loop delay ${hot.eventLoopDelayMs.toFixed(0)} ms): the load generator may be the bottleneck; add --workers or machines\n`);
       }
       if (s.elapsedMs - lastLine < everyMs) return;
+      // The first snapshot often comes before any worker has reported: "0 users, 0 requests" says nothing.
+      if (lastLine === -Infinity && s.users === 0 && s.total.requests === 0) return;
       lastLine = s.elapsedMs;
       const t = s.total;
       const llm = s.llmInterval ? `  ttft p50 ${fmtMs(s.llmInterval.ttftP50Ms)}ms  out ${s.llmInterval.outputTokensPerSec.toFixed(0)} tok/s` : '';

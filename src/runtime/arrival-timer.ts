@@ -13,7 +13,6 @@ export class ArrivalTimer {
   private ended = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
-  private immediate?: NodeJS.Immediate;
   private armedFor = Infinity;
 
   constructor(
@@ -34,8 +33,7 @@ export class ArrivalTimer {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
-    this.timer = this.immediate = undefined;
+    this.timer = undefined;
   }
 
   private peek(): number | undefined {
@@ -50,7 +48,7 @@ export class ArrivalTimer {
   }
 
   private readonly tick = (): void => {
-    this.timer = this.immediate = undefined;
+    this.timer = undefined;
     this.armedFor = Infinity;
     if (this.stopped) return;
     const now = performance.now();
@@ -62,9 +60,11 @@ export class ArrivalTimer {
   };
 
   /**
-   * Waits for the next arrival. Node's timers fire on a 1 ms clock, so the
-   * timer aims a little early and the last stretch waits on setImmediate,
-   * which lets I/O run meanwhile.
+   * Waits for the next arrival on a timer. Node's timers run on a 1 ms clock,
+   * so an arrival fires up to about 1 ms late (measured in 'schedule_delay').
+   * Spinning on setImmediate for the last stretch was tried: it cost a good
+   * part of a core at a few hundred arrivals per second and, competing with
+   * the users' I/O, made the tail worse (bench/rate.ts).
    */
   private arm(): void {
     if (this.stopped) return;
@@ -78,14 +78,7 @@ export class ArrivalTimer {
     }
     if (next >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
-    this.timer = this.immediate = undefined;
     this.armedFor = next;
-    const waitMs = next - performance.now();
-    if (waitMs > SPIN_MS) this.timer = setTimeout(this.tick, Math.floor(waitMs - SPIN_MS));
-    else this.immediate = setImmediate(this.tick);
+    this.timer = setTimeout(this.tick, Math.max(0, Math.floor(next - performance.now())));
   }
 }
-
-/** The stretch before an arrival waited out with setImmediate instead of a timer. */
-const SPIN_MS = 1.5;

@@ -89,6 +89,11 @@ export class UserGroup implements UserHost {
     this.checkExhausted();
   }
 
+  /** The load begins: a worker whose share of the iterations is 0 has nothing to run. */
+  begin(): void {
+    this.checkExhausted();
+  }
+
   private checkExhausted(): void {
     if (this.exhaustedSent || this.inFlight > 0) return;
     if (this.iterationsLeft <= 0 || this.arrivalsEnded) {

@@ -235,9 +235,13 @@ export class VirtualUser {
     }
     const entry = seq ? table.entries[seq.i++ % table.entries.length]! : pickTask(table, this.random());
     const start = performance.now();
-    await this.runEntry(entry, target);
-    this.settle?.();
-    this.rt.finishIteration();
+    try {
+      await this.runEntry(entry, target);
+    } finally {
+      // Also when the task left with StopUser or interrupt(): the budget's in-flight count must drop.
+      this.settle?.();
+      this.rt.finishIteration();
+    }
     if (waitTime && active()) {
       const seconds = waitTime.call(target, { lastTaskSeconds: (performance.now() - start) / 1000, random: this.random });
       if (seconds > 0) {

@@ -88,6 +88,11 @@ export class WorkerRuntime implements GroupOwner {
     return n;
   }
 
+  /** The load begins (setup is done). */
+  begin(): void {
+    for (const g of this.groups.values()) g.begin();
+  }
+
   /** Starts or stops users of a closed-model scenario so each class has the given count. */
   setUsers(counts: Record<string, number>, scenario?: string): void {
     if (!this.stopping) this.group(scenario)?.setUsers(counts);

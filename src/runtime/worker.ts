@@ -70,7 +70,13 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
         case 'begin':
           rt.setupData = msg.setupData;
           Object.assign(options.hostAliases, msg.hostAliases);
-          ticker = setInterval(snapshot, options.snapshotIntervalMs);
+          rt.begin();
+          // Half an interval out of phase with the main thread's ticks, so each of its
+          // per-second rows gets exactly one snapshot of each worker, whatever the jitter.
+          ticker = setTimeout(() => {
+            snapshot();
+            ticker = setInterval(snapshot, options.snapshotIntervalMs);
+          }, options.snapshotIntervalMs / 2);
           break;
         case 'flush':
           snapshot();
@@ -89,7 +95,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
           break;
         case 'stop': {
           await rt.stopAll(msg.graceMs);
-          if (ticker) clearInterval(ticker);
+          if (ticker) clearTimeout(ticker); // clears the interval too
           const { delta, scenarioDeltas } = rt.takeDeltas();
           send({ type: 'stopped', delta, scenarioDeltas });
           break;

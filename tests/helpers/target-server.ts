@@ -10,8 +10,9 @@ export interface TargetServer {
 
 /**
  * A small real HTTP server on 127.0.0.1, port 0, for integration and e2e tests.
- * Routes: GET /items, POST /login, POST /cart (409 when body id is 409),
- * GET /status/:code, GET /slow/:ms, GET /bytes/:n, anything else 404.
+ * Routes: GET /items, GET /items/:id, POST /login, POST /logout, POST /cart (409
+ * when body id is 409), POST /checkout, GET /status/:code, GET /slow/:ms,
+ * GET /bytes/:n, anything else 404 (scenarios/shop.ts runs against it).
  */
 export async function startTargetServer(): Promise<TargetServer> {
   const hits = new Map<string, number>();
@@ -24,7 +25,9 @@ export async function startTargetServer(): Promise<TargetServer> {
     req.on('end', () => {
       const parts = url.pathname.split('/').filter(Boolean);
       if (url.pathname === '/items' || url.pathname === '/') return void res.end(JSON.stringify({ items: [1, 2, 3], q: url.search }));
-      if (url.pathname === '/login' && req.method === 'POST') return void res.end('{"ok":true}');
+      if (parts[0] === 'items' && parts.length === 2) return void res.end(JSON.stringify({ id: Number(parts[1]) }));
+      if ((url.pathname === '/login' || url.pathname === '/logout') && req.method === 'POST') return void res.end('{"ok":true}');
+      if (url.pathname === '/checkout' && req.method === 'POST') return void res.end('{"paid":true}');
       if (url.pathname === '/cart' && req.method === 'POST') {
         const id = (JSON.parse(body || '{}') as { id?: number }).id;
         res.statusCode = id === 409 ? 409 : 200;

@@ -119,6 +119,7 @@ describe('the HTTP client and custom measurements', () => {
   it('reads every body and counts its bytes', () => {
     expect(get('GET', '/bytes/1000').bytes).toBe(1000 * ITER);
     expect(get('HEAD', '/items')).toMatchObject({ requests: ITER, failures: 0, bytes: 0 });
+    expect(get('GET', 'relative')).toMatchObject({ requests: ITER, failures: 0 });
   });
 
   it('counts a network error during the run as a failure, not a fatal error', () => {
@@ -172,6 +173,8 @@ describe('stopping', () => {
     const r = await runFixture('tagged.ts', { host: target.url, users: 1, workers: 1, duration: '60s' }, { signal: controller.signal });
     expect(r.summary.meta.interrupted).toBe(true);
     expect(r.summary.meta.stopReason).toBe('interrupted');
+    expect(r.exitCode).toBe(130);
+    expect(r.summary.meta.exitCode).toBe(130);
     expect(r.summary.total.requests).toBeGreaterThan(0);
   });
 });

@@ -117,7 +117,10 @@ describe('LLM client against the mock server', () => {
     expect(r.reasoning.length).toBeGreaterThan(0);
     expect(r.reasoningTokens).toBe(5);
     expect(r.outputTokens).toBe(12);
-    expect(r.ttfctMs!).toBeGreaterThanOrEqual(r.ttftMs! + 5 * ITL_MS - 1);
+    // The server writes the first content token after the five reasoning ones.
+    expect(r.ttftMs!).toBeGreaterThanOrEqual(TTFT_MS);
+    expect(r.ttfctMs!).toBeGreaterThanOrEqual(TTFT_MS + 5 * ITL_MS);
+    expect(r.ttfctMs!).toBeGreaterThanOrEqual(r.ttftMs!);
     expect(tok.count(r.text) + tok.count(r.reasoning)).toBe(12);
   });
 
@@ -167,7 +170,7 @@ describe('LLM client against the mock server', () => {
     const r = await llm.chat({ outputTokens: 10 });
     expect(r.error).toBeUndefined();
     expect(tok.count(r.reasoning)).toBe(5);
-    expect(r.ttfctMs!).toBeGreaterThan(r.ttftMs!);
+    expect(r.ttfctMs!).toBeGreaterThanOrEqual(TTFT_MS + 5 * ITL_MS);
   });
 
   it('speaks Cohere v2 chat, embed and rerank', async () => {
@@ -211,6 +214,16 @@ describe('LLM client against the mock server', () => {
     expect(content[1]!.image_url!.url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
     const r2 = await llm.chat({ messages: [{ role: 'user', content: 'what is this?' }], images: 1, imageSize: [32, 32] });
     expect((r2.messages[0]!.content as unknown[]).length).toBe(2);
+  });
+
+  it('follows --traffic and the sweep stage override, read at each call', async () => {
+    const options: Record<string, unknown> = { traffic: ['D(10,3)', 'D(20,4)'] };
+    const { llm } = setup({}, { options });
+    expect((await llm.chat()).outputTokens).toBe(20); // a list is a sweep: the user's own traffic until a stage starts
+    options.trafficOverride = 'D(20,4)';
+    expect(await llm.chat()).toMatchObject({ inputTokens: 20, outputTokens: 4 });
+    const single = setup({}, { options: { traffic: 'D(12,2)' } });
+    expect(await single.llm.chat()).toMatchObject({ inputTokens: 12, outputTokens: 2 });
   });
 
   it('counts SLO-meeting requests as good', async () => {
@@ -370,5 +383,13 @@ describe('LLM client against a misbehaving server', () => {
     expect(r.error).toContain('Bearer ***');
     const d = recorder.takeDelta();
     expect(JSON.stringify(d.errors)).not.toContain(KEY);
+  });
+});
+
+describe('preloadLlm', () => {
+  it('loads the tokenizer and dataset without a request', async () => {
+    const { preloadLlm } = await import('../../src/clients/llm/client.js');
+    expect(() => preloadLlm(new TestUser())).not.toThrow();
+    expect(() => preloadLlm(Object.assign(new TestUser(), { traffic: 'Q(1)' }))).toThrow(/invalid traffic "Q\(1\)"/);
   });
 });

@@ -82,15 +82,18 @@ export interface ProviderAdapter {
 }
 
 /**
- * Hot path: most stream chunks are `…"<marker>"<text>"}…` with nothing else in
+ * Hot path: most stream chunks are `…"<marker><text>"}…` with nothing else in
  * the delta. This reads the text after `marker` without a JSON.parse of the
  * whole chunk, and returns undefined (the caller then parses normally) whenever
  * the shape is not exactly that. It is sound because a JSON string never holds
  * a raw `"`: a marker that matches is real JSON structure, never string content.
+ * Markers are given without their leading `"` (checked separately): searching
+ * for a pattern that starts with `"`, the commonest character of JSON, is ~5×
+ * slower in V8.
  */
 export function scanString(data: string, marker: string): string | undefined {
   const at = data.indexOf(marker);
-  if (at < 0) return undefined;
+  if (at <= 0 || data.charCodeAt(at - 1) !== 34 /* " */) return undefined;
   const start = at + marker.length;
   const quote = data.indexOf('"', start);
   if (quote < 0) return undefined;
@@ -112,10 +115,18 @@ export function scanString(data: string, marker: string): string | undefined {
   return JSON.parse(data.slice(start - 1, i + 1)) as string;
 }
 
-/** True when `"usage"` appears with a value other than null (the chunk then needs a full parse). */
-export function hasUsage(data: string): boolean {
-  const at = data.indexOf('"usage"');
-  return at >= 0 && !data.startsWith(':null', at + 7);
+/**
+ * True when the key `name` (given without quotes) appears with a value other
+ * than null: such a chunk needs a full parse. Searches `name":` (see scanString on why no leading quote).
+ */
+export function hasNonNullKey(data: string, name: string): boolean {
+  const needle = name + '":';
+  let at = data.indexOf(needle);
+  while (at >= 0) {
+    if (data.charCodeAt(at - 1) === 34 && !data.startsWith('null', at + needle.length)) return true;
+    at = data.indexOf(needle, at + needle.length);
+  }
+  return false;
 }
 
 export function num(v: unknown): number | undefined {

@@ -63,8 +63,8 @@ function anthropicContent(content: ChatMessage['content']): unknown {
   });
 }
 
-const TEXT_MARKER = '"delta":{"type":"text_delta","text":"';
-const THINKING_MARKER = '"delta":{"type":"thinking_delta","thinking":"';
+const TEXT_MARKER = 'delta":{"type":"text_delta","text":"';
+const THINKING_MARKER = 'delta":{"type":"thinking_delta","thinking":"';
 
 export function parseAnthropicEvent(event: string | undefined, data: string, out: StreamDelta): void {
   switch (event) {

@@ -26,6 +26,7 @@ import type { Endpoint, StreamDelta } from './adapter.js';
 import { durationMs, joinPath, resolveTarget, type ResolvedTarget } from './config.js';
 import { runExchange, type ExchangeOutcome } from './exchange.js';
 import { finishGeneration, recordFailure, recordSimple } from './finish.js';
+import { requestsLogFor, type RequestLogRecord, type RequestsLog } from './requests-log.js';
 import { parseSlos, type Slo } from './slo.js';
 
 /** True for an instance of LLMUser (checked by brand, so two copies of the API module agree). */
@@ -47,6 +48,19 @@ export function attachLlmClient(user: unknown, ctx: ClientContext): void {
  */
 export function createLlmClient(user: LLMUser, ctx: ClientContext): LlmClient {
   return new UserLlmClient(user, ctx);
+}
+
+/**
+ * Loads what a user class needs before its users start: the tiktoken encoder
+ * (~0.5 s of CPU) and the tokenized dataset. Without it the first request of
+ * each worker pays for them, stalling the streams already in flight on that
+ * worker. Call once per LLM user class and worker, with an instance of it.
+ */
+export function preloadLlm(user: LLMUser): void {
+  const tokenizer = getTokenizer(user.tokenizer);
+  const spec = parseTrafficCached(user.traffic);
+  if (spec.kind === 'dataset') return;
+  void promptSource(loadDataset(user.dataset, { column: user.datasetColumn }), tokenizer).corpus;
 }
 
 /** Input text of image requests (I traffic), and their output length when nothing else sets it. */
@@ -91,6 +105,7 @@ class UserLlmClient implements LlmClient {
   private readonly target: ResolvedTarget;
   private readonly slos: Slo[];
   private readonly secrets: string[];
+  private readonly requestsLog: RequestsLog | undefined;
   private tokenizerCache?: Tokenizer;
 
   constructor(
@@ -100,6 +115,7 @@ class UserLlmClient implements LlmClient {
     this.target = resolveTarget(user, ctx.baseUrl);
     this.slos = parseSlos(ctx.options.slo);
     this.secrets = this.target.apiKey ? [this.target.apiKey] : [];
+    this.requestsLog = requestsLogFor(ctx.options);
     // Fail at user start, not at the first request, on a bad traffic string.
     parseTrafficCached(this.trafficText());
   }
@@ -211,10 +227,16 @@ class UserLlmClient implements LlmClient {
     return promptSource(loadDataset(this.user.dataset, { column: this.user.datasetColumn }), this.tokenizer);
   }
 
-  /** --traffic (options.traffic), when given, overrides the user's field. */
+  /**
+   * The sweep's current stage (options.trafficOverride, updated in place by the
+   * runtime), else a single --traffic, else the user's field. Read at every call.
+   */
   private trafficText(): string {
-    const fromOptions = this.ctx.options.traffic;
-    return typeof fromOptions === 'string' && fromOptions !== '' ? fromOptions : this.user.traffic;
+    const { trafficOverride, traffic } = this.ctx.options;
+    if (typeof trafficOverride === 'string' && trafficOverride !== '') return trafficOverride;
+    if (typeof traffic === 'string' && traffic !== '') return traffic;
+    if (Array.isArray(traffic) && traffic.length === 1 && typeof traffic[0] === 'string') return traffic[0];
+    return this.user.traffic;
   }
 
   private model(opts: { model?: string }): string {
@@ -303,6 +325,7 @@ class UserLlmClient implements LlmClient {
     const name = opts.name ?? endpoint.name;
     if (out.errorMessage !== undefined) out.errorMessage = redact(out.errorMessage, this.secrets);
     const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos);
+    if (this.requestsLog) this.requestsLog.write(generationRecord(name, out, result, this.ctx.options.trafficOverride));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, result.errorKind!, result);
     return result;
   }
@@ -319,10 +342,41 @@ class UserLlmClient implements LlmClient {
       result.error = redact(out.errorMessage ?? out.errorKind, this.secrets);
       result.errorKind = out.errorKind;
       recordFailure(this.ctx.recorder, name, out, result.error);
-      if (opts.throwOnError) throw new LlmRequestError(result.error, out.errorKind, result as never);
     } else recordSimple(this.ctx.recorder, name, out, inputTokens);
+    if (this.requestsLog) this.requestsLog.write(simpleRecord(name, out, result, inputTokens));
+    if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, out.errorKind!, result as never);
     return result;
   }
 }
 
 type LlmCallOptions = { name?: string; throwOnError?: boolean };
+
+/** The --requests-log line of a chat or completion request. */
+function generationRecord(name: string, out: ExchangeOutcome, r: LlmResult, stage: unknown): RequestLogRecord {
+  const rec: RequestLogRecord = { t: performance.timeOrigin + out.startMs, name, id: out.requestId, status: out.status, e2eMs: r.e2eMs };
+  if (r.ttftMs !== undefined) rec.ttftMs = r.ttftMs;
+  if (r.ttfctMs !== undefined) rec.ttfctMs = r.ttfctMs;
+  const chunks = out.chunkTimes.length;
+  if (chunks > 0) rec.lastTokenMs = out.chunkTimes[chunks - 1]! - out.startMs;
+  if (r.tpotMs !== undefined) rec.tpotMs = r.tpotMs;
+  rec.inputTokens = r.inputTokens;
+  rec.outputTokens = r.outputTokens;
+  rec.chunks = chunks;
+  if (typeof stage === 'string' && stage !== '') rec.traffic = stage;
+  if (r.errorKind !== undefined) {
+    rec.errorKind = r.errorKind;
+    rec.error = r.error;
+  }
+  return rec;
+}
+
+/** The --requests-log line of an embeddings or rerank request. */
+function simpleRecord(name: string, out: ExchangeOutcome, r: { error?: string; errorKind?: LlmErrorKind }, inputTokens: number): RequestLogRecord {
+  const rec: RequestLogRecord = { t: performance.timeOrigin + out.startMs, name, id: out.requestId, status: out.status, e2eMs: out.endMs - out.startMs };
+  if (inputTokens > 0) rec.inputTokens = inputTokens;
+  if (r.errorKind !== undefined) {
+    rec.errorKind = r.errorKind;
+    rec.error = r.error;
+  }
+  return rec;
+}

@@ -29,8 +29,8 @@ export function cohereBody(input: GenerationInput): Record<string, unknown> {
   return body;
 }
 
-const TEXT_MARKER = '"delta":{"message":{"content":{"text":"';
-const THINKING_MARKER = '"delta":{"message":{"content":{"thinking":"';
+const TEXT_MARKER = 'delta":{"message":{"content":{"text":"';
+const THINKING_MARKER = 'delta":{"message":{"content":{"thinking":"';
 
 export function parseCohereEvent(event: string | undefined, data: string, out: StreamDelta): void {
   if (data === '[DONE]') {

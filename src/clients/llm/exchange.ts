@@ -25,6 +25,8 @@ export interface ExchangeRequest {
 /** What happened, with raw timings (performance.now() values); the client derives the metrics. */
 export interface ExchangeOutcome {
   status: number;
+  /** The server's id for the request, from a response header (see requestIdOf). */
+  requestId?: string;
   /** Taken right before the request is handed to undici. */
   startMs: number;
   endMs: number;
@@ -61,6 +63,12 @@ export function statusKind(status: number): LlmErrorKind {
   return status === 429 ? 'http_429' : status >= 500 ? 'http_5xx' : 'http_4xx';
 }
 
+/** OpenAI and vLLM send `x-request-id`, Anthropic `request-id`, Volley's mock `x-mock-request-id`. */
+function requestIdOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const v = headers['x-request-id'] ?? headers['x-mock-request-id'] ?? headers['request-id'];
+  return Array.isArray(v) ? v[0] : v;
+}
+
 function isEventStream(contentType: string | string[] | undefined): boolean {
   const v = Array.isArray(contentType) ? contentType[0] : contentType;
   return v !== undefined && v.toLowerCase().includes('text/event-stream');
@@ -78,6 +86,7 @@ export function runExchange(dispatcher: Dispatcher, hardStop: AbortSignal, req: 
 class Exchange implements Dispatcher.DispatchHandler {
   private readonly out: ExchangeOutcome = {
     status: 0,
+    requestId: undefined,
     startMs: 0,
     endMs: 0,
     bytes: 0,
@@ -155,6 +164,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
     if (this.settled) return;
     this.out.status = status;
+    this.out.requestId = requestIdOf(headers);
     if (status >= 400) this.mode = 'error';
     else if (this.req.stream && this.req.parseEvent && isEventStream(headers['content-type'])) {
       this.mode = 'sse';

@@ -1,6 +1,6 @@
 import {
   errorMessage,
-  hasUsage,
+  hasNonNullKey,
   num,
   scanString,
   str,
@@ -68,8 +68,8 @@ export function openaiCompletionsBody(
   return body;
 }
 
-const CONTENT_MARKER = '"delta":{"content":"';
-const REASONING_CONTENT_MARKER = '"delta":{"reasoning_content":"';
+const CONTENT_MARKER = 'delta":{"content":"';
+const REASONING_CONTENT_MARKER = 'delta":{"reasoning_content":"';
 
 export function parseOpenAiChatEvent(data: string, out: StreamDelta): void {
   if (data === '[DONE]') {
@@ -77,7 +77,7 @@ export function parseOpenAiChatEvent(data: string, out: StreamDelta): void {
     return;
   }
   // Fast path for the common chunk: one content (or reasoning) piece and nothing else of interest.
-  if (!hasUsage(data) && data.indexOf('"finish_reason":"') < 0) {
+  if (!hasNonNullKey(data, 'usage') && !hasNonNullKey(data, 'finish_reason')) {
     const content = scanString(data, CONTENT_MARKER);
     if (content !== undefined) {
       out.content = content;

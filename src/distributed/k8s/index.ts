@@ -103,7 +103,9 @@ export async function generateK8s(req: K8sRequest): Promise<{ yaml: string; obje
  */
 function portableBundle(text: string): string {
   const local = pathToFileURL(join(packageRoot(), 'dist', 'index.js')).href;
-  return text.split(JSON.stringify(local)).join('"volley"');
+  const portable = text.split(JSON.stringify(local)).join('"volley"');
+  // The inline source map (the scenario's own source, for stack traces) goes first when the ConfigMap would be too big.
+  return portable.length > 900 * 1024 ? portable.replace(/\n\/\/# sourceMappingURL=data:[^\n]*\n?$/, '\n') : portable;
 }
 
 function defaultName(scenario: string, at: Date): string {

@@ -68,8 +68,8 @@ const waitFor = (file: string, sec: number, what: string) =>
  */
 export function buildManifests(input: ManifestInput): K8sObject[] {
   const N = input.instances;
-  const bench = (role: string) => ({ name: role, image: input.image, imagePullPolicy: 'IfNotPresent', volumeMounts: mounts });
-  const podBase = { restartPolicy: 'Never', volumes: volumes(input) };
+  const bench = (role: string) => ({ name: role, image: input.image, imagePullPolicy: 'IfNotPresent' as const, volumeMounts: mounts });
+  const podBase = { restartPolicy: 'Never' as const, volumes: volumes(input) };
   const objects: K8sObject[] = [];
 
   objects.push({

@@ -113,13 +113,16 @@ export function createLivePublisher(opts: LivePublisherOptions): LivePublisher {
   /** Sends the queue in order, in pipelined batches; what fails stays queued for the next 'ready'. */
   function flush(): Promise<void> {
     if (flushing) return flushing;
-    flushing = (async () => {
+    const run = async () => {
+      // Let the assignment below happen before the finally clause can clear it.
+      await Promise.resolve();
       try {
         while (queue.length > 0 && redis.status === 'ready') {
           const batch = queue.slice(0, 100);
           const pipe = redis.pipeline();
           for (const m of batch) pipe.xadd(key, 'MAXLEN', '~', maxLen, '*', FIELD, m);
-          const results = (await pipe.exec()) ?? [];
+          // Never wait for ever on a reply: what timed out is sent again (and de-duplicated by the watcher).
+          const results = (await Promise.race([pipe.exec(), sleep(10_000).then(() => [])])) ?? [];
           let ok = 0;
           while (ok < batch.length && results[ok] && !results[ok]![0]) ok++;
           queue.splice(0, ok);
@@ -130,7 +133,8 @@ export function createLivePublisher(opts: LivePublisherOptions): LivePublisher {
       } finally {
         flushing = undefined;
       }
-    })();
+    };
+    flushing = run();
     return flushing;
   }
 

@@ -109,6 +109,7 @@ export async function watchFleet(req: WatchRequest): Promise<WatchResult> {
   };
   for (const r of req.reporters) r.bindStop?.(() => void abort('stopped from the live view'));
 
+  req.onEvent?.(`watching run ${runId} on ${redisUrl}; waiting for instances (Ctrl-C leaves, the fleet runs on)`);
   const reader = (async () => {
     let lastId = '0';
     while (!stopped) {

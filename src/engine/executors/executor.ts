@@ -39,8 +39,8 @@ export interface ExecutorContext {
    * `end`: the schedule has no more.
    */
   sendArrivals(timesMs: number[], end: boolean): void;
-  /** Starts a new stage: statistics from now on are kept under it. */
-  beginStage(stage: StageInfo): void;
+  /** Starts a new stage: statistics from now on are kept under it (resolves once the workers flushed). */
+  beginStage(stage: StageInfo): Promise<void>;
   /** Ends the whole run (first reason wins). */
   stop(reason: string): void;
   /** Resolves when this scenario is to stop: the run stops, or the scenario's duration or iterations are over. */
@@ -74,9 +74,4 @@ export interface Executor {
   /** Every problem with the config for this model (empty when valid). */
   validate(cfg: RunConfig, scenario: ScenarioConfig): string[];
   run(ctx: ExecutorContext): Promise<string | void>;
-}
-
-/** A promise that never settles: `run` of a model that goes on until the engine ends its scenario. */
-export function untilStopped(ctx: ExecutorContext): Promise<void> {
-  return ctx.stopped;
 }

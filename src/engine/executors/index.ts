@@ -28,4 +28,4 @@ export function isOpenModel(scenario: ScenarioConfig): boolean {
   return scenario.executor === 'constant-arrival-rate' || scenario.executor === 'ramping-arrival-rate';
 }
 
-export { untilStopped, type Executor, type ExecutorContext, type ShapeInstance, type StageInfo } from './executor.js';
+export { type Executor, type ExecutorContext, type ShapeInstance, type StageInfo } from './executor.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitEvenly } from '../../../src/engine/plan.js';
 import {
+  ownsArrival,
   ownsUser,
   parseSegment,
   partitionProblems,
@@ -93,6 +94,19 @@ describe('arrival rates', () => {
     expect(segmentRate(10, parseSegment('1/4:1/2'))).toBe(2.5);
     const sum = equal(3).reduce((a, s) => a + segmentRate(10, s), 0);
     expect(sum).toBeCloseTo(10, 12);
+  });
+
+  it('deals every arrival of the plan to exactly one segment, interleaved', () => {
+    const partitions = [equal(4), ['0:1/3', '1/3:1/2', '1/2:1'].map(parseSegment)];
+    for (const segs of partitions) {
+      const owner = Array.from({ length: 2000 }, (_, k) => segs.filter((s) => ownsArrival(k, s)));
+      expect(owner.every((o) => o.length === 1)).toBe(true);
+    }
+    expect([0, 1, 2, 3, 4, 5, 6, 7].filter((k) => ownsArrival(k, parseSegment('2/4')))).toEqual([1, 5]);
+    // A third of the arrivals, spread: never more than a few in a row elsewhere.
+    const third = parseSegment('0:1/3');
+    const mine = Array.from({ length: 3000 }, (_, k) => ownsArrival(k, third)).filter(Boolean).length;
+    expect(Math.abs(mine - 1000)).toBeLessThanOrEqual(5);
   });
 
   it('offsets equal segments so the fleet arrives every 1/R', () => {

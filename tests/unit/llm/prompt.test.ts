@@ -68,3 +68,33 @@ describe('prompts cut to an exact token count', () => {
     expect(outputs).toEqual(new Set([tok.count("Tides are the rise and fall of sea levels. The moon's gravity causes them."), undefined]));
   });
 });
+
+describe('Tokenizer.count (memoized per pre-token) equals tiktoken', () => {
+  const texts = [
+    loadDataset(undefined).corpus,
+    loadDataset(fixtures + 'unicode.txt').corpus,
+    " the of and to in is that for it as was with be by on not he this are or his",
+    "It's I'LL WE'RE they've She'd don't 's 'S",
+    '  leading spaces,  double  spaces   \n\n\n  trailing   \t\t\n',
+    'numbers 1 12 123 1234 12345 3.14159 1,000,000 ١٢٣٤',
+    'code: fn(x) => { return x*2; } // comment\r\n\tif (a<=b) {}\n/path/to/file.ts',
+    'URLs https://example.com/a/b?c=d&e=f#g and emails a.b@c.de',
+    'mixed CamelCaseWords XMLHttpRequest iPhone ÉCOLE Straße ǅemal',
+    '\u0085nel\u00a0nbsp\ufeffbom\u2028ls\u3000ideo\u200bzwsp',
+    'emoji 🎉🚀✨👩‍👩‍👧 flags 🇫🇷 combining é vs é',
+    'Привет мир 東京 مرحبا हिन्दी ภาษาไทย 한국어',
+    '<|endoftext|> special text <|im_start|>',
+  ];
+
+  it.each(['cl100k_base', 'o200k_base'])('%s', (name) => {
+    const t = getTokenizer(name);
+    for (const text of texts) expect(t.count(text), text.slice(0, 40)).toBe(t.encode(text).length);
+    // Random strings over a mixed alphabet.
+    const r = seededRandom(11);
+    const alphabet = [...'aZé 1\n\t\'s.,!?-_/東🎉\u00a0\r'];
+    for (let i = 0; i < 300; i++) {
+      const s = Array.from({ length: 1 + Math.floor(r() * 60) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+      expect(t.count(s), JSON.stringify(s)).toBe(t.encode(s).length);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scanString, StreamDelta } from '../../../src/clients/llm/adapter.js';
+import { hasNonNullKey, scanString, StreamDelta } from '../../../src/clients/llm/adapter.js';
 import { anthropicAdapter } from '../../../src/clients/llm/anthropic.js';
 import { azureAdapter } from '../../../src/clients/llm/azure.js';
 import { cohereAdapter } from '../../../src/clients/llm/cohere.js';
@@ -18,11 +18,21 @@ const chunk = (delta: string, extra = '') =>
 
 describe('scanString (fast path)', () => {
   it('reads plain and escaped strings, and declines other shapes', () => {
-    expect(scanString(chunk('{"content":"Hello"}'), '"delta":{"content":"')).toBe('Hello');
-    expect(scanString(chunk('{"content":"a \\"q\\" \\\\ \\n \\u00e9"}'), '"delta":{"content":"')).toBe('a "q" \\ \n é');
-    expect(scanString(chunk('{"content":"x","reasoning_content":null}'), '"delta":{"content":"')).toBeUndefined();
-    expect(scanString(chunk('{"role":"assistant","content":""}'), '"delta":{"content":"')).toBeUndefined();
-    expect(scanString('{"delta":{"content":"unterminated', '"delta":{"content":"')).toBeUndefined();
+    expect(scanString(chunk('{"content":"Hello"}'), 'delta":{"content":"')).toBe('Hello');
+    expect(scanString(chunk('{"content":"a \\"q\\" \\\\ \\n \\u00e9"}'), 'delta":{"content":"')).toBe('a "q" \\ \n é');
+    expect(scanString(chunk('{"content":"x","reasoning_content":null}'), 'delta":{"content":"')).toBeUndefined();
+    expect(scanString(chunk('{"role":"assistant","content":""}'), 'delta":{"content":"')).toBeUndefined();
+    expect(scanString('{"delta":{"content":"unterminated', 'delta":{"content":"')).toBeUndefined();
+    // A key that merely ends like the marker is not the marker.
+    expect(scanString('{"xdelta":{"content":"no"}}', 'delta":{"content":"')).toBeUndefined();
+  });
+
+  it('hasNonNullKey finds real non-null keys only', () => {
+    expect(hasNonNullKey('{"a":1,"usage":null}', 'usage')).toBe(false);
+    expect(hasNonNullKey('{"usage":{"prompt_tokens":1}}', 'usage')).toBe(true);
+    expect(hasNonNullKey('{"nousage":{"x":1},"usage":null}', 'usage')).toBe(false);
+    expect(hasNonNullKey('{"finish_reason":"stop"}', 'finish_reason')).toBe(true);
+    expect(hasNonNullKey('{"finish_reason":null}', 'finish_reason')).toBe(false);
   });
 });
 

@@ -1,0 +1,236 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { allProcesses, treeCpuTicks } from './cpu.js';
+import type { ClientRecord, LlmTool, StreamRun } from './llm-tools.js';
+import { clockTicksPerSec, sleep, startChild, within, type Child, type Pinning } from './procs.js';
+
+/** The mock's ground truth for one request (src/mock/ground-truth.ts), as GET /mock/ground-truth lists it. */
+interface TruthRecord {
+  id: string;
+  receivedAt: number;
+  firstTokenAt?: number;
+  lastTokenAt?: number;
+  chunks: number;
+  status: number;
+}
+
+/** A mock server in its own process, pinned to its own core. */
+export interface MockProcess {
+  url: string;
+  child: Child;
+  truth(): Promise<TruthRecord[]>;
+  clearTruth(): Promise<void>;
+}
+
+export async function startMock(root: string, dir: string, pinning: Pinning, core: number, port: number, args: string[]): Promise<MockProcess> {
+  const child = startChild([...pinning.prefix(core), process.execPath, join(root, 'bin/bench.js'), 'mock', '--port', String(port), ...args], {
+    dir,
+    name: `mock-${port}`,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i === 99) throw new Error(`the mock did not start: ${readFileSync(child.stderrPath, 'utf8')}`);
+    await sleep(100);
+  }
+  return {
+    url,
+    child,
+    truth: async () => (await (await fetch(`${url}/mock/ground-truth`)).json()) as TruthRecord[],
+    clearTruth: async () => void (await fetch(`${url}/mock/ground-truth`, { method: 'DELETE' })).arrayBuffer(),
+  };
+}
+
+export interface Percentiles {
+  n: number;
+  p50: number;
+  p99: number;
+}
+
+/** Figures of one tool at one load, all from the steady window unless said otherwise. */
+export interface StreamFigures {
+  label: string;
+  ok: boolean;
+  note?: string;
+  windowSec: number;
+  /** Tokens the tool received in the window (its own per-request records, spread over each request's chunks). */
+  tokens: number;
+  cpuSec: number;
+  /** Cores' worth of CPU the tool's process tree used in the window (1.0 = its core was saturated). */
+  cpuShare: number;
+  /** Sum of VmHWM over the tool's processes, MiB, read at the window's end. */
+  peakMiB: number;
+  /** client TTFT − server TTFT, ms, requests started in the window. */
+  ttftErr: Percentiles;
+  /** |client mean ITL − server mean ITL| per request, ms. */
+  itlErr: Percentiles;
+  /** Requests started in the window that the tool logged / that matched a ground-truth record. */
+  logged: number;
+  matched: number;
+}
+
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/** VmHWM (peak resident memory) of every process under rootPid, the root (a small sh) left out, in KiB. */
+function treePeakKiB(rootPid: number): number {
+  const procs = allProcesses();
+  const kids = new Map<number, number[]>();
+  for (const p of procs) {
+    const list = kids.get(p.ppid) ?? [];
+    list.push(p.pid);
+    kids.set(p.ppid, list);
+  }
+  let total = 0;
+  const stack = [...(kids.get(rootPid) ?? [])];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) total += Number(m[1]);
+    } catch {
+      // gone
+    }
+    stack.push(...(kids.get(pid) ?? []));
+  }
+  return total;
+}
+
+function percentiles(values: number[]): Percentiles {
+  if (values.length === 0) return { n: 0, p50: NaN, p99: NaN };
+  values.sort((a, b) => a - b);
+  const at = (q: number) => values[Math.min(values.length - 1, Math.ceil(q * values.length) - 1)]!;
+  return { n: values.length, p50: at(0.5), p99: at(0.99) };
+}
+
+/** Tokens of one request that arrived in [from, to]: its chunks spread evenly from the first to the last. */
+function tokensIn(r: ClientRecord, from: number, to: number): number {
+  const n = r.chunks ?? 0;
+  if (n === 0 || r.ttftMs === undefined || r.lastTokenMs === undefined) return 0;
+  const first = r.t + r.ttftMs;
+  const last = r.t + r.lastTokenMs;
+  if (n === 1 || last <= first) return first >= from && first <= to ? n : 0;
+  const step = (last - first) / (n - 1);
+  const lo = Math.max(0, Math.ceil((from - first) / step));
+  const hi = Math.min(n - 1, Math.floor((to - first) / step));
+  return hi >= lo ? hi - lo + 1 : 0;
+}
+
+export interface WindowPlan {
+  warmupSec: number;
+  windowSec: number;
+  /** Longest a tool may take after the window to finish its requests and exit. */
+  drainSec: number;
+}
+
+/**
+ * One tool, one load: the tool on its core, CPU and memory of its process tree
+ * sampled at the window's two ends, then its per-request log matched by id to
+ * the mock's ground truth.
+ */
+export async function measureStreams(tool: LlmTool, run: StreamRun, mock: MockProcess, plan: WindowPlan, pinning: Pinning, core: number): Promise<StreamFigures> {
+  mkdirSync(run.dir, { recursive: true });
+  await mock.clearTruth();
+  const failed = (note: string): StreamFigures => ({
+    label: tool.label,
+    ok: false,
+    note,
+    windowSec: 0,
+    tokens: 0,
+    cpuSec: 0,
+    cpuShare: 0,
+    peakMiB: 0,
+    ttftErr: percentiles([]),
+    itlErr: percentiles([]),
+    logged: 0,
+    matched: 0,
+  });
+  const child = startChild([...pinning.prefix(core), ...tool.command(run)], { dir: run.dir, name: tool.label.split(' ')[0]! });
+  const exitedEarly = () => within(child.exited, 0);
+  await sleep(plan.warmupSec * 1000);
+  const ticksA = treeCpuTicks(child.pid);
+  const from = epochNow();
+  await sleep(plan.windowSec * 1000);
+  const ticksB = treeCpuTicks(child.pid);
+  const to = epochNow();
+  const peakKiB = treePeakKiB(child.pid);
+  if (ticksA === undefined || ticksB === undefined || (await exitedEarly()) !== undefined) {
+    await child.stop();
+    return failed(`exited during the window: ${tail(child.stderrPath)}`);
+  }
+  const code = await within(child.exited, (run.runSec - plan.warmupSec - plan.windowSec + plan.drainSec) * 1000);
+  if (code === undefined) await child.stop(1000);
+  const records = tool.records(run);
+  const truth = new Map((await mock.truth()).map((r) => [r.id, r]));
+
+  let tokens = 0;
+  const ttft: number[] = [];
+  const itl: number[] = [];
+  let logged = 0;
+  for (const r of records) {
+    tokens += tokensIn(r, from, to);
+    if (r.t < from || r.t > to) continue;
+    logged++;
+    const g = r.id === undefined ? undefined : truth.get(r.id);
+    if (!g || g.firstTokenAt === undefined || r.ttftMs === undefined) continue;
+    ttft.push(r.ttftMs - (g.firstTokenAt - g.receivedAt));
+    const n = r.chunks ?? 0;
+    if (n > 1 && g.chunks > 1 && r.lastTokenMs !== undefined && g.lastTokenAt !== undefined) {
+      itl.push(Math.abs((r.lastTokenMs - r.ttftMs) / (n - 1) - (g.lastTokenAt - g.firstTokenAt) / (g.chunks - 1)));
+    }
+  }
+  const windowSec = (to - from) / 1000;
+  const cpuSec = (ticksB - ticksA) / clockTicksPerSec();
+  const figures: StreamFigures = {
+    label: tool.label,
+    ok: tokens > 0,
+    windowSec,
+    tokens,
+    cpuSec,
+    cpuShare: cpuSec / windowSec,
+    peakMiB: peakKiB / 1024,
+    ttftErr: percentiles(ttft),
+    itlErr: percentiles(itl),
+    logged,
+    matched: ttft.length,
+  };
+  if (!figures.ok) figures.note = `no tokens logged in the window (exit ${String(code ?? 'killed')}): ${tail(child.stderrPath)}`;
+  return figures;
+}
+
+function tail(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim().split('\n').slice(-3).join(' | ').slice(0, 300);
+  } catch {
+    return '';
+  }
+}
+
+/** Memory check: many slow streams held open; how many the server saw in flight, and the tool's peak memory. */
+export interface HoldFigures {
+  label: string;
+  /** Streams the mock had started (ground-truth records) when memory was read. */
+  streams: number;
+  peakMiB: number;
+  cpuShare: number;
+  note?: string;
+}
+
+export async function measureHold(tool: LlmTool, run: StreamRun, mock: MockProcess, holdSec: number, pinning: Pinning, core: number): Promise<HoldFigures> {
+  mkdirSync(run.dir, { recursive: true });
+  await mock.clearTruth();
+  const child = startChild([...pinning.prefix(core), ...tool.command(run)], { dir: run.dir, name: tool.label.split(' ')[0]! });
+  const t0 = epochNow();
+  const ticks0 = treeCpuTicks(child.pid) ?? 0;
+  await sleep(holdSec * 1000);
+  const ticks1 = treeCpuTicks(child.pid);
+  const cpuShare = ticks1 === undefined ? NaN : (ticks1 - ticks0) / clockTicksPerSec() / ((epochNow() - t0) / 1000);
+  const peakMiB = treePeakKiB(child.pid) / 1024;
+  const streams = (await mock.truth()).filter((r) => r.status === 200).length;
+  const early = await within(child.exited, 0);
+  await child.stop(1000);
+  return { label: tool.label, streams, peakMiB, cpuShare, note: early !== undefined ? `exited early: ${tail(child.stderrPath)}` : undefined };
+}

@@ -1,0 +1,201 @@
+// LLM streaming: tokens per CPU-second and timing accuracy of Volley against a
+// minimal undici client and Locust, on the built-in mock, in one run.
+// `npm run bench:llm -- --help` for the options; docs/benchmarks.md ("LLM
+// streaming") for the method and the figures.
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { availableParallelism, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureHold, measureStreams, startMock, type HoldFigures, type MockProcess, type StreamFigures } from './lib/llm-measure.js';
+import { baselineTool, locustTool, volleyTool, type LlmTool } from './lib/llm-tools.js';
+import { locustPython } from './lib/generators.js';
+import { detectPinning, tempDir } from './lib/procs.js';
+import { formatTable, ratio } from './lib/table.js';
+
+const HELP = `usage: npm run bench:llm -- [options]
+
+      --streams LIST    concurrent streams                        [100,1000,4000]
+      --itl LIST        mock inter-token latency, ms              [10,50]
+      --tokens N        output tokens per request                 [64]
+      --ttft MS         mock time to first token                  [50]
+      --warmup S        seconds from a tool's start to the window [4.5]
+      --window S        seconds measured                          [5]
+      --hold N          slow streams held for the memory check    [10000] (0: skip)
+      --only LIST       baseline,locust,volley                    [all]
+      --no-build        use dist/ as it is (default: rebuild it first)
+  -h, --help`;
+
+const { values: args } = parseArgs({
+  options: {
+    streams: { type: 'string', default: '100,1000,4000' },
+    itl: { type: 'string', default: '10,50' },
+    tokens: { type: 'string', default: '64' },
+    ttft: { type: 'string', default: '50' },
+    warmup: { type: 'string', default: '4.5' },
+    window: { type: 'string', default: '5' },
+    hold: { type: 'string', default: '10000' },
+    only: { type: 'string', default: 'baseline,locust,volley' },
+    'no-build': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (args.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+function numbers(name: string, text: string): number[] {
+  const list = text.split(',').map((s) => Number(s.trim()));
+  if (list.some((n) => !(n >= 0) || !Number.isFinite(n))) {
+    console.error(`bench: --${name} expects non-negative numbers separated by commas, got "${text}"`);
+    process.exit(2);
+  }
+  return list;
+}
+const streamsList = numbers('streams', args.streams);
+const itlList = numbers('itl', args.itl);
+const [outputTokens] = numbers('tokens', args.tokens);
+const [ttftMs] = numbers('ttft', args.ttft);
+const [warmupSec] = numbers('warmup', args.warmup);
+const [windowSec] = numbers('window', args.window);
+const [holdStreams] = numbers('hold', args.hold);
+const only = new Set(args.only.split(',').map((s) => s.trim()));
+
+const root = resolve(import.meta.dirname, '..');
+const log = (s: string) => process.stderr.write(s + '\n');
+
+if (!args['no-build'] && only.has('volley')) {
+  log('building dist/ …');
+  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0) {
+    console.error('bench: the build failed; fix it or pass --no-build to use dist/ as it is');
+    process.exit(1);
+  }
+}
+
+// ---- The mock on core 0, the load tool on core 1 ----------------------------
+const pinning = detectPinning();
+const MOCK_CORE = 0;
+const TOOL_CORE = 1;
+const notes: string[] = [];
+if (!pinning.available) notes.push(`running unpinned: ${pinning.reason}`);
+
+const tools: LlmTool[] = [];
+if (only.has('baseline')) tools.push(baselineTool());
+if (only.has('locust')) {
+  const py = locustPython();
+  if (py) tools.push(locustTool(py));
+  else notes.push('Locust skipped: no python3 with locust (apt-get install python3-locust)');
+}
+if (only.has('volley')) tools.push(volleyTool());
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+  });
+}
+
+const dir = tempDir('volley-bench-llm-');
+const promptChars = 400; // ≈ 100 tokens, the same prompt size for every tool
+// Requests keep starting through the window and a second past it; those in flight then finish.
+const runSec = warmupSec + windowSec + 1;
+// Streams start over one request's length (at most 2 s): spread out, not in lockstep waves.
+const rampSecFor = (itl: number) => Math.min(2, (ttftMs + outputTokens * itl) / 1000);
+const plan = { warmupSec, windowSec, drainSec: (ttftMs + outputTokens * Math.max(...itlList, 0)) / 1000 + 8 };
+const machine = `${availableParallelism()} cores, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`;
+log(`${machine}; mock on core ${MOCK_CORE}, tools on core ${TOOL_CORE}${pinning.available ? '' : ' (unpinned)'}`);
+log(`${outputTokens} tokens per request, TTFT ${ttftMs} ms; window +${warmupSec} s … +${warmupSec + windowSec} s of each run`);
+
+interface Row {
+  itl: number;
+  streams: number;
+  f: StreamFigures;
+}
+const rows: Row[] = [];
+const holds: HoldFigures[] = [];
+
+async function withMock<T>(mockArgs: string[], body: (m: MockProcess) => Promise<T>): Promise<T> {
+  const m = await startMock(root, dir, pinning, MOCK_CORE, await freePort(), mockArgs);
+  try {
+    return await body(m);
+  } finally {
+    await m.child.stop(1000);
+  }
+}
+
+for (const itl of itlList) {
+  await withMock(['--ttft', `${ttftMs}ms`, '--itl', `${itl}ms`, '--output-tokens', String(outputTokens)], async (mock) => {
+    for (const streams of streamsList) {
+      for (const tool of tools) {
+        log(`ITL ${itl} ms, ${streams} streams: ${tool.label} …`);
+        const run = { url: mock.url, streams, outputTokens, promptChars, runSec, rampSec: rampSecFor(itl), dir: join(dir, `${itl}-${streams}-${tool.label.split(' ')[0]}`), root };
+        const f = await measureStreams(tool, run, mock, plan, pinning, TOOL_CORE);
+        if (!f.ok) log(`  failed: ${f.note}`);
+        rows.push({ itl, streams, f });
+      }
+    }
+  });
+}
+
+// ---- Memory: many slow streams (one token a second) held open --------------
+const holdTools = tools.filter((t) => t.label !== 'locust fasthttp');
+if (holdStreams > 0 && holdTools.length > 0) {
+  const holdTokens = 20;
+  const holdSec = 12;
+  await withMock(['--ttft', '1s', '--itl', '1s', '--output-tokens', String(holdTokens)], async (mock) => {
+    for (const tool of holdTools) {
+      log(`${holdStreams} slow streams: ${tool.label} …`);
+      const run = { url: mock.url, streams: holdStreams, outputTokens: holdTokens, promptChars, runSec: holdSec, rampSec: 2, dir: join(dir, `hold-${tool.label.split(' ')[0]}`), root };
+      holds.push(await measureHold(tool, run, mock, holdSec, pinning, TOOL_CORE));
+    }
+  });
+}
+
+// ---- Report -----------------------------------------------------------------
+const int = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : Math.round(x).toLocaleString('en-US'));
+const fix = (x: number | undefined, d = 2) => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
+const perCpu = (f: StreamFigures) => (f.ok && f.cpuSec > 0 ? f.tokens / f.cpuSec : undefined);
+const find = (r: Row, label: string) => rows.find((x) => x.itl === r.itl && x.streams === r.streams && x.f.label === label && x.f.ok)?.f;
+
+const head = ['ITL', 'streams', 'tool', 'tokens/s', 'tool CPU', 'tokens/CPU-s', 'vs baseline', 'vs Locust', 'TTFT err p50', 'p99', 'ITL err p50', 'p99', 'peak MiB', 'matched'];
+const table = rows.map((r) => {
+  const { f } = r;
+  if (!f.ok) return [`${r.itl} ms`, String(r.streams), f.label, 'failed', '', '', '', '', '', '', '', '', '', ''];
+  const base = find(r, 'baseline (undici)');
+  const loc = find(r, 'locust fasthttp');
+  return [
+    `${r.itl} ms`,
+    String(r.streams),
+    f.label,
+    int(f.tokens / f.windowSec),
+    `${Math.round(f.cpuShare * 100)}%`,
+    int(perCpu(f)),
+    base && base !== f ? ratio(perCpu(f), perCpu(base)) : '',
+    loc && loc !== f ? ratio(perCpu(f), perCpu(loc)) : '',
+    fix(f.ttftErr.p50),
+    fix(f.ttftErr.p99),
+    fix(f.itlErr.p50, 3),
+    fix(f.itlErr.p99, 3),
+    int(f.peakMiB),
+    `${f.matched}/${f.logged}`,
+  ];
+});
+console.log(`\nLLM streaming, ${outputTokens} tokens per request, mock TTFT ${ttftMs} ms (${machine})`);
+console.log(`window: ${windowSec} s from +${warmupSec} s; tool CPU = cores' worth used by the tool's process tree; errors in ms against the mock's ground truth`);
+console.log(formatTable(head, table));
+if (holds.length > 0) {
+  console.log(`\n${holdStreams} concurrent slow streams (TTFT 1 s, one token a second), memory after 12 s`);
+  console.log(
+    formatTable(
+      ['tool', 'streams open', 'peak MiB', 'tool CPU', 'under 1 GiB'],
+      holds.map((h) => [h.label, int(h.streams), int(h.peakMiB), `${Math.round(h.cpuShare * 100)}%`, h.note ? h.note : h.peakMiB < 1024 ? 'yes' : 'NO']),
+    ),
+  );
+}
+for (const n of notes) console.log(`note: ${n}`);

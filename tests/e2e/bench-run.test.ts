@@ -1,0 +1,201 @@
+/**
+ * `bench run` as a user runs it: the binary, its exit code, its output and the
+ * summary.json it writes. Short runs, no timing assertions.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src/metrics/summary-types.js';
+import { bench, startBench } from '../helpers/bench-process.js';
+import { SCENARIOS } from '../helpers/run-fixture.js';
+import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+
+let target: TargetServer;
+let tmp: string;
+beforeAll(async () => {
+  target = await startTargetServer();
+  tmp = mkdtempSync(join(tmpdir(), 'volley-e2e-'));
+});
+afterAll(async () => {
+  await target.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const fixture = (name: string) => join(SCENARIOS, name);
+const readSummary = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+let outs = 0;
+const outDir = () => join(tmp, `out-${++outs}`);
+
+describe('a successful run', () => {
+  let run: Awaited<ReturnType<typeof bench>>;
+  let summary: RunSummary;
+  const out = join(tmpdir(), `volley-e2e-ok-${process.pid}`);
+  beforeAll(async () => {
+    run = await bench(['run', fixture('tagged.ts'), '-u', '2', '-w', '2', '-t', '2s', '-H', target.url, '--out', out, '--seed', '7', '--tags', 'browse']);
+    summary = readSummary(out);
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('exits 0 and prints the final table on stdout, progress on stderr', () => {
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Type\s+Name\s+Requests\s+Failures\s+req\/s\s+Min\s+Mean\s+p50\s+p90\s+p95\s+p99\s+p99\.9\s+Max/);
+    expect(run.stdout).toMatch(/GET\s+\/items\s+\d+\s+0/);
+    expect(run.stdout).toContain('Aggregated');
+    expect(run.stderr).toContain('volley: running');
+    expect(run.stderr).toContain('with 2 users on 2 workers for 2s');
+    expect(run.stderr).toContain(`results written to ${out}/`);
+  });
+
+  it('writes a versioned summary.json with the run metadata', () => {
+    expect(summary.version).toBe(1);
+    expect(summary.meta).toMatchObject({
+      tool: 'volley',
+      scenario: fixture('tagged.ts'),
+      workers: 2,
+      users: 2,
+      interrupted: false,
+      stopReason: 'duration reached',
+      exitCode: 0,
+    });
+    expect(summary.meta.toolVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(Date.parse(summary.meta.startTime)).toBeLessThanOrEqual(Date.parse(summary.meta.endTime));
+    expect(summary.meta.durationMs).toBeGreaterThan(0);
+    expect(summary.meta.options).toMatchObject({ users: 2, workers: 2, seed: 7, host: target.url, tags: ['browse'] });
+  });
+
+  it('gives each endpoint its counts, rate, bytes and latency statistics in ms', () => {
+    expect(summary.endpoints).toHaveLength(1);
+    const e = summary.endpoints[0]!;
+    expect(Object.keys(e).sort()).toEqual(['aborted', 'bytes', 'failures', 'failuresPerSec', 'latencyMs', 'method', 'name', 'requests', 'rps'].sort());
+    expect(e).toMatchObject({ name: '/items', method: 'GET', failures: 0 });
+    expect(e.requests).toBeGreaterThan(0);
+    expect(e.rps).toBeGreaterThan(0);
+    expect(e.bytes).toBeGreaterThan(0);
+    const l = e.latencyMs;
+    expect(Object.keys(l).sort()).toEqual(['count', 'max', 'mean', 'min', 'p50', 'p90', 'p95', 'p99', 'p999']);
+    expect([l.min, l.p50, l.p90, l.p95, l.p99, l.p999, l.max]).toEqual([...[l.min, l.p50, l.p90, l.p95, l.p99, l.p999, l.max]].sort((a, b) => a - b));
+    expect(summary.total).toMatchObject({ name: 'Aggregated', method: '', requests: e.requests });
+  });
+
+  it('counts task runs, errors and checks', () => {
+    expect(summary.tasks).toEqual([{ name: 'list', runs: summary.total.requests }]);
+    expect(summary.errors).toEqual([]);
+    expect(summary.checks).toEqual([]);
+    expect(summary.history.length).toBeGreaterThan(0);
+  });
+
+  it('leaves no temporary file next to summary.json (written atomically)', () => {
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8').endsWith('}\n')).toBe(true);
+  });
+});
+
+describe('exit codes after a run', () => {
+  it('exits 1 when requests failed, and with --exit-code-on-error when given', async () => {
+    const args = ['run', fixture('http-features.ts'), '-u', '1', '-w', '1', '--iterations', '2', '-H', target.url];
+    const failed = await bench(args);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('Errors');
+    expect(failed.stdout).toContain('wrong body');
+    const custom = await bench([...args, '--exit-code-on-error', '3']);
+    expect(custom.code).toBe(3);
+  });
+
+  it('exits 0 when the thresholds pass and 99 when one is crossed, with the verdict in summary.json', async () => {
+    const args = ['run', fixture('tagged.ts'), '-u', '1', '-w', '1', '--iterations', '10', '-H', target.url];
+    const pass = await bench([...args, '--threshold', 'http.p95<30s', '--threshold', 'http.errors.rate<1%']);
+    expect(pass.code).toBe(0);
+    const out = outDir();
+    const fail = await bench([...args, '--threshold', 'http.requests>1000', '--out', out]);
+    expect(fail.code).toBe(99);
+    expect(fail.stdout).toContain('✗ http.requests>1000');
+    const s = readSummary(out);
+    expect(s.thresholds).toEqual([{ expression: 'http.requests>1000', ok: false, value: 10 }]);
+    expect(s.meta.exitCode).toBe(99);
+  });
+});
+
+describe('bad input: one clear message, exit 2, no stack trace', () => {
+  const expectUserError = (r: { code: number | null; stdout: string; stderr: string }, message: string | RegExp) => {
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(typeof message === 'string' ? new RegExp(`^error: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) : message);
+    expect(r.stderr).not.toContain('    at ');
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.stdout).toBe('');
+  };
+
+  it('a missing scenario file', async () => {
+    expectUserError(await bench(['run', 'nope/missing.ts']), `scenario file not found: ${join(process.cwd(), 'nope/missing.ts')}`);
+  });
+
+  it('a malformed duration', async () => {
+    const r = await bench(['run', fixture('tagged.ts'), '-t', 'abc']);
+    expectUserError(r, 'invalid command line:');
+    expect(r.stderr).toContain('  - duration: expected a duration like 90s, 5m, 1h or 1m30s, got "abc"');
+  });
+
+  it('a bad option value and an unknown option', async () => {
+    const r = await bench(['run', fixture('tagged.ts'), '-u', 'many', '-w', '0']);
+    expectUserError(r, 'invalid command line:');
+    expect(r.stderr).toContain('  - users: expected number, got "many"');
+    expect(r.stderr).toContain('  - workers: expected number to be >0, got 0');
+    expectUserError(await bench(['run', fixture('tagged.ts'), '--userz', '3']), "unknown option '--userz'");
+  });
+
+  it('a bad config file', async () => {
+    const file = join(tmp, 'bad.config.ts');
+    writeFileSync(file, "export default { users: 'lots', durration: '1m' };\n");
+    const r = await bench(['run', fixture('tagged.ts'), '-c', file]);
+    expectUserError(r, `invalid ${file}:`);
+    expect(r.stderr).toContain('  - users: expected number, got "lots"');
+    expect(r.stderr).toContain('  - durration: unknown option; see docs/cli.md for the list');
+  });
+
+  it('a scenario with no user class', async () => {
+    const r = await bench(['run', fixture('no-user-class.ts')]);
+    expectUserError(r, 'no user class found in the scenario');
+    expect(r.stderr).toContain('hint: export a class that extends User, HttpUser');
+  });
+
+  it('a user class with no tasks', async () => {
+    const r = await bench(['run', fixture('no-tasks.ts'), '-H', target.url]);
+    expectUserError(r, 'no tasks defined on Idle');
+    expect(r.stderr).toContain('hint: decorate a method with @task');
+  });
+
+  it('a syntax error, with file:line:col and the code line', async () => {
+    const file = join(tmp, 'broken.ts');
+    writeFileSync(file, "import { HttpUser, task } from 'volley';\nexport class A extends HttpUser {\n  @task async x() { await this.client.get('/' }\n}\n");
+    const r = await bench(['run', 'broken.ts'], { cwd: tmp });
+    expectUserError(r, `scenario ${file} does not compile:`);
+    expect(r.stderr).toContain('broken.ts:3:47: Expected ")" but found "}"');
+    expect(r.stderr).toContain("  3 |   @task async x() { await this.client.get('/' }");
+  });
+
+  it('an unreachable host', async () => {
+    const r = await bench(['run', fixture('tagged.ts'), '-H', 'http://127.0.0.1:1']);
+    expectUserError(r, 'cannot reach host http://127.0.0.1:1: connection refused');
+    expect(r.stderr).toContain('hint: check that the server is running');
+  });
+});
+
+describe('SIGINT', () => {
+  it('stops promptly on the first Ctrl-C, writes summary.json marked interrupted, and exits 130', async () => {
+    const out = outDir();
+    const p = startBench(['run', fixture('tagged.ts'), '-u', '2', '-w', '1', '-t', '60s', '-H', target.url, '--out', out]);
+    await p.waitForStderr(/\[\d+s\/1m\] users/);
+    const sentAt = Date.now();
+    p.child.kill('SIGINT');
+    const code = await p.exited;
+    // Generous: the stop timeout is 5 s and these requests take milliseconds.
+    expect(Date.now() - sentAt).toBeLessThan(15_000);
+    expect(code).toBe(130);
+    expect(p.stderr()).toContain('stopping: finishing in-flight requests');
+    const s = readSummary(out);
+    expect(s.meta.interrupted).toBe(true);
+    expect(s.meta.stopReason).toBe('interrupted');
+    expect(s.total.requests).toBeGreaterThan(0);
+    expect(p.stdout()).toContain('Aggregated');
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * The example scenarios of scenarios/ run as documented (short runs, real workers).
+ */
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFixture } from '../helpers/run-fixture.js';
+import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+
+const example = (name: string) => fileURLToPath(new URL(`../../scenarios/${name}`, import.meta.url));
+const rows = (endpoints: Array<{ method: string; name: string }>) => endpoints.map((e) => `${e.method} ${e.name}`).sort();
+
+let target: TargetServer;
+beforeAll(async () => {
+  target = await startTargetServer();
+});
+afterAll(() => target.close());
+
+describe('example scenarios', () => {
+  it('quickstart.ts runs against the built-in mock server with every check passing', async () => {
+    const r = await runFixture(example('quickstart.ts'), { users: 2, workers: 1, iterations: 20 });
+    expect(r.exitCode).toBe(0);
+    expect(rows(r.summary.endpoints)).toEqual(['GET /health', 'GET /v1/models']);
+    expect(r.summary.total.requests).toBe(20);
+    expect(r.summary.checks.length).toBe(3);
+    for (const c of r.summary.checks) expect(c.fails).toBe(0);
+  });
+
+  it('shop.ts runs every class against a shop server without a failure', async () => {
+    const r = await runFixture(example('shop.ts'), { host: target.url, users: 6, workers: 2, duration: '2s' });
+    expect(r.summary.errors).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    expect(target.hits.get('POST /login')).toBe(3); // Shopper: 3 of the 5 weighted users; Admin is pinned to 1
+    expect(target.hits.get('GET /admin/stats')).toBeGreaterThanOrEqual(1);
+    expect(r.summary.checks.find((c) => c.name === 'login succeeded')).toEqual({ name: 'login succeeded', passes: 3, fails: 0 });
+  });
+
+  it('shop.ts with --tags checkout runs only the checkout sequence', async () => {
+    const r = await runFixture(example('shop.ts'), { host: target.url, users: 6, workers: 1, duration: '1s', tags: 'checkout' });
+    const names = r.summary.tasks.map((t) => t.name);
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect(['Checkout', 'addToCart', 'pay']).toContain(n);
+  });
+
+  it('custom-protocol.ts reports its measurements like requests', async () => {
+    const r = await runFixture(example('custom-protocol.ts'), { users: 2, workers: 1, duration: '1s' });
+    expect(r.exitCode).toBe(0);
+    expect(rows(r.summary.endpoints)).toEqual(['tcp echo', 'tcp echo batch (5)']);
+    expect(r.summary.errors).toEqual([]);
+    expect(r.summary.counters.lines_sent).toBeGreaterThan(0);
+    expect(r.summary.trends.echo_ms_per_line!.count).toBeGreaterThan(0);
+  });
+});
