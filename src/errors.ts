@@ -63,7 +63,15 @@ export class UnreachableHostError extends UserError {
   }
 }
 
-/** Thrown inside a user task to end that virtual user (Locust's StopUser). */
+/**
+ * Thrown inside a user task to end that virtual user (Locust's StopUser). Its
+ * onStop still runs; the other users carry on.
+ * @example
+ * @task async buy() {
+ *   const res = await this.client.post('/cart', { json: { id: 7 } });
+ *   if (res.status === 409) throw new StopUser();
+ * }
+ */
 export class StopUser extends Error {
   constructor(reason = 'StopUser') {
     super(reason);

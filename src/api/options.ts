@@ -49,7 +49,7 @@ export interface Options {
   users?: number;
   /** Users started per second, across all workers (default: all at once). */
   spawnRate?: number;
-  /** How long to run, e.g. '30s' (default: until --iterations, or 10s). */
+  /** How long to run, e.g. '30s' (default: until --iterations are done, or Ctrl-C). */
   duration?: Duration;
   /** Total task runs across all users, then stop. */
   iterations?: number;

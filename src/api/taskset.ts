@@ -6,7 +6,12 @@ import type { User } from './user.js';
 export const IS_TASKSET = Symbol.for('volley.isTaskSet');
 export const IS_SEQUENTIAL = Symbol.for('volley.isSequential');
 
-/** Thrown by `interrupt()`: leaves the task set and returns to its parent. */
+/**
+ * Thrown by `interrupt()`: leaves the task set and returns to its parent. Call
+ * `this.interrupt()` rather than throwing it yourself.
+ * @example
+ * @task async leave() { this.interrupt(); }
+ */
 export class InterruptTaskSet extends Error {
   constructor(readonly reschedule = true) {
     super('InterruptTaskSet');

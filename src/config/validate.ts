@@ -19,7 +19,8 @@ export function formatIssues(issues: z.core.$ZodIssue[], input: unknown, pathPre
     const m = msg === 'Invalid input' ? 'invalid value' : msg.replace(/, received \w+$/, '');
     // Some messages (thresholds, rates) already quote what was given.
     const got = describeValue(given);
-    return m.includes(got) ? `${path}: ${m}` : `${path}: ${m}, got ${got}`;
+    const quoted = /, got /.test(m) || (typeof given === 'string' && m.includes(got));
+    return quoted ? `${path}: ${m}` : `${path}: ${m}, got ${got}`;
   });
 }
 

@@ -37,6 +37,9 @@ export class UserGroup implements UserHost {
   private iterationsLeft: number;
   private inFlight = 0;
   private exhaustedSent = false;
+  /** Every user started and not yet done, stopping ones included. */
+  private readonly live = new Set<VirtualUser>();
+  /** Closed models: the running users by class (stopping ones are taken out). */
   private readonly users = new Map<string, VirtualUser[]>();
   private readonly retiredByClass = new Map<string, number>();
   private retired = 0;
@@ -46,6 +49,7 @@ export class UserGroup implements UserHost {
   private timer?: ArrivalTimer;
   private arrivalsEnded = false;
   private openClassSeq = 0;
+  private openClassOrder?: UserClass[];
 
   constructor(
     readonly spec: WorkerScenario,
@@ -112,7 +116,6 @@ export class UserGroup implements UserHost {
   allUsers(): VirtualUser[] {
     return [...this.live];
   }
-  private readonly live = new Set<VirtualUser>();
 
   private createUser(cls: UserClass, mode: UserMode): VirtualUser {
     const store = this.owner.userStore;
@@ -203,7 +206,6 @@ export class UserGroup implements UserHost {
     return vu;
   }
 
-  private openClassOrder?: UserClass[];
   private pickOpenClass(): UserClass | undefined {
     if (!this.openClassOrder) this.openClassOrder = weightedOrder([...this.classes.values()]);
     const order = this.openClassOrder;

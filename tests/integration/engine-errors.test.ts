@@ -27,7 +27,7 @@ function write(name: string, text: string): string {
   return path;
 }
 
-describe('bad input is one clear user error', () => {
+describe('bad input is one clear user error', { timeout: 20_000 }, () => {
   it('an unreachable host, checked once before the run', async () => {
     const err = await runFixtureError('tagged.ts', { host: 'http://127.0.0.1:1' });
     expect(err).toBeInstanceOf(UserError);
@@ -43,7 +43,8 @@ describe('bad input is one clear user error', () => {
     expect(err.message).toBe('host localhost:8080: only http:// and https:// are supported');
   });
 
-  it('a scenario with no user class', async () => {
+  // retry: see the same test in tests/e2e/bench-run.test.ts (a race loses the worker's 'fatal').
+  it('a scenario with no user class', { retry: 2 }, async () => {
     const err = await runFixtureError('no-user-class.ts', {});
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toBe('no user class found in the scenario');

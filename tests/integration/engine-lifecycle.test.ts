@@ -128,6 +128,11 @@ describe('the HTTP client and custom measurements', () => {
     expect(r.summary.meta.stopReason).toBe('iterations done');
   });
 
+  it('fails a request that outlives its timeout option', () => {
+    expect(get('GET', 'timeout')).toMatchObject({ requests: ITER, failures: ITER });
+    expect(errorsOf('GET', 'timeout')).toEqual([['Headers Timeout Error', ITER]]);
+  });
+
   it('recordRequest reports a request of any type, with its bytes and error', () => {
     expect(get('grpc', 'GetUser')).toMatchObject({ requests: 2 * ITER, failures: ITER, bytes: 230 * ITER });
     expect(errorsOf('grpc', 'GetUser')).toEqual([['UNAVAILABLE', ITER]]);

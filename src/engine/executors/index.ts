@@ -9,15 +9,14 @@ import { rampingUsers } from './ramping-users.js';
 import { sweep } from './sweep.js';
 import type { Executor } from './executor.js';
 
-/** Every load model, most specific first; the closed model is the fallback. */
-export const EXECUTORS: Executor[] = [sweep, rampingUsers, loadShape, constantArrivalRate, rampingArrivalRate, constantUsers];
+/** Every load model, by name (docs/load-models.md); the config names a scenario's model. */
+export const EXECUTORS: ReadonlyMap<string, Executor> = new Map(
+  [constantUsers, rampingUsers, loadShape, constantArrivalRate, rampingArrivalRate, sweep].map((e) => [e.name, e]),
+);
 
-/** Executors by name (docs/load-models.md). */
-export const EXECUTORS_BY_NAME: ReadonlyMap<string, Executor> = new Map(EXECUTORS.map((e) => [e.name, e]));
-
-/** The model of one scenario; the sweep applies to the run's default scenario only. */
+/** The model of one scenario: the LLM sweep when its options ask for one (default scenario only), else the one named. */
 export function pickExecutor(cfg: RunConfig, scenario: ScenarioConfig = cfg.scenarios[0]!): Executor {
-  const ex = EXECUTORS.find((e) => (e !== sweep || scenario.name === 'default') && e.matches(cfg, scenario)) ?? constantUsers;
+  const ex = scenario.name === 'default' && sweep.matches(cfg) ? sweep : (EXECUTORS.get(scenario.executor) ?? constantUsers);
   const problems = ex.validate(cfg, scenario);
   if (problems.length) throw new ConfigError(`${ex.name} options`, problems);
   return ex;
