@@ -3,6 +3,7 @@ import type { RunConfig } from '../config/resolve.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
 import type { MetricsDelta } from '../metrics/delta.js';
 import type { ToWorker, UserClassInfo, WorkerScenario } from '../pool/protocol.js';
+import { ownsArrival, segmentShare, segmentUserIndices, usersRunningNow, type Segment } from '../distributed/segment.js';
 import { dealArrivals } from './schedule/arrivals.js';
 import { Latch } from './latch.js';
 import { classCounts, splitEvenly, userSequence, workerShares } from './plan.js';
@@ -11,6 +12,8 @@ import { isOpenModel, type Executor, type ExecutorContext, type ShapeInstance, t
 /** What a scenario needs from the run it belongs to. */
 export interface RunPort {
   cfg: RunConfig;
+  /** The share of the plan this instance runs (--segment); undefined: all of it. */
+  segment?: Segment;
   workerCount: number;
   post(worker: number, msg: ToWorker): void;
   /** Resolves when the whole run is asked to stop. */
@@ -32,8 +35,9 @@ export class ScenarioRunner {
   readonly figures?: MetricsAggregate;
   startedAt = 0;
   endedAt = 0;
-  /** Users the closed model asked for last (open models: 0). */
+  /** Users of this instance's segment the closed model asked for last (open models: 0). */
   plannedUsers = 0;
+  /** The most users of this instance's segment run at once. */
   peakUsers = 0;
   endReason = '';
   /** Fired when this scenario ends or the run stops. */
@@ -44,9 +48,12 @@ export class ScenarioRunner {
   private readonly retired = new Map<number, number>();
   private retiredWaiters: Array<{ users: number; resolve: () => void }> = [];
   private lastShares: string[] = [];
+  /** Arrivals of the whole plan's schedule seen so far, and of them those this instance makes. */
   private arrivalIndex = 0;
+  private ownArrivals = 0;
   private arrivalsStarted = false;
   private readonly seqCache = new Map<string, string[]>();
+  private owned?: { planTotal: number; indices: number[] };
 
   constructor(
     readonly index: number,
@@ -122,6 +129,7 @@ export class ScenarioRunner {
         for (let i = 0; i < run.workerCount; i++) run.post(i, msg);
       },
       setUsers: (running, maxUsers = running, classes) => this.setUsers(running, maxUsers, classes),
+      share: (total) => segmentShare(total, run.segment),
       sendArrivals: (times, end) => this.sendArrivals(times, end),
       beginStage: (stage) => run.beginStage(stage),
       stop: (reason) => run.stop(reason),
@@ -139,23 +147,48 @@ export class ScenarioRunner {
     };
   }
 
-  private sequence(classes: UserClassInfo[], maxUsers: number): string[] {
-    const key = `${classes.map((c) => c.name).join(',')}|${maxUsers}`;
+  /**
+   * The user sequence of the whole plan of `planTotal` users (classes
+   * interleaved by weight), keeping only the users this instance's segment owns.
+   */
+  private sequence(classes: UserClassInfo[], planTotal: number): string[] {
+    const key = `${classes.map((c) => c.name).join(',')}|${planTotal}`;
     let seq = this.seqCache.get(key);
-    if (!seq) this.seqCache.set(key, (seq = userSequence(classCounts(classes, maxUsers))));
+    if (!seq) {
+      seq = userSequence(classCounts(classes, planTotal));
+      if (this.run.segment) {
+        const all = seq;
+        seq = this.ownedUsers(planTotal).map((j) => all[j]!);
+      }
+      this.seqCache.set(key, seq);
+    }
     return seq;
   }
 
-  private setUsers(running: number, maxUsers: number, only?: string[]): void {
-    this.plannedUsers = running;
-    this.peakUsers = Math.max(this.peakUsers, running);
+  /** Indices of the plan's user sequence this instance runs (every index without --segment). */
+  private ownedUsers(planTotal: number): number[] {
+    if (this.owned?.planTotal !== planTotal) this.owned = { planTotal, indices: segmentUserIndices(planTotal, this.run.segment) };
+    return this.owned.indices;
+  }
+
+  /**
+   * The closed model's users: the executor gives the whole plan's numbers
+   * (`running` of a sequence of `maxUsers`); this instance runs the users of
+   * that sequence its segment owns, spread over its workers.
+   */
+  private setUsers(running: number, maxUsers: number, only?: string[]): number {
     const chosen = only ? this.classes.filter((c) => only.includes(c.name)) : this.classes;
     if (only && chosen.length < only.length) {
       const unknown = only.filter((n) => !this.classes.some((c) => c.name === n));
       this.run.warn(`scenario ${JSON.stringify(this.scenario.name)}: no user class named ${unknown.join(', ')}; the scenario has ${this.classes.map((c) => c.name).join(', ')}`);
     }
+    const planTotal = Math.max(running, maxUsers);
+    const seq = this.sequence(chosen, planTotal);
+    const mine = this.run.segment ? usersRunningNow(this.ownedUsers(planTotal), running) : running;
+    this.plannedUsers = mine;
+    this.peakUsers = Math.max(this.peakUsers, mine);
     const W = this.run.workerCount;
-    const shares = workerShares(this.sequence(chosen, Math.max(running, maxUsers)), running, W);
+    const shares = workerShares(seq, mine, W);
     for (let i = 0; i < W; i++) {
       // Rotated by scenario, so several small scenarios do not all start on worker 0.
       const counts = shares[(((i - this.index) % W) + W) % W]!;
@@ -165,37 +198,50 @@ export class ScenarioRunner {
       this.lastShares[i] = key;
       this.run.post(i, { type: 'users', counts, scenario: this.scenario.name });
     }
+    return mine;
   }
 
+  /**
+   * Sends the arrivals of the whole plan's schedule that this instance makes
+   * (all of them without --segment), dealt round robin over its workers.
+   */
   private sendArrivals(times: number[], end: boolean): void {
     const W = this.run.workerCount;
-    const dealt = dealArrivals(times, this.arrivalIndex, W);
+    const seg = this.run.segment;
+    let mine = times;
+    if (seg) {
+      mine = [];
+      for (let k = 0; k < times.length; k++) if (ownsArrival(this.arrivalIndex + k, seg)) mine.push(times[k]!);
+    }
     this.arrivalIndex += times.length;
+    const dealt = dealArrivals(mine, this.ownArrivals, W);
+    this.ownArrivals += mine.length;
     const originMs = performance.timeOrigin + this.startedAt;
     for (let i = 0; i < W; i++) {
-      const mine = dealt[i]!;
+      const forWorker = dealt[i]!;
       // The first batch goes to every worker, so each starts its pre-allocated users at once.
-      if (mine.length === 0 && !end && this.arrivalsStarted) continue;
-      this.run.post(i, { type: 'arrivals', scenario: this.scenario.name, originMs, offsetsMs: Float64Array.from(mine), end });
+      if (forWorker.length === 0 && !end && this.arrivalsStarted) continue;
+      this.run.post(i, { type: 'arrivals', scenario: this.scenario.name, originMs, offsetsMs: Float64Array.from(forWorker), end });
     }
     this.arrivalsStarted = true;
   }
 }
 
 /**
- * A closed scenario's shared iterations on one worker: split evenly over the
- * workers that will hold its users (user k of scenario i goes to worker
- * (k + i) mod W); the others get none and report the scenario exhausted at once.
+ * A closed scenario's shared iterations on one worker: this instance's share
+ * of them (--segment), split evenly over the workers that will hold its users
+ * (user k of scenario i goes to worker (k + i) mod W); the others get none and
+ * report the scenario exhausted at once.
  */
-export function iterationShare(s: ScenarioConfig, index: number, worker: number, workers: number): number | undefined {
+export function iterationShare(s: ScenarioConfig, index: number, worker: number, workers: number, seg?: Segment): number | undefined {
   if (s.iterations === undefined || isOpenModel(s)) return undefined;
-  const hosts = s.executor === 'load-shape' ? workers : Math.max(1, Math.min(workers, s.maxUsers));
+  const hosts = s.executor === 'load-shape' ? workers : Math.max(1, Math.min(workers, segmentShare(s.maxUsers, seg)));
   const slot = (((worker - index) % workers) + workers) % workers;
-  return slot < hosts ? splitEvenly(s.iterations, hosts)[slot]! : 0;
+  return slot < hosts ? splitEvenly(segmentShare(s.iterations, seg), hosts)[slot]! : 0;
 }
 
-/** What worker `worker` of `workers` needs to know of scenario number `index` before the run. */
-export function workerScenario(s: ScenarioConfig, index: number, worker: number, workers: number, separateStats: boolean, cfg: RunConfig): WorkerScenario {
+/** What worker `worker` of `workers` needs to know of scenario number `index` before the run (its share of this instance's segment). */
+export function workerScenario(s: ScenarioConfig, index: number, worker: number, workers: number, separateStats: boolean, cfg: RunConfig, seg?: Segment): WorkerScenario {
   const open = isOpenModel(s);
   return {
     name: s.name,
@@ -203,10 +249,10 @@ export function workerScenario(s: ScenarioConfig, index: number, worker: number,
     userClasses: s.name === 'default' ? undefined : s.userClasses,
     tags: s.tags ?? cfg.tags,
     excludeTags: s.excludeTags ?? cfg.excludeTags,
-    iterations: iterationShare(s, index, worker, workers),
+    iterations: iterationShare(s, index, worker, workers, seg),
     iterationsPerUser: s.iterationsPerUser,
-    maxUsers: open ? splitEvenly(s.maxUsers, workers)[worker] : undefined,
-    preAllocatedUsers: open ? splitEvenly(s.preAllocatedUsers, workers)[worker] : undefined,
+    maxUsers: open ? splitEvenly(segmentShare(s.maxUsers, seg), workers)[worker] : undefined,
+    preAllocatedUsers: open ? splitEvenly(segmentShare(s.preAllocatedUsers, seg), workers)[worker] : undefined,
     correctCoordinatedOmission: s.correctCoordinatedOmission,
     separateStats,
   };

@@ -130,7 +130,7 @@ class Exchange implements Dispatcher.DispatchHandler {
         this.fail('aborted', 'aborted: the run stopped');
         return this.settle();
       }
-      this.hardStop.addEventListener('abort', this.onAbort);
+      watchHardStop(this.hardStop, this);
       req.signal?.addEventListener('abort', this.onAbort);
       // One coarse timer per request bounds the whole exchange, headers and body together.
       this.timer = setTimeout(this.onTimeout, req.timeoutMs);
@@ -143,8 +143,9 @@ class Exchange implements Dispatcher.DispatchHandler {
             method: 'POST',
             headers: req.headers,
             body: req.body,
-            headersTimeout: req.timeoutMs,
-            bodyTimeout: req.timeoutMs,
+            // The timer above bounds the whole exchange: undici's own timers, refreshed on every chunk, are not needed.
+            headersTimeout: 0,
+            bodyTimeout: 0,
           },
           this,
         );
@@ -313,7 +314,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (!this.settled) this.abort('timeout', `timeout after ${this.req.timeoutMs} ms`);
   };
 
-  private readonly onAbort = (): void => {
+  readonly onAbort = (): void => {
     if (!this.settled) this.abort('aborted', 'aborted: the run stopped');
   };
 
@@ -322,11 +323,30 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.settled = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.hardStop.removeEventListener('abort', this.onAbort);
+    inFlight.get(this.hardStop)?.delete(this);
     this.req.signal?.removeEventListener('abort', this.onAbort);
     if (this.out.endMs === 0) this.out.endMs = performance.now();
     this.resolve(this.out);
   }
+}
+
+/**
+ * Exchanges in flight per hard-stop signal. One listener per signal (per
+ * worker) instead of one per request: an EventTarget listener costs more to
+ * add and remove than a Set entry, and thousands of them trip Node's leak warning.
+ */
+const inFlight = new WeakMap<AbortSignal, Set<Exchange>>();
+
+function watchHardStop(signal: AbortSignal, exchange: Exchange): void {
+  let set = inFlight.get(signal);
+  if (set === undefined) {
+    const exchanges = (set = new Set());
+    inFlight.set(signal, exchanges);
+    signal.addEventListener('abort', () => {
+      for (const e of [...exchanges]) e.onAbort();
+    }, { once: true });
+  }
+  set.add(exchange);
 }
 
 /** Providers report usage in pieces (Anthropic: input at the start, output at the end): later fields win. */

@@ -3,33 +3,60 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 /** A line (or a multi-line event) longer than this is a malformed stream, not something to buffer. */
 export const MAX_SSE_BUFFER_CHARS = 1024 * 1024;
 
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const STREAM = { stream: true } as const;
+const ONE_LF = Uint8Array.of(LF);
+
 /**
- * Bytes in, SSE events out. UTF-8 is decoded in streaming mode, so a character
- * split across two network chunks is decoded whole; framing is eventsource-parser's.
- * One decoder per LLM client, reset between requests (a user's requests are sequential).
+ * Bytes in, SSE events out. The reference path is eventsource-parser over a
+ * streaming UTF-8 decoder: it handles everything SSE allows (CR and CRLF line
+ * ends, comments, `event:`/`id:` fields, multi-line data, events and
+ * characters split across chunks).
+ *
+ * Hot path: LLM servers send almost every chunk as whole `data: {…}\n\n`
+ * events and nothing else. When a chunk starts where the previous one left
+ * the stream at an event boundary, such events are cut straight out of the
+ * bytes: one native indexOf per event, and the payload is the only string
+ * made, instead of a decode of the whole chunk and a line split. It reads
+ * byte-for-byte what the reference path would; at the first byte that is
+ * anything else (another field, a comment, a CR anywhere in the chunk, an
+ * event that continues in the next chunk) the rest of the chunk goes to the
+ * reference path, which then starts at an event boundary too, so the two
+ * agree (tests/unit/llm/sse.test.ts checks them against each other). The
+ * reference path hands the stream back once a chunk ends with a blank line.
  */
 export class SseDecoder {
-  private readonly text = new TextDecoder('utf-8');
-  private readonly parser: EventSourceParser;
+  private text: TextDecoder | undefined;
+  private parser: EventSourceParser | undefined;
+  /** The stream is at an event boundary: nothing is pending in the decoder or the parser. */
+  private atBoundary = true;
+  /** No byte of this stream has been seen yet (a BOM may still come). */
+  private atStart = true;
+  /** Reused for every event of the fast path; read it in the callback, do not keep it. */
+  private readonly message: EventSourceMessage = { id: undefined, event: undefined, data: '' };
   /** Set when the stream broke the size bound; the caller fails the request as malformed. */
   overflow = false;
 
-  constructor(onEvent: (event: EventSourceMessage) => void) {
-    this.parser = createParser({
-      onEvent,
-      maxBufferSize: MAX_SSE_BUFFER_CHARS,
-      // Unknown fields and bad `retry:` lines are ignored, as the SSE spec says; only the bound is fatal.
-      onError: (err) => {
-        if (err.type === 'max-buffer-size-exceeded') this.overflow = true;
-      },
-    });
-  }
+  constructor(private readonly onEvent: (event: EventSourceMessage) => void) {}
 
   /** Feeds bytes; events are delivered synchronously through onEvent. */
   feed(bytes: Uint8Array): void {
-    if (this.overflow) return;
-    const s = this.text.decode(bytes, { stream: true });
-    if (s.length > 0) this.parser.feed(s);
+    if (this.overflow || bytes.length === 0) return;
+    if (this.atStart) {
+      this.atStart = false;
+      // Only the stream's first bytes may be a BOM (the decoder drops it). When they are not,
+      // prime the decoder so that a U+FEFF met later, on the reference path, stays text.
+      if (bytes[0] !== 0xef) this.decoder().decode(ONE_LF, STREAM);
+    }
+    const from = this.atBoundary ? this.fastEvents(bytes) : 0;
+    if (from === bytes.length) return;
+    const rest = from === 0 ? bytes : bytes.subarray(from);
+    const s = this.decoder().decode(rest, STREAM);
+    if (s.length > 0) this.referenceParser().feed(s);
+    const n = rest.length;
+    this.atBoundary = n >= 2 && rest[n - 1] === LF && rest[n - 2] === LF;
   }
 
   /**
@@ -38,14 +65,57 @@ export class SseDecoder {
    * connection, where the last event may be cut in half.
    */
   end(): void {
-    if (this.overflow) return;
-    const rest = this.text.decode();
-    this.parser.feed(rest + '\n\n');
+    if (this.overflow || this.atBoundary) return;
+    const rest = this.decoder().decode();
+    this.referenceParser().feed(rest + '\n\n');
+    this.atBoundary = true;
   }
 
   reset(): void {
-    this.text.decode();
-    this.parser.reset();
+    this.text?.decode();
+    this.parser?.reset();
     this.overflow = false;
+    this.atBoundary = true;
+    this.atStart = true;
+  }
+
+  /**
+   * Delivers the whole `data:` events at the start of `bytes` and returns where
+   * it stopped (bytes.length when it took them all).
+   */
+  private fastEvents(bytes: Uint8Array): number {
+    const n = bytes.length;
+    // A CR anywhere ends lines too (alone or as CRLF): leave such chunks to the reference path.
+    if (bytes.indexOf(CR) >= 0) return 0;
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let pos = 0;
+    while (pos < n) {
+      // "data:" (d a t a :), then an optional space.
+      if (bytes[pos] !== 0x64 || bytes[pos + 1] !== 0x61 || bytes[pos + 2] !== 0x74 || bytes[pos + 3] !== 0x61 || bytes[pos + 4] !== 0x3a) return pos;
+      let start = pos + 5;
+      if (bytes[start] === SPACE) start++;
+      const lf = bytes.indexOf(LF, start);
+      // The event must end here, with a blank line: a second data line or a split event is the reference path's.
+      if (lf < 0 || bytes[lf + 1] !== LF) return pos;
+      this.message.data = start === lf ? '' : buf.toString('utf8', start, lf);
+      this.onEvent(this.message);
+      pos = lf + 2;
+    }
+    return n;
+  }
+
+  private decoder(): TextDecoder {
+    return (this.text ??= new TextDecoder('utf-8'));
+  }
+
+  private referenceParser(): EventSourceParser {
+    return (this.parser ??= createParser({
+      onEvent: this.onEvent,
+      maxBufferSize: MAX_SSE_BUFFER_CHARS,
+      // Unknown fields and bad `retry:` lines are ignored, as the SSE spec says; only the bound is fatal.
+      onError: (err) => {
+        if (err.type === 'max-buffer-size-exceeded') this.overflow = true;
+      },
+    }));
   }
 }
