@@ -95,7 +95,19 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
     const tui = req.tui?.(cfg);
     reporters.push(tui ?? createHeadlessReporter(io));
     const warn = (m: string) => io.stderr.write(`warning: ${redact(m, secretValues())}\n`);
-    const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds });
+    // --live: this instance's intervals go to Redis for bench watch, which may abort the run.
+    const live = cfg.extra.live
+      ? (await import('../distributed/live/publisher.js')).createLivePublisher({
+          url: cfg.extra.live,
+          segment: cfg.extra.segment,
+          thresholds: cfg.thresholds,
+          hasSlo: Boolean(cfg.extra.slo),
+          warn,
+        })
+      : undefined;
+    if (live) reporters.push(live);
+    const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd });
+    live?.onAbort((reason) => run.stop(`aborted by bench watch: ${reason}`, true));
     for (const r of reporters) r.bindStop?.(() => run.stop('stopped by user', true));
     req.onRun?.(run, cfg);
     const onAbort = () => run.stop('interrupted', true);
@@ -104,6 +116,10 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
     let summary: RunSummary;
     try {
       summary = await run.execute();
+    } catch (err) {
+      // onRunEnd never comes: let the live view's connections go, so the process can exit.
+      await live?.close();
+      throw err;
     } finally {
       req.signal?.removeEventListener('abort', onAbort);
     }

@@ -7,6 +7,11 @@ const parseHeaders = util.parseHeaders;
 const NO_CHUNKS: Buffer[] = [];
 const NO_OPTIONS: RequestOptions = {};
 const SLASH = 47; // '/'
+/**
+ * undici's headers and body timeouts run on its coarse timers (about a second
+ * of resolution); shorter timeouts get a timer of their own per request.
+ */
+const COARSE_TIMEOUT_MS = 1000;
 
 /** A response whose body was read in full; headers, text and JSON are decoded on demand. */
 class MeasuredResponse implements HttpResponse {
@@ -91,6 +96,8 @@ class InFlight implements Dispatcher.DispatchHandler {
   private readonly startMs = performance.now();
   private chunks?: Buffer[];
   private settled = false;
+  /** Only for a timeout under COARSE_TIMEOUT_MS: fires undici's abort for this request. */
+  private timer?: NodeJS.Timeout;
   resolve!: (res: MeasuredResponse) => void;
   reject!: (err: unknown) => void;
 
@@ -99,9 +106,15 @@ class InFlight implements Dispatcher.DispatchHandler {
     private readonly method: string,
     private readonly name: string,
     private readonly opts: RequestOptions,
+    private readonly shortTimeoutMs?: number,
   ) {}
 
-  onConnect(): void {}
+  onConnect(abort: (err?: Error) => void): void {
+    const ms = this.shortTimeoutMs;
+    if (ms === undefined || this.settled || this.timer) return;
+    // The whole exchange from here, headers and body: the request fails with this error.
+    this.timer = setTimeout(() => abort(new Error(`timeout: no complete response within ${ms} ms`)), ms);
+  }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.res.status = statusCode;
@@ -131,6 +144,7 @@ class InFlight implements Dispatcher.DispatchHandler {
   finish(err: Error | undefined): void {
     if (this.settled) return;
     this.settled = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
     const res = this.res;
     const t = performance.now() - this.startMs;
     res.totalMs = t;
@@ -199,7 +213,7 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
       if (!hasContentType(headers)) headers['content-type'] = 'application/json';
     }
     const timeout = opts.timeout ?? ctx.requestTimeoutMs;
-    const req = new InFlight(user, method, opts.name ?? nameFor(path), opts);
+    const req = new InFlight(user, method, opts.name ?? nameFor(path), opts, timeout < COARSE_TIMEOUT_MS ? timeout : undefined);
     const done = new Promise<HttpResponse>((resolve, reject) => {
       req.resolve = resolve;
       req.reject = reject;

@@ -1,4 +1,8 @@
+import { resolve } from 'node:path';
 import type { RunConfig } from '../config/resolve.js';
+import { parseSegment, segmentShare, type Segment } from '../distributed/segment.js';
+import { readSetupData } from '../distributed/setup-data.js';
+import { waitUntil } from '../distributed/start-at.js';
 import { UserError, VolleyError } from '../errors.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
 import { encodeHistogram } from '../metrics/histogram.js';
@@ -36,6 +40,8 @@ export interface RunDeps {
   warn: (message: string) => void;
   /** Parsed thresholds: evaluated every interval (for early aborts) and at the end. */
   thresholds: Threshold[];
+  /** Folder that relative paths of the options (--setup-data) are read from; default: the process's. */
+  cwd?: string;
 }
 
 /**
@@ -64,6 +70,12 @@ export class Run {
   private interrupted = false;
   private services: SideService[] = [];
   private lastSnapshotAt = 0;
+  /** The share of the plan this instance runs (--segment); undefined: the whole plan. */
+  private readonly segment?: Segment;
+  /** What setup() returned (or --setup-data holds): every user's `this.data`, and teardown's argument. */
+  private setupData: unknown;
+  /** A user error a worker hit during the run (e.g. an LLM client it could not create): the run ends with it. */
+  private fatal?: { message: string; hint?: string; userError?: boolean };
 
   constructor(
     private readonly cfg: RunConfig,
@@ -72,6 +84,7 @@ export class Run {
   ) {
     this.stopPromise = new Promise((r) => (this.stopRequested = r));
     this.scenarios = cfg.scenarios;
+    this.segment = cfg.extra.segment ? parseSegment(cfg.extra.segment) : undefined;
   }
 
   /** Asks for a graceful stop (SIGINT, q in the TUI, a threshold). The first reason wins. */
@@ -87,11 +100,16 @@ export class Run {
     return this.scenarios.some((s) => s.name !== 'default');
   }
 
-  /** The most users the load models will run at once; a LoadShape may use every worker. */
+  /** This instance's share of a count of the whole plan (--segment). */
+  private share(total: number): number {
+    return segmentShare(total, this.segment);
+  }
+
+  /** Workers for the most users this instance's models will run at once; a LoadShape may use every worker. */
   private get workerCount(): number {
     const c = this.cfg.extra.concurrency;
-    const peak = this.scenarios.reduce((a, s) => a + (s.executor === 'load-shape' ? this.cfg.workers : s.maxUsers), 0);
-    return Math.max(1, Math.min(this.cfg.workers, Math.max(1, peak, ...(c ?? []))));
+    const peak = this.scenarios.reduce((a, s) => a + (s.executor === 'load-shape' ? this.cfg.workers : this.share(s.maxUsers)), 0);
+    return Math.max(1, Math.min(this.cfg.workers, Math.max(1, peak, ...(c ?? []).map((n) => this.share(n)))));
   }
 
   /**
@@ -101,12 +119,33 @@ export class Run {
    */
   private usersOnWorker(i: number, W: number): number {
     const c = this.cfg.extra.concurrency;
-    let n = c ? Math.ceil(Math.max(...c) / W) : 0;
+    let n = c ? Math.ceil(this.share(Math.max(...c)) / W) : 0;
     for (const s of this.scenarios) {
-      if (isOpenModel(s)) n += splitEvenly(s.maxUsers, W)[i]!;
-      else n += Math.ceil((s.executor === 'load-shape' ? 10_000 : s.maxUsers) / W);
+      if (isOpenModel(s)) n += splitEvenly(this.share(s.maxUsers), W)[i]!;
+      else n += Math.ceil(this.share(s.executor === 'load-shape' ? 10_000 : s.maxUsers) / W);
     }
     return Math.max(1, n);
+  }
+
+  /**
+   * A segment that holds none of a closed scenario's users but some of its
+   * shared iterations could never run them, and would wait for ever.
+   */
+  private checkSegment(): void {
+    const seg = this.segment;
+    if (!seg) return;
+    for (const s of this.scenarios) {
+      if (s.iterations === undefined || isOpenModel(s) || s.executor === 'load-shape') continue;
+      const iterations = this.share(s.iterations);
+      if (iterations > 0 && this.share(s.maxUsers) === 0) {
+        const what = s.name === 'default' ? 'the plan' : `scenario ${s.name}`;
+        throw new UserError(
+          `--segment ${seg.text} runs none of the ${s.maxUsers} user(s) of ${what} but ${iterations} of its iterations, which no user could run`,
+          'give at least as many users as there are segments, or use fewer segments',
+          'E_SEGMENT',
+        );
+      }
+    }
   }
 
   async execute(): Promise<RunSummary> {
@@ -115,8 +154,12 @@ export class Run {
     const applied = applyShapes(this.cfg.scenarios, await loadShapes(this.bundlePath), sweep, this.deps.warn);
     this.scenarios = applied.scenarios;
     this.shapeFor = applied.shapeFor;
+    this.checkSegment();
+    // Read before any worker starts, so a bad file fails at once.
+    const setupFile = this.cfg.extra.setupData;
+    const fileData = setupFile !== undefined ? readSetupData(resolve(this.deps.cwd ?? '.', setupFile)) : undefined;
     const W = this.workerCount;
-    const iterShares = this.cfg.iterations !== undefined ? splitEvenly(this.cfg.iterations, W) : undefined;
+    const iterShares = this.cfg.iterations !== undefined ? splitEvenly(this.share(this.cfg.iterations), W) : undefined;
     const base: Omit<WorkerOptions, 'iterations' | 'maxUsers'> = {
       host: this.cfg.host,
       hostAliases: {},
@@ -135,7 +178,7 @@ export class Run {
       hostAliases: {},
       maxUsers: this.usersOnWorker(i, W),
       iterations: iterShares?.[i],
-      scenarios: this.scenarios.map((s, k) => workerScenario(s, k, i, W, separate, this.cfg)),
+      scenarios: this.scenarios.map((s, k) => workerScenario(s, k, i, W, separate, this.cfg, this.segment)),
     }));
     const workers = this.pool.workers;
     try {
@@ -150,21 +193,38 @@ export class Run {
       const hostAliases = await this.startServices();
       await this.checkHosts(hostAliases);
 
-      const setup = await this.callWorker0('setup');
+      // With --setup-data, setup() ran once elsewhere (bench setup); this instance only reads its result.
+      const setup = setupFile !== undefined ? { data: fileData } : await this.callWorker0('setup');
       if (setup.error) throw new UserError(`setup() failed: ${setup.error}`, 'fix the exported setup() function of the scenario');
+      this.setupData = setup.data;
+      await this.waitForStartAt();
+      // 'begin' starts the workers' snapshot timers, so it comes after the wait, just before the load.
       for (const w of workers) w.post({ type: 'begin', setupData: setup.data, hostAliases });
-      await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.cfg.users, workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
+      await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.share(this.cfg.users), workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
 
       this.loadStartedAt = performance.now();
       this.lastSnapshotAt = this.loadStartedAt;
       await this.driveLoad();
       await this.stopWorkers();
+      if (this.fatal) throw Object.assign(new Error(this.fatal.message), { fatal: this.fatal });
     } catch (err) {
       await this.shutdown();
       throw unwrapFatal(err);
     }
     await this.shutdown();
     return this.buildSummary();
+  }
+
+  /** --start-at: waits until the fleet's common start (Ctrl-C ends the wait); a start too late is a UserError. */
+  private async waitForStartAt(): Promise<void> {
+    const at = this.cfg.extra.startAt;
+    if (!at) return;
+    const ac = new AbortController();
+    void this.stopPromise.then(() => ac.abort());
+    await waitUntil(at, {
+      signal: ac.signal,
+      onWait: (ms, when) => this.deps.warn(`waiting ${Math.round(ms / 1000)} s until ${when.toISOString()} (--start-at)`),
+    });
   }
 
   /** The classes a scenario runs: its userClasses, or all (a UserError names unknown ones). */
@@ -180,6 +240,7 @@ export class Run {
   private port(): RunPort {
     return {
       cfg: this.cfg,
+      segment: this.segment,
       workerCount: this.pool?.workers.length ?? this.workerCount,
       post: (i, msg) => this.pool!.workers[i]!.post(msg),
       runStopped: this.stopPromise,
@@ -276,7 +337,9 @@ export class Run {
         this.deps.warn(m.message);
         break;
       case 'fatal':
-        this.deps.warn(m.message);
+        // A user error ends the run with it (exit 2); a worker that died is reported and the run stops with what it has.
+        if (m.userError) this.fatal ??= m;
+        else this.deps.warn(m.message);
         this.stop('worker failed');
         break;
       default:
@@ -294,28 +357,50 @@ export class Run {
     }
   }
 
-  /** The most users the run's models asked for (a LoadShape's is known only once it ran); open models count maxUsers. */
+  /**
+   * The most users this instance's models asked for (a LoadShape's is known
+   * only once it ran); open models count maxUsers. With --segment, the
+   * segment's share, so that bench merge's sum is the plan's.
+   */
   private get peakUsersRun(): number {
     const shaped = this.runners.some((r) => r.executor.name === 'load-shape');
-    if (!shaped) return this.cfg.users;
-    return this.runners.reduce((a, r) => a + (isOpenModel(r.scenario) ? r.scenario.maxUsers : r.peakUsers || r.scenario.users), 0);
+    if (!shaped) return this.share(this.cfg.users);
+    return this.runners.reduce((a, r) => a + (isOpenModel(r.scenario) ? this.share(r.scenario.maxUsers) : r.peakUsers || this.share(r.scenario.users)), 0);
   }
 
-  /** Users the closed models ask for now, plus the open models' caps. */
+  /** Users this instance's closed models ask for now, plus the open models' caps. */
   private get targetUsers(): number {
-    if (!this.runners.length) return this.cfg.users;
-    return this.runners.reduce((a, r) => a + (isOpenModel(r.scenario) ? r.scenario.maxUsers : r.plannedUsers), 0);
+    if (!this.runners.length) return this.share(this.cfg.users);
+    return this.runners.reduce((a, r) => a + (isOpenModel(r.scenario) ? this.share(r.scenario.maxUsers) : r.plannedUsers), 0);
   }
 
   /** Folds the current interval into the totals and tells the reporters. */
   private async tick(): Promise<LiveSnapshot> {
+    const { interval, snap, intervalSec, warmup } = this.foldInterval();
+    this.history.push(historyRow(snap, interval, intervalSec));
+    if (this.deps.thresholds.length) {
+      snap.thresholds = evaluateThresholds(this.deps.thresholds, snap);
+      const crossed = thresholdsToAbort(this.deps.thresholds, snap.thresholds, snap.elapsedMs);
+      if (crossed.length) this.stop(`threshold crossed: ${crossed.map((t) => t.expression).join(', ')}`);
+    }
+    await this.emit('onSnapshot', snap);
+    if (!warmup) await this.emitInterval(interval, snap);
+    return snap;
+  }
+
+  /**
+   * Closes the current interval: folds it into the totals and the stage (warm-up
+   * figures are dropped: they are neither in the totals nor in a stage) and
+   * builds the live snapshot at its end.
+   */
+  private foldInterval(): { interval: MetricsAggregate; snap: LiveSnapshot; intervalSec: number; warmup: boolean } {
     const now = performance.now();
     const intervalSec = Math.max(0.001, (now - this.lastSnapshotAt) / 1000);
     this.lastSnapshotAt = now;
     const interval = this.interval;
     this.interval = new MetricsAggregate();
-    // Warm-up figures are dropped: they are neither in the totals nor in a stage.
-    if (!this.stage?.info.warmup) this.total.addAggregate(interval);
+    const warmup = Boolean(this.stage?.info.warmup);
+    if (!warmup) this.total.addAggregate(interval);
     this.stage?.agg.addAggregate(interval);
     const users = [...this.health.values()].reduce((a, h) => a + h.users, 0);
     const snap = buildLiveSnapshot(this.total, interval, {
@@ -340,14 +425,7 @@ export class Run {
         inputTokensPerSec: (interval.counters['llm.input_tokens'] ?? 0) / intervalSec,
       };
     }
-    this.history.push(historyRow(snap, interval, intervalSec));
-    if (this.deps.thresholds.length) {
-      snap.thresholds = evaluateThresholds(this.deps.thresholds, snap);
-      const crossed = thresholdsToAbort(this.deps.thresholds, snap.thresholds, snap.elapsedMs);
-      if (crossed.length) this.stop(`threshold crossed: ${crossed.map((t) => t.expression).join(', ')}`);
-    }
-    await this.emit('onSnapshot', snap);
-    return snap;
+    return { interval, snap, intervalSec, warmup };
   }
 
   private async stopWorkers(): Promise<void> {
@@ -360,10 +438,12 @@ export class Run {
       }),
     );
     for (const s of stopped) this.mergeDelta(s.delta, s.scenarioDeltas);
-    if (!this.stage?.info.warmup) this.total.addAggregate(this.interval);
-    this.stage?.agg.addAggregate(this.interval);
-    this.interval = new MetricsAggregate();
+    // The last, partial interval: in the totals, and to the live view, but not a row of the history.
+    const last = this.foldInterval();
+    if (!last.warmup) await this.emitInterval(last.interval, last.snap);
     this.closeStage();
+    // With --setup-data, teardown() runs once elsewhere too (bench teardown).
+    if (this.cfg.extra.setupData !== undefined) return;
     const td = await this.callWorker0('teardown');
     if (td.error) this.deps.warn(`teardown() failed: ${td.error}`);
   }
@@ -376,7 +456,7 @@ export class Run {
       return p;
     }
     const p = w.next('teardownDone');
-    w.post({ type: 'teardown', setupData: undefined });
+    w.post({ type: 'teardown', setupData: this.setupData });
     return p;
   }
 
@@ -417,6 +497,18 @@ export class Run {
         await (r[hook] as ((a: unknown) => unknown) | undefined)?.call(r, arg);
       } catch (err) {
         this.deps.warn(`reporter failed in ${hook}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  /** Hands each reporter that wants them an interval's merged metrics (the live view publishes them). */
+  private async emitInterval(interval: MetricsAggregate, snap: LiveSnapshot): Promise<void> {
+    for (const r of this.deps.reporters) {
+      if (!r.onInterval) continue;
+      try {
+        await r.onInterval(interval, snap);
+      } catch (err) {
+        this.deps.warn(`reporter failed in onInterval: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }
@@ -499,7 +591,7 @@ export class Run {
 }
 
 function unwrapFatal(err: unknown): unknown {
-  const fatal = (err as { fatal?: { message: string; hint?: string } }).fatal;
-  if (fatal) return fatal.hint !== undefined || !/\n\s+at /.test(fatal.message) ? new UserError(fatal.message, fatal.hint) : new VolleyError('E_WORKER', fatal.message);
+  const fatal = (err as { fatal?: { message: string; hint?: string; userError?: boolean } }).fatal;
+  if (fatal) return fatal.userError || fatal.hint !== undefined || !/\n\s+at /.test(fatal.message) ? new UserError(fatal.message, fatal.hint) : new VolleyError('E_WORKER', fatal.message);
   return err;
 }

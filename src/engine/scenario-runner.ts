@@ -136,7 +136,8 @@ export class ScenarioRunner {
       stopped: this.ended.promise,
       elapsedMs: () => performance.now() - this.startedAt,
       runningUsers: () => run.runningUsers(),
-      usersRetired: (users) => {
+      usersRetired: (planUsers) => {
+        const users = segmentShare(planUsers, run.segment);
         const total = [...this.retired.values()].reduce((a, b) => a + b, 0);
         if (total >= users) return Promise.resolve();
         return new Promise((resolve) => this.retiredWaiters.push({ users, resolve }));

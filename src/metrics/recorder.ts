@@ -29,10 +29,16 @@ export interface RequestSample {
 
 /**
  * Worker-side recorder: counts and histograms since the last `takeDelta()`.
- * The hot path is one Map lookup and one histogram record per request.
+ * The hot path is two Map lookups and one histogram record per request.
  */
 export class MetricsRecorder {
-  private endpoints = new Map<string, EndpointAcc>();
+  /** Every endpoint of the run, in first-seen order, for takeDelta. */
+  private endpoints: EndpointAcc[] = [];
+  /**
+   * The same endpoints by method, then name: two lookups instead of building a
+   * `method + ' ' + name` key string on every request.
+   */
+  private byMethod = new Map<string, Map<string, EndpointAcc>>();
   private trends = new Map<string, Histogram>();
   private counters: Record<string, number> = {};
   private checks: Record<string, [number, number]> = {};
@@ -40,11 +46,16 @@ export class MetricsRecorder {
   private tasks: Record<string, number> = {};
 
   recordRequest(s: RequestSample): void {
-    const key = s.method + ' ' + s.name;
-    let acc = this.endpoints.get(key);
+    let byName = this.byMethod.get(s.method);
+    if (byName === undefined) {
+      byName = new Map();
+      this.byMethod.set(s.method, byName);
+    }
+    let acc = byName.get(s.name);
     if (acc === undefined) {
       acc = { method: s.method, name: s.name, requests: 0, failures: 0, aborted: 0, bytes: 0, latency: createHistogram() };
-      this.endpoints.set(key, acc);
+      byName.set(s.name, acc);
+      this.endpoints.push(acc);
     }
     acc.bytes += s.bytes;
     if (s.aborted) {
@@ -88,6 +99,20 @@ export class MetricsRecorder {
     recordMs(h, valueMs);
   }
 
+  /**
+   * Records many values in milliseconds into one trend: one lookup for all of
+   * them (an LLM request's inter-token latencies, dozens to thousands a request).
+   */
+  recordTrendMany(name: string, valuesMs: ArrayLike<number>): void {
+    if (valuesMs.length === 0) return;
+    let h = this.trends.get(name);
+    if (h === undefined) {
+      h = createHistogram();
+      this.trends.set(name, h);
+    }
+    for (let i = 0; i < valuesMs.length; i++) recordMs(h, valuesMs[i]!);
+  }
+
   /** Records into a trend with HdrHistogram's expected-interval correction (load models: 'latency_corrected'). */
   recordTrendWithExpectedInterval(name: string, valueMs: number, expectedIntervalMs: number): void {
     let h = this.trends.get(name);
@@ -122,7 +147,7 @@ export class MetricsRecorder {
       errors: [...this.errors.values()],
       tasks: this.tasks,
     };
-    for (const acc of this.endpoints.values()) {
+    for (const acc of this.endpoints) {
       if (acc.requests === 0 && acc.aborted === 0 && acc.bytes === 0) continue;
       delta.endpoints.push({
         method: acc.method,

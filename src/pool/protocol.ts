@@ -115,5 +115,8 @@ export type FromWorker =
   | { type: 'stopped'; delta: MetricsDelta; scenarioDeltas?: Record<string, MetricsDelta> }
   | { type: 'teardownDone'; error?: string }
   | { type: 'warning'; message: string }
-  /** The scenario could not be loaded or run at all (a user error). */
-  | { type: 'fatal'; message: string; hint?: string };
+  /**
+   * The scenario could not be loaded or run: before 'ready', the run does not
+   * start; during the run, a user error (`userError`) ends it with exit 2.
+   */
+  | { type: 'fatal'; message: string; hint?: string; userError?: boolean };

@@ -1,3 +1,4 @@
+import type { MetricsAggregate } from '../metrics/aggregate.js';
 import type { LiveSnapshot } from '../metrics/live.js';
 import type { RunSummary } from '../metrics/summary-types.js';
 
@@ -18,6 +19,8 @@ export interface Reporter {
   onRunStart?(info: RunStartInfo): void | Promise<void>;
   /** Called about once a second with the merged live figures. */
   onSnapshot?(snapshot: LiveSnapshot): void | Promise<void>;
+  /** Called with each interval's merged metrics and the snapshot at its end (not for warm-up), and once for the last partial interval. */
+  onInterval?(interval: MetricsAggregate, snapshot: LiveSnapshot): void | Promise<void>;
   /** Called when one stage of a sweep ends. */
   onStageEnd?(stage: string): void | Promise<void>;
   /** Called once with the final summary (also after an interrupted run). */

@@ -1,3 +1,5 @@
+import type { ClientContext } from '../clients/context.js';
+import type { User } from '../api/user.js';
 import type { ClientAttacher } from './virtual-user.js';
 
 /**
@@ -7,4 +9,20 @@ import type { ClientAttacher } from './virtual-user.js';
 export async function clientAttachers(): Promise<ClientAttacher[]> {
   const { attachLlmClient } = await import('../clients/llm/client.js');
   return [attachLlmClient];
+}
+
+/**
+ * Prepares the clients of each user class before the worker reports ready,
+ * given one instance of each: an LLM class's tokenizer and dataset are loaded
+ * (so the first request is not delayed by them), and its client is created
+ * once, so a bad provider, traffic or SLO is a UserError now rather than in
+ * every user. Hosts are checked by the main thread, not here.
+ */
+export async function preloadClients(users: readonly User[], ctx: ClientContext): Promise<void> {
+  const { createLlmClient, isLlmUser, preloadLlm } = await import('../clients/llm/client.js');
+  for (const user of users) {
+    if (!isLlmUser(user)) continue;
+    createLlmClient(user, { ...ctx, baseUrl: undefined, options: { ...ctx.options, requestsLog: undefined } });
+    preloadLlm(user);
+  }
 }

@@ -21,6 +21,7 @@ export interface GroupOwner {
   readonly userStore?: AsyncLocalStorage<{ recorder?: MetricsRecorder }>;
   onExhausted(scenario: string): void;
   onRetired(scenario: string, users: number): void;
+  onFatal(err: unknown): void;
 }
 
 /** Counter of arrivals that found no free user (k6's name). */
@@ -79,6 +80,9 @@ export class UserGroup implements UserHost {
   }
   resolveHost(userHost: string | undefined): string | undefined {
     return this.owner.resolveHost(userHost);
+  }
+  fatal(err: unknown): void {
+    this.owner.onFatal(err);
   }
 
   takeIteration(): boolean {

@@ -24,6 +24,8 @@ export class WorkerRuntime implements GroupOwner {
   private nextLocalId = 0;
   onExhausted: (scenario: string) => void = () => undefined;
   onRetired: (scenario: string, users: number) => void = () => undefined;
+  /** A user could not start (e.g. its LLM client could not be created): the worker tells the main thread. */
+  onFatal: (err: unknown) => void = () => undefined;
 
   constructor(
     readonly options: WorkerOptions,

@@ -4,16 +4,27 @@ import { UserError } from '../errors.js';
 import { loadScenario, type UserClass } from './load-scenario.js';
 import { collectTasks } from './tasks.js';
 import { WorkerRuntime } from './worker-runtime.js';
-import { clientAttachers } from './attachers.js';
+import { clientAttachers, preloadClients } from './attachers.js';
+import type { User } from '../api/user.js';
+import { MetricsRecorder } from '../metrics/recorder.js';
 
-function describe(cls: UserClass): UserClassInfo {
-  let host: string | undefined;
+/** One instance of a user class, to read what it declares; undefined when its constructor throws. */
+function sample(cls: UserClass): User | undefined {
   try {
-    host = new cls().host;
+    return new cls();
   } catch {
-    host = undefined;
+    return undefined;
   }
-  return { name: cls.name, weight: cls.weight ?? 1, fixedCount: cls.fixedCount, host, taskCount: collectTasks(cls).length };
+}
+
+function describe(cls: UserClass, user: User | undefined): UserClassInfo {
+  return { name: cls.name, weight: cls.weight ?? 1, fixedCount: cls.fixedCount, host: user?.host, taskCount: collectTasks(cls).length };
+}
+
+/** A failure as the main thread wants it: a UserError keeps its message and hint, anything else its stack. */
+function fatalOf(err: unknown): Extract<FromWorker, { type: 'fatal' }> {
+  if (err instanceof UserError) return { type: 'fatal', message: err.message, hint: err.hint, userError: true };
+  return { type: 'fatal', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
 }
 
 /**
@@ -29,12 +40,19 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
   let scenario: Awaited<ReturnType<typeof loadScenario>>;
   try {
     scenario = await loadScenario(init.bundlePath, options.userClasses);
-    const classes = scenario.classes.map(describe);
+    const samples = scenario.classes.map(sample);
+    const classes = scenario.classes.map((c, i) => describe(c, samples[i]));
     rt = new WorkerRuntime(options, init.workerIndex, init.workerCount, new Map(scenario.classes.map((c) => [c.name, c])), await clientAttachers());
+    await preloadClients(
+      samples.filter((u) => u !== undefined),
+      { recorder: new MetricsRecorder(), dispatcher: rt.dispatcher, baseUrl: undefined, requestTimeoutMs: options.requestTimeoutMs, random: Math.random, hardStop: rt.hardStop.signal, options: options.extra },
+    );
     send({ type: 'ready', classes });
   } catch (err) {
-    if (err instanceof UserError) send({ type: 'fatal', message: err.message, hint: err.hint });
-    else send({ type: 'fatal', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    send(fatalOf(err));
+    // Closing the port now could drop the message before the main thread reads it:
+    // wait for its 'exit', which it sends to every worker when the run cannot start.
+    await new Promise<void>((resolve) => port.on('message', (m: ToWorker) => m.type === 'exit' && resolve()));
     port.close();
     return;
   }
@@ -54,6 +72,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
   let ticker: NodeJS.Timeout | undefined;
   rt.onExhausted = (scenario) => send({ type: 'exhausted', scenario });
   rt.onRetired = (scenario, users) => send({ type: 'retired', scenario, users });
+  rt.onFatal = (err) => send(fatalOf(err));
 
   await new Promise<void>((resolve) => {
     port.on('message', async (msg: ToWorker) => {

@@ -97,17 +97,15 @@ export function finishGeneration(
   if (t.tpotMs !== undefined) recorder.recordTrend('llm.tpot', t.tpotMs);
   // Trends hold milliseconds; output speed is stored as its tok/s figure, read back unchanged.
   if (t.outputSpeed !== undefined) recorder.recordTrend('llm.output_speed', t.outputSpeed);
-  let itlSum = 0;
-  for (const v of t.itlMs) {
-    recorder.recordTrend('llm.itl', v);
-    itlSum += v;
-  }
+  recorder.recordTrendMany('llm.itl', t.itlMs);
 
   if (usage.outputTokens !== undefined && Math.abs(usage.outputTokens - localOutput) > TOKEN_MISMATCH_SHARE * Math.max(1, usage.outputTokens)) {
     recorder.add('llm.token_mismatch', 1);
     warnMismatch(usage.outputTokens, localOutput, name);
   }
   if (slos.length > 0) {
+    let itlSum = 0;
+    for (const v of t.itlMs) itlSum += v;
     const itlMean = t.itlMs.length > 0 ? itlSum / t.itlMs.length : undefined;
     if (meetsSlos(slos, { ttftMs: t.ttftMs, ttfctMs: t.ttfctMs, tpotMs: t.tpotMs, itlMs: itlMean, e2eMs: t.e2eMs, outputSpeed: t.outputSpeed })) {
       recorder.add('llm.good', 1);

@@ -31,8 +31,11 @@ export interface ExecutorContext {
   /**
    * Runs `running` users of the class mix (closed model), spread over workers;
    * `maxUsers` fixes the mix's sequence, `classes` restricts it (a LoadShape's userClasses).
+   * Both are the whole plan's numbers; returns how many of them this instance runs (--segment).
    */
-  setUsers(running: number, maxUsers?: number, classes?: string[]): void;
+  setUsers(running: number, maxUsers?: number, classes?: string[]): number;
+  /** This instance's share of a count of the whole plan (--segment); the count itself without a segment. */
+  share(total: number): number;
   /**
    * Open models: sends arrivals, given in ms from the scenario's start in
    * global order, dealt round robin over the workers (arrival n to worker n mod W).
@@ -49,7 +52,7 @@ export interface ExecutorContext {
   elapsedMs(): number;
   /** Users the workers reported running at their last snapshot (all scenarios). */
   runningUsers(): number;
-  /** Resolves once `users` users of this scenario ran all their iterationsPerUser. */
+  /** Resolves once this instance's share of the plan's `users` users ran all their iterationsPerUser. */
   usersRetired(users: number): Promise<void>;
   /** Completed requests so far in the current stage (all workers, as of the last snapshot). */
   stageRequests(): number;

@@ -53,11 +53,16 @@ export const sweep = {
           ctx.setUsers(c, top);
           if (await ctx.sleep(warmupMs)) return;
         }
+        // Stages keep the plan's concurrency in their names (bench merge matches them by name);
+        // with --segment this instance runs its share of the users and of the requests.
         await ctx.beginStage({ name: label, concurrency: c, traffic: t || undefined });
-        ctx.setUsers(c, top);
+        const mine = ctx.setUsers(c, top);
+        const stageRequests = maxReq === undefined ? undefined : ctx.share(maxReq);
         const started = ctx.elapsedMs();
         for (;;) {
-          if (maxReq !== undefined && ctx.stageRequests() >= maxReq) break;
+          // A segment with no user at this level has nothing to wait for.
+          if (mine === 0 && maxTime === undefined) break;
+          if (stageRequests !== undefined && ctx.stageRequests() >= stageRequests) break;
           if (maxTime !== undefined && ctx.elapsedMs() - started >= maxTime) break;
           if (await ctx.sleep(100)) return;
         }
