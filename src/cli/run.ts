@@ -95,6 +95,10 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
     const tui = req.tui?.(cfg);
     reporters.push(tui ?? createHeadlessReporter(io));
     const warn = (m: string) => io.stderr.write(`warning: ${redact(m, secretValues())}\n`);
+    if (cfg.extra.segment && cfg.scenarios.some((s) => s.burstiness !== undefined) && [cli, scenario, file.options].every((o) => o.seed === undefined)) {
+      // Each instance keeps its own arrivals of the plan's schedule; random gaps are the same schedule only with the same seed.
+      warn(`--segment with random arrivals: give every instance the same --seed, or together they do not make the plan's arrival schedule (this one uses --seed ${cfg.seed})`);
+    }
     // --live: this instance's intervals go to Redis for bench watch, which may abort the run.
     const live = cfg.extra.live
       ? (await import('../distributed/live/publisher.js')).createLivePublisher({

@@ -20,6 +20,7 @@ import { buildLiveSnapshot, historyRow } from './live.js';
 import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
 import type { Threshold } from '../thresholds/index.js';
 import { checkClasses, splitEvenly } from './plan.js';
+import { checkSegmentPlan, usersOnWorker, workerCountFor } from './sizing.js';
 import { isOpenModel, pickExecutor, type ShapeInstance, type StageInfo } from './executors/index.js';
 import type { ScenarioConfig } from '../config/load-models.js';
 import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.js';
@@ -105,60 +106,17 @@ export class Run {
     return segmentShare(total, this.segment);
   }
 
-  /** Workers for the most users this instance's models will run at once; a LoadShape may use every worker. */
-  private get workerCount(): number {
-    const c = this.cfg.extra.concurrency;
-    const peak = this.scenarios.reduce((a, s) => a + (s.executor === 'load-shape' ? this.cfg.workers : this.share(s.maxUsers)), 0);
-    return Math.max(1, Math.min(this.cfg.workers, Math.max(1, peak, ...(c ?? []).map((n) => this.share(n)))));
-  }
-
-  /**
-   * Users one worker may hold at once, which caps its connections: its share
-   * of every scenario's peak (closed users go round robin, so ceil; an
-   * unknown LoadShape peak counts as 10,000 over all workers).
-   */
-  private usersOnWorker(i: number, W: number): number {
-    const c = this.cfg.extra.concurrency;
-    let n = c ? Math.ceil(this.share(Math.max(...c)) / W) : 0;
-    for (const s of this.scenarios) {
-      if (isOpenModel(s)) n += splitEvenly(this.share(s.maxUsers), W)[i]!;
-      else n += Math.ceil(this.share(s.executor === 'load-shape' ? 10_000 : s.maxUsers) / W);
-    }
-    return Math.max(1, n);
-  }
-
-  /**
-   * A segment that holds none of a closed scenario's users but some of its
-   * shared iterations could never run them, and would wait for ever.
-   */
-  private checkSegment(): void {
-    const seg = this.segment;
-    if (!seg) return;
-    for (const s of this.scenarios) {
-      if (s.iterations === undefined || isOpenModel(s) || s.executor === 'load-shape') continue;
-      const iterations = this.share(s.iterations);
-      if (iterations > 0 && this.share(s.maxUsers) === 0) {
-        const what = s.name === 'default' ? 'the plan' : `scenario ${s.name}`;
-        throw new UserError(
-          `--segment ${seg.text} runs none of the ${s.maxUsers} user(s) of ${what} but ${iterations} of its iterations, which no user could run`,
-          'give at least as many users as there are segments, or use fewer segments',
-          'E_SEGMENT',
-        );
-      }
-    }
-  }
-
   async execute(): Promise<RunSummary> {
     this.startedAt = Date.now();
     const sweep = this.cfg.extra.concurrency !== undefined || (Array.isArray(this.cfg.extra.traffic) && this.cfg.extra.traffic.length > 1);
     const applied = applyShapes(this.cfg.scenarios, await loadShapes(this.bundlePath), sweep, this.deps.warn);
     this.scenarios = applied.scenarios;
     this.shapeFor = applied.shapeFor;
-    this.checkSegment();
+    checkSegmentPlan(this.scenarios, this.segment);
     // Read before any worker starts, so a bad file fails at once.
     const setupFile = this.cfg.extra.setupData;
     const fileData = setupFile !== undefined ? readSetupData(resolve(this.deps.cwd ?? '.', setupFile)) : undefined;
-    const W = this.workerCount;
+    const W = workerCountFor(this.cfg, this.scenarios, this.segment);
     const iterShares = this.cfg.iterations !== undefined ? splitEvenly(this.share(this.cfg.iterations), W) : undefined;
     const base: Omit<WorkerOptions, 'iterations' | 'maxUsers'> = {
       host: this.cfg.host,
@@ -176,7 +134,7 @@ export class Run {
     this.pool = new WorkerPool(W, this.bundlePath, (i) => ({
       ...base,
       hostAliases: {},
-      maxUsers: this.usersOnWorker(i, W),
+      maxUsers: usersOnWorker(this.cfg, this.scenarios, this.segment, i, W),
       iterations: iterShares?.[i],
       scenarios: this.scenarios.map((s, k) => workerScenario(s, k, i, W, separate, this.cfg, this.segment)),
     }));
@@ -241,7 +199,7 @@ export class Run {
     return {
       cfg: this.cfg,
       segment: this.segment,
-      workerCount: this.pool?.workers.length ?? this.workerCount,
+      workerCount: this.pool!.workers.length,
       post: (i, msg) => this.pool!.workers[i]!.post(msg),
       runStopped: this.stopPromise,
       stop: (reason) => this.stop(reason),
@@ -259,6 +217,12 @@ export class Run {
    */
   private async driveLoad(): Promise<void> {
     const cfg = this.cfg;
+    // Stopped before the load began (Ctrl-C during setup or while waiting for --start-at): start no user.
+    if (this.stopReason) {
+      this.stoppedAt = performance.now();
+      this.stoppedWall = Date.now();
+      return;
+    }
     const ticker = setInterval(() => void this.tick(), cfg.snapshotIntervalMs);
     const timers: NodeJS.Timeout[] = [];
     // --duration bounds every model; a model may also stop earlier by itself.

@@ -152,13 +152,15 @@ describe('bad input: one clear message, exit 2, no stack trace', () => {
     expect(r.stderr).toContain('  - durration: unknown option; see docs/cli.md for the list');
   });
 
-  // retry: until the worker/pool race is fixed, about one run in ten of a scenario that fails
-  // to load in the worker exits 13 with no message (the worker closes its port right after
-  // posting 'fatal', and the main thread can lose it). Remove the retry once fixed.
-  it('a scenario with no user class', { retry: 3 }, async () => {
+  it('a scenario with no user class', async () => {
     const r = await bench(['run', fixture('no-user-class.ts')]);
     expectUserError(r, 'no user class found in the scenario');
     expect(r.stderr).toContain('hint: export a class that extends User, HttpUser');
+  });
+
+  it('an LLM user class with an unknown provider', async () => {
+    const r = await bench(['run', fixture('llm/bad-provider.ts'), '--iterations', '1']);
+    expectUserError(r, 'Misconfigured: unknown provider "nope"');
   });
 
   it('a user class with no tasks', async () => {

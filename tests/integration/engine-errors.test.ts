@@ -43,8 +43,7 @@ describe('bad input is one clear user error', { timeout: 20_000 }, () => {
     expect(err.message).toBe('host localhost:8080: only http:// and https:// are supported');
   });
 
-  // retry: see the same test in tests/e2e/bench-run.test.ts (a race loses the worker's 'fatal').
-  it('a scenario with no user class', { retry: 2 }, async () => {
+  it('a scenario with no user class', async () => {
     const err = await runFixtureError('no-user-class.ts', {});
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toBe('no user class found in the scenario');
@@ -88,6 +87,24 @@ describe('bad input is one clear user error', { timeout: 20_000 }, () => {
     const err = await runFixtureError(file, {});
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toBe('setup() failed: db down');
+  });
+
+  it('an LLM user class the client cannot be made for: refused by the workers before the run', async () => {
+    const err = await runFixtureError('llm/bad-provider.ts', { users: 2, workers: 2, iterations: 2 });
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toBe('Misconfigured: unknown provider "nope"');
+    expect(err.hint).toContain('openai');
+  });
+
+  it('an LLM client that fails only once users start: the run ends with the user error, not a crash', async () => {
+    // The first instance (the one the worker preloads) is fine; the users made after it are not.
+    const file = write(
+      'llm-flaky.ts',
+      "import { LLMUser, task } from 'volley';\nlet made = 0;\nexport class Flaky extends LLMUser {\n  host = 'mock';\n  model = 'm';\n  provider = (made++ === 0 ? 'openai' : 'nope') as never;\n  @task() async ask() { await this.llm.chat(); }\n}\n",
+    );
+    const err = await runFixtureError(file, { users: 2, workers: 1, duration: '20s' });
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toBe('Flaky: unknown provider "nope"');
   });
 
   it('every invalid option at once', async () => {

@@ -42,8 +42,7 @@ describe('class mix across workers', () => {
     expect(Object.keys(r.summary.counters).filter((k) => k.startsWith('users.'))).toEqual(['users.Writer']);
   });
 
-  // retry: see 'a scenario with no user class' in tests/e2e/bench-run.test.ts (a race loses the worker's 'fatal').
-  it('names the classes there are when --user-classes names an unknown one', { retry: 2, timeout: 20_000 }, async () => {
+  it('names the classes there are when --user-classes names an unknown one', { timeout: 20_000 }, async () => {
     const err = await runFixtureError('class-mix.ts', { host: target.url, userClasses: 'Reader,Ghost' });
     expect(err.message).toBe('--user-classes: no user class named Ghost');
     expect(err.hint).toBe('the scenario has: Admin, Reader, Writer');

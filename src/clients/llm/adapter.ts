@@ -116,15 +116,28 @@ export function scanString(data: string, marker: string): string | undefined {
 }
 
 /**
- * True when the key `name` (given without quotes) appears with a value other
- * than null: such a chunk needs a full parse. Searches `name":` (see scanString on why no leading quote).
+ * The needle hasNonNullKey searches for a key: `name":` without the leading
+ * quote (see scanString on why). Made once, not per chunk.
  */
-export function hasNonNullKey(data: string, name: string): boolean {
-  const needle = name + '":';
+export function keyNeedle(name: string): string {
+  return name + '":';
+}
+
+/**
+ * True when the key whose keyNeedle is `needle` appears with a value other
+ * than null: such a chunk needs a full parse.
+ */
+export function hasNonNullKey(data: string, needle: string): boolean {
   let at = data.indexOf(needle);
   while (at >= 0) {
-    if (data.charCodeAt(at - 1) === 34 && !data.startsWith('null', at + needle.length)) return true;
-    at = data.indexOf(needle, at + needle.length);
+    const value = at + needle.length;
+    if (
+      data.charCodeAt(at - 1) === 34 &&
+      !(data.charCodeAt(value) === 110 && data.charCodeAt(value + 1) === 117 && data.charCodeAt(value + 2) === 108 && data.charCodeAt(value + 3) === 108) // null
+    ) {
+      return true;
+    }
+    at = data.indexOf(needle, value);
   }
   return false;
 }

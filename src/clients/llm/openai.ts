@@ -1,6 +1,7 @@
 import {
   errorMessage,
   hasNonNullKey,
+  keyNeedle,
   num,
   scanString,
   str,
@@ -68,6 +69,8 @@ export function openaiCompletionsBody(
   return body;
 }
 
+const USAGE_KEY = keyNeedle('usage');
+const FINISH_KEY = keyNeedle('finish_reason');
 const CONTENT_MARKER = 'delta":{"content":"';
 const REASONING_CONTENT_MARKER = 'delta":{"reasoning_content":"';
 
@@ -77,7 +80,7 @@ export function parseOpenAiChatEvent(data: string, out: StreamDelta): void {
     return;
   }
   // Fast path for the common chunk: one content (or reasoning) piece and nothing else of interest.
-  if (!hasNonNullKey(data, 'usage') && !hasNonNullKey(data, 'finish_reason')) {
+  if (!hasNonNullKey(data, USAGE_KEY) && !hasNonNullKey(data, FINISH_KEY)) {
     const content = scanString(data, CONTENT_MARKER);
     if (content !== undefined) {
       out.content = content;

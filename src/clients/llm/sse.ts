@@ -34,6 +34,10 @@ export class SseDecoder {
   private atBoundary = true;
   /** No byte of this stream has been seen yet (a BOM may still come). */
   private atStart = true;
+  /** The stream's first byte could start a BOM, which the decoder then drops. */
+  private bomAtStart = false;
+  /** The decoder has seen this stream's start (see decoder()). */
+  private decoderStarted = false;
   /** Reused for every event of the fast path; read it in the callback, do not keep it. */
   private readonly message: EventSourceMessage = { id: undefined, event: undefined, data: '' };
   /** Set when the stream broke the size bound; the caller fails the request as malformed. */
@@ -46,9 +50,7 @@ export class SseDecoder {
     if (this.overflow || bytes.length === 0) return;
     if (this.atStart) {
       this.atStart = false;
-      // Only the stream's first bytes may be a BOM (the decoder drops it). When they are not,
-      // prime the decoder so that a U+FEFF met later, on the reference path, stays text.
-      if (bytes[0] !== 0xef) this.decoder().decode(ONE_LF, STREAM);
+      this.bomAtStart = bytes[0] === 0xef;
     }
     const from = this.atBoundary ? this.fastEvents(bytes) : 0;
     if (from === bytes.length) return;
@@ -77,6 +79,7 @@ export class SseDecoder {
     this.overflow = false;
     this.atBoundary = true;
     this.atStart = true;
+    this.decoderStarted = false;
   }
 
   /**
@@ -104,8 +107,19 @@ export class SseDecoder {
     return n;
   }
 
+  /**
+   * The streaming decoder, made on first use. Only the stream's first bytes may
+   * be a BOM (the decoder drops it); when the decoder first sees the stream
+   * later than that, or the stream did not start with one, it is primed with a
+   * newline so that a U+FEFF it meets stays text.
+   */
   private decoder(): TextDecoder {
-    return (this.text ??= new TextDecoder('utf-8'));
+    const text = (this.text ??= new TextDecoder('utf-8'));
+    if (!this.decoderStarted) {
+      this.decoderStarted = true;
+      if (!this.bomAtStart) text.decode(ONE_LF, STREAM);
+    }
+    return text;
   }
 
   private referenceParser(): EventSourceParser {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasNonNullKey, scanString, StreamDelta } from '../../../src/clients/llm/adapter.js';
+import { hasNonNullKey, keyNeedle, scanString, StreamDelta } from '../../../src/clients/llm/adapter.js';
 import { anthropicAdapter } from '../../../src/clients/llm/anthropic.js';
 import { azureAdapter } from '../../../src/clients/llm/azure.js';
 import { cohereAdapter } from '../../../src/clients/llm/cohere.js';
@@ -28,11 +28,11 @@ describe('scanString (fast path)', () => {
   });
 
   it('hasNonNullKey finds real non-null keys only', () => {
-    expect(hasNonNullKey('{"a":1,"usage":null}', 'usage')).toBe(false);
-    expect(hasNonNullKey('{"usage":{"prompt_tokens":1}}', 'usage')).toBe(true);
-    expect(hasNonNullKey('{"nousage":{"x":1},"usage":null}', 'usage')).toBe(false);
-    expect(hasNonNullKey('{"finish_reason":"stop"}', 'finish_reason')).toBe(true);
-    expect(hasNonNullKey('{"finish_reason":null}', 'finish_reason')).toBe(false);
+    expect(hasNonNullKey('{"a":1,"usage":null}', keyNeedle('usage'))).toBe(false);
+    expect(hasNonNullKey('{"usage":{"prompt_tokens":1}}', keyNeedle('usage'))).toBe(true);
+    expect(hasNonNullKey('{"nousage":{"x":1},"usage":null}', keyNeedle('usage'))).toBe(false);
+    expect(hasNonNullKey('{"finish_reason":"stop"}', keyNeedle('finish_reason'))).toBe(true);
+    expect(hasNonNullKey('{"finish_reason":null}', keyNeedle('finish_reason'))).toBe(false);
   });
 });
 
