@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureHold, measureStreams, startMock, type HoldFigures, type MockProcess, type StreamFigures } from './lib/llm-measure.js';
 import { baselineTool, locustTool, volleyTool, type LlmTool } from './lib/llm-tools.js';
@@ -19,11 +20,13 @@ const HELP = `usage: npm run bench:llm -- [options]
       --itl LIST        mock inter-token latency, ms              [10,50]
       --tokens N        output tokens per request                 [64]
       --ttft MS         mock time to first token                  [50]
-      --warmup S        seconds from a tool's start to the window [4.5]
+      --settle S        seconds from the end of a tool's ramp to the window [2.5]
       --window S        seconds measured                          [5]
       --hold N          slow streams held for the memory check    [10000] (0: skip)
       --only LIST       baseline,locust,volley                    [all]
       --no-build        use dist/ as it is (default: rebuild it first)
+      --keep DIR        keep every run's files (tool logs, ground truth) in DIR
+      --compare DIR     also run the Volley checkout in DIR (built): an A/B of two builds in one run
   -h, --help`;
 
 const { values: args } = parseArgs({
@@ -32,11 +35,13 @@ const { values: args } = parseArgs({
     itl: { type: 'string', default: '10,50' },
     tokens: { type: 'string', default: '64' },
     ttft: { type: 'string', default: '50' },
-    warmup: { type: 'string', default: '4.5' },
+    settle: { type: 'string', default: '2.5' },
     window: { type: 'string', default: '5' },
     hold: { type: 'string', default: '10000' },
     only: { type: 'string', default: 'baseline,locust,volley' },
     'no-build': { type: 'boolean', default: false },
+    keep: { type: 'string' },
+    compare: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -57,7 +62,7 @@ const streamsList = numbers('streams', args.streams);
 const itlList = numbers('itl', args.itl);
 const [outputTokens] = numbers('tokens', args.tokens);
 const [ttftMs] = numbers('ttft', args.ttft);
-const [warmupSec] = numbers('warmup', args.warmup);
+const [settleSec] = numbers('settle', args.settle);
 const [windowSec] = numbers('window', args.window);
 const [holdStreams] = numbers('hold', args.hold);
 const only = new Set(args.only.split(',').map((s) => s.trim()));
@@ -88,7 +93,10 @@ if (only.has('locust')) {
   if (py) tools.push(locustTool(py));
   else notes.push('Locust skipped: no python3 with locust (apt-get install python3-locust)');
 }
+if (args.compare) tools.push(volleyTool({ label: basename(resolve(args.compare)).replace(/^volley-/, ''), root: resolve(args.compare) }));
 if (only.has('volley')) tools.push(volleyTool());
+
+const slug = (label: string) => label.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '');
 
 async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -101,16 +109,22 @@ async function freePort(): Promise<number> {
   });
 }
 
-const dir = tempDir('volley-bench-llm-');
+const dir = args.keep ? resolve(args.keep) : tempDir('volley-bench-llm-');
+mkdirSync(dir, { recursive: true });
 const promptChars = 400; // ≈ 100 tokens, the same prompt size for every tool
-// Requests keep starting through the window and a second past it; those in flight then finish.
-const runSec = warmupSec + windowSec + 1;
 // Streams start over one request's length (at most 2 s): spread out, not in lockstep waves.
 const rampSecFor = (itl: number) => Math.min(2, (ttftMs + outputTokens * itl) / 1000);
-const plan = { warmupSec, windowSec, drainSec: (ttftMs + outputTokens * Math.max(...itlList, 0)) / 1000 + 8 };
+// Each tool is measured from settleSec after its ramp, counted from its own first request.
+const planFor = (itl: number) => {
+  const rampSec = rampSecFor(itl);
+  const requestSec = (ttftMs + outputTokens * itl) / 1000;
+  // Requests keep starting a second past the window; then those in flight finish.
+  const runSec = rampSec + settleSec + windowSec + 1;
+  return { rampSec, runSec, plan: { settleSec: rampSec + settleSec, windowSec, maxRunSec: 8 + runSec + requestSec + 5 } };
+};
 const machine = `${availableParallelism()} cores, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`;
 log(`${machine}; mock on core ${MOCK_CORE}, tools on core ${TOOL_CORE}${pinning.available ? '' : ' (unpinned)'}`);
-log(`${outputTokens} tokens per request, TTFT ${ttftMs} ms; window +${warmupSec} s … +${warmupSec + windowSec} s of each run`);
+log(`${outputTokens} tokens per request, TTFT ${ttftMs} ms; each tool measured for ${windowSec} s, from ${settleSec} s after its ramp`);
 
 interface Row {
   itl: number;
@@ -134,7 +148,8 @@ for (const itl of itlList) {
     for (const streams of streamsList) {
       for (const tool of tools) {
         log(`ITL ${itl} ms, ${streams} streams: ${tool.label} …`);
-        const run = { url: mock.url, streams, outputTokens, promptChars, runSec, rampSec: rampSecFor(itl), dir: join(dir, `${itl}-${streams}-${tool.label.split(' ')[0]}`), root };
+        const { rampSec, runSec, plan } = planFor(itl);
+        const run = { url: mock.url, streams, outputTokens, promptChars, runSec, rampSec, dir: join(dir, `${itl}-${streams}-${slug(tool.label)}`), root };
         const f = await measureStreams(tool, run, mock, plan, pinning, TOOL_CORE);
         if (!f.ok) log(`  failed: ${f.note}`);
         rows.push({ itl, streams, f });
@@ -151,7 +166,7 @@ if (holdStreams > 0 && holdTools.length > 0) {
   await withMock(['--ttft', '1s', '--itl', '1s', '--output-tokens', String(holdTokens)], async (mock) => {
     for (const tool of holdTools) {
       log(`${holdStreams} slow streams: ${tool.label} …`);
-      const run = { url: mock.url, streams: holdStreams, outputTokens: holdTokens, promptChars, runSec: holdSec, rampSec: 2, dir: join(dir, `hold-${tool.label.split(' ')[0]}`), root };
+      const run = { url: mock.url, streams: holdStreams, outputTokens: holdTokens, promptChars, runSec: holdSec, rampSec: 2, dir: join(dir, `hold-${slug(tool.label)}`), root };
       holds.push(await measureHold(tool, run, mock, holdSec, pinning, TOOL_CORE));
     }
   });
@@ -163,10 +178,10 @@ const fix = (x: number | undefined, d = 2) => (x === undefined || !Number.isFini
 const perCpu = (f: StreamFigures) => (f.ok && f.cpuSec > 0 ? f.tokens / f.cpuSec : undefined);
 const find = (r: Row, label: string) => rows.find((x) => x.itl === r.itl && x.streams === r.streams && x.f.label === label && x.f.ok)?.f;
 
-const head = ['ITL', 'streams', 'tool', 'tokens/s', 'tool CPU', 'tokens/CPU-s', 'vs baseline', 'vs Locust', 'TTFT err p50', 'p99', 'ITL err p50', 'p99', 'peak MiB', 'matched'];
+const head = ['ITL', 'streams', 'tool', 'tokens/s', 'mock CPU', 'tool CPU', 'tokens/CPU-s', 'vs baseline', 'vs Locust', 'TTFT err p50', 'p99', 'recv p50', 'p99', 'ITL err p50', 'p99', 'peak MiB', 'matched'];
 const table = rows.map((r) => {
   const { f } = r;
-  if (!f.ok) return [`${r.itl} ms`, String(r.streams), f.label, 'failed', '', '', '', '', '', '', '', '', '', ''];
+  if (!f.ok) return [`${r.itl} ms`, String(r.streams), f.label, 'failed', ...head.slice(4).map(() => '')];
   const base = find(r, 'baseline (undici)');
   const loc = find(r, 'locust fasthttp');
   return [
@@ -174,12 +189,15 @@ const table = rows.map((r) => {
     String(r.streams),
     f.label,
     int(f.tokens / f.windowSec),
+    `${Math.round(f.mockCpuShare * 100)}%`,
     `${Math.round(f.cpuShare * 100)}%`,
     int(perCpu(f)),
     base && base !== f ? ratio(perCpu(f), perCpu(base)) : '',
     loc && loc !== f ? ratio(perCpu(f), perCpu(loc)) : '',
     fix(f.ttftErr.p50),
     fix(f.ttftErr.p99),
+    fix(f.recvLag.p50),
+    fix(f.recvLag.p99),
     fix(f.itlErr.p50, 3),
     fix(f.itlErr.p99, 3),
     int(f.peakMiB),
@@ -187,8 +205,18 @@ const table = rows.map((r) => {
   ];
 });
 console.log(`\nLLM streaming, ${outputTokens} tokens per request, mock TTFT ${ttftMs} ms (${machine})`);
-console.log(`window: ${windowSec} s from +${warmupSec} s; tool CPU = cores' worth used by the tool's process tree; errors in ms against the mock's ground truth`);
+console.log(`each tool measured for ${windowSec} s from ${settleSec} s after its ramp; tool CPU = cores' worth used by the tool's process tree; errors in ms against the mock's ground truth`);
 console.log(formatTable(head, table));
+const other = tools.find((t) => t.label.startsWith('volley ('));
+if (other) {
+  const line = rows
+    .filter((r) => r.f.label === 'volley' && r.f.ok)
+    .map((r) => {
+      const o = find(r, other.label);
+      return `ITL ${r.itl} ms, ${r.streams}: ${ratio(perCpu(r.f), o && perCpu(o))}`;
+    });
+  console.log(`\nvolley vs ${other.label}, tokens/CPU-s: ${line.join('; ')}`);
+}
 if (holds.length > 0) {
   console.log(`\n${holdStreams} concurrent slow streams (TTFT 1 s, one token a second), memory after 12 s`);
   console.log(
@@ -198,4 +226,10 @@ if (holds.length > 0) {
     ),
   );
 }
+for (const r of rows) if (!r.f.ok) notes.push(`${r.f.label} at ITL ${r.itl} ms, ${r.streams} streams failed: ${r.f.note}`);
+console.log(
+  `\nTTFT err: the tool's TTFT minus the mock's (first token written − request received), requests started in the window; ` +
+    `recv: of that, the first token's way from the mock's write to the tool (the rest is the request's way to the mock, ` +
+    `mostly the mock picking it up); ITL err: |the tool's mean ITL − the mock's| per request.`,
+);
 for (const n of notes) console.log(`note: ${n}`);

@@ -13,7 +13,7 @@ export const ExitCode = {
   UserError: 2,
   /** A threshold was crossed. */
   ThresholdsCrossed: 99,
-  /** A bug in Volley itself. */
+  /** A failure of Volley's own: a bug, or during the run a worker that died or a load model that threw (results still written). */
   InternalError: 70,
   /** The run was interrupted (SIGINT/SIGTERM) and results were written. */
   Interrupted: 130,

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allProcesses, treeCpuTicks } from './cpu.js';
 import type { ClientRecord, LlmTool, StreamRun } from './llm-tools.js';
@@ -62,12 +62,20 @@ export interface StreamFigures {
   cpuSec: number;
   /** Cores' worth of CPU the tool's process tree used in the window (1.0 = its core was saturated). */
   cpuShare: number;
+  /** The same for the mock: near 1.0, the mock is the bottleneck and its timing slips. */
+  mockCpuShare: number;
   /** Sum of VmHWM over the tool's processes, MiB, read at the window's end. */
   peakMiB: number;
   /** client TTFT − server TTFT, ms, requests started in the window. */
   ttftErr: Percentiles;
   /** |client mean ITL − server mean ITL| per request, ms. */
   itlErr: Percentiles;
+  /**
+   * The part of the TTFT error after the server wrote the first token: its
+   * arrival in the tool (epoch clocks of two processes). The rest is the
+   * request's way to the server, mostly the mock picking it up.
+   */
+  recvLag: Percentiles;
   /** Requests started in the window that the tool logged / that matched a ground-truth record. */
   logged: number;
   matched: number;
@@ -120,16 +128,39 @@ function tokensIn(r: ClientRecord, from: number, to: number): number {
 }
 
 export interface WindowPlan {
-  warmupSec: number;
+  /** From the tool's first request to the window: its ramp, then time to settle (JIT, connections). */
+  settleSec: number;
   windowSec: number;
-  /** Longest a tool may take after the window to finish its requests and exit. */
-  drainSec: number;
+  /** Longest a tool may run in all (startup, load, finishing what is in flight). */
+  maxRunSec: number;
+}
+
+/** CPU ticks and peak memory of the tool's process tree, every SAMPLE_MS. */
+interface Sample {
+  at: number;
+  ticks: number;
+  peakKiB: number;
+  /** The mock's CPU ticks, to show when it, not the tool, is the bottleneck. */
+  mockTicks: number;
+}
+const SAMPLE_MS = 200;
+
+/** Linear interpolation of a tick counter at `at` (ticks are 10 ms; samples 200 ms apart). */
+function ticksAt(samples: Sample[], at: number, key: 'ticks' | 'mockTicks' = 'ticks'): number | undefined {
+  for (let i = 1; i < samples.length; i++) {
+    const a = samples[i - 1]!;
+    const b = samples[i]!;
+    if (b.at >= at && a.at <= at) return a[key] + ((b[key] - a[key]) * (at - a.at)) / Math.max(1e-9, b.at - a.at);
+  }
+  return undefined;
 }
 
 /**
- * One tool, one load: the tool on its core, CPU and memory of its process tree
- * sampled at the window's two ends, then its per-request log matched by id to
- * the mock's ground truth.
+ * One tool, one load. The tool runs on its core while CPU and memory of its
+ * process tree are sampled; afterwards its per-request log places the window
+ * (settleSec after its own first request, so every tool is measured at the same
+ * point of its load whatever its start-up time), and its requests are matched
+ * by id to the mock's ground truth.
  */
 export async function measureStreams(tool: LlmTool, run: StreamRun, mock: MockProcess, plan: WindowPlan, pinning: Pinning, core: number): Promise<StreamFigures> {
   mkdirSync(run.dir, { recursive: true });
@@ -142,33 +173,47 @@ export async function measureStreams(tool: LlmTool, run: StreamRun, mock: MockPr
     tokens: 0,
     cpuSec: 0,
     cpuShare: 0,
+    mockCpuShare: 0,
     peakMiB: 0,
     ttftErr: percentiles([]),
     itlErr: percentiles([]),
+    recvLag: percentiles([]),
     logged: 0,
     matched: 0,
   });
   const child = startChild([...pinning.prefix(core), ...tool.command(run)], { dir: run.dir, name: tool.label.split(' ')[0]! });
-  const exitedEarly = () => within(child.exited, 0);
-  await sleep(plan.warmupSec * 1000);
-  const ticksA = treeCpuTicks(child.pid);
-  const from = epochNow();
-  await sleep(plan.windowSec * 1000);
-  const ticksB = treeCpuTicks(child.pid);
-  const to = epochNow();
-  const peakKiB = treePeakKiB(child.pid);
-  if (ticksA === undefined || ticksB === undefined || (await exitedEarly()) !== undefined) {
-    await child.stop();
-    return failed(`exited during the window: ${tail(child.stderrPath)}`);
-  }
-  const code = await within(child.exited, (run.runSec - plan.warmupSec - plan.windowSec + plan.drainSec) * 1000);
+  const samples: Sample[] = [];
+  const sample = () => {
+    const ticks = treeCpuTicks(child.pid);
+    if (ticks !== undefined) samples.push({ at: epochNow(), ticks, peakKiB: treePeakKiB(child.pid), mockTicks: treeCpuTicks(mock.child.pid) ?? 0 });
+  };
+  sample();
+  const timer = setInterval(sample, SAMPLE_MS);
+  const code = await within(child.exited, plan.maxRunSec * 1000);
+  clearInterval(timer);
   if (code === undefined) await child.stop(1000);
   const records = tool.records(run);
-  const truth = new Map((await mock.truth()).map((r) => [r.id, r]));
+  if (records.length === 0) return failed(`no requests logged (exit ${String(code ?? 'killed')}): ${tail(child.stderrPath)}`);
+  const truthList = await mock.truth();
+  const truth = new Map(truthList.map((r) => [r.id, r]));
+
+  let first = Infinity;
+  for (const r of records) if (r.t < first) first = r.t;
+  const from = first + plan.settleSec * 1000;
+  const to = from + plan.windowSec * 1000;
+  writeFileSync(join(run.dir, 'ground-truth.json'), JSON.stringify(truthList));
+  writeFileSync(join(run.dir, 'window.json'), JSON.stringify({ from, to, samples }));
+  const ticksA = ticksAt(samples, from);
+  const ticksB = ticksAt(samples, to);
+  if (ticksA === undefined || ticksB === undefined) return failed(`the tool did not run through the window (exit ${String(code ?? 'killed')}): ${tail(child.stderrPath)}`);
+  // Peak memory up to the window's end (the drain after it only frees).
+  let peakKiB = 0;
+  for (const s of samples) if (s.at <= to + SAMPLE_MS && s.peakKiB > peakKiB) peakKiB = s.peakKiB;
 
   let tokens = 0;
   const ttft: number[] = [];
   const itl: number[] = [];
+  const recv: number[] = [];
   let logged = 0;
   for (const r of records) {
     tokens += tokensIn(r, from, to);
@@ -177,6 +222,7 @@ export async function measureStreams(tool: LlmTool, run: StreamRun, mock: MockPr
     const g = r.id === undefined ? undefined : truth.get(r.id);
     if (!g || g.firstTokenAt === undefined || r.ttftMs === undefined) continue;
     ttft.push(r.ttftMs - (g.firstTokenAt - g.receivedAt));
+    recv.push(r.t + r.ttftMs - g.firstTokenAt);
     const n = r.chunks ?? 0;
     if (n > 1 && g.chunks > 1 && r.lastTokenMs !== undefined && g.lastTokenAt !== undefined) {
       itl.push(Math.abs((r.lastTokenMs - r.ttftMs) / (n - 1) - (g.lastTokenAt - g.firstTokenAt) / (g.chunks - 1)));
@@ -184,6 +230,7 @@ export async function measureStreams(tool: LlmTool, run: StreamRun, mock: MockPr
   }
   const windowSec = (to - from) / 1000;
   const cpuSec = (ticksB - ticksA) / clockTicksPerSec();
+  const mockTicks = (ticksAt(samples, to, 'mockTicks') ?? 0) - (ticksAt(samples, from, 'mockTicks') ?? 0);
   const figures: StreamFigures = {
     label: tool.label,
     ok: tokens > 0,
@@ -191,9 +238,11 @@ export async function measureStreams(tool: LlmTool, run: StreamRun, mock: MockPr
     tokens,
     cpuSec,
     cpuShare: cpuSec / windowSec,
+    mockCpuShare: mockTicks / clockTicksPerSec() / windowSec,
     peakMiB: peakKiB / 1024,
     ttftErr: percentiles(ttft),
     itlErr: percentiles(itl),
+    recvLag: percentiles(recv),
     logged,
     matched: ttft.length,
   };

@@ -76,13 +76,17 @@ export function baselineTool(): LlmTool {
   };
 }
 
-/** Volley itself: `bench run` with one worker and the LLMUser of bench/lib/llm-scenario.ts. */
-export function volleyTool(): LlmTool {
+/**
+ * Volley itself: `bench run` with one worker and the LLMUser of bench/lib/llm-scenario.ts.
+ * `build` runs another checkout's bin/bench.js instead (an A/B of two builds in one run).
+ */
+export function volleyTool(build?: { label: string; root: string }): LlmTool {
+  const name = build ? `volley-${build.label}` : 'volley';
   return {
-    label: 'volley',
+    label: build ? `volley (${build.label})` : 'volley',
     command: (r) => [
       process.execPath,
-      join(r.root, 'bin/bench.js'),
+      join(build?.root ?? r.root, 'bin/bench.js'),
       'run',
       join(r.root, 'bench/lib/llm-scenario.ts'),
       '-w', '1',
@@ -94,10 +98,10 @@ export function volleyTool(): LlmTool {
       '--skip-host-check',
       '--traffic', `D(${Math.round(r.promptChars / 4)},${r.outputTokens})`,
       '--stop-timeout', '10s',
-      '--requests-log', join(r.dir, 'volley.jsonl'),
-      '--out', join(r.dir, 'volley-out'),
+      '--requests-log', join(r.dir, `${name}.jsonl`),
+      '--out', join(r.dir, `${name}-out`),
     ],
-    records: (r) => readJsonl(join(r.dir, 'volley.jsonl')),
+    records: (r) => readJsonl(join(r.dir, `${name}.jsonl`)),
   };
 }
 

@@ -128,10 +128,13 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
       req.signal?.removeEventListener('abort', onAbort);
     }
     run.applyThresholds(summary);
-    const exitCode = exitCodeFor(summary, cfg);
+    // A failure of Volley's own during the run (a worker died, a load model threw) outranks the figures.
+    const internal = run.internalError;
+    const exitCode = internal !== undefined ? ExitCode.InternalError : exitCodeFor(summary, cfg);
     summary.meta.exitCode = exitCode;
     if (cfg.out) writeSummary(summary, resolve(cwd, cfg.out));
     await run.finish(summary);
+    if (internal !== undefined) io.stderr.write(`internal error: ${redact(internal, secretValues())}\n  the run stopped there; the results are what it measured until then\n`);
     if (cfg.out) io.stderr.write(`results written to ${cfg.out}/\n`);
     return { exitCode, summary, config: cfg };
   } finally {

@@ -5,16 +5,16 @@ import { readSetupData } from '../distributed/setup-data.js';
 import { waitUntil } from '../distributed/start-at.js';
 import { UserError, VolleyError } from '../errors.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
-import { encodeHistogram } from '../metrics/histogram.js';
 import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
 import type { MetricsDelta } from '../metrics/delta.js';
 import type { HistoryRow, RunSummary, ScenarioSummary, StageSummary } from '../metrics/summary-types.js';
 import { SUMMARY_VERSION } from '../metrics/summary-types.js';
-import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';
+import { endpointSummaries, endpointSummary, summaryHistograms } from '../metrics/summarize.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { FromWorker, UserClassInfo, WorkerOptions } from '../pool/protocol.js';
 import type { Reporter } from '../report/reporter.js';
 import { packageVersion } from '../util/package-root.js';
+import { errorRateExceeded } from './error-rate.js';
 import { checkHostReachable } from './host-check.js';
 import { buildLiveSnapshot, historyRow } from './live.js';
 import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
@@ -77,6 +77,8 @@ export class Run {
   private setupData: unknown;
   /** A user error a worker hit during the run (e.g. an LLM client it could not create): the run ends with it. */
   private fatal?: { message: string; hint?: string; userError?: boolean };
+  /** Failures of Volley's own during the run (a worker died, a load model threw): the run ends, its results are written, exit code 70. */
+  private readonly failures: string[] = [];
 
   constructor(
     private readonly cfg: RunConfig,
@@ -94,6 +96,21 @@ export class Run {
     this.stopReason = reason;
     this.interrupted = interrupted;
     this.stopRequested?.();
+  }
+
+  /**
+   * Ends the run because of a failure of Volley's own (a worker died, a load
+   * model threw): it stops as a stop does, and the summary is still written,
+   * but the run's exit code is 70.
+   */
+  fail(reason: string): void {
+    this.failures.push(reason);
+    this.stop(reason.split('\n')[0]!);
+  }
+
+  /** What went wrong inside Volley during the run, if anything (exit code 70); undefined for a clean run. */
+  get internalError(): string | undefined {
+    return this.failures.length ? this.failures.join('\n') : undefined;
   }
 
   /** Keep each scenario's figures apart: the options have `scenarios`. */
@@ -185,13 +202,26 @@ export class Run {
     });
   }
 
-  /** The classes a scenario runs: its userClasses, or all (a UserError names unknown ones). */
+  /**
+   * The classes a scenario runs: its userClasses, or all (a UserError names
+   * unknown ones), less those its tag filter leaves with no task (warned: the
+   * scenario's users go to the classes that have some).
+   */
   private classesOf(s: ScenarioConfig): UserClassInfo[] {
-    if (s.name === 'default' || !s.userClasses?.length) return this.classes;
-    const names = this.classes.map((c) => c.name);
-    const unknown = s.userClasses.filter((n) => !names.includes(n));
-    if (unknown.length) throw new UserError(`scenario ${s.name}: no user class named ${unknown.join(', ')}`, `the scenario file has: ${names.join(', ')}`);
-    return this.classes.filter((c) => s.userClasses!.includes(c.name));
+    let chosen = this.classes;
+    if (s.name !== 'default' && s.userClasses?.length) {
+      const names = this.classes.map((c) => c.name);
+      const unknown = s.userClasses.filter((n) => !names.includes(n));
+      if (unknown.length) throw new UserError(`scenario ${s.name}: no user class named ${unknown.join(', ')}`, `the scenario file has: ${names.join(', ')}`);
+      chosen = this.classes.filter((c) => s.userClasses!.includes(c.name));
+    }
+    const idle = chosen.filter((c) => c.noTasksIn?.includes(s.name));
+    if (idle.length === 0) return chosen;
+    const given = [s.tags?.length ? `--tags ${s.tags.join(',')}` : '', s.excludeTags?.length ? `--exclude-tags ${s.excludeTags.join(',')}` : ''].filter(Boolean);
+    const filter = given.length ? `${given.join(' and ')} leave${given.length === 1 ? 's' : ''}` : 'the tag filter leaves';
+    const where = s.name === 'default' ? '' : ` in scenario ${s.name}`;
+    this.deps.warn(`${filter} ${idle.map((c) => c.name).join(', ')} with no task to run${where}: no user of ${idle.length === 1 ? 'it' : 'them'} runs`);
+    return chosen.filter((c) => !idle.includes(c));
   }
 
   /** What scenario runners may use of this run. */
@@ -203,6 +233,7 @@ export class Run {
       post: (i, msg) => this.pool!.workers[i]!.post(msg),
       runStopped: this.stopPromise,
       stop: (reason) => this.stop(reason),
+      fail: (reason) => this.fail(reason),
       beginStage: (stage) => this.beginStage(stage),
       stageRequests: () => (this.stage?.agg ?? this.total).total().requests,
       runningUsers: () => [...this.health.values()].reduce((a, h) => a + h.users, 0),
@@ -278,8 +309,9 @@ export class Run {
 
   /** Asks every worker for its delta now and folds it in, so a stage boundary is exact up to messaging. */
   private async flushWorkers(): Promise<void> {
-    const workers = this.pool!.workers;
-    const got = workers.map((w) => Promise.race([w.next('snapshot'), new Promise((r) => setTimeout(r, 2000))]));
+    const workers = this.pool!.workers.filter((w) => w.died === undefined);
+    // A worker that dies meanwhile answers nothing: its part is lost, the others' still count.
+    const got = workers.map((w) => Promise.race([w.next('snapshot').catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]));
     workers.forEach((w) => w.post({ type: 'flush' }));
     await Promise.all(got);
     await this.tick();
@@ -297,14 +329,22 @@ export class Run {
       case 'retired':
         this.runner(m.scenario)?.onRetired(index, m.users);
         break;
+      case 'idle':
+        this.runner(m.scenario)?.onIdle(index, m.seen);
+        break;
       case 'warning':
         this.deps.warn(m.message);
         break;
       case 'fatal':
-        // A user error ends the run with it (exit 2); a worker that died is reported and the run stops with what it has.
-        if (m.userError) this.fatal ??= m;
-        else this.deps.warn(m.message);
-        this.stop('worker failed');
+        // A user error ends the run with it (exit 2); a worker that died ends it with what the others have (exit 70).
+        if (m.userError) {
+          this.fatal ??= m;
+          this.stop('worker failed');
+        } else {
+          // Its last figures of users and health are stale now.
+          this.health.delete(index);
+          this.fail(m.message);
+        }
         break;
       default:
         break;
@@ -342,6 +382,8 @@ export class Run {
   private async tick(): Promise<LiveSnapshot> {
     const { interval, snap, intervalSec, warmup } = this.foldInterval();
     this.history.push(historyRow(snap, interval, intervalSec));
+    const tooManyErrors = this.stopReason ? undefined : errorRateExceeded(snap.total, this.cfg.extra.maxErrorRate);
+    if (tooManyErrors) this.stop(tooManyErrors);
     if (this.deps.thresholds.length) {
       snap.thresholds = evaluateThresholds(this.deps.thresholds, snap);
       const crossed = thresholdsToAbort(this.deps.thresholds, snap.thresholds, snap.elapsedMs);
@@ -393,27 +435,29 @@ export class Run {
   }
 
   private async stopWorkers(): Promise<void> {
-    const workers = this.pool!.workers;
+    // A dead worker answers nothing (next() rejects at once, or when it dies while stopping): the figures it had not sent are lost.
+    const workers = this.pool!.workers.filter((w) => w.died === undefined);
     const stopped = await Promise.all(
       workers.map((w) => {
-        const p = w.next('stopped');
+        const p = w.next('stopped').catch(() => undefined);
         w.post({ type: 'stop', graceMs: this.cfg.stopTimeoutMs });
         return p;
       }),
     );
-    for (const s of stopped) this.mergeDelta(s.delta, s.scenarioDeltas);
+    for (const s of stopped) if (s) this.mergeDelta(s.delta, s.scenarioDeltas);
     // The last, partial interval: in the totals, and to the live view, but not a row of the history.
     const last = this.foldInterval();
     if (!last.warmup) await this.emitInterval(last.interval, last.snap);
     this.closeStage();
     // With --setup-data, teardown() runs once elsewhere too (bench teardown).
     if (this.cfg.extra.setupData !== undefined) return;
-    const td = await this.callWorker0('teardown');
+    const td = await this.callWorker0('teardown').catch((err: Error) => ({ error: `no worker left to run it (${err.message})` }));
     if (td.error) this.deps.warn(`teardown() failed: ${td.error}`);
   }
 
+  /** Runs setup() or teardown() on one worker: the first one still alive. */
   private async callWorker0(kind: 'setup' | 'teardown'): Promise<{ data?: unknown; error?: string }> {
-    const w = this.pool!.workers[0]!;
+    const w = this.pool!.workers.find((x) => x.died === undefined) ?? this.pool!.workers[0]!;
     if (kind === 'setup') {
       const p = w.next('setupDone');
       w.post({ type: 'setup' });
@@ -514,10 +558,7 @@ export class Run {
       stages: this.stages.length ? this.stages : undefined,
       scenarios: this.separateScenarios ? this.runners.map((r) => this.scenarioSummary(r, end)) : undefined,
       history: this.history,
-      histograms: {
-        endpoints: [...live.endpoints.values()].filter((e) => e.latency.totalCount > 0).map((e) => ({ method: e.method, name: e.name, latency: encodeHistogram(e.latency) })),
-        trends: [...live.trends].map(([name, h]) => ({ name, histogram: encodeHistogram(h) })),
-      },
+      histograms: summaryHistograms(live),
     };
   }
 

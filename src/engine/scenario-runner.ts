@@ -19,6 +19,8 @@ export interface RunPort {
   /** Resolves when the whole run is asked to stop. */
   runStopped: Promise<void>;
   stop(reason: string): void;
+  /** Ends the whole run with an error of Volley's own (exit code 70), e.g. a load model that threw. */
+  fail(reason: string): void;
   beginStage(stage: StageInfo): Promise<void>;
   stageRequests(): number;
   runningUsers(): number;
@@ -47,6 +49,10 @@ export class ScenarioRunner {
   private readonly exhausted: Promise<void>;
   private readonly retired = new Map<number, number>();
   private retiredWaiters: Array<{ users: number; resolve: () => void }> = [];
+  /** Closed models: user counts posted to each worker, and the count each last said it had no user left after. */
+  private readonly countsPosted: number[];
+  private readonly idleAfter: number[];
+  private goneWaiters: Array<() => void> = [];
   private lastShares: string[] = [];
   /** Arrivals of the whole plan's schedule seen so far, and of them those this instance makes. */
   private arrivalIndex = 0;
@@ -67,6 +73,8 @@ export class ScenarioRunner {
     if (separateFigures) this.figures = new MetricsAggregate();
     void run.runStopped.then(() => this.ended.fire());
     this.exhausted = new Promise((r) => (this.exhaustedResolve = r));
+    this.countsPosted = new Array<number>(run.workerCount).fill(0);
+    this.idleAfter = new Array<number>(run.workerCount).fill(-1);
   }
 
   addDelta(d: MetricsDelta): void {
@@ -82,6 +90,26 @@ export class ScenarioRunner {
     this.retired.set(worker, users);
     const total = [...this.retired.values()].reduce((a, b) => a + b, 0);
     this.retiredWaiters = this.retiredWaiters.filter((w) => (total >= w.users ? (w.resolve(), false) : true));
+  }
+
+  onIdle(worker: number, seen: number): void {
+    this.idleAfter[worker] = seen;
+    if (this.goneWaiters.length && this.usersAreGone()) {
+      const waiters = this.goneWaiters;
+      this.goneWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  /**
+   * True when users were asked for, and every worker said it has no user left
+   * after the last count it was sent: no user runs, and none will start
+   * unless the model asks for more.
+   */
+  private usersAreGone(): boolean {
+    // An instance whose share of the plan is no user (--segment) has nothing to wait for but the clock.
+    if (this.peakUsers === 0) return false;
+    return this.countsPosted.every((n, i) => n === 0 || this.idleAfter[i] === n);
   }
 
   /** Runs the scenario from its start time to its end; resolves with why it ended ('' if the run stopped first). */
@@ -102,7 +130,7 @@ export class ScenarioRunner {
       reason = await Promise.race(reasons);
     } catch (err) {
       reason = `load model failed: ${err instanceof Error ? err.message : String(err)}`;
-      run.stop(reason);
+      run.fail(reason);
     }
     this.endReason = reason;
     this.endedAt = performance.now();
@@ -142,6 +170,7 @@ export class ScenarioRunner {
         if (total >= users) return Promise.resolve();
         return new Promise((resolve) => this.retiredWaiters.push({ users, resolve }));
       },
+      usersGone: () => (this.usersAreGone() ? Promise.resolve() : new Promise((resolve) => this.goneWaiters.push(resolve))),
       stageRequests: () => run.stageRequests(),
       sleep: (ms) => this.ended.sleep(ms),
       warn: (m) => run.warn(m),
@@ -197,6 +226,7 @@ export class ScenarioRunner {
       const key = JSON.stringify(counts);
       if (this.lastShares[i] === key) continue;
       this.lastShares[i] = key;
+      this.countsPosted[i]!++;
       this.run.post(i, { type: 'users', counts, scenario: this.scenario.name });
     }
     return mine;

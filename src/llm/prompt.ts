@@ -27,6 +27,9 @@ export const MAX_CORPUS_CHARS = 8 * 1024 * 1024;
 /** How many times a cut is moved before giving up on exactness (never reached on real text). */
 const MAX_ADJUSTMENTS = 12;
 
+/** Characters of prompts kept for reuse per source; past this the cache starts over (bounded memory). */
+const MAX_CACHED_CHARS = 8 * 1024 * 1024;
+
 export function tokenizeCorpus(text: string, tok: Tokenizer): TokenizedCorpus {
   let corpus = text.trimStart();
   if (corpus.length > MAX_CORPUS_CHARS) corpus = corpus.slice(0, corpus.lastIndexOf('\n', MAX_CORPUS_CHARS) + 1);
@@ -87,6 +90,13 @@ export class PromptSource {
   private prefixes = new Map<number, BuiltPrompt>();
   private recordInputTokens?: Int32Array;
   private recordOutputTokens?: Int32Array;
+  /**
+   * Cuts by (token count, start block). A cut is a pure function of the two,
+   * and checking it costs a tiktoken encode of its tail: with a fixed or
+   * narrow traffic shape, the same few thousand prompts come back all the time.
+   */
+  private cuts = new Map<number, BuiltPrompt>();
+  private cutChars = 0;
 
   constructor(
     readonly dataset: Dataset,
@@ -132,9 +142,25 @@ export class PromptSource {
 
   /** `n` tokens from a random block start, wrapping around the corpus as often as needed. */
   private cut(n: number, random: () => number): BuiltPrompt {
+    const { blockStarts } = this.corpus;
+    const block = Math.floor(random() * blockStarts.length);
+    const key = n * blockStarts.length + block;
+    let p = this.cuts.get(key);
+    if (p === undefined) {
+      p = this.cutAt(n, blockStarts[block]!);
+      if (this.cutChars + p.text.length > MAX_CACHED_CHARS) {
+        this.cuts.clear();
+        this.cutChars = 0;
+      }
+      this.cuts.set(key, p);
+      this.cutChars += p.text.length;
+    }
+    return p;
+  }
+
+  private cutAt(n: number, start: number): BuiltPrompt {
     const { tokens, blockStarts } = this.corpus;
     const total = tokens.length;
-    const start = blockStarts[Math.floor(random() * blockStarts.length)]!;
     // Whole passes through the corpus end at its final '\n' and restart at block 0: clean joins.
     const chunks: string[] = [];
     let from = start;

@@ -13,7 +13,9 @@ export interface EndpointTotals {
 
 /**
  * Main-side merge of worker deltas. Histograms are merged with `add`, which is
- * exact: the merged percentiles equal those of one histogram fed every sample.
+ * exact: the merged percentiles equal those of one histogram fed every sample,
+ * and the exact min and max sent beside each encoding are kept in the merged
+ * histogram's extremes.
  */
 export class MetricsAggregate {
   readonly endpoints = new Map<string, EndpointTotals>();
@@ -30,9 +32,9 @@ export class MetricsAggregate {
       acc.failures += e.failures;
       acc.aborted += e.aborted;
       acc.bytes += e.bytes;
-      if (e.latency) acc.latency.add(decodeHistogram(e.latency));
+      if (e.latency) acc.latency.add(decodeHistogram(e.latency, e));
     }
-    for (const t of d.trends) this.trend(t.name).add(decodeHistogram(t.histogram));
+    for (const t of d.trends) this.trend(t.name).add(decodeHistogram(t.histogram, t));
     this.addPlain(d);
   }
 

@@ -14,6 +14,17 @@ export interface EndpointDelta {
   bytes: number;
   /** Compressed base64 HDR histogram of latencies in µs; '' when empty. */
   latency: string;
+  /** The exact fastest and slowest latency in µs (the encoding keeps buckets only); absent when empty. */
+  minUs?: number;
+  maxUs?: number;
+}
+
+/** A named series' histogram of µs values, with its exact extremes. */
+export interface TrendDelta {
+  name: string;
+  histogram: string;
+  minUs?: number;
+  maxUs?: number;
 }
 
 export interface ErrorDelta {
@@ -26,7 +37,7 @@ export interface ErrorDelta {
 export interface MetricsDelta {
   endpoints: EndpointDelta[];
   /** Named latency-like series (e.g. 'llm.ttft'), each an encoded histogram of µs values. */
-  trends: Array<{ name: string; histogram: string }>;
+  trends: TrendDelta[];
   /** Named counters (e.g. 'llm.output_tokens', 'dropped_iterations'). */
   counters: Record<string, number>;
   /** Per check name: [passes, fails]. */

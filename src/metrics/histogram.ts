@@ -48,8 +48,43 @@ export function encodeHistogram(h: Histogram): string {
   return hdr.encodeIntoCompressedBase64(h);
 }
 
-export function decodeHistogram(encoded: string): Histogram {
-  return hdr.decodeFromCompressedBase64(encoded, 32, false);
+/**
+ * The exact extremes of a histogram's values in µs. Its encoding keeps bucket
+ * counts only, so a decoded histogram's max is the top of the max's bucket (up
+ * to 0.1 % above the slowest value) and its min the bottom of the min's: the
+ * extremes travel beside the encoding, in deltas and in summary.json.
+ */
+export interface ExactRange {
+  minUs: number;
+  maxUs: number;
+}
+
+/** The exact extremes of a non-empty histogram (recorded values are whole µs, so they are exact here). */
+export function exactRange(h: Histogram): ExactRange {
+  return { minUs: h.minNonZeroValue, maxUs: h.maxValue };
+}
+
+/** What decodeHistogram touches of hdr-histogram-js's JS histogram (the extremes are read-only in its typings). */
+interface HistogramInternals {
+  maxValue: number;
+  minNonZeroValue: number;
+  countsArrayIndex(value: number): number;
+}
+
+/**
+ * Decodes a histogram; given its exact extremes, the decoded one carries them,
+ * and `add` passes them on to whatever it is merged into. Extremes outside the
+ * buckets of the decoded ones (a hand-edited file) are ignored.
+ */
+export function decodeHistogram(encoded: string, exact?: Partial<ExactRange>): Histogram {
+  const h = hdr.decodeFromCompressedBase64(encoded, 32, false);
+  if (exact && h.totalCount > 0) {
+    const m = h as unknown as HistogramInternals;
+    const sameBucket = (a: unknown, b: number): a is number => Number.isInteger(a) && (a as number) >= 1 && m.countsArrayIndex(a as number) === m.countsArrayIndex(b);
+    if (sameBucket(exact.maxUs, m.maxValue)) m.maxValue = exact.maxUs;
+    if (sameBucket(exact.minUs, m.minNonZeroValue) && exact.minUs <= m.maxValue) m.minNonZeroValue = exact.minUs;
+  }
+  return h;
 }
 
 /** Latency statistics in milliseconds, as reported everywhere. */

@@ -1,4 +1,4 @@
-import { createHistogram, encodeHistogram, HIGHEST_TRACKABLE_US, recordMs, recordMsWithExpectedInterval, type Histogram } from './histogram.js';
+import { createHistogram, encodeHistogram, exactRange, HIGHEST_TRACKABLE_US, recordMs, recordMsWithExpectedInterval, type Histogram } from './histogram.js';
 import type { MetricsDelta } from './delta.js';
 
 interface EndpointAcc {
@@ -156,14 +156,14 @@ export class MetricsRecorder {
         failures: acc.failures,
         aborted: acc.aborted,
         bytes: acc.bytes,
-        latency: acc.latency.totalCount > 0 ? encodeHistogram(acc.latency) : '',
+        ...(acc.latency.totalCount > 0 ? { latency: encodeHistogram(acc.latency), ...exactRange(acc.latency) } : { latency: '' }),
       });
       acc.requests = acc.failures = acc.aborted = acc.bytes = 0;
       acc.latency.reset();
     }
     for (const [name, h] of this.trends) {
       if (h.totalCount === 0) continue;
-      delta.trends.push({ name, histogram: encodeHistogram(h) });
+      delta.trends.push({ name, histogram: encodeHistogram(h), ...exactRange(h) });
       h.reset();
     }
     this.counters = {};

@@ -1,6 +1,6 @@
-import { latencyStats } from './histogram.js';
+import { encodeHistogram, exactRange, latencyStats } from './histogram.js';
 import type { EndpointTotals, MetricsAggregate } from './aggregate.js';
-import type { EndpointSummary } from './summary-types.js';
+import type { EndpointSummary, RunSummary } from './summary-types.js';
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -24,4 +24,15 @@ export function endpointSummaries(agg: MetricsAggregate, durationSec: number): E
   return [...agg.endpoints.values()]
     .map((e) => endpointSummary(e, durationSec))
     .sort((a, b) => a.method.localeCompare(b.method) || a.name.localeCompare(b.name));
+}
+
+/**
+ * The encoded histograms of summary.json, each with its exact min and max in
+ * µs, so that bench merge rebuilds exactly what the run measured.
+ */
+export function summaryHistograms(agg: MetricsAggregate): RunSummary['histograms'] {
+  return {
+    endpoints: [...agg.endpoints.values()].filter((e) => e.latency.totalCount > 0).map((e) => ({ method: e.method, name: e.name, latency: encodeHistogram(e.latency), ...exactRange(e.latency) })),
+    trends: [...agg.trends].map(([name, h]) => ({ name, histogram: encodeHistogram(h), ...(h.totalCount > 0 ? exactRange(h) : {}) })),
+  };
 }

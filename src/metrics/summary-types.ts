@@ -132,9 +132,13 @@ export interface RunSummary {
   scenarios?: ScenarioSummary[];
   thresholds?: ThresholdResult[];
   history: HistoryRow[];
-  /** Encoded HDR histograms, so runs can be merged exactly (bench merge). */
+  /**
+   * Encoded HDR histograms, so runs can be merged exactly (bench merge), with
+   * the exact min and max in µs that the encoding alone does not keep
+   * (absent in files of earlier versions: the merge then reports bucket tops).
+   */
   histograms: {
-    endpoints: Array<{ method: string; name: string; latency: string }>;
-    trends: Array<{ name: string; histogram: string }>;
+    endpoints: Array<{ method: string; name: string; latency: string; minUs?: number; maxUs?: number }>;
+    trends: Array<{ name: string; histogram: string; minUs?: number; maxUs?: number }>;
   };
 }

@@ -12,6 +12,8 @@ export interface WorkerHandle {
   onMessage(fn: (msg: FromWorker) => void): void;
   /** Settles when the worker's task returns (or its thread dies). */
   done: Promise<void>;
+  /** Why the worker's thread died, once it has; it then answers nothing more. */
+  readonly died: string | undefined;
 }
 
 /**
@@ -42,18 +44,27 @@ export class WorkerPool {
       for (const l of [...listeners]) l(m);
     });
     const init: WorkerInit = { port: port2 as MessagePort, workerIndex: index, workerCount: count, bundlePath, options };
+    let died: string | undefined;
     const done = this.piscina.run(init, { transferList: [port2] as never }).then(
       () => undefined,
       (err: unknown) => {
-        listeners.forEach((l) => l({ type: 'fatal', message: `worker ${index} died: ${err instanceof Error ? err.message : String(err)}` }));
+        died = `worker ${index} died: ${err instanceof Error ? err.message : String(err)}`;
+        for (const l of [...listeners]) l({ type: 'fatal', message: died });
       },
     );
     return {
       index,
-      post: (msg) => port1.postMessage(msg),
+      get died() {
+        return died;
+      },
+      post: (msg) => {
+        if (died === undefined) port1.postMessage(msg);
+      },
       onMessage: (fn) => listeners.push(fn),
       next: (type) =>
         new Promise((resolve, reject) => {
+          // A dead worker answers nothing: waiting for it would hang the run.
+          if (died !== undefined) return reject(Object.assign(new Error(died), { fatal: { type: 'fatal', message: died } }));
           const fn = (m: FromWorker) => {
             if (m.type === type || m.type === 'fatal') {
               listeners.splice(listeners.indexOf(fn), 1);

@@ -67,6 +67,8 @@ export interface UserClassInfo {
   fixedCount?: number;
   host?: string;
   taskCount: number;
+  /** Scenarios ('default' for the run's own) whose --tags/--exclude-tags leave this class no task: it runs no user there. */
+  noTasksIn?: string[];
 }
 
 export type ToWorker =
@@ -112,11 +114,18 @@ export type FromWorker =
   | { type: 'exhausted'; scenario?: string }
   /** Users of a scenario that ran all their iterationsPerUser so far on this worker. */
   | { type: 'retired'; scenario: string; users: number }
+  /**
+   * A closed-model scenario has no user left on this worker (they ended by
+   * themselves, with StopUser or their iterations, or were stopped), after
+   * `seen` 'users' messages for it: until another comes, none will start.
+   */
+  | { type: 'idle'; scenario: string; seen: number }
   | { type: 'stopped'; delta: MetricsDelta; scenarioDeltas?: Record<string, MetricsDelta> }
   | { type: 'teardownDone'; error?: string }
   | { type: 'warning'; message: string }
   /**
    * The scenario could not be loaded or run: before 'ready', the run does not
-   * start; during the run, a user error (`userError`) ends it with exit 2.
+   * start; during the run, a user error (`userError`) ends it with exit 2,
+   * anything else with exit 70, its results written.
    */
   | { type: 'fatal'; message: string; hint?: string; userError?: boolean };

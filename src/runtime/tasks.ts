@@ -12,6 +12,8 @@ export interface TaskEntry {
   tags: string[];
   fn?: AnyFn;
   taskSet?: AnyClass;
+  /** A task set's own table under the run's tag filter, its tasks carrying the set's tags (set by taskTable). */
+  table?: TaskTable;
 }
 
 export interface TaskTable {
@@ -87,13 +89,23 @@ function entryFor(owner: AnyClass, target: AnyFn | AnyClass, weight: number): Ta
 
 const cache = new WeakMap<AnyClass, TaskEntry[]>();
 
+/** Tags of a whole class: its `static tags` and its @tag decorator; every task of the class has them. */
+function classTagsOf(cls: AnyClass): string[] {
+  return union((cls as { tags?: string[] }).tags ?? [], symbolOf<string[]>(cls, TASK_TAGS) ?? []);
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  if (a.length === 0) return [...b];
+  return [...new Set([...a, ...b])];
+}
+
 /** Every task of a user or task-set class, collected once per class. */
 export function collectTasks(cls: AnyClass): TaskEntry[] {
   let entries = cache.get(cls);
   if (entries) return entries;
-  const classTags = (cls as { tags?: string[] }).tags ?? [];
+  const classTags = classTagsOf(cls);
   const spec = (cls as { tasks?: TaskSpec }).tasks;
-  entries = [...decoratedMethods(cls), ...(spec ? specEntries(cls, spec) : [])].map((e) => ({ ...e, tags: [...classTags, ...e.tags] }));
+  entries = [...decoratedMethods(cls), ...(spec ? specEntries(cls, spec) : [])].map((e) => ({ ...e, tags: union(classTags, e.tags) }));
   for (const e of entries) {
     if (!(e.weight >= 0) || !Number.isFinite(e.weight)) throw new UserError(`task ${cls.name}.${e.name} has weight ${e.weight}; expected a number >= 0`);
   }
@@ -101,21 +113,22 @@ export function collectTasks(cls: AnyClass): TaskEntry[] {
   return entries;
 }
 
-/** Applies --tags/--exclude-tags; a task set stays when it or any of its tasks matches. */
-function keep(e: TaskEntry, f: TagFilter): boolean {
-  const own = e.tags;
-  const nested = e.taskSet ? collectTasks(e.taskSet).flatMap((t) => t.tags) : [];
-  const all = [...own, ...nested];
-  if (f.excludeTags?.length && own.some((t) => f.excludeTags!.includes(t))) return false;
-  if (f.tags?.length) return all.some((t) => f.tags!.includes(t)) || (e.taskSet !== undefined && own.length === 0 && nested.some((t) => f.tags!.includes(t)));
-  return true;
+/**
+ * The table a virtual user picks from, with --tags/--exclude-tags applied.
+ * Throws a conversational error when a class has no task at all.
+ */
+export function taskTable(cls: AnyClass, filter: TagFilter = {}): TaskTable {
+  return buildTable(cls, filter, [], new Set());
 }
 
 /**
- * The table a virtual user picks from. Throws a conversational error when a class
- * ends up with nothing to run.
+ * As Locust filters tasks by tag: a task stays when it has one of --tags (if
+ * given) and none of --exclude-tags; a task set takes the tags of the class
+ * or set that holds it down to its own tasks (as Locust's @tag on a class
+ * does) and stays when any of its tasks stays. `path` guards against sets
+ * that hold themselves.
  */
-export function taskTable(cls: AnyClass, filter: TagFilter = {}): TaskTable {
+function buildTable(cls: AnyClass, f: TagFilter, inherited: readonly string[], path: Set<AnyClass>): TaskTable {
   const all = collectTasks(cls);
   if (all.length === 0) {
     throw new UserError(
@@ -123,7 +136,22 @@ export function taskTable(cls: AnyClass, filter: TagFilter = {}): TaskTable {
       `decorate a method with @task (e.g. \`@task() async browse() { … }\`) or set \`static tasks = { browse: 1 }\``,
     );
   }
-  const entries = all.filter((e) => keep(e, filter) && e.weight > 0);
+  path.add(cls);
+  const entries: TaskEntry[] = [];
+  for (const task of all) {
+    if (!(task.weight > 0)) continue;
+    const e = inherited.length ? { ...task, tags: union(inherited, task.tags) } : task;
+    if (f.excludeTags?.length && e.tags.some((t) => f.excludeTags!.includes(t))) continue;
+    if (e.taskSet) {
+      // A set met again inside itself stays; its table is made when it is entered.
+      if (path.has(e.taskSet)) entries.push(e);
+      else {
+        const table = buildTable(e.taskSet, f, e.tags, path);
+        if (table.entries.length > 0) entries.push({ ...e, table });
+      }
+    } else if (!f.tags?.length || e.tags.some((t) => f.tags!.includes(t))) entries.push(e);
+  }
+  path.delete(cls);
   const cumulative: number[] = [];
   let total = 0;
   for (const e of entries) {

@@ -21,6 +21,8 @@ export interface GroupOwner {
   readonly userStore?: AsyncLocalStorage<{ recorder?: MetricsRecorder }>;
   onExhausted(scenario: string): void;
   onRetired(scenario: string, users: number): void;
+  /** A closed-model scenario has no user left here, after `seen` user counts. */
+  onIdle(scenario: string, seen: number): void;
   onFatal(err: unknown): void;
 }
 
@@ -43,6 +45,8 @@ export class UserGroup implements UserHost {
   /** Closed models: the running users by class (stopping ones are taken out). */
   private readonly users = new Map<string, VirtualUser[]>();
   private readonly retiredByClass = new Map<string, number>();
+  /** Closed models: users of each class that ended themselves, so a later count does not replace them. */
+  private readonly endedByClass = new Map<string, number>();
   private retired = 0;
   // Open model
   private readonly free: VirtualUser[] = [];
@@ -51,6 +55,8 @@ export class UserGroup implements UserHost {
   private arrivalsEnded = false;
   private openClassSeq = 0;
   private openClassOrder?: UserClass[];
+  /** Closed models: user counts received so far, echoed in 'idle' so the engine knows which counts it answers. */
+  private countsSeen = 0;
 
   constructor(
     readonly spec: WorkerScenario,
@@ -131,12 +137,21 @@ export class UserGroup implements UserHost {
       vu = store.run(slot, () => new VirtualUser(cls, id, this, this.attachers, { ...mode, recorderSlot: slot }));
     }
     this.live.add(vu);
-    void vu.done.then(() => this.live.delete(vu));
+    void vu.done.then(() => {
+      this.live.delete(vu);
+      this.reportIfIdle();
+    });
     return vu;
+  }
+
+  /** Closed models: tells the engine when no user is left, so a run whose users all stopped can end. */
+  private reportIfIdle(): void {
+    if (this.spec.model === 'closed' && this.live.size === 0 && !this.stopping) this.owner.onIdle(this.spec.name, this.countsSeen);
   }
 
   /** Closed models: starts or stops users so each class has the given count; the newest stop first. */
   setUsers(counts: Record<string, number>): void {
+    this.countsSeen++;
     if (this.stopping) return;
     for (const [name, target] of Object.entries(counts)) {
       const cls = this.classes.get(name);
@@ -144,12 +159,17 @@ export class UserGroup implements UserHost {
       const list = this.users.get(name) ?? [];
       this.users.set(name, list);
       const retired = () => this.retiredByClass.get(name) ?? 0;
-      while (list.length + retired() < target) {
+      // Users that ended themselves keep their place until the class's count drops to 0: they are not replaced.
+      if (target === 0) this.endedByClass.delete(name);
+      const gone = () => retired() + (this.endedByClass.get(name) ?? 0);
+      while (list.length + gone() < target) {
         let vu: VirtualUser | undefined;
+        let retiredNow = false;
         const mode: UserMode = {
           iterations: this.spec.iterationsPerUser,
           correctCoordinatedOmission: this.spec.correctCoordinatedOmission,
           onRetired: () => {
+            retiredNow = true;
             this.retiredByClass.set(name, retired() + 1);
             this.retired++;
             this.owner.onRetired(this.spec.name, this.retired);
@@ -164,10 +184,13 @@ export class UserGroup implements UserHost {
         void vu.done.then(() => {
           const i = list.indexOf(self);
           if (i !== -1) list.splice(i, 1);
+          // Ended by itself (StopUser, a constructor that threw), not by a ramp-down or the stop: not replaced, as in Locust.
+          if (!retiredNow && !self.stopRequested && !this.stopping) this.endedByClass.set(name, (this.endedByClass.get(name) ?? 0) + 1);
         });
       }
-      while (list.length > 0 && list.length + retired() > target) list.pop()!.stop();
+      while (list.length > 0 && list.length + gone() > target) list.pop()!.stop();
     }
+    this.reportIfIdle();
   }
 
   /** Open models: queues arrivals for the timer; the first call starts the pre-allocated users. */

@@ -9,7 +9,7 @@ import type { MetricsRecorder, RequestSample } from '../metrics/recorder.js';
 import type { WorkerOptions } from '../pool/protocol.js';
 import { deriveSeed, seededRandom } from '../util/random.js';
 import { InterruptibleSleep } from './sleep.js';
-import { pickTask, taskTable, type TaskTable, type TagFilter } from './tasks.js';
+import { pickTask, taskTable, type TaskEntry, type TaskTable, type TagFilter } from './tasks.js';
 import type { UserClass } from './load-scenario.js';
 
 /** Extra clients (e.g. the LLM client) a user class may want attached. */
@@ -93,6 +93,8 @@ function decorateRequests(target: MetricsRecorder, also: (s: RequestSample) => v
 export class VirtualUser {
   /** Set when this user should stop after its current task. */
   stopping = false;
+  /** Set when it was told to stop (a ramp-down, the end of the run), as opposed to ending itself. */
+  stopRequested = false;
   readonly done: Promise<void>;
   private readonly sleeper = new InterruptibleSleep();
   private readonly random: () => number;
@@ -116,6 +118,7 @@ export class VirtualUser {
   }
 
   stop(): void {
+    this.stopRequested = true;
     this.stopping = true;
     this.sleeper.interrupt();
     this.wakeArrival?.();
@@ -137,41 +140,52 @@ export class VirtualUser {
     // Let the caller finish registering this user before its code runs.
     await Promise.resolve();
     const rt = this.rt;
-    const user = new this.cls();
-    user.userId = this.userId;
-    user.data = rt.setupData;
-    user.random = this.random;
-    const recorder = this.recorderFor(user);
-    if (this.mode.recorderSlot) this.mode.recorderSlot.recorder = recorder;
-    const ctx: ClientContext = {
-      recorder,
-      dispatcher: rt.dispatcher,
-      baseUrl: rt.resolveHost(user.host),
-      requestTimeoutMs: rt.options.requestTimeoutMs,
-      random: this.random,
-      hardStop: rt.hardStop,
-      options: rt.options.extra,
-    };
-    const http = createHttpClient(ctx);
-    this.settle = http.settle;
-    (user as unknown as Record<symbol, unknown>)[HTTP_CLIENT] = http;
+    let user: User | undefined;
+    // onStop runs for a user that got as far as onStart, as before.
+    let started = false;
     try {
-      for (const attach of this.attachers) attach(user, ctx);
-    } catch (err) {
-      // E.g. a bad LLM provider: no task of this user could run. Usually caught when the worker preloads.
-      rt.fatal(err);
-      return;
-    }
-
-    try {
-      if (user.onStart) await this.call('onStart', () => user.onStart!());
+      // The class's constructor and field initializers run here: one that throws
+      // (say `waitTime = between(2, 1)`) ends this user with a failure, not the worker.
+      // The worker's class check before the run reports a constructor that always throws.
+      try {
+        user = new this.cls();
+      } catch (err) {
+        rt.recorder.recordRequest({ method: 'TASK', name: `${this.cls.name}.constructor`, durationMs: 0, bytes: 0, error: messageOf(err) });
+        return;
+      }
+      user.userId = this.userId;
+      user.data = rt.setupData;
+      user.random = this.random;
+      const recorder = this.recorderFor(user);
+      if (this.mode.recorderSlot) this.mode.recorderSlot.recorder = recorder;
+      const ctx: ClientContext = {
+        recorder,
+        dispatcher: rt.dispatcher,
+        baseUrl: rt.resolveHost(user.host),
+        requestTimeoutMs: rt.options.requestTimeoutMs,
+        random: this.random,
+        hardStop: rt.hardStop,
+        options: rt.options.extra,
+      };
+      const http = createHttpClient(ctx);
+      this.settle = http.settle;
+      (user as unknown as Record<symbol, unknown>)[HTTP_CLIENT] = http;
+      try {
+        for (const attach of this.attachers) attach(user, ctx);
+      } catch (err) {
+        // E.g. a bad LLM provider: no task of this user could run. Usually caught when the worker preloads.
+        rt.fatal(err);
+        return;
+      }
+      started = true;
+      if (user.onStart) await this.call('onStart', () => user!.onStart!());
       const table = tableFor(this.cls, rt.filter);
       if (this.mode.onFree) await this.runArrivals(table, user, recorder);
       else await this.runLoop(table, user);
     } catch (err) {
       if (!(err instanceof StopUser) && !(err instanceof InterruptTaskSet)) rt.recorder.recordError('TASK', this.cls.name, messageOf(err));
     } finally {
-      if (user.onStop) await this.call('onStop', () => user.onStop!()).catch(() => undefined);
+      if (started && user?.onStop) await this.call('onStop', () => user!.onStop!()).catch(() => undefined);
       this.settle?.();
     }
   }
@@ -249,7 +263,7 @@ export class VirtualUser {
     // One clock read serves the failure's duration and the wait time's lastTaskSeconds.
     const start = performance.now();
     try {
-      if (entry.taskSet) await this.runTaskSet(entry.taskSet, target);
+      if (entry.taskSet) await this.runTaskSet(entry, target);
       else {
         // A plain task runs here, not in a helper: one async frame less per task on the hot path.
         try {
@@ -281,10 +295,12 @@ export class VirtualUser {
     return true;
   }
 
-  private async runTaskSet(cls: abstract new (...a: any[]) => any, parent: object): Promise<void> {
+  private async runTaskSet(entry: TaskEntry, parent: object): Promise<void> {
     const user = 'user' in parent ? (parent as { user: User }).user : (parent as User);
-    const ts = new (cls as new (u: User, p: object) => { waitTime?: WaitTime; onStart?(): unknown; onStop?(): unknown })(user, parent);
-    const table = tableFor(cls, this.rt.filter);
+    const table = entry.table ?? tableFor(entry.taskSet!, this.rt.filter);
+    // A set with nothing to run under the tag filter is left at once: the user goes on with its other tasks.
+    if (table.entries.length === 0) return;
+    const ts = new (entry.taskSet as new (u: User, p: object) => { waitTime?: WaitTime; onStart?(): unknown; onStop?(): unknown })(user, parent);
     const seq = table.sequential ? { i: 0 } : undefined;
     try {
       if (ts.onStart) await ts.onStart();

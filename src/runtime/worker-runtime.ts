@@ -5,6 +5,7 @@ import type { MetricsDelta } from '../metrics/delta.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { WorkerOptions, WorkerScenario } from '../pool/protocol.js';
 import type { UserClass } from './load-scenario.js';
+import { taskTable } from './tasks.js';
 import { UserGroup, type GroupOwner } from './user-group.js';
 import type { ClientAttacher } from './virtual-user.js';
 
@@ -24,6 +25,7 @@ export class WorkerRuntime implements GroupOwner {
   private nextLocalId = 0;
   onExhausted: (scenario: string) => void = () => undefined;
   onRetired: (scenario: string, users: number) => void = () => undefined;
+  onIdle: (scenario: string, seen: number) => void = () => undefined;
   /** A user could not start (e.g. its LLM client could not be created): the worker tells the main thread. */
   onFatal: (err: unknown) => void = () => undefined;
 
@@ -50,7 +52,9 @@ export class WorkerRuntime implements GroupOwner {
     // async-local store; it costs a little per promise, so only runs that need it pay.
     if (specs.length > 1 || specs.some((s) => s.model === 'open' || s.separateStats)) this.userStore = new AsyncLocalStorage();
     for (const spec of specs) {
-      const own = spec.userClasses?.length ? new Map([...classes].filter(([n]) => spec.userClasses!.includes(n))) : classes;
+      // A class the scenario's tag filter leaves with no task runs no user there (the engine plans none; open models must not pick it).
+      const filter = { tags: spec.tags, excludeTags: spec.excludeTags };
+      const own = new Map([...classes].filter(([n, c]) => (!spec.userClasses?.length || spec.userClasses.includes(n)) && taskTable(c, filter).entries.length > 0));
       const recorder = spec.separateStats ? new MetricsRecorder() : this.recorder;
       this.groups.set(spec.name, new UserGroup(spec, this, recorder, own, attachers));
     }
@@ -97,7 +101,7 @@ export class WorkerRuntime implements GroupOwner {
 
   /** Starts or stops users of a closed-model scenario so each class has the given count. */
   setUsers(counts: Record<string, number>, scenario?: string): void {
-    if (!this.stopping) this.group(scenario)?.setUsers(counts);
+    this.group(scenario)?.setUsers(counts);
   }
 
   /** Queues arrivals of an open-model scenario. */

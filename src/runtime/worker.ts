@@ -1,25 +1,11 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import type { FromWorker, ToWorker, WorkerInit, UserClassInfo } from '../pool/protocol.js';
+import type { FromWorker, ToWorker, WorkerInit } from '../pool/protocol.js';
 import { UserError } from '../errors.js';
-import { loadScenario, type UserClass } from './load-scenario.js';
-import { collectTasks } from './tasks.js';
+import { loadScenario } from './load-scenario.js';
+import { describeClasses } from './describe.js';
 import { WorkerRuntime } from './worker-runtime.js';
 import { clientAttachers, preloadClients } from './attachers.js';
-import type { User } from '../api/user.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
-
-/** One instance of a user class, to read what it declares; undefined when its constructor throws. */
-function sample(cls: UserClass): User | undefined {
-  try {
-    return new cls();
-  } catch {
-    return undefined;
-  }
-}
-
-function describe(cls: UserClass, user: User | undefined): UserClassInfo {
-  return { name: cls.name, weight: cls.weight ?? 1, fixedCount: cls.fixedCount, host: user?.host, taskCount: collectTasks(cls).length };
-}
 
 /** A failure as the main thread wants it: a UserError keeps its message and hint, anything else its stack. */
 function fatalOf(err: unknown): Extract<FromWorker, { type: 'fatal' }> {
@@ -40,11 +26,11 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
   let scenario: Awaited<ReturnType<typeof loadScenario>>;
   try {
     scenario = await loadScenario(init.bundlePath, options.userClasses);
-    const samples = scenario.classes.map(sample);
-    const classes = scenario.classes.map((c, i) => describe(c, samples[i]));
+    // Every problem with the classes (a constructor that throws, a bad weight, no host, nothing to run) is a user error now, before any user starts.
+    const { classes, samples } = describeClasses(scenario.classes, options);
     rt = new WorkerRuntime(options, init.workerIndex, init.workerCount, new Map(scenario.classes.map((c) => [c.name, c])), await clientAttachers());
     await preloadClients(
-      samples.filter((u) => u !== undefined),
+      samples,
       { recorder: new MetricsRecorder(), dispatcher: rt.dispatcher, baseUrl: undefined, requestTimeoutMs: options.requestTimeoutMs, random: Math.random, hardStop: rt.hardStop.signal, options: options.extra },
     );
     send({ type: 'ready', classes });
@@ -72,6 +58,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
   let ticker: NodeJS.Timeout | undefined;
   rt.onExhausted = (scenario) => send({ type: 'exhausted', scenario });
   rt.onRetired = (scenario, users) => send({ type: 'retired', scenario, users });
+  rt.onIdle = (scenario, seen) => send({ type: 'idle', scenario, seen });
   rt.onFatal = (err) => send(fatalOf(err));
 
   await new Promise<void>((resolve) => {

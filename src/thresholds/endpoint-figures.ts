@@ -41,7 +41,7 @@ function mergedLatency(view: RunSummary | LiveSnapshot, matched: EndpointSummary
     if (encoded.length === matched.filter((e) => e.requests > 0).length && encoded.length > 0) {
       try {
         const merged = createHistogram();
-        for (const h of encoded) merged.add(decodeHistogram(h.latency));
+        for (const h of encoded) merged.add(decodeHistogram(h.latency, h));
         return latencyStats(merged);
       } catch {
         // A damaged histogram falls through to the conservative merge below.

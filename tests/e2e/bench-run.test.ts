@@ -116,6 +116,57 @@ describe('exit codes after a run', () => {
   });
 });
 
+describe('runs that end by themselves, or fail inside Volley', () => {
+  it('ends when every user stopped itself with StopUser (--iterations, no -t): "all users stopped"', async () => {
+    const out = outDir();
+    const r = await bench(['run', fixture('stop-user.ts'), '-u', '2', '--iterations', '10', '-H', target.url, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = readSummary(out);
+    expect(s.meta.stopReason).toBe('all users stopped');
+    expect(s.total.requests).toBe(2);
+    expect(s.counters.onStop).toBe(2);
+  });
+
+  it('stops at --max-error-rate with the rate in the stop reason, writes the results and exits 1', async () => {
+    const out = outDir();
+    const r = await bench(['run', fixture('robustness/failing.ts'), '-u', '2', '-w', '1', '-t', '60s', '--max-error-rate', '0.25', '-H', target.url, '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    const s = readSummary(out);
+    expect(s.meta.stopReason).toMatch(/^error rate \d+(\.\d)?% exceeded --max-error-rate 25%$/);
+    expect(s.meta.durationMs).toBeLessThan(30_000);
+    expect(s.total.failures / s.total.requests).toBeGreaterThan(0.25);
+    expect(s.meta.exitCode).toBe(1);
+    expect(r.stdout).toContain('Aggregated');
+    // Thresholds still have the last word.
+    const crossed = await bench(['run', fixture('robustness/failing.ts'), '-u', '2', '-w', '1', '-t', '60s', '--max-error-rate', '0.25', '--threshold', 'http.errors.rate<10%', '-H', target.url]);
+    expect(crossed.code).toBe(99);
+  });
+
+  it('a worker thread that dies during the run: exit 70, the message on stderr, summary.json still written', async () => {
+    const out = outDir();
+    const r = await bench(['run', fixture('robustness/worker-crash.ts'), '-u', '4', '-w', '2', '-t', '60s', '-H', target.url, '--out', out]);
+    expect(r.code, r.stderr).toBe(70);
+    expect(r.stderr).toMatch(/internal error: worker 0 died: boom outside any task/);
+    const s = readSummary(out);
+    expect(s.meta.stopReason).toBe('worker 0 died: boom outside any task');
+    expect(s.meta.exitCode).toBe(70);
+    expect(s.meta.durationMs).toBeLessThan(30_000);
+    expect(s.total.requests).toBeGreaterThan(0);
+    expect(r.stdout).toContain('Aggregated');
+  });
+
+  it('a load model that throws: exit 70, the message on stderr, summary.json still written', async () => {
+    const out = outDir();
+    const r = await bench(['run', fixture('robustness/broken-shape.ts'), '-w', '1', '-t', '60s', '-H', target.url, '--out', out]);
+    expect(r.code, r.stderr).toBe(70);
+    expect(r.stderr).toMatch(/internal error: load model failed: shape broke at \d+ s/);
+    const s = readSummary(out);
+    expect(s.meta.stopReason).toMatch(/^load model failed: shape broke at \d+ s$/);
+    expect(s.meta.exitCode).toBe(70);
+    expect(s.total.requests).toBeGreaterThan(0);
+  });
+});
+
 describe('bad input: one clear message, exit 2, no stack trace', () => {
   const expectUserError = (r: { code: number | null; stdout: string; stderr: string }, message: string | RegExp) => {
     expect(r.code).toBe(2);
@@ -167,6 +218,29 @@ describe('bad input: one clear message, exit 2, no stack trace', () => {
     const r = await bench(['run', fixture('no-tasks.ts'), '-H', target.url]);
     expectUserError(r, 'no tasks defined on Idle');
     expect(r.stderr).toContain('hint: decorate a method with @task');
+  });
+
+  it('a user class whose constructor throws, named with the message (the worker survives to say so)', async () => {
+    const r = await bench(['run', fixture('robustness/bad-constructor.ts'), '-u', '2', '-t', '5s', '-H', target.url]);
+    expectUserError(r, 'Shopper: creating a user failed: between(2, 1): expected 0 <= min <= max seconds');
+    expect(r.stderr).not.toContain('died');
+  });
+
+  it('an HttpUser with no host and no --host', async () => {
+    const r = await bench(['run', fixture('robustness/no-host.ts'), '-u', '2', '-t', '5s']);
+    expectUserError(r, "Shopper has no host: set `host = 'http://…'` on the class or pass --host");
+  });
+
+  it('weights that are not counts, every bad class named', async () => {
+    const r = await bench(['run', fixture('robustness/bad-weights.ts'), '-u', '4', '-t', '5s', '-H', target.url]);
+    expectUserError(r, 'the user classes have 3 problems:');
+    expect(r.stderr).toContain('Negative: static weight must be a number >= 0, got -1');
+  });
+
+  it('tags that leave a user class with nothing to run', async () => {
+    const r = await bench(['run', fixture('tagged.ts'), '-u', '2', '--iterations', '5', '--tags', 'nothing', '-H', target.url]);
+    expectUserError(r, '--tags nothing leaves Tagged with no task to run');
+    expect(r.stderr).toContain("hint: the tags on Tagged's tasks: browse, checkout, slow");
   });
 
   it('a syntax error, with file:line:col and the code line', async () => {

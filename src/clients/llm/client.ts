@@ -36,9 +36,27 @@ export function isLlmUser(user: unknown): user is LLMUser {
   return ctor?.[IS_LLM_USER] === true;
 }
 
-/** Creates the user's LLM client and puts it where `this.llm` reads it. Does nothing for other users. */
+/** User classes of this worker whose tokenizer and prompts are loaded. */
+const preloaded = new WeakSet<object>();
+
+/**
+ * Creates the user's LLM client and puts it where `this.llm` reads it. Does
+ * nothing for other users. The first user of a class also preloads what its
+ * requests need (see preloadLlm), before it sends anything: otherwise the
+ * first request pays for it while other streams are in flight.
+ */
 export function attachLlmClient(user: unknown, ctx: ClientContext): void {
-  if (isLlmUser(user)) (user as unknown as Record<symbol, unknown>)[LLM_CLIENT] = createLlmClient(user, ctx);
+  if (!isLlmUser(user)) return;
+  const client = new UserLlmClient(user, ctx);
+  if (!preloaded.has(user.constructor)) {
+    preloaded.add(user.constructor);
+    try {
+      preloadLlm(user, client.trafficText());
+    } catch {
+      // A bad tokenizer or dataset is reported by the request that needs it.
+    }
+  }
+  (user as unknown as Record<symbol, unknown>)[LLM_CLIENT] = client;
 }
 
 /**
@@ -54,11 +72,14 @@ export function createLlmClient(user: LLMUser, ctx: ClientContext): LlmClient {
  * Loads what a user class needs before its users start: the tiktoken encoder
  * (~0.5 s of CPU) and the tokenized dataset. Without it the first request of
  * each worker pays for them, stalling the streams already in flight on that
- * worker. Call once per LLM user class and worker, with an instance of it.
+ * worker. Call once per LLM user class and worker, with an instance of it and
+ * the traffic in force. attachLlmClient does it for the first user of each
+ * class; a runtime that calls it before any user starts takes that cost out
+ * of the first user's start too.
  */
-export function preloadLlm(user: LLMUser): void {
+export function preloadLlm(user: LLMUser, traffic: string = user.traffic): void {
   const tokenizer = getTokenizer(user.tokenizer);
-  const spec = parseTrafficCached(user.traffic);
+  const spec = parseTrafficCached(traffic);
   if (spec.kind === 'dataset') return;
   void promptSource(loadDataset(user.dataset, { column: user.datasetColumn }), tokenizer).corpus;
 }
@@ -231,7 +252,7 @@ class UserLlmClient implements LlmClient {
    * The sweep's current stage (options.trafficOverride, updated in place by the
    * runtime), else a single --traffic, else the user's field. Read at every call.
    */
-  private trafficText(): string {
+  trafficText(): string {
     const { trafficOverride, traffic } = this.ctx.options;
     if (typeof trafficOverride === 'string' && trafficOverride !== '') return trafficOverride;
     if (typeof traffic === 'string' && traffic !== '') return traffic;

@@ -3,6 +3,9 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 /** A line (or a multi-line event) longer than this is a malformed stream, not something to buffer. */
 export const MAX_SSE_BUFFER_CHARS = 1024 * 1024;
 
+/** Buffer's own UTF-8 slice, public on every Buffer but missing from @types/node. */
+type NodeBuffer = Buffer & { utf8Slice(start: number, end: number): string };
+
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
@@ -90,7 +93,7 @@ export class SseDecoder {
     const n = bytes.length;
     // A CR anywhere ends lines too (alone or as CRLF): leave such chunks to the reference path.
     if (bytes.indexOf(CR) >= 0) return 0;
-    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const buf = (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as NodeBuffer;
     let pos = 0;
     while (pos < n) {
       // "data:" (d a t a :), then an optional space.
@@ -100,7 +103,8 @@ export class SseDecoder {
       const lf = bytes.indexOf(LF, start);
       // The event must end here, with a blank line: a second data line or a split event is the reference path's.
       if (lf < 0 || bytes[lf + 1] !== LF) return pos;
-      this.message.data = start === lf ? '' : buf.toString('utf8', start, lf);
+      // utf8Slice is toString('utf8', start, end) without its argument handling (undici uses it too).
+      this.message.data = start === lf ? '' : buf.utf8Slice(start, lf);
       this.onEvent(this.message);
       pos = lf + 2;
     }

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,7 +8,7 @@ import { packageRoot, packageVersion } from '../../util/package-root.js';
 import { parseDurationMs } from '../../config/duration.js';
 import { parseStartAt } from '../start-at.js';
 import { sizePod } from './capacity.js';
-import { buildManifests, renderManifests, type K8sObject } from './manifests.js';
+import { buildManifests, hasFlag, renderManifests, type K8sObject } from './manifests.js';
 
 export { buildManifests, renderManifests, hasFlag, type K8sObject, type ManifestInput } from './manifests.js';
 export { sizePod, MEASURED_REQUESTS_PER_CORE_SEC, PLANNING_HEADROOM, type PodSize } from './capacity.js';
@@ -32,6 +33,12 @@ export interface K8sRequest {
   storage?: string;
   /** Planned run time, for how long the merge waits for results (default: read from -t in runArgs, else 1 h). */
   durationMs?: number;
+  /**
+   * The --seed every pod gets when neither runArgs nor the scenario's options
+   * set one (default: a random one, drawn now): random arrivals are one
+   * schedule across segments only with one seed.
+   */
+  seed?: number;
   now?: () => number;
 }
 
@@ -58,7 +65,7 @@ export async function generateK8s(req: K8sRequest): Promise<{ yaml: string; obje
 
   const bundle = await bundleFile(resolve(req.scenario), 'scenario');
   let source: string;
-  let exported: { setup?: unknown; teardown?: unknown; options?: { duration?: unknown } };
+  let exported: { setup?: unknown; teardown?: unknown; options?: { duration?: unknown; seed?: unknown } };
   try {
     exported = (await import(pathToFileURL(bundle.path).href)) as typeof exported;
     source = portableBundle(readFileSync(bundle.path, 'utf8'));
@@ -66,6 +73,8 @@ export async function generateK8s(req: K8sRequest): Promise<{ yaml: string; obje
     bundle.dispose();
   }
 
+  // One seed for every pod, drawn now when none is given: each segment keeps its own arrivals of one random schedule.
+  const podArgs = hasFlag(runArgs, ['--seed']) || exported.options?.seed !== undefined ? runArgs : [...runArgs, '--seed', String(req.seed ?? randomInt(1, 2 ** 31))];
   const workers = workersArg(runArgs);
   const size = sizePod({ instances: req.instances, targetRps: req.targetRps, workers, cpu: req.cpu });
   const scenarioDuration = exported.options?.duration;
@@ -77,7 +86,7 @@ export async function generateK8s(req: K8sRequest): Promise<{ yaml: string; obje
     image: req.image ?? `volley:${packageVersion()}`,
     instances: req.instances,
     scenarioSource: source,
-    runArgs,
+    runArgs: podArgs,
     startAt,
     size,
     hasSetup: typeof exported.setup === 'function',

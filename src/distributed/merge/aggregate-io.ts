@@ -1,11 +1,11 @@
 import { UserError } from '../../errors.js';
 import { MetricsAggregate } from '../../metrics/aggregate.js';
 import type { MetricsDelta } from '../../metrics/delta.js';
-import { decodeHistogram, encodeHistogram } from '../../metrics/histogram.js';
+import { decodeHistogram, encodeHistogram, exactRange } from '../../metrics/histogram.js';
 import { buildLlmSummary } from '../../metrics/llm-summary.js';
 import type { HistoryRow, RunSummary, StageSummary } from '../../metrics/summary-types.js';
 import { SUMMARY_VERSION } from '../../metrics/summary-types.js';
-import { endpointSummaries, endpointSummary } from '../../metrics/summarize.js';
+import { endpointSummaries, endpointSummary, summaryHistograms } from '../../metrics/summarize.js';
 
 /**
  * Rebuilds the exact metrics of a run from its summary.json: counts from the
@@ -14,7 +14,7 @@ import { endpointSummaries, endpointSummary } from '../../metrics/summarize.js';
  */
 export function aggregateFromSummary(summary: RunSummary, source: string): MetricsAggregate {
   const agg = new MetricsAggregate();
-  const latency = new Map(summary.histograms.endpoints.map((h) => [`${h.method} ${h.name}`, h.latency]));
+  const latency = new Map(summary.histograms.endpoints.map((h) => [`${h.method} ${h.name}`, h]));
   for (const e of summary.endpoints) {
     const acc = agg.endpoint(e.method, e.name);
     acc.requests += e.requests;
@@ -22,7 +22,7 @@ export function aggregateFromSummary(summary: RunSummary, source: string): Metri
     acc.aborted += e.aborted ?? 0;
     acc.bytes += e.bytes;
     const encoded = latency.get(`${e.method} ${e.name}`);
-    if (encoded) acc.latency.add(decodeHistogram(encoded));
+    if (encoded?.latency) acc.latency.add(decodeHistogram(encoded.latency, encoded));
     else if (e.latencyMs.count > 0) {
       throw new UserError(
         `${source}: endpoint "${e.method} ${e.name}" has ${e.latencyMs.count} latencies but no encoded histogram, so it cannot be merged exactly`,
@@ -31,7 +31,7 @@ export function aggregateFromSummary(summary: RunSummary, source: string): Metri
       );
     }
   }
-  for (const t of summary.histograms.trends) agg.trend(t.name).add(decodeHistogram(t.histogram));
+  for (const t of summary.histograms.trends) agg.trend(t.name).add(decodeHistogram(t.histogram, t));
   const checks: MetricsDelta['checks'] = {};
   for (const c of summary.checks) checks[c.name] = [c.passes, c.fails];
   const tasks: MetricsDelta['tasks'] = {};
@@ -52,9 +52,9 @@ export function aggregateToDelta(agg: MetricsAggregate): MetricsDelta {
       failures: e.failures,
       aborted: e.aborted,
       bytes: e.bytes,
-      latency: e.latency.totalCount > 0 ? encodeHistogram(e.latency) : '',
+      ...(e.latency.totalCount > 0 ? { latency: encodeHistogram(e.latency), ...exactRange(e.latency) } : { latency: '' }),
     })),
-    trends: [...agg.trends].filter(([, h]) => h.totalCount > 0).map(([name, histogram]) => ({ name, histogram: encodeHistogram(histogram) })),
+    trends: [...agg.trends].filter(([, h]) => h.totalCount > 0).map(([name, histogram]) => ({ name, histogram: encodeHistogram(histogram), ...exactRange(histogram) })),
     counters: { ...agg.counters },
     checks: Object.fromEntries(Object.entries(agg.checks).map(([k, v]) => [k, [v[0], v[1]]])),
     errors: [...agg.errors.values()].map((e) => ({ ...e })),
@@ -89,9 +89,6 @@ export function summaryFromAggregate(agg: MetricsAggregate, parts: SummaryParts)
     llm: buildLlmSummary(agg, sec, parts.hasSlo),
     stages: parts.stages?.length ? parts.stages : undefined,
     history: parts.history,
-    histograms: {
-      endpoints: [...agg.endpoints.values()].filter((e) => e.latency.totalCount > 0).map((e) => ({ method: e.method, name: e.name, latency: encodeHistogram(e.latency) })),
-      trends: [...agg.trends].map(([name, h]) => ({ name, histogram: encodeHistogram(h) })),
-    },
+    histograms: summaryHistograms(agg),
   };
 }

@@ -3,7 +3,8 @@ import type { Executor } from './executor.js';
 /**
  * The closed model of Locust: `users` users, started at `spawnRate` per second
  * across all workers. The engine ends it at the scenario's duration or
- * iterations; with iterationsPerUser it ends once every user ran its share.
+ * iterations; with iterationsPerUser it ends once every user ran its share,
+ * and in any case once every user ended itself (StopUser).
  */
 export const constantUsers = {
   name: 'constant-users',
@@ -25,10 +26,10 @@ export const constantUsers = {
       const nextAtMs = (running / s.spawnRate) * 1000;
       if (await ctx.sleep(Math.max(1, nextAtMs - ctx.elapsedMs()))) return;
     }
-    if (s.iterationsPerUser !== undefined) {
-      await Promise.race([ctx.usersRetired(total), ctx.stopped]);
-      return 'iterations done';
-    }
-    await ctx.stopped;
+    // All users started: none will start again, so once none is left (each ended itself) the scenario is over.
+    const gone = ctx.usersGone().then(() => 'all users stopped');
+    const stopped = ctx.stopped.then(() => undefined);
+    if (s.iterationsPerUser !== undefined) return Promise.race([ctx.usersRetired(total).then(() => 'iterations done'), gone, stopped]);
+    return Promise.race([gone, stopped]);
   },
 } satisfies Executor;

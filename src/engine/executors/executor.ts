@@ -54,6 +54,13 @@ export interface ExecutorContext {
   runningUsers(): number;
   /** Resolves once this instance's share of the plan's `users` users ran all their iterationsPerUser. */
   usersRetired(users: number): Promise<void>;
+  /**
+   * Closed models: resolves once no user of this scenario runs on any worker
+   * and every worker has applied the last user counts sent: the users ended by
+   * themselves (StopUser, a user that could not start) and none will start
+   * unless setUsers asks for more.
+   */
+  usersGone(): Promise<void>;
   /** Completed requests so far in the current stage (all workers, as of the last snapshot). */
   stageRequests(): number;
   /** Waits, or returns early when the scenario stops. Resolves true if it stopped. */

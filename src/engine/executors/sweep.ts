@@ -59,9 +59,11 @@ export const sweep = {
         const mine = ctx.setUsers(c, top);
         const stageRequests = maxReq === undefined ? undefined : ctx.share(maxReq);
         const started = ctx.elapsedMs();
+        let gone = false;
+        void ctx.usersGone().then(() => (gone = true));
         for (;;) {
-          // A segment with no user at this level has nothing to wait for.
-          if (mine === 0 && maxTime === undefined) break;
+          // A segment with no user at this level has nothing to wait for; nor has a stage whose users all stopped themselves.
+          if ((mine === 0 && maxTime === undefined) || gone) break;
           if (stageRequests !== undefined && ctx.stageRequests() >= stageRequests) break;
           if (maxTime !== undefined && ctx.elapsedMs() - started >= maxTime) break;
           if (await ctx.sleep(100)) return;

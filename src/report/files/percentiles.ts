@@ -21,7 +21,7 @@ export function histogramPercentiles(summary: RunSummary, method: string | null,
   if (encoded.length === 0) return null;
   let h: Histogram;
   try {
-    h = encoded.length === 1 ? decodeHistogram(encoded[0]!.latency) : encoded.reduce((acc, e) => (acc.add(decodeHistogram(e.latency)), acc), createHistogram());
+    h = encoded.length === 1 ? decodeHistogram(encoded[0]!.latency, encoded[0]) : encoded.reduce((acc, e) => (acc.add(decodeHistogram(e.latency, e)), acc), createHistogram());
   } catch {
     return null;
   }

@@ -69,6 +69,8 @@ describe('bench merge, setup, k8s and run --segment from the command line', () =
     const r = await bench(['k8s', fixture('one-task.ts'), '--instances', '3', '-u', '30', '-t', '1m']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/completionMode: Indexed/);
+    // Every pod runs with one seed, drawn when the manifests were made (random arrivals are then one schedule).
+    expect(r.stdout.match(/- --seed\n\s+- "?\d+"?\n/g)).toHaveLength(1);
     const bad = await bench(['k8s', fixture('one-task.ts'), '--instances', '3', '--userz', '30']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--userz: not an option of bench run/);

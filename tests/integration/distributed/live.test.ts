@@ -4,7 +4,7 @@ import { createLivePublisher, type LivePublisher } from '../../../src/distribute
 import { abortFleet, watchFleet } from '../../../src/distributed/live/watch.js';
 import { streamKey } from '../../../src/distributed/live/protocol.js';
 import { MetricsAggregate } from '../../../src/metrics/aggregate.js';
-import { createHistogram, decodeHistogram, encodeHistogram, latencyStats, recordMs, type Histogram } from '../../../src/metrics/histogram.js';
+import { createHistogram, latencyStats, recordMs, type Histogram } from '../../../src/metrics/histogram.js';
 import type { LiveSnapshot } from '../../../src/metrics/live.js';
 import type { RunSummary } from '../../../src/metrics/summary-types.js';
 import { createHeadlessReporter } from '../../../src/report/headless.js';
@@ -47,9 +47,9 @@ class FakeInstance {
 
 /**
  * What one machine would report for these samples: its workers send encoded
- * histograms, so the max is read back at the histogram's resolution (0.1%).
+ * histograms with their exact min and max, so the statistics are those of the samples.
  */
-const asOneMachine = (h: Histogram) => latencyStats(decodeHistogram(encodeHistogram(h)));
+const asOneMachine = (h: Histogram) => latencyStats(h);
 
 const sink = () => {
   const lines: string[] = [];

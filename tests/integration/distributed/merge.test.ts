@@ -14,9 +14,12 @@ const quiet = { stdout: { write: () => true } as unknown as NodeJS.WritableStrea
 const read = (dir: string): RunSummary => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
 
 /** Every sample of every input, in one histogram: what one machine would have recorded. */
-function oneHistogram(summaries: RunSummary[], pick: (s: RunSummary) => string[]) {
+/** An encoded histogram of summary.json with its exact min and max (µs). */
+type Encoded = { latency?: string; histogram?: string; minUs?: number; maxUs?: number };
+
+function oneHistogram(summaries: RunSummary[], pick: (s: RunSummary) => Encoded[]) {
   const h = createHistogram();
-  for (const s of summaries) for (const enc of pick(s)) h.add(decodeHistogram(enc));
+  for (const s of summaries) for (const enc of pick(s)) h.add(decodeHistogram(enc.latency ?? enc.histogram!, enc));
   return h;
 }
 
@@ -57,14 +60,22 @@ describe('bench merge of separate runs', () => {
     for (const f of ['summary.json', 'report.html', 'stats.csv', 'history.csv', 'junit.xml']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(read(out)).toEqual(JSON.parse(JSON.stringify(summary)));
 
-    const all = oneHistogram(inputs, (s) => s.histograms.endpoints.map((e) => e.latency));
+    const all = oneHistogram(inputs, (s) => s.histograms.endpoints);
     expect(summary.total.latencyMs).toEqual(latencyStats(all));
     for (const e of summary.endpoints) {
-      const h = oneHistogram(inputs, (s) => s.histograms.endpoints.filter((x) => x.method === e.method && x.name === e.name).map((x) => x.latency));
+      const h = oneHistogram(inputs, (s) => s.histograms.endpoints.filter((x) => x.method === e.method && x.name === e.name));
       expect(e.latencyMs, `${e.method} ${e.name}`).toEqual(latencyStats(h));
     }
-    const think = oneHistogram(inputs, (s) => s.histograms.trends.filter((t) => t.name === 'think').map((t) => t.histogram));
+    const think = oneHistogram(inputs, (s) => s.histograms.trends.filter((t) => t.name === 'think'));
     expect(summary.trends.think).toEqual(latencyStats(think));
+    // The extremes are exact, not the tops of their buckets: summary.json carries each histogram's
+    // exact min and max (µs), each run reports them, and the merge keeps the slowest and fastest.
+    const slowestUs = (s: RunSummary) => Math.max(...s.histograms.endpoints.map((e) => e.maxUs!));
+    for (const s of inputs) expect(s.total.latencyMs.max).toBe(slowestUs(s) / 1000);
+    expect(summary.total.latencyMs.max).toBe(Math.max(...inputs.map(slowestUs)) / 1000);
+    expect(summary.total.latencyMs.min).toBe(Math.min(...inputs.map((s) => s.total.latencyMs.min)));
+    expect(summary.trends.think!.max).toBe(Math.max(...inputs.map((s) => s.trends.think!.max)));
+    expect(read(out).histograms.endpoints.every((e) => Number.isInteger(e.minUs) && Number.isInteger(e.maxUs))).toBe(true);
 
     // Counts are sums; the failing endpoint's errors and the check too.
     const sum = (f: (s: RunSummary) => number) => inputs.reduce((a, s) => a + f(s), 0);

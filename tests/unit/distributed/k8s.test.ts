@@ -62,7 +62,7 @@ describe('bench k8s manifests', () => {
   });
 
   it('runs an Indexed Job of N pods, each on its segment, all at one start time', async () => {
-    const { objects, startAt } = await generateK8s({ scenario, instances: 4, runArgs: ['-u', '40', '--threshold', 'http.p95 < 300ms'], now: () => NOW, startDelayMs: 30_000, live: 'redis://redis:6379' });
+    const { objects, startAt } = await generateK8s({ scenario, instances: 4, runArgs: ['-u', '40', '--threshold', 'http.p95 < 300ms'], now: () => NOW, startDelayMs: 30_000, live: 'redis://redis:6379', seed: 42 });
     expect(startAt.toISOString()).toBe('2025-06-01T12:00:30.000Z');
     const job = objects.find((o) => o.kind === 'Job' && !/-(setup|merge)$/.test(o.metadata.name)) as unknown as Obj;
     expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 4, parallelism: 4, backoffLimit: 0 });
@@ -77,13 +77,28 @@ describe('bench k8s manifests', () => {
       'run', '/scenario/scenario.mjs', '--segment', '3/4', '--out', `${results}/2`,
       '--start-at', '2025-06-01T12:00:30.000Z', '--headless', '--workers', '2',
       '--setup-data', '/results/setup.json', '--live', `redis://redis:6379/${name}`,
-      '-u', '40', '--threshold', 'http.p95 < 300ms',
+      '-u', '40', '--threshold', 'http.p95 < 300ms', '--seed', '42',
     ]);
     expect(c.resources.requests).toEqual({ cpu: '2', memory: '768Mi' });
     // The scenario travels in the ConfigMap, importing the image's volley, not this machine's.
     const cm = objects.find((o) => o.kind === 'ConfigMap') as unknown as Obj;
     expect(cm.data!['scenario.mjs']).toMatch(/from "volley"/);
     expect(cm.data!['scenario.mjs']).not.toMatch(/file:\/\//);
+  });
+
+  it('gives every pod one --seed: drawn at manifest time, or the one given', async () => {
+    const loadArgs = async (runArgs: string[]) => {
+      const { objects } = await generateK8s({ scenario, instances: 3, runArgs, now: () => NOW });
+      const job = objects.find((o) => o.kind === 'Job' && !/-(setup|merge)$/.test(o.metadata.name)) as unknown as Obj;
+      return job.spec.template.spec.containers[0].args as string[];
+    };
+    const seedOf = (args: string[]) => args.filter((a, i) => args[i - 1] === '--seed');
+    const drawn = [await loadArgs(['--rate', '50/s']), await loadArgs(['--rate', '50/s'])].map(seedOf);
+    // One seed in the pod template, so every pod of the Job has it; each generation draws its own.
+    for (const seeds of drawn) expect(seeds).toEqual([expect.stringMatching(/^\d+$/)]);
+    expect(drawn[0]).not.toEqual(drawn[1]);
+    expect(seedOf(await loadArgs(['--seed', '7']))).toEqual(['7']);
+    expect((await loadArgs(['--seed=7'])).filter((a) => a.startsWith('--seed'))).toEqual(['--seed=7']);
   });
 
   it('merges whatever the instances wrote, then runs teardown once', async () => {

@@ -53,13 +53,30 @@ describe('merging worker histograms', () => {
     for (const p of [m.p50, m.p90, m.p95, m.p99, m.p999]) expect(p).toBeLessThanOrEqual(m.max);
   });
 
-  // BUG (src/metrics): the encoded deltas carry bucket counts only, so the decoded max is
-  // the top of the max's bucket (e.g. 53379.071 ms where the slowest request took 53359.354 ms),
-  // and percentiles clamped to it differ too. Fix: send the exact min/max with each delta
-  // and use them in latencyStats. Remove `.fails` once fixed.
-  it.fails('reports the exact max (and the percentiles clamped to it) after merging', () => {
-    const { merged, single } = mergeAndSingle(2);
+  // The encoded deltas carry bucket counts only (a decoded max is the top of its bucket,
+  // e.g. 53379.071 ms where the slowest request took 53359.354 ms): the exact min and max
+  // travel beside them, so the merged statistics are those of the samples.
+  it.each([1, 2, 4, 7])('reports the exact min and max (and the percentiles clamped to it) after merging %d workers', (workers) => {
+    const { total, merged, single } = mergeAndSingle(workers);
     expect(latencyStats(merged)).toEqual(latencyStats(single));
+    expect(latencyStats(total.total().latency)).toEqual(latencyStats(single));
+    expect([merged.maxValue, merged.minNonZeroValue]).toEqual([single.maxValue, single.minNonZeroValue]);
+  });
+
+  it('keeps exact trend extremes too, and ignores extremes outside the decoded buckets', () => {
+    const rec = new MetricsRecorder();
+    rec.recordTrend('ttft', 53_359.354);
+    rec.recordTrend('ttft', 1.2345);
+    const delta = rec.takeDelta();
+    expect(delta.trends[0]).toMatchObject({ name: 'ttft', minUs: 1235, maxUs: 53_359_354 });
+    const agg = new MetricsAggregate();
+    agg.addDelta(delta);
+    expect([agg.trendStats('ttft').min, agg.trendStats('ttft').max]).toEqual([1.235, 53_359.354]);
+    // Without them (older summaries), or with ones that contradict the buckets, the buckets' extremes.
+    const plain = decodeHistogram(delta.trends[0]!.histogram);
+    expect(plain.maxValue).toBeGreaterThan(53_359_354);
+    expect(decodeHistogram(delta.trends[0]!.histogram, { maxUs: 99_000_000, minUs: 7 }).maxValue).toBe(plain.maxValue);
+    expect(decodeHistogram(delta.trends[0]!.histogram, { maxUs: 99_000_000, minUs: 7 }).minNonZeroValue).toBe(plain.minNonZeroValue);
   });
 
   it('merges counts, bytes, failures, errors, checks, counters, trends and task runs', () => {
