@@ -69,6 +69,7 @@ program
   .option('--requests-log <file>', 'write one JSON line per LLM request')
   .option('--model <name>', 'model name, overriding the scenario')
   .option('--segment <i/N>', 'run only this share of the plan: 2/4 (second of four) or 1/4:1/2 (docs/distributed.md)')
+  .option('--paused', 'get ready, then wait for SIGUSR1 (kill -USR1 <pid>) before starting the load')
   .option('--start-at <iso>', 'wait until this time (ISO, with zone) before starting the load, so a fleet starts together')
   .option('--live <redis-url>', 'publish live figures to Redis for bench watch: redis://host:6379/<run-id>')
   .option('--setup-data <file>', 'skip setup(): give users the data written by bench setup')

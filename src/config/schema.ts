@@ -97,6 +97,8 @@ export const optionsSchema = z
     startAt: z.string().superRefine((v, ctx) => refineWith(ctx, () => parseStartAt(v))),
     live: z.string().superRefine((v, ctx) => refineWith(ctx, () => parseLiveUrl(v))),
     setupData: z.string().min(1),
+    /** Wait for SIGUSR1 after setup before starting the load (start a fleet by hand). */
+    paused: z.boolean(),
   })
   .partial()
   .strict();

@@ -3,6 +3,7 @@ import { latencyStats } from '../metrics/histogram.js';
 import type { HistoryRow } from '../metrics/summary-types.js';
 import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
 import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';
+import { buildLlmSummary } from '../metrics/llm-summary.js';
 
 export interface LiveInputs {
   scenario: string;
@@ -14,6 +15,8 @@ export interface LiveInputs {
   stage?: string;
   health: WorkerHealth[];
   intervalSec: number;
+  /** SLOs were given (--slo), so goodput is computed. */
+  hasSlo: boolean;
 }
 
 /** The per-second view reporters get, from the run totals and the last interval. */
@@ -23,7 +26,7 @@ export function buildLiveSnapshot(total: MetricsAggregate, interval: MetricsAggr
   const lat = latencyStats(it.latency);
   const currentRps: Record<string, number> = {};
   for (const e of interval.endpoints.values()) currentRps[`${e.method} ${e.name}`] = e.requests / inp.intervalSec;
-  return {
+  const snap: LiveSnapshot = {
     scenario: inp.scenario,
     elapsedMs: inp.elapsedMs,
     durationMs: inp.durationMs,
@@ -39,6 +42,18 @@ export function buildLiveSnapshot(total: MetricsAggregate, interval: MetricsAggr
     checks: Object.entries(total.checks).map(([name, [passes, fails]]) => ({ name, passes, fails })),
     health: inp.health,
   };
+  const llm = buildLlmSummary(total, elapsedSec, inp.hasSlo);
+  if (llm) {
+    snap.llm = llm;
+    const ttft = interval.trendStats('llm.ttft');
+    snap.llmInterval = {
+      ttftP50Ms: ttft.p50,
+      ttftP99Ms: ttft.p99,
+      outputTokensPerSec: (interval.counters['llm.output_tokens'] ?? 0) / inp.intervalSec,
+      inputTokensPerSec: (interval.counters['llm.input_tokens'] ?? 0) / inp.intervalSec,
+    };
+  }
+  return snap;
 }
 
 export function historyRow(s: LiveSnapshot, interval: MetricsAggregate, intervalSec: number): HistoryRow {

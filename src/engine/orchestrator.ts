@@ -173,6 +173,7 @@ export class Run {
       if (setup.error) throw new UserError(`setup() failed: ${setup.error}`, 'fix the exported setup() function of the scenario');
       this.setupData = setup.data;
       await this.waitForStartAt();
+      await this.waitForSignalIfPaused();
       // 'begin' starts the workers' snapshot timers, so it comes after the wait, just before the load.
       for (const w of workers) w.post({ type: 'begin', setupData: setup.data, hostAliases });
       await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.share(this.cfg.users), workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
@@ -188,6 +189,17 @@ export class Run {
     }
     await this.shutdown();
     return this.buildSummary();
+  }
+
+  /** --paused: everything is ready; the load starts on SIGUSR1 (or the run is stopped while waiting). */
+  private async waitForSignalIfPaused(): Promise<void> {
+    if (!this.cfg.extra.paused || this.stopReason) return;
+    // Listen before saying so: without a listener, SIGUSR1 would start Node's inspector instead.
+    let onSignal: (() => void) | undefined;
+    const signalled = new Promise<void>((r) => process.once('SIGUSR1', (onSignal = r)));
+    this.deps.warn(`paused: workers are ready; start the load with \`kill -USR1 ${process.pid}\``);
+    await Promise.race([signalled, this.stopPromise]);
+    if (onSignal) process.removeListener('SIGUSR1', onSignal);
   }
 
   /** --start-at: waits until the fleet's common start (Ctrl-C ends the wait); a start too late is a UserError. */
@@ -419,18 +431,8 @@ export class Run {
       stage: this.stage?.info.name,
       health: [...this.health.values()].sort((a, b) => a.index - b.index),
       intervalSec,
+      hasSlo: Boolean(this.cfg.extra.slo),
     });
-    const llm = buildLlmSummary(this.total, snap.elapsedMs / 1000, Boolean(this.cfg.extra.slo));
-    if (llm) {
-      snap.llm = llm;
-      const ttft = interval.trendStats('llm.ttft');
-      snap.llmInterval = {
-        ttftP50Ms: ttft.p50,
-        ttftP99Ms: ttft.p99,
-        outputTokensPerSec: (interval.counters['llm.output_tokens'] ?? 0) / intervalSec,
-        inputTokensPerSec: (interval.counters['llm.input_tokens'] ?? 0) / intervalSec,
-      };
-    }
     return { interval, snap, intervalSec, warmup };
   }
 

@@ -1,7 +1,6 @@
 import type { ThresholdSpec } from '../../api/options.js';
 import { buildLiveSnapshot, historyRow } from '../../engine/live.js';
 import { MetricsAggregate } from '../../metrics/aggregate.js';
-import { buildLlmSummary } from '../../metrics/llm-summary.js';
 import type { LiveSnapshot, WorkerHealth } from '../../metrics/live.js';
 import type { HistoryRow, RunSummary } from '../../metrics/summary-types.js';
 import { packageVersion } from '../../util/package-root.js';
@@ -154,18 +153,8 @@ export class FleetState {
       stage: this.describe(),
       health,
       intervalSec,
+      hasSlo: this.hasSlo,
     });
-    const llm = buildLlmSummary(this.total, elapsedMs / 1000, this.hasSlo);
-    if (llm) {
-      snap.llm = llm;
-      const ttft = interval.trendStats('llm.ttft');
-      snap.llmInterval = {
-        ttftP50Ms: ttft.p50,
-        ttftP99Ms: ttft.p99,
-        outputTokensPerSec: (interval.counters['llm.output_tokens'] ?? 0) / intervalSec,
-        inputTokensPerSec: (interval.counters['llm.input_tokens'] ?? 0) / intervalSec,
-      };
-    }
     this.history.push(historyRow(snap, interval, intervalSec));
     return snap;
   }
