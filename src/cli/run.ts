@@ -110,6 +110,8 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
         })
       : undefined;
     if (live) reporters.push(live);
+    // Workers only append to --requests-log: start each run with an empty file.
+    if (typeof cfg.extra.requestsLog === 'string') writeFileAtomic(resolve(cwd, cfg.extra.requestsLog), '');
     const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd });
     live?.onAbort((reason) => run.stop(`aborted by bench watch: ${reason}`, true));
     for (const r of reporters) r.bindStop?.(() => run.stop('stopped by user', true));

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { FromWorker, ToWorker, WorkerInit } from '../pool/protocol.js';
 import { UserError } from '../errors.js';
+import { flushRequestsLogs } from '../clients/llm/requests-log.js';
 import { loadScenario } from './load-scenario.js';
 import { describeClasses } from './describe.js';
 import { WorkerRuntime } from './worker-runtime.js';
@@ -101,6 +102,8 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
           break;
         case 'stop': {
           await rt.stopAll(msg.graceMs);
+          // Worker threads end without exit handlers: write the last request-log lines now.
+          flushRequestsLogs();
           if (ticker) clearTimeout(ticker); // clears the interval too
           const { delta, scenarioDeltas } = rt.takeDeltas();
           send({ type: 'stopped', delta, scenarioDeltas });

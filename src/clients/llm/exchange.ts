@@ -3,6 +3,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { LlmErrorKind } from '../../api/llm.js';
 import { errorMessage, StreamDelta, type Usage } from './adapter.js';
 import { SseDecoder } from './sse.js';
+import { ContentTemplate } from './template.js';
 
 /** One HTTP exchange with an LLM server, described before it starts. */
 export interface ExchangeRequest {
@@ -107,6 +108,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   private mode: 'sse' | 'body' | 'error' = 'body';
   private sse: SseDecoder | undefined;
   private readonly delta = new StreamDelta();
+  /** The shape of this stream's token events, once learned (see ContentTemplate). */
+  private readonly template = new ContentTemplate();
   private parts: Buffer[] = [];
   private collected = 0;
   /** Arrival time of the body chunk being parsed: every event in it shares it. */
@@ -169,7 +172,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (status >= 400) this.mode = 'error';
     else if (this.req.stream && this.req.parseEvent && isEventStream(headers['content-type'])) {
       this.mode = 'sse';
-      this.sse = new SseDecoder(this.onEvent);
+      this.sse = new SseDecoder(this.onEvent, this.onPayload);
     } else this.mode = 'body';
   }
 
@@ -256,15 +259,44 @@ class Exchange implements Dispatcher.DispatchHandler {
       }
     }
     if (hasContent) {
-      out.content.push(delta.content);
-      out.firstTokenMs ??= now;
-      out.firstContentMs ??= now;
-      out.chunkTimes.push(now);
-      out.chunkRefs.push(out.content.length - 1);
+      this.addContent(delta.content);
+      // A token event the template did not know: learn its shape for the next ones.
+      if (ev.event === undefined && this.template.wantsToLearn && delta.reasoning.length === 0 && isContentOnly(delta)) {
+        this.template.learn(ev.data, delta.content, this.contentOf);
+      }
     }
     if (delta.usage !== undefined) mergeUsage(out.usage, delta.usage);
     if (delta.finishReason !== undefined) out.finishReason = delta.finishReason;
     if (delta.done) out.done = true;
+  };
+
+  /** Fast path: a data-only event read straight from the bytes when it has the stream's token shape. */
+  private readonly onPayload = (bytes: Buffer, start: number, end: number): boolean => {
+    const text = this.template.match(bytes, start, end);
+    if (text === undefined) return false;
+    if (this.out.errorKind === undefined && text.length > 0) this.addContent(text);
+    return true;
+  };
+
+  private addContent(text: string): void {
+    const { out } = this;
+    const now = this.now;
+    out.content.push(text);
+    out.firstTokenMs ??= now;
+    out.firstContentMs ??= now;
+    out.chunkTimes.push(now);
+    out.chunkRefs.push(out.content.length - 1);
+  }
+
+  /** The provider parser's content for a data-only payload, when content is all it found. */
+  private readonly contentOf = (data: string): string | undefined => {
+    const d = new StreamDelta();
+    try {
+      this.req.parseEvent!(undefined, data, d);
+    } catch {
+      return undefined;
+    }
+    return d.reasoning.length === 0 && isContentOnly(d) ? d.content : undefined;
   };
 
   private readBody(text: string): void {
@@ -328,6 +360,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.out.endMs === 0) this.out.endMs = performance.now();
     this.resolve(this.out);
   }
+}
+
+function isContentOnly(d: StreamDelta): boolean {
+  return d.usage === undefined && d.error === undefined && d.finishReason === undefined && !d.done;
 }
 
 /**

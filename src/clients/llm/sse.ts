@@ -46,7 +46,15 @@ export class SseDecoder {
   /** Set when the stream broke the size bound; the caller fails the request as malformed. */
   overflow = false;
 
-  constructor(private readonly onEvent: (event: EventSourceMessage) => void) {}
+  /**
+   * @param onEvent receives every event.
+   * @param onPayload may take a fast-path data-only event straight from the
+   *   bytes (payload bytes[start, end)); when it returns true, onEvent is not called for it.
+   */
+  constructor(
+    private readonly onEvent: (event: EventSourceMessage) => void,
+    private readonly onPayload?: (bytes: Buffer, start: number, end: number) => boolean,
+  ) {}
 
   /** Feeds bytes; events are delivered synchronously through onEvent. */
   feed(bytes: Uint8Array): void {
@@ -103,6 +111,10 @@ export class SseDecoder {
       const lf = bytes.indexOf(LF, start);
       // The event must end here, with a blank line: a second data line or a split event is the reference path's.
       if (lf < 0 || bytes[lf + 1] !== LF) return pos;
+      if (this.onPayload !== undefined && this.onPayload(buf, start, lf)) {
+        pos = lf + 2;
+        continue;
+      }
       // utf8Slice is toString('utf8', start, end) without its argument handling (undici uses it too).
       this.message.data = start === lf ? '' : buf.utf8Slice(start, lf);
       this.onEvent(this.message);
