@@ -83,7 +83,7 @@ export function exitCodeFor(summary: RunSummary, cfg: RunConfig): number {
 export async function runScenario(req: RunRequest, io: OutputStreams): Promise<RunResult> {
   const cwd = req.cwd ?? process.cwd();
   const scenarioPath = resolve(cwd, req.scenario);
-  const cli: ParsedOptions = validateOptions('command line', stripUndefined(req.options ?? {}));
+  const cli: ParsedOptions = validateOptions('command line', stripUndefined(req.options ?? {}), 'flags');
   const file = await loadConfigFile(req.config, cwd);
   const bundle = await bundleFile(scenarioPath, 'scenario');
   try {

@@ -8,11 +8,18 @@ function describeValue(v: unknown): string {
   return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
+/** The command-line flag of an option key: spawnRate → --spawn-rate. */
+const flag = (key: string): string => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+
 /** Turns zod issues into lines naming the option path, what was expected and what was given. */
-export function formatIssues(issues: z.core.$ZodIssue[], input: unknown, pathPrefix = ''): string[] {
+export function formatIssues(issues: z.core.$ZodIssue[], input: unknown, pathPrefix = '', naming: 'paths' | 'flags' = 'paths'): string[] {
   return issues.map((i) => {
     const path = pathPrefix + (i.path.length ? i.path.map(String).join('.') : '(root)');
-    if (i.code === 'unrecognized_keys') return `${i.keys.map((k) => pathPrefix + [...i.path.map(String), k].join('.')).join(', ')}: unknown option${i.keys.length > 1 ? 's' : ''}; see docs/cli.md for the list`;
+    const shown = naming === 'flags' && i.path.length ? `${flag(String(i.path[0]))}${i.path.length > 1 ? ` (${i.path.slice(1).map(String).join('.')})` : ''}` : path;
+    if (i.code === 'unrecognized_keys') {
+      const keys = i.keys.map((k) => (naming === 'flags' && i.path.length === 0 ? flag(k) : pathPrefix + [...i.path.map(String), k].join('.')));
+      return `${keys.join(', ')}: unknown option${i.keys.length > 1 ? 's' : ''}; see docs/cli.md for the list`;
+    }
     let given: unknown = input;
     for (const p of i.path) given = given == null ? undefined : (given as Record<PropertyKey, unknown>)[p as PropertyKey];
     const msg = i.message.replace(/^(Invalid input|Too small|Too big): /, '').replace(/^expected int\b/, 'expected an integer');
@@ -20,13 +27,13 @@ export function formatIssues(issues: z.core.$ZodIssue[], input: unknown, pathPre
     // Some messages (thresholds, rates) already quote what was given.
     const got = describeValue(given);
     const quoted = /, got /.test(m) || (typeof given === 'string' && m.includes(got));
-    return quoted ? `${path}: ${m}` : `${path}: ${m}, got ${got}`;
+    return quoted ? `${shown}: ${m}` : `${shown}: ${m}, got ${got}`;
   });
 }
 
 /** Validates one source of options (config file, scenario, command line), listing every problem at once. */
-export function validateOptions(source: string, input: unknown): ParsedOptions {
+export function validateOptions(source: string, input: unknown, naming: 'paths' | 'flags' = 'paths'): ParsedOptions {
   const r = optionsSchema.safeParse(input);
-  if (!r.success) throw new ConfigError(source, formatIssues(r.error.issues, input));
+  if (!r.success) throw new ConfigError(source, formatIssues(r.error.issues, input, '', naming));
   return r.data;
 }

@@ -183,14 +183,14 @@ describe('bad input: one clear message, exit 2, no stack trace', () => {
   it('a malformed duration', async () => {
     const r = await bench(['run', fixture('tagged.ts'), '-t', 'abc']);
     expectUserError(r, 'invalid command line:');
-    expect(r.stderr).toContain('  - duration: expected a duration like 90s, 5m, 1h or 1m30s, got "abc"');
+    expect(r.stderr).toContain('  - --duration: expected a duration like 90s, 5m, 1h or 1m30s, got "abc"');
   });
 
   it('a bad option value and an unknown option', async () => {
     const r = await bench(['run', fixture('tagged.ts'), '-u', 'many', '-w', '0']);
     expectUserError(r, 'invalid command line:');
-    expect(r.stderr).toContain('  - users: expected number, got "many"');
-    expect(r.stderr).toContain('  - workers: expected number to be >0, got 0');
+    expect(r.stderr).toContain('  - --users: expected number, got "many"');
+    expect(r.stderr).toContain('  - --workers: expected number to be >0, got 0');
     expectUserError(await bench(['run', fixture('tagged.ts'), '--userz', '3']), "unknown option '--userz'");
   });
 

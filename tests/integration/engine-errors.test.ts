@@ -110,7 +110,7 @@ describe('bad input is one clear user error', { timeout: 20_000 }, () => {
   it('every invalid option at once', async () => {
     const err = await runFixtureError('tagged.ts', { users: -1, duration: 'soon', bogus: true });
     expect(err.message).toBe(
-      'invalid command line:\n  - users: expected number to be >=0, got -1\n  - duration: expected a duration like 90s, 5m, 1h or 1m30s, got "soon"\n  - bogus: unknown option; see docs/cli.md for the list',
+      'invalid command line:\n  - --users: expected number to be >=0, got -1\n  - --duration: expected a duration like 90s, 5m, 1h or 1m30s, got "soon"\n  - --bogus: unknown option; see docs/cli.md for the list',
     );
   });
 
