@@ -31,9 +31,9 @@ describe('bench merge, setup, k8s and run --segment from the command line', () =
   it('refuses a bad --segment, --start-at or --live before the run, with exit 2', async () => {
     const r = await bench(['run', fixture('one-task.ts'), '--segment', '0/4', '--start-at', 'soon', '--live', 'redis://h:6379', '-H', target.url]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/segment: segments are numbered from 1 to 4/);
-    expect(r.stderr).toMatch(/startAt: expected an ISO 8601 time/);
-    expect(r.stderr).toMatch(/live: the URL names no run id/);
+    expect(r.stderr).toMatch(/--segment: segments are numbered from 1 to 4/);
+    expect(r.stderr).toMatch(/--start-at: expected an ISO 8601 time/);
+    expect(r.stderr).toMatch(/--live: the URL names no run id/);
   });
 
   it('merges the results of several processes into one summary with reports', async () => {
