@@ -9,7 +9,7 @@ import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
 import type { MetricsDelta } from '../metrics/delta.js';
 import type { HistoryRow, RunSummary, ScenarioSummary, StageSummary } from '../metrics/summary-types.js';
 import { SUMMARY_VERSION } from '../metrics/summary-types.js';
-import { endpointSummaries, endpointSummary, summaryHistograms } from '../metrics/summarize.js';
+import { aggregateFigures, endpointSummaries, endpointSummary, summaryHistograms } from '../metrics/summarize.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { FromWorker, UserClassInfo, WorkerOptions } from '../pool/protocol.js';
 import type { Reporter } from '../report/reporter.js';
@@ -549,13 +549,7 @@ export class Run {
         interrupted: this.interrupted,
         stopReason: this.stopReason || 'unknown',
       },
-      total: endpointSummary(live.total(), sec),
-      endpoints: endpointSummaries(live, sec),
-      tasks: Object.entries(live.tasks).map(([name, runs]) => ({ name, runs })).sort((a, b) => b.runs - a.runs),
-      errors: [...live.errors.values()].sort((a, b) => b.count - a.count),
-      checks: Object.entries(live.checks).map(([name, [passes, fails]]) => ({ name, passes, fails })),
-      counters: live.counters,
-      trends: Object.fromEntries([...live.trends.keys()].map((k) => [k, live.trendStats(k)])),
+      ...aggregateFigures(live, sec),
       llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),
       stages: this.stages.length ? this.stages : undefined,
       scenarios: this.separateScenarios ? this.runners.map((r) => this.scenarioSummary(r, end)) : undefined,
@@ -576,13 +570,7 @@ export class Run {
       durationMs: Math.round(durationMs),
       endReason: r.endReason,
       peakUsers: isOpenModel(r.scenario) ? r.scenario.maxUsers : r.peakUsers,
-      total: endpointSummary(agg.total(), sec),
-      endpoints: endpointSummaries(agg, sec),
-      tasks: Object.entries(agg.tasks).map(([name, runs]) => ({ name, runs })).sort((a, b) => b.runs - a.runs),
-      errors: [...agg.errors.values()].sort((a, b) => b.count - a.count),
-      checks: Object.entries(agg.checks).map(([name, [passes, fails]]) => ({ name, passes, fails })),
-      counters: { ...agg.counters },
-      trends: Object.fromEntries([...agg.trends.keys()].map((k) => [k, agg.trendStats(k)])),
+      ...aggregateFigures(agg, sec),
     };
   }
 

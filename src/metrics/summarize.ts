@@ -36,3 +36,16 @@ export function summaryHistograms(agg: MetricsAggregate): RunSummary['histograms
     trends: [...agg.trends].map(([name, h]) => ({ name, histogram: encodeHistogram(h), ...(h.totalCount > 0 ? exactRange(h) : {}) })),
   };
 }
+
+/** The figures every summary level (run, scenario) reports from one aggregate. */
+export function aggregateFigures(agg: MetricsAggregate, durationSec: number): Pick<RunSummary, 'total' | 'endpoints' | 'tasks' | 'errors' | 'checks' | 'counters' | 'trends'> {
+  return {
+    total: endpointSummary(agg.total(), durationSec),
+    endpoints: endpointSummaries(agg, durationSec),
+    tasks: Object.entries(agg.tasks).map(([name, runs]) => ({ name, runs })).sort((a, b) => b.runs - a.runs),
+    errors: [...agg.errors.values()].sort((a, b) => b.count - a.count),
+    checks: Object.entries(agg.checks).map(([name, [passes, fails]]) => ({ name, passes, fails })),
+    counters: { ...agg.counters },
+    trends: Object.fromEntries([...agg.trends.keys()].map((k) => [k, agg.trendStats(k)])),
+  };
+}

@@ -5,7 +5,7 @@ import { decodeHistogram, encodeHistogram, exactRange } from '../../metrics/hist
 import { buildLlmSummary } from '../../metrics/llm-summary.js';
 import type { HistoryRow, RunSummary, StageSummary } from '../../metrics/summary-types.js';
 import { SUMMARY_VERSION } from '../../metrics/summary-types.js';
-import { endpointSummaries, endpointSummary, summaryHistograms } from '../../metrics/summarize.js';
+import { aggregateFigures, summaryHistograms } from '../../metrics/summarize.js';
 
 /**
  * Rebuilds the exact metrics of a run from its summary.json: counts from the
@@ -71,7 +71,7 @@ export interface SummaryParts {
 
 /**
  * Builds a summary from an aggregate with the same functions the engine uses
- * (endpointSummaries, buildLlmSummary), so a merged summary reads exactly as
+ * (aggregateFigures, buildLlmSummary), so a merged summary reads exactly as
  * a single run's would for the same samples.
  */
 export function summaryFromAggregate(agg: MetricsAggregate, parts: SummaryParts): RunSummary {
@@ -79,13 +79,7 @@ export function summaryFromAggregate(agg: MetricsAggregate, parts: SummaryParts)
   return {
     version: SUMMARY_VERSION,
     meta: parts.meta,
-    total: endpointSummary(agg.total(), sec),
-    endpoints: endpointSummaries(agg, sec),
-    tasks: Object.entries(agg.tasks).map(([name, runs]) => ({ name, runs })).sort((a, b) => b.runs - a.runs),
-    errors: [...agg.errors.values()].sort((a, b) => b.count - a.count),
-    checks: Object.entries(agg.checks).map(([name, [passes, fails]]) => ({ name, passes, fails })),
-    counters: agg.counters,
-    trends: Object.fromEntries([...agg.trends.keys()].map((k) => [k, agg.trendStats(k)])),
+    ...aggregateFigures(agg, sec),
     llm: buildLlmSummary(agg, sec, parts.hasSlo),
     stages: parts.stages?.length ? parts.stages : undefined,
     history: parts.history,
