@@ -135,7 +135,6 @@ describe('failures of Volley’s own during the run', { timeout: 30_000 }, () =>
     expect(r.exitCode).toBe(ExitCode.InternalError);
     expect(r.stderr).toContain('internal error: worker 0 died: boom outside any task');
     expect(r.summary.meta.stopReason).toBe('worker 0 died: boom outside any task');
-    expect(r.summary.meta.durationMs).toBeLessThan(30_000);
     const written = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary;
     expect(written.meta.exitCode).toBe(ExitCode.InternalError);
     expect(written.total.requests).toBeGreaterThan(0);
@@ -156,7 +155,6 @@ describe('--max-error-rate', { timeout: 30_000 }, () => {
     expect(r.summary.meta.stopReason).toMatch(/^error rate (\d+(\.\d)?)% exceeded --max-error-rate 20%$/);
     const rate = Number(/^error rate ([\d.]+)%/.exec(r.summary.meta.stopReason)![1]);
     expect(rate).toBeGreaterThan(20);
-    expect(r.summary.meta.durationMs).toBeLessThan(30_000);
     expect(r.exitCode).toBe(ExitCode.RequestsFailed);
   });
 

@@ -161,3 +161,20 @@ export function errorMessage(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/**
+ * The fast path shared by the dialects whose deltas carry text or thinking under
+ * fixed markers: sets `out.content` or `out.reasoning` and returns true when
+ * either marker was found, so the caller can skip JSON.parse.
+ */
+export function scanTextOrThinking(data: string, textMarker: string, thinkingMarker: string, out: StreamDelta): boolean {
+  const text = scanString(data, textMarker);
+  if (text !== undefined) {
+    out.content = text;
+    return true;
+  }
+  const thinking = scanString(data, thinkingMarker);
+  if (thinking === undefined) return false;
+  out.reasoning = thinking;
+  return true;
+}

@@ -1,5 +1,5 @@
 import type { ChatMessage, ContentPart } from '../../api/llm.js';
-import { errorMessage, num, scanString, str, type GenerationInput, type ProviderAdapter, type ProviderConfig, type StreamDelta } from './adapter.js';
+import { errorMessage, num, scanTextOrThinking, str, type GenerationInput, type ProviderAdapter, type ProviderConfig, type StreamDelta } from './adapter.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 /** The Messages API requires max_tokens; this is sent when the traffic does not set an output length. */
@@ -69,16 +69,7 @@ const THINKING_MARKER = 'delta":{"type":"thinking_delta","thinking":"';
 export function parseAnthropicEvent(event: string | undefined, data: string, out: StreamDelta): void {
   switch (event) {
     case 'content_block_delta': {
-      const text = scanString(data, TEXT_MARKER);
-      if (text !== undefined) {
-        out.content = text;
-        return;
-      }
-      const thinking = scanString(data, THINKING_MARKER);
-      if (thinking !== undefined) {
-        out.reasoning = thinking;
-        return;
-      }
+      if (scanTextOrThinking(data, TEXT_MARKER, THINKING_MARKER, out)) return;
       const delta = (object(JSON.parse(data)).delta ?? {}) as Record<string, unknown>;
       if (delta.type === 'text_delta') out.content = str(delta.text) ?? '';
       else if (delta.type === 'thinking_delta') out.reasoning = str(delta.thinking) ?? '';

@@ -1,4 +1,4 @@
-import { errorMessage, num, scanString, str, type GenerationInput, type ProviderAdapter, type ProviderConfig, type StreamDelta, type Usage } from './adapter.js';
+import { errorMessage, num, scanTextOrThinking, str, type GenerationInput, type ProviderAdapter, type ProviderConfig, type StreamDelta, type Usage } from './adapter.js';
 import { scanNumber } from './openai.js';
 
 /**
@@ -38,16 +38,7 @@ export function parseCohereEvent(event: string | undefined, data: string, out: S
     return;
   }
   if (event === 'content-delta' || event === undefined) {
-    const text = scanString(data, TEXT_MARKER);
-    if (text !== undefined) {
-      out.content = text;
-      return;
-    }
-    const thinking = scanString(data, THINKING_MARKER);
-    if (thinking !== undefined) {
-      out.reasoning = thinking;
-      return;
-    }
+    if (scanTextOrThinking(data, TEXT_MARKER, THINKING_MARKER, out)) return;
   }
   const j = JSON.parse(data) as Record<string, unknown>;
   if (j === null || typeof j !== 'object') throw new SyntaxError('stream event is not a JSON object');

@@ -40,8 +40,11 @@ export function openaiAdapter(cfg: ProviderConfig): ProviderAdapter {
   };
 }
 
-export function openaiChatBody(input: GenerationInput, ignoreEos: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: input.model, messages: input.messages, stream: input.stream };
+/**
+ * What every OpenAI-style generation asks for beyond its input: usage in the
+ * stream, and the output length (forced with min_tokens/ignore_eos where allowed).
+ */
+function withGenerationFields(body: Record<string, unknown>, input: { stream: boolean; outputTokens: number | undefined }, ignoreEos: boolean): Record<string, unknown> {
   if (input.stream) body.stream_options = { include_usage: true };
   if (input.outputTokens !== undefined) {
     body.max_tokens = input.outputTokens;
@@ -53,20 +56,17 @@ export function openaiChatBody(input: GenerationInput, ignoreEos: boolean): Reco
   return body;
 }
 
+export function openaiChatBody(input: GenerationInput, ignoreEos: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: input.model, messages: input.messages, stream: input.stream };
+  return withGenerationFields(body, input, ignoreEos);
+}
+
 export function openaiCompletionsBody(
   input: { model: string; prompt: string; stream: boolean; outputTokens: number | undefined },
   ignoreEos: boolean,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = { model: input.model, prompt: input.prompt, stream: input.stream };
-  if (input.stream) body.stream_options = { include_usage: true };
-  if (input.outputTokens !== undefined) {
-    body.max_tokens = input.outputTokens;
-    if (ignoreEos) {
-      body.min_tokens = input.outputTokens;
-      body.ignore_eos = true;
-    }
-  }
-  return body;
+  return withGenerationFields(body, input, ignoreEos);
 }
 
 const USAGE_KEY = keyNeedle('usage');

@@ -1,6 +1,7 @@
 import { countTokens } from '../token-count.js';
 import { errorBody } from '../errors.js';
 import {
+  openingOnce,
   asObject,
   contentText,
   messagesText,
@@ -66,13 +67,8 @@ function frames(ctx: AnswerContext): StreamFrames {
     blockStart(0, thinks ? THINKING_BLOCK : TEXT_BLOCK) +
     namedEvent('ping', '{"type":"ping"}');
   // Without the role chunk, the opening events go out with the first token.
-  let pending = ctx.roleChunk ? '' : opening;
+  const lead = openingOnce(opening, ctx.roleChunk);
   let inText = !thinks;
-  const lead = (): string => {
-    const out = pending;
-    pending = '';
-    return out;
-  };
   return {
     open: () => (ctx.roleChunk ? opening : ''),
     reasoning: (text) => `${lead()}${thinkingHead}${text}${deltaTail}`,

@@ -1,6 +1,7 @@
 import { countTokens } from '../token-count.js';
 import { errorBody } from '../errors.js';
 import {
+  openingOnce,
   asObject,
   messagesText,
   namedEvent,
@@ -49,13 +50,8 @@ function frames(ctx: AnswerContext): StreamFrames {
       'message-start',
       `{"id":"${ctx.id}","type":"message-start","delta":{"message":{"role":"assistant","content":[],"tool_plan":"","tool_calls":[],"citations":[]}}}`,
     ) + contentStart(0, thinks ? '{"type":"thinking","thinking":""}' : '{"type":"text","text":""}');
-  let pending = ctx.roleChunk ? '' : opening;
+  const lead = openingOnce(opening, ctx.roleChunk);
   let inText = !thinks;
-  const lead = (): string => {
-    const out = pending;
-    pending = '';
-    return out;
-  };
   return {
     open: () => (ctx.roleChunk ? opening : ''),
     reasoning: (text) => `${lead()}${thinkingHead}${text}${deltaTail}`,

@@ -60,6 +60,20 @@ export interface TextDialect {
 }
 
 /** An SSE event with an `event:` line, as Anthropic and Cohere send them. */
+/**
+ * The opening events of a stream: sent at once when the server sends a role
+ * chunk first, otherwise in front of the first token. Returns what to prepend
+ * to the next frame (the opening once, then nothing).
+ */
+export function openingOnce(opening: string, sentUpFront: boolean): () => string {
+  let pending = sentUpFront ? '' : opening;
+  return () => {
+    const out = pending;
+    pending = '';
+    return out;
+  };
+}
+
 export function namedEvent(name: string, data: string): string {
   return `event: ${name}\ndata: ${data}\n\n`;
 }
