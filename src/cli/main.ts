@@ -67,6 +67,7 @@ program
   .option('--slo <list>', 'SLOs for goodput, e.g. ttft<500ms,tpot<50ms')
   .option('--max-error-rate <ratio>', 'stop early when the error rate exceeds this (0..1)', num)
   .option('--requests-log <file>', 'write one JSON line per LLM request')
+  .option('--llm-transport <name>', 'socket (default: raw sockets for http:// LLM servers) or undici')
   .option('--model <name>', 'model name, overriding the scenario')
   .option('--segment <i/N>', 'run only this share of the plan: 2/4 (second of four) or 1/4:1/2 (docs/distributed.md)')
   .option('--paused', 'get ready, then wait for SIGUSR1 (kill -USR1 <pid>) before starting the load')

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { MetricsRecorder } from '../metrics/recorder.js';
+import type { SocketPool } from './wire/pool.js';
 
 /**
  * What the runtime hands every client of one virtual user. The dispatcher is the
@@ -8,6 +9,8 @@ import type { MetricsRecorder } from '../metrics/recorder.js';
 export interface ClientContext {
   recorder: MetricsRecorder;
   dispatcher: Dispatcher;
+  /** The worker's socket transport for plain-HTTP LLM streams; without it they go through the dispatcher. */
+  sockets?: SocketPool;
   /** Base URL: --host if given, else the user class's `host`. */
   baseUrl: string | undefined;
   requestTimeoutMs: number;

@@ -89,6 +89,8 @@ export const optionsSchema = z
     slo: z.string().min(1),
     maxErrorRate: z.number().min(0).max(1),
     requestsLog: z.string().min(1),
+    /** How LLM requests to plain-HTTP servers travel: raw sockets (default) or undici (docs/llm.md). */
+    llmTransport: z.enum(['socket', 'undici']),
     model: z.string().min(1),
     mock: mockOptions,
     // Runs on many machines (docs/distributed.md). Kept as given (validated here) and

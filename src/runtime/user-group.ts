@@ -1,5 +1,6 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Dispatcher } from 'undici';
+import type { SocketPool } from '../clients/wire/pool.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { WorkerOptions, WorkerScenario } from '../pool/protocol.js';
 import { ArrivalTimer } from './arrival-timer.js';
@@ -11,6 +12,7 @@ import { VirtualUser, type ClientAttacher, type UserHost, type UserMode } from '
 export interface GroupOwner {
   readonly options: WorkerOptions;
   readonly dispatcher: Dispatcher;
+  readonly sockets: SocketPool;
   readonly hardStop: AbortController;
   readonly setupData: unknown;
   readonly stopping: boolean;
@@ -74,6 +76,10 @@ export class UserGroup implements UserHost {
   }
   get dispatcher(): Dispatcher {
     return this.owner.dispatcher;
+  }
+
+  get sockets(): SocketPool {
+    return this.owner.sockets;
   }
   get hardStop(): AbortSignal {
     return this.owner.hardStop.signal;

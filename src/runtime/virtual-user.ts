@@ -5,6 +5,7 @@ import type { PacedWait, WaitTime } from '../api/wait.js';
 import { StopUser } from '../errors.js';
 import { createHttpClient } from '../clients/http.js';
 import type { ClientContext } from '../clients/context.js';
+import type { SocketPool } from '../clients/wire/pool.js';
 import type { MetricsRecorder, RequestSample } from '../metrics/recorder.js';
 import type { WorkerOptions } from '../pool/protocol.js';
 import { deriveSeed, seededRandom } from '../util/random.js';
@@ -25,6 +26,7 @@ export interface UserHost {
   readonly options: WorkerOptions;
   readonly recorder: MetricsRecorder;
   readonly dispatcher: Dispatcher;
+  readonly sockets: SocketPool;
   readonly hardStop: AbortSignal;
   readonly filter: TagFilter;
   readonly setupData: unknown;
@@ -161,6 +163,7 @@ export class VirtualUser {
       const ctx: ClientContext = {
         recorder,
         dispatcher: rt.dispatcher,
+        sockets: rt.sockets,
         baseUrl: rt.resolveHost(user.host),
         requestTimeoutMs: rt.options.requestTimeoutMs,
         random: this.random,

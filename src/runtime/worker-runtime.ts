@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent } from 'undici';
+import { SocketPool } from '../clients/wire/pool.js';
 import { installRuntimeHooks } from '../api/hooks.js';
 import type { MetricsDelta } from '../metrics/delta.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
@@ -17,6 +18,8 @@ export class WorkerRuntime implements GroupOwner {
   /** The recorder of the 'default' scenario, and of measurements made outside any user. */
   readonly recorder = new MetricsRecorder();
   readonly dispatcher: Agent;
+  /** LLM streams to plain-HTTP servers go over raw sockets (clients/wire/pool.ts). */
+  readonly sockets = new SocketPool();
   readonly hardStop = new AbortController();
   readonly groups = new Map<string, UserGroup>();
   readonly userStore?: AsyncLocalStorage<{ recorder?: MetricsRecorder }>;
@@ -146,5 +149,6 @@ export class WorkerRuntime implements GroupOwner {
     } else {
       await this.dispatcher.close().catch(() => undefined);
     }
+    this.sockets.close();
   }
 }

@@ -32,7 +32,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
     rt = new WorkerRuntime(options, init.workerIndex, init.workerCount, new Map(scenario.classes.map((c) => [c.name, c])), await clientAttachers());
     await preloadClients(
       samples,
-      { recorder: new MetricsRecorder(), dispatcher: rt.dispatcher, baseUrl: undefined, requestTimeoutMs: options.requestTimeoutMs, random: Math.random, hardStop: rt.hardStop.signal, options: options.extra },
+      { recorder: new MetricsRecorder(), dispatcher: rt.dispatcher, sockets: rt.sockets, baseUrl: undefined, requestTimeoutMs: options.requestTimeoutMs, random: Math.random, hardStop: rt.hardStop.signal, options: options.extra },
     );
     send({ type: 'ready', classes });
   } catch (err) {

@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LLMUser, LlmRequestError, type LlmClient } from '../../src/api/llm.js';
 import { attachLlmClient, createLlmClient, isLlmUser } from '../../src/clients/llm/client.js';
 import type { ClientContext } from '../../src/clients/context.js';
+import { SocketPool } from '../../src/clients/wire/pool.js';
 import { HttpUser } from '../../src/api/user.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
@@ -21,6 +22,10 @@ const tok = getTokenizer('cl100k_base');
 let mock: MockServer;
 let reasoningMock: MockServer;
 const agent = new Agent({ keepAliveTimeout: 10_000 });
+const sockets = new SocketPool();
+/** Every test runs over both transports: the worker's socket pool (the default for http://) and undici. */
+const TRANSPORTS = ['socket', 'undici'] as const;
+let transport: (typeof TRANSPORTS)[number] = 'socket';
 
 beforeAll(async () => {
   mock = await startMockServer({ port: 0, ttftMs: TTFT_MS, itlMs: ITL_MS });
@@ -32,6 +37,7 @@ afterAll(async () => {
   await mock.close();
   await reasoningMock.close();
   await agent.close();
+  sockets.close();
   delete process.env.VOLLEY_TEST_KEY;
 });
 
@@ -54,6 +60,7 @@ function setup(fields: Partial<LLMUser> = {}, opts: { baseUrl?: string; options?
   const ctx: ClientContext = {
     recorder,
     dispatcher: agent,
+    sockets: transport === 'socket' ? sockets : undefined,
     baseUrl: opts.baseUrl ?? mock.url,
     requestTimeoutMs: opts.timeoutMs ?? 10_000,
     random: seededRandom(1),
@@ -63,7 +70,11 @@ function setup(fields: Partial<LLMUser> = {}, opts: { baseUrl?: string; options?
   return { llm: createLlmClient(user, ctx), recorder, stop };
 }
 
-describe('LLM client against the mock server', () => {
+describe.each(TRANSPORTS)('LLM client against the mock server (%s)', (t) => {
+  beforeEach(() => {
+    transport = t;
+  });
+
   it('recognises LLM users and attaches the client where this.llm reads it', () => {
     const user = new TestUser();
     expect(isLlmUser(user)).toBe(true);
@@ -236,7 +247,11 @@ describe('LLM client against the mock server', () => {
   });
 });
 
-describe('LLM client failures', () => {
+describe.each(TRANSPORTS)('LLM client failures (%s)', (t) => {
+  beforeEach(() => {
+    transport = t;
+  });
+
   async function kindOf(headers: Record<string, string>, setupOpts: Parameters<typeof setup>[1] = {}) {
     const { llm, recorder } = setup({}, setupOpts);
     const r = await llm.chat({ headers });
@@ -320,7 +335,11 @@ describe('LLM client failures', () => {
   });
 });
 
-describe('LLM client against a misbehaving server', () => {
+describe.each(TRANSPORTS)('LLM client against a misbehaving server (%s)', (t) => {
+  beforeEach(() => {
+    transport = t;
+  });
+
   let server: Server;
   let url: string;
   const HUGE = 'x'.repeat(1024 * 1024 + 100);

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExchange } from '../../src/clients/llm/exchange.js';
+import { undiciTransport } from '../../src/clients/transport.js';
+import { SocketPool } from '../../src/clients/wire/pool.js';
 import { parseOpenAiChatEvent } from '../../src/clients/llm/openai.js';
 import { seededRandom } from '../../src/util/random.js';
 
@@ -35,6 +37,8 @@ function body(eol: string): string {
 let server: Server;
 let origin: string;
 const agent = new Agent();
+const sockets = new SocketPool();
+const transports = { undici: undiciTransport(agent), socket: sockets };
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -59,13 +63,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent.close();
+  sockets.close();
   await new Promise((r) => server.close(r));
 });
 
 describe('token events, whichever path reads them', () => {
+  for (const [name, transport] of Object.entries(transports))
   for (const path of ['/lf', '/lf-bytewise', '/crlf', '/crlf-bytewise']) {
-    it(`gives back exactly the text sent (${path})`, async () => {
-      const out = await runExchange(agent, new AbortController().signal, {
+    it(`gives back exactly the text sent (${name}, ${path})`, async () => {
+      const out = await runExchange(transport, new AbortController().signal, {
         origin,
         path,
         headers: {},

@@ -24,6 +24,7 @@ import { parseTrafficCached, sampleTraffic, type TrafficSpec } from '../../llm/t
 import type { ClientContext } from '../context.js';
 import type { Endpoint, StreamDelta } from './adapter.js';
 import { durationMs, joinPath, resolveTarget, type ResolvedTarget } from './config.js';
+import { undiciTransport, type Transport } from '../transport.js';
 import { runExchange, type ExchangeOutcome } from './exchange.js';
 import { finishGeneration, recordFailure, recordSimple } from './finish.js';
 import { requestsLogFor, type RequestLogRecord, type RequestsLog } from './requests-log.js';
@@ -128,6 +129,7 @@ class UserLlmClient implements LlmClient {
   private readonly secrets: string[];
   private readonly requestsLog: RequestsLog | undefined;
   private tokenizerCache?: Tokenizer;
+  private transport?: Transport;
 
   constructor(
     private readonly user: LLMUser,
@@ -314,6 +316,20 @@ class UserLlmClient implements LlmClient {
     return copy;
   }
 
+  /**
+   * Plain-HTTP servers get the socket transport (clients/wire/pool.ts: what a
+   * streamed token costs is most of a generator's CPU); https:// and
+   * `--llm-transport undici` go through the worker's undici dispatcher.
+   */
+  private transportFor(origin: string): Transport {
+    if (this.transport === undefined) {
+      const sockets = this.ctx.sockets;
+      const useSockets = sockets !== undefined && origin.startsWith('http:') && this.ctx.options.llmTransport !== 'undici';
+      this.transport = useSockets ? sockets : undiciTransport(this.ctx.dispatcher);
+    }
+    return this.transport;
+  }
+
   private send(
     endpoint: Endpoint,
     body: Record<string, unknown>,
@@ -329,7 +345,7 @@ class UserLlmClient implements LlmClient {
     const extra = this.user.extraBody;
     if (extra) Object.assign(body, extra);
     for (const key in opts) if (!OWN_OPTIONS.has(key)) body[key] = (opts as Record<string, unknown>)[key];
-    return runExchange(this.ctx.dispatcher, this.ctx.hardStop, {
+    return runExchange(this.transportFor(origin), this.ctx.hardStop, {
       origin,
       path: joinPath(basePath, endpoint.path),
       headers: opts.headers ? { ...adapter.headers, ...opts.headers } : adapter.headers,

@@ -1,7 +1,7 @@
-import type { Dispatcher } from 'undici';
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { LlmErrorKind } from '../../api/llm.js';
 import { errorMessage, StreamDelta, type Usage } from './adapter.js';
+import type { ResponseSink, Sending, Transport } from '../transport.js';
 import { SseDecoder } from './sse.js';
 import { ContentTemplate } from './template.js';
 
@@ -28,7 +28,7 @@ export interface ExchangeOutcome {
   status: number;
   /** The server's id for the request, from a response header (see requestIdOf). */
   requestId?: string;
-  /** Taken right before the request is handed to undici. */
+  /** Taken right before the request is handed to the transport. */
   startMs: number;
   endMs: number;
   bytes: number;
@@ -76,15 +76,16 @@ function isEventStream(contentType: string | string[] | undefined): boolean {
 }
 
 /**
- * Runs one request through undici's low-level dispatch API: no stream objects,
- * one performance.now() per body chunk, SSE events handed to the provider's
- * parser as they complete. Never rejects: every failure ends in the outcome.
+ * Runs one request through a transport's callbacks (undici's dispatch API or
+ * the socket transport): no stream objects, one performance.now() per body
+ * chunk, SSE events handed to the provider's parser as they complete. Never
+ * rejects: every failure ends in the outcome.
  */
-export function runExchange(dispatcher: Dispatcher, hardStop: AbortSignal, req: ExchangeRequest): Promise<ExchangeOutcome> {
-  return new Exchange(dispatcher, hardStop, req).start();
+export function runExchange(transport: Transport, hardStop: AbortSignal, req: ExchangeRequest): Promise<ExchangeOutcome> {
+  return new Exchange(transport, hardStop, req).start();
 }
 
-class Exchange implements Dispatcher.DispatchHandler {
+class Exchange implements ResponseSink {
   private readonly out: ExchangeOutcome = {
     status: 0,
     requestId: undefined,
@@ -104,7 +105,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     errorKind: undefined,
     errorMessage: undefined,
   };
-  private controller: Dispatcher.DispatchController | undefined;
+  private sending: Sending | undefined;
   private mode: 'sse' | 'body' | 'error' = 'body';
   private sse: SseDecoder | undefined;
   private readonly delta = new StreamDelta();
@@ -119,7 +120,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private resolve!: (o: ExchangeOutcome) => void;
 
   constructor(
-    private readonly dispatcher: Dispatcher,
+    private readonly transport: Transport,
     private readonly hardStop: AbortSignal,
     private readonly req: ExchangeRequest,
   ) {}
@@ -139,19 +140,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       this.timer = setTimeout(this.onTimeout, req.timeoutMs);
       this.out.startMs = performance.now();
       try {
-        this.dispatcher.dispatch(
-          {
-            origin: req.origin,
-            path: req.path,
-            method: 'POST',
-            headers: req.headers,
-            body: req.body,
-            // The timer above bounds the whole exchange: undici's own timers, refreshed on every chunk, are not needed.
-            headersTimeout: 0,
-            bodyTimeout: 0,
-          },
-          this,
-        );
+        this.sending = this.transport.send({ origin: req.origin, path: req.path, method: 'POST', headers: req.headers, body: req.body }, this);
       } catch (err) {
         this.fail('network', (err as Error).message);
         this.settle();
@@ -159,13 +148,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     });
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    // Timed out or stopped while queued for a connection: do not send it at all.
-    if (this.settled || this.out.errorKind !== undefined) controller.abort(new Error(this.out.errorMessage ?? 'aborted'));
-  }
-
-  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(status: number, headers: Record<string, string | string[] | undefined>): void {
     if (this.settled) return;
     this.out.status = status;
     this.out.requestId = requestIdOf(headers);
@@ -176,7 +159,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     } else this.mode = 'body';
   }
 
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(chunk: Buffer): void {
     if (this.settled) return;
     this.out.bytes += chunk.length;
     if (this.mode === 'sse') {
@@ -191,7 +174,8 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     this.collected += chunk.length;
-    this.parts.push(chunk);
+    // The socket transport reuses its read buffer: keep a copy.
+    this.parts.push(Buffer.from(chunk));
   }
 
   onResponseEnd(): void {
@@ -221,7 +205,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.settle();
   }
 
-  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+  onResponseError(err: Error): void {
     if (this.settled) return;
     this.out.endMs = performance.now();
     if (this.out.errorKind === undefined) {
@@ -336,8 +320,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private abort(kind: LlmErrorKind, message: string): void {
     this.fail(kind, message);
     this.out.endMs = performance.now();
-    // Still queued (no controller yet): onRequestStart aborts it when it comes.
-    if (this.controller) this.controller.abort(new Error(message));
+    this.sending?.abort(new Error(message));
     this.settle();
   }
 

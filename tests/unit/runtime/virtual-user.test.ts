@@ -1,3 +1,4 @@
+import { SocketPool } from '../../../src/clients/wire/pool.js';
 import { Agent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { User } from '../../../src/api/user.js';
@@ -24,6 +25,7 @@ function host(fatal: unknown[]): UserHost & { recorder: MetricsRecorder } {
     options: { seed: 1, requestTimeoutMs: 1000, extra: {} } as unknown as WorkerOptions,
     recorder: new MetricsRecorder(),
     dispatcher: agent,
+    sockets: new SocketPool(),
     hardStop: new AbortController().signal,
     filter: {},
     setupData: undefined,
