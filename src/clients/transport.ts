@@ -16,8 +16,12 @@ export interface TransportRequest {
  */
 export interface ResponseSink {
   onResponseStart(status: number, headers: Record<string, string | string[] | undefined>): void;
-  /** The bytes are only valid during the call (the socket transport reuses its buffer): copy what must be kept. */
-  onResponseData(chunk: Buffer): void;
+  /**
+   * Body bytes[start, end). They are only valid during the call (the socket
+   * transport hands over a range of the read buffer it reuses): copy what must
+   * be kept, and read nothing outside the range.
+   */
+  onResponseData(bytes: Buffer, start: number, end: number): void;
   onResponseEnd(): void;
   onResponseError(err: Error): void;
 }
@@ -78,7 +82,7 @@ class UndiciHandler implements Dispatcher.DispatchHandler, Sending {
   }
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (!this.aborted) this.sink.onResponseData(chunk);
+    if (!this.aborted) this.sink.onResponseData(chunk, 0, chunk.length);
   }
 
   onResponseEnd(): void {

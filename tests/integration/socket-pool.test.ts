@@ -153,8 +153,8 @@ function send(
         result.headers = headers;
         record('start');
       },
-      onResponseData(chunk) {
-        parts.push(Buffer.from(chunk));
+      onResponseData(bytes, start, end) {
+        parts.push(Buffer.from(bytes.subarray(start, end)));
         result.body = Buffer.concat(parts).toString('utf8');
         record('data');
       },

@@ -159,24 +159,26 @@ class Exchange implements ResponseSink {
     } else this.mode = 'body';
   }
 
-  onResponseData(chunk: Buffer): void {
+  onResponseData(bytes: Buffer, start: number, end: number): void {
     if (this.settled) return;
-    this.out.bytes += chunk.length;
+    const n = end - start;
+    this.out.bytes += n;
     if (this.mode === 'sse') {
       this.now = performance.now();
-      this.sse!.feed(chunk);
+      this.sse!.feed(bytes, start, end);
       if (this.sse!.overflow) this.abort('malformed', `malformed stream: an SSE line or event is over 1 MiB`);
       return;
     }
     const limit = this.mode === 'error' ? MAX_ERROR_BODY_BYTES : MAX_BODY_BYTES;
-    if (this.collected + chunk.length > limit) {
+    if (this.collected + n > limit) {
       if (this.mode === 'body') this.abort('malformed', `malformed answer: the body is over ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
       return;
     }
-    this.collected += chunk.length;
-    // The socket transport reuses its read buffer: keep a copy.
-    this.parts.push(Buffer.from(chunk));
+    this.collected += n;
+    // A copy: the socket transport reuses its read buffer.
+    this.parts.push(Buffer.from(bytes.subarray(start, end)));
   }
+
 
   onResponseEnd(): void {
     if (this.settled) return;

@@ -49,23 +49,28 @@ export class SseDecoder {
   /**
    * @param onEvent receives every event.
    * @param onPayload may take a fast-path data-only event straight from the
-   *   bytes (payload bytes[start, end)); when it returns true, onEvent is not called for it.
+   *   bytes (payload bytes[start, end)); when it returns true, onEvent is not
+   *   called for it. It must only take payloads without a CR byte (a CR would
+   *   have ended the line there).
    */
   constructor(
     private readonly onEvent: (event: EventSourceMessage) => void,
     private readonly onPayload?: (bytes: Buffer, start: number, end: number) => boolean,
   ) {}
 
-  /** Feeds bytes; events are delivered synchronously through onEvent. */
-  feed(bytes: Uint8Array): void {
-    if (this.overflow || bytes.length === 0) return;
+  /**
+   * Feeds bytes[start, end) (the whole array by default); events are
+   * delivered synchronously through onEvent, and nothing of `bytes` is kept.
+   */
+  feed(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    if (this.overflow || end <= start) return;
     if (this.atStart) {
       this.atStart = false;
-      this.bomAtStart = bytes[0] === 0xef;
+      this.bomAtStart = bytes[start] === 0xef;
     }
-    const from = this.atBoundary ? this.fastEvents(bytes) : 0;
-    if (from === bytes.length) return;
-    const rest = from === 0 ? bytes : bytes.subarray(from);
+    const from = this.atBoundary ? this.fastEvents(bytes, start, end) : start;
+    if (from === end) return;
+    const rest = bytes.subarray(from, end);
     const s = this.decoder().decode(rest, STREAM);
     if (s.length > 0) this.referenceParser().feed(s);
     const n = rest.length;
@@ -94,29 +99,29 @@ export class SseDecoder {
   }
 
   /**
-   * Delivers the whole `data:` events at the start of `bytes` and returns where
-   * it stopped (bytes.length when it took them all).
+   * Delivers the whole `data:` events at the start of bytes[start, n) and
+   * returns where it stopped (n when it took them all).
    */
-  private fastEvents(bytes: Uint8Array): number {
-    const n = bytes.length;
-    // A CR anywhere ends lines too (alone or as CRLF): leave such chunks to the reference path.
-    if (bytes.indexOf(CR) >= 0) return 0;
+  private fastEvents(bytes: Uint8Array, start: number, n: number): number {
     const buf = (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as NodeBuffer;
-    let pos = 0;
+    let pos = start;
     while (pos < n) {
       // "data:" (d a t a :), then an optional space.
       if (bytes[pos] !== 0x64 || bytes[pos + 1] !== 0x61 || bytes[pos + 2] !== 0x74 || bytes[pos + 3] !== 0x61 || bytes[pos + 4] !== 0x3a) return pos;
-      let start = pos + 5;
-      if (bytes[start] === SPACE) start++;
-      const lf = bytes.indexOf(LF, start);
+      let from = pos + 5;
+      if (bytes[from] === SPACE) from++;
+      const lf = bytes.indexOf(LF, from);
       // The event must end here, with a blank line: a second data line or a split event is the reference path's.
-      if (lf < 0 || bytes[lf + 1] !== LF) return pos;
-      if (this.onPayload !== undefined && this.onPayload(buf, start, lf)) {
+      if (lf < 0 || lf + 1 >= n || bytes[lf + 1] !== LF) return pos;
+      // A payload the stream's template matches holds no CR (onPayload's contract), so only other events need the check.
+      if (this.onPayload !== undefined && this.onPayload(buf, from, lf)) {
         pos = lf + 2;
         continue;
       }
+      // A CR ends lines too (alone or as CRLF): leave such an event to the reference path.
+      if (hasCr(bytes, from, lf)) return pos;
       // utf8Slice is toString('utf8', start, end) without its argument handling (undici uses it too).
-      this.message.data = start === lf ? '' : buf.utf8Slice(start, lf);
+      this.message.data = from === lf ? '' : buf.utf8Slice(from, lf);
       this.onEvent(this.message);
       pos = lf + 2;
     }
@@ -148,4 +153,10 @@ export class SseDecoder {
       },
     }));
   }
+}
+
+/** Whether bytes[from, to) holds a CR. A loop, not indexOf: the bytes may be a view of a larger read buffer, and indexOf would search all of it. */
+function hasCr(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (bytes[i] === CR) return true;
+  return false;
 }

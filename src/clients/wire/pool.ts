@@ -194,7 +194,7 @@ class Connection implements ParserSink {
   }
 
   onBody(bytes: Buffer, start: number, end: number): void {
-    this.call?.sink.onResponseData(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
+    this.call?.sink.onResponseData(bytes, start, end);
   }
 
   onDone(): void {

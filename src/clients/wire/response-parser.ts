@@ -94,6 +94,11 @@ export class ResponseParser {
             this.left = this.left * 16 + digit;
           } else if (this.sizeDigits === 0) throw new ProtocolError(`invalid chunk size byte 0x${c.toString(16)}`);
           else if (c === LF) this.endOfSize();
+          else if (c === CR && pos < end && bytes[pos] === LF) {
+            // The usual CRLF after the size, read in place (ChunkExt would search for the LF).
+            pos++;
+            this.endOfSize();
+          }
           else if (c === CR || c === 0x3b /* ; */ || c === 0x20 || c === 0x09) this.state = State.ChunkExt;
           else throw new ProtocolError(`invalid chunk size byte 0x${c.toString(16)}`);
           break;

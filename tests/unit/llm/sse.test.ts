@@ -3,10 +3,18 @@ import { createParser } from 'eventsource-parser';
 import { SseDecoder, MAX_SSE_BUFFER_CHARS } from '../../../src/clients/llm/sse.js';
 import { seededRandom } from '../../../src/util/random.js';
 
-function decode(chunks: Array<string | Uint8Array>, end = true) {
+/** Bytes around a fed range that must never be read: line ends, a CR and an event start. */
+const JUNK = Buffer.from('\n\n\rdata: junk\n\n\r');
+
+function decode(chunks: Array<string | Uint8Array>, end = true, framed = false) {
   const events: Array<{ event?: string; data: string }> = [];
   const d = new SseDecoder((e) => events.push({ event: e.event, data: e.data }));
-  for (const c of chunks) d.feed(typeof c === 'string' ? Buffer.from(c) : c);
+  for (const c of chunks) {
+    const bytes = typeof c === 'string' ? Buffer.from(c) : c;
+    // The socket transport feeds ranges of its read buffer, with stale bytes after them.
+    if (framed) d.feed(Buffer.concat([JUNK, bytes, JUNK]), JUNK.length, JUNK.length + bytes.length);
+    else d.feed(bytes);
+  }
   if (end) d.end();
   return { events, overflow: d.overflow };
 }
@@ -103,6 +111,7 @@ describe('SseDecoder fast path', () => {
         const fast = decode(chunks);
         expect(fast.overflow).toBe(false);
         expect(fast.events).toEqual(reference(chunks));
+        expect(decode(chunks, true, true).events).toEqual(fast.events);
       }
     });
   }
