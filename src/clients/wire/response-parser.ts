@@ -111,14 +111,10 @@ export class ResponseParser {
           this.endOfSize();
           break;
         }
-        case State.ChunkData: {
-          const take = Math.min(this.left, end - pos);
-          this.sink.onBody(bytes, pos, pos + take);
-          pos += take;
-          this.left -= take;
+        case State.ChunkData:
+          pos = this.body(bytes, pos, end);
           if (this.left === 0) this.state = State.ChunkDataCr;
           break;
-        }
         case State.ChunkDataCr: {
           const c = bytes[pos++]!;
           if (c === CR) this.state = State.ChunkDataLf;
@@ -141,17 +137,13 @@ export class ResponseParser {
           } else if (c !== CR) this.trailerLine++;
           break;
         }
-        case State.Length: {
-          const take = Math.min(this.left, end - pos);
-          this.sink.onBody(bytes, pos, pos + take);
-          pos += take;
-          this.left -= take;
+        case State.Length:
+          pos = this.body(bytes, pos, end);
           if (this.left === 0) {
             this.finish();
             return pos;
           }
           break;
-        }
         case State.UntilClose:
           this.sink.onBody(bytes, pos, end);
           return end;
@@ -160,6 +152,14 @@ export class ResponseParser {
       }
     }
     return end;
+  }
+
+  /** Hands on the body bytes of the current chunk or length that this read holds; returns where they end. */
+  private body(bytes: Buffer, pos: number, end: number): number {
+    const take = Math.min(this.left, end - pos);
+    this.sink.onBody(bytes, pos, pos + take);
+    this.left -= take;
+    return pos + take;
   }
 
   private startChunk(): void {
