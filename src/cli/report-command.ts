@@ -22,7 +22,7 @@ const REGRESSION_EXIT_CODE = 1;
 export function registerReportCommands(program: Command, io: ReportIo): void {
   program
     .command('report')
-    .description('rebuild report.html, stats.csv, history.csv and junit.xml from <dir>/summary.json')
+    .description('rebuild report.html, stats.csv, history.csv, failures.csv and junit.xml from <dir>/summary.json')
     .argument('<dir>', 'results folder of a run (holds summary.json)')
     .option('--out <dir>', 'write the files here instead of <dir>')
     .option('--format <list>', `comma-separated: ${ALL_REPORT_FORMATS.join(', ')}`, ALL_REPORT_FORMATS.join(','))

@@ -94,10 +94,15 @@ describe('a successful run', () => {
 describe('exit codes after a run', () => {
   it('exits 1 when requests failed, and with --exit-code-on-error when given', async () => {
     const args = ['run', fixture('http-features.ts'), '-u', '1', '-w', '1', '--iterations', '2', '-H', target.url];
-    const failed = await bench(args);
+    const out = outDir();
+    const failed = await bench([...args, '--out', out]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain('Errors');
     expect(failed.stdout).toContain('wrong body');
+    // The same failures, in Locust's failures.csv layout.
+    const failures = readFileSync(join(out, 'failures.csv'), 'utf8').trimEnd().split('\n');
+    expect(failures[0]).toBe('Method,Name,Error,Occurrences');
+    expect(failures.some((l) => l.includes('wrong body'))).toBe(true);
     const custom = await bench([...args, '--exit-code-on-error', '3']);
     expect(custom.code).toBe(3);
   });

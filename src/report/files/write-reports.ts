@@ -3,6 +3,7 @@ import type { RunSummary } from '../../metrics/summary-types.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { reportHtml } from '../html/report-html.js';
 import type { Reporter } from '../reporter.js';
+import { failuresCsv } from './failures-csv.js';
 import { historyCsv } from './history-csv.js';
 import { junitXml } from './junit-xml.js';
 import { statsCsv } from './stats-csv.js';
@@ -12,6 +13,7 @@ export const REPORT_FORMATS = {
   csv: [
     ['stats.csv', statsCsv],
     ['history.csv', historyCsv],
+    ['failures.csv', failuresCsv],
   ],
   junit: [['junit.xml', junitXml]],
   html: [['report.html', reportHtml]],

@@ -43,7 +43,7 @@ describe('bench report', () => {
   it('rebuilds the report files next to summary.json', async () => {
     const dir = resultsDir('http-shop.json');
     const { stdout } = await bench('report', dir);
-    expect(readdirSync(dir).sort()).toEqual(['history.csv', 'junit.xml', 'report.html', 'stats.csv', 'summary.json']);
+    expect(readdirSync(dir).sort()).toEqual(['failures.csv', 'history.csv', 'junit.xml', 'report.html', 'stats.csv', 'summary.json']);
     expect(stdout).toContain(`wrote ${join(dir, 'report.html')}`);
   });
 

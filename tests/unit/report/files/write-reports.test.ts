@@ -10,8 +10,8 @@ const llm: RunSummary = JSON.parse(readFileSync(new URL('../../../fixtures/summa
 describe('writeReports', () => {
   it('writes every file by default, and only the formats asked for', () => {
     const all = mkdtempSync(join(tmpdir(), 'volley-reports-'));
-    expect(writeReports(llm, all).map((p) => p.slice(all.length + 1))).toEqual(['stats.csv', 'history.csv', 'junit.xml', 'report.html']);
-    expect(readdirSync(all).sort()).toEqual(['history.csv', 'junit.xml', 'report.html', 'stats.csv']);
+    expect(writeReports(llm, all).map((p) => p.slice(all.length + 1))).toEqual(['stats.csv', 'history.csv', 'failures.csv', 'junit.xml', 'report.html']);
+    expect(readdirSync(all).sort()).toEqual(['failures.csv', 'history.csv', 'junit.xml', 'report.html', 'stats.csv']);
     const some = mkdtempSync(join(tmpdir(), 'volley-reports-'));
     writeReports(llm, some, ['junit']);
     expect(readdirSync(some)).toEqual(['junit.xml']);
@@ -31,6 +31,6 @@ describe('writeReports', () => {
   it('is what the file reporter writes when the run ends', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'volley-reports-'));
     await createFileReporter(dir, ['csv']).onRunEnd!(llm);
-    expect(readdirSync(dir).sort()).toEqual(['history.csv', 'stats.csv']);
+    expect(readdirSync(dir).sort()).toEqual(['failures.csv', 'history.csv', 'stats.csv']);
   });
 });
