@@ -1,14 +1,13 @@
 // HTTP throughput and CPU cost of Volley against autocannon and Locust on one
 // target, in one run. `npm run bench:http -- --help` for the options;
 // docs/benchmarks.md for the method and the figures.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { autocannon, autocannonBin, locust, locustPython, volley, type Generator } from './lib/generators.js';
 import { measure, type Measurement } from './lib/measure.js';
-import { detectPinning, sleep } from './lib/procs.js';
+import { buildDist, detectPinning, sleep } from './lib/procs.js';
 import { summarizeProfiles } from './lib/profile.js';
 import { lifetimeReqPerCpuSec, ratio, reqPerCpuSec, reqPerSec, resultsTable } from './lib/table.js';
 import { nginxPath, startNginx, startNodeTarget, type Target } from './lib/target.js';
@@ -66,15 +65,7 @@ if (!existsSync('/proc/self/stat')) console.error('bench: no /proc here; CPU col
 const root = resolve(import.meta.dirname, '..');
 const log = (s: string) => process.stderr.write(s + '\n');
 
-// bin/bench.js runs dist/: rebuild it so the figures are those of src/ as it is now.
-if (!args['no-build'] && (only.has('volley') || only.has('volley2'))) {
-  log('building dist/ …');
-  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
-  if (b.status !== 0) {
-    console.error('bench: the build failed; fix it or pass --no-build to use dist/ as it is');
-    process.exit(1);
-  }
-}
+if (!args['no-build'] && (only.has('volley') || only.has('volley2'))) buildDist(root);
 
 // ---- The target on core 0, the generators on core 1 -------------------------
 const pinning = detectPinning();

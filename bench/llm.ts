@@ -2,7 +2,6 @@
 // minimal undici client and Locust, on the built-in mock, in one run.
 // `npm run bench:llm -- --help` for the options; docs/benchmarks.md ("LLM
 // streaming") for the method and the figures.
-import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus } from 'node:os';
 import { mkdirSync } from 'node:fs';
@@ -11,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { measureHold, measureStreams, startMock, type HoldFigures, type MockProcess, type StreamFigures } from './lib/llm-measure.js';
 import { baselineTool, locustTool, volleyTool, type LlmTool } from './lib/llm-tools.js';
 import { locustPython } from './lib/generators.js';
-import { detectPinning, tempDir } from './lib/procs.js';
+import { buildDist, detectPinning, tempDir } from './lib/procs.js';
 import { formatTable, ratio } from './lib/table.js';
 
 const HELP = `usage: npm run bench:llm -- [options]
@@ -70,14 +69,7 @@ const only = new Set(args.only.split(',').map((s) => s.trim()));
 const root = resolve(import.meta.dirname, '..');
 const log = (s: string) => process.stderr.write(s + '\n');
 
-if (!args['no-build'] && only.has('volley')) {
-  log('building dist/ …');
-  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
-  if (b.status !== 0) {
-    console.error('bench: the build failed; fix it or pass --no-build to use dist/ as it is');
-    process.exit(1);
-  }
-}
+if (!args['no-build'] && only.has('volley')) buildDist(root);
 
 // ---- The mock on core 0, the load tool on core 1 ----------------------------
 const pinning = detectPinning();

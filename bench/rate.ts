@@ -1,12 +1,11 @@
 // The highest arrival rate Volley holds against a loopback target with 1 and 2
 // workers, and how precisely it keeps the schedule (actual vs intended start).
 // `npm run bench:rate -- --help` for the options; docs/load-models.md for the method.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { detectPinning, startChild, tempDir } from './lib/procs.js';
+import { buildDist, detectPinning, startChild, tempDir } from './lib/procs.js';
 import { formatTable } from './lib/table.js';
 import { startNodeTarget, type Target } from './lib/target.js';
 
@@ -156,10 +155,7 @@ function row(t: Trial): string[] {
 }
 
 async function main(): Promise<void> {
-  if (!args['no-build']) {
-    const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) process.exit(1);
-  }
+  if (!args['no-build']) buildDist(ROOT);
   const pinning = detectPinning();
   // The target on core 0; Volley unpinned with 2 workers (it needs two cores), on core 1 with one.
   const target = await startNodeTarget(pinning, pinning.available ? 0 : undefined);

@@ -193,3 +193,16 @@ export async function within<T>(p: Promise<T>, ms: number): Promise<T | undefine
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Rebuilds dist/ (what bin/bench.js runs), so the figures are those of src/ as
+ * it is now; exits when the build fails.
+ */
+export function buildDist(root: string): void {
+  process.stderr.write('building dist/ …\n');
+  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0) {
+    console.error('bench: the build failed; fix it or pass --no-build to use dist/ as it is');
+    process.exit(1);
+  }
+}

@@ -1,19 +1,12 @@
 import type { MetricsAggregate } from '../metrics/aggregate.js';
 import { latencyStats } from '../metrics/histogram.js';
 import type { HistoryRow } from '../metrics/summary-types.js';
-import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live.js';
 import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
 
-export interface LiveInputs {
-  scenario: string;
-  elapsedMs: number;
-  durationMs?: number;
-  users: number;
-  targetUsers: number;
-  workers: number;
-  stage?: string;
-  health: WorkerHealth[];
+/** The run's state that a snapshot carries as it is, plus what the figures need. */
+export interface LiveInputs extends Pick<LiveSnapshot, 'scenario' | 'elapsedMs' | 'durationMs' | 'users' | 'targetUsers' | 'workers' | 'stage' | 'health'> {
   intervalSec: number;
   /** SLOs were given (--slo), so goodput is computed. */
   hasSlo: boolean;

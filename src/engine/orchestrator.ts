@@ -247,7 +247,7 @@ export class Run {
       stop: (reason) => this.stop(reason),
       fail: (reason) => this.fail(reason),
       beginStage: (stage) => this.beginStage(stage),
-      stageRequests: () => (this.stage?.agg ?? this.total).total().requests,
+      stageRequests: () => (this.stage?.agg ?? this.total).requestCount(),
       runningUsers: () => [...this.health.values()].reduce((a, h) => a + h.users, 0),
       warn: this.deps.warn,
     };

@@ -1,5 +1,7 @@
 import { createHistogram, decodeHistogram, latencyStats, type Histogram, type LatencyStats } from './histogram.js';
 import type { MetricsDelta } from './delta.js';
+import { countError } from './error-counts.js';
+import type { ErrorCount } from './summary-types.js';
 
 export interface EndpointTotals {
   method: string;
@@ -22,7 +24,7 @@ export class MetricsAggregate {
   readonly trends = new Map<string, Histogram>();
   readonly counters: Record<string, number> = {};
   readonly checks: Record<string, [number, number]> = {};
-  readonly errors = new Map<string, { method: string; name: string; message: string; count: number }>();
+  readonly errors = new Map<string, ErrorCount>();
   readonly tasks: Record<string, number> = {};
 
   addDelta(d: MetricsDelta): void {
@@ -59,12 +61,7 @@ export class MetricsAggregate {
       c[0] += p;
       c[1] += f;
     }
-    for (const e of d.errors) {
-      const key = e.method + ' ' + e.name + '\n' + e.message;
-      const acc = this.errors.get(key);
-      if (acc) acc.count += e.count;
-      else this.errors.set(key, { ...e });
-    }
+    for (const e of d.errors) countError(this.errors, e.method, e.name, e.message, e.count);
     for (const [k, v] of Object.entries(d.tasks)) this.tasks[k] = (this.tasks[k] ?? 0) + v;
   }
 
@@ -85,6 +82,13 @@ export class MetricsAggregate {
       this.trends.set(name, h);
     }
     return h;
+  }
+
+  /** Requests completed at all endpoints (what total().requests says, without merging the histograms). */
+  requestCount(): number {
+    let n = 0;
+    for (const e of this.endpoints.values()) n += e.requests;
+    return n;
   }
 
   /** All endpoints together ("Aggregated" in Locust's table). */

@@ -1,4 +1,4 @@
-import type { EndpointSummary, LlmSummary, ThresholdResult } from './summary-types.js';
+import type { EndpointSummary, ErrorCount, LlmSummary, ThresholdResult } from './summary-types.js';
 
 /** The load generator's own health, per worker thread. */
 export interface WorkerHealth {
@@ -32,7 +32,7 @@ export interface LiveSnapshot {
   llm?: LlmSummary;
   /** LLM figures of the last interval only. */
   llmInterval?: { ttftP50Ms: number; ttftP99Ms: number; outputTokensPerSec: number; inputTokensPerSec: number };
-  errors: Array<{ method: string; name: string; message: string; count: number }>;
+  errors: ErrorCount[];
   checks: Array<{ name: string; passes: number; fails: number }>;
   health: WorkerHealth[];
   thresholds?: ThresholdResult[];

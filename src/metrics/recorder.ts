@@ -1,5 +1,7 @@
 import { createHistogram, encodeHistogram, exactRange, HIGHEST_TRACKABLE_US, recordMs, recordMsWithExpectedInterval, type Histogram } from './histogram.js';
 import type { MetricsDelta } from './delta.js';
+import { countError } from './error-counts.js';
+import type { ErrorCount } from './summary-types.js';
 
 interface EndpointAcc {
   method: string;
@@ -10,10 +12,6 @@ interface EndpointAcc {
   bytes: number;
   latency: Histogram;
 }
-
-/** Distinct error messages kept per interval; more are folded into one entry so memory stays bounded. */
-const MAX_ERROR_KINDS = 500;
-const OTHER_ERRORS = '(other errors: too many distinct messages)';
 
 /** A request outcome as the clients report it. */
 export interface RequestSample {
@@ -42,7 +40,7 @@ export class MetricsRecorder {
   private trends = new Map<string, Histogram>();
   private counters: Record<string, number> = {};
   private checks: Record<string, [number, number]> = {};
-  private errors = new Map<string, { method: string; name: string; message: string; count: number }>();
+  private errors = new Map<string, ErrorCount>();
   private tasks: Record<string, number> = {};
 
   recordRequest(s: RequestSample): void {
@@ -71,22 +69,7 @@ export class MetricsRecorder {
   }
 
   recordError(method: string, name: string, message: string): void {
-    let key = method + ' ' + name + '\n' + message;
-    let e = this.errors.get(key);
-    if (e === undefined) {
-      if (this.errors.size >= MAX_ERROR_KINDS) {
-        key = method + ' ' + name + '\n' + OTHER_ERRORS;
-        e = this.errors.get(key);
-        if (e === undefined) {
-          e = { method, name, message: OTHER_ERRORS, count: 0 };
-          this.errors.set(key, e);
-        }
-      } else {
-        e = { method, name, message, count: 0 };
-        this.errors.set(key, e);
-      }
-    }
-    e.count++;
+    countError(this.errors, method, name, message, 1);
   }
 
   /** Records a value in milliseconds into a named trend (e.g. 'llm.ttft'). */

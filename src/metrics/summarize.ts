@@ -1,6 +1,6 @@
 import { encodeHistogram, exactRange, latencyStats } from './histogram.js';
 import type { EndpointTotals, MetricsAggregate } from './aggregate.js';
-import type { EndpointSummary, RunSummary } from './summary-types.js';
+import type { EndpointSummary, RunSummary, SummaryFigures } from './summary-types.js';
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -38,7 +38,7 @@ export function summaryHistograms(agg: MetricsAggregate): RunSummary['histograms
 }
 
 /** The figures every summary level (run, scenario) reports from one aggregate. */
-export function aggregateFigures(agg: MetricsAggregate, durationSec: number): Pick<RunSummary, 'total' | 'endpoints' | 'tasks' | 'errors' | 'checks' | 'counters' | 'trends'> {
+export function aggregateFigures(agg: MetricsAggregate, durationSec: number): SummaryFigures {
   return {
     total: endpointSummary(agg.total(), durationSec),
     endpoints: endpointSummaries(agg, durationSec),

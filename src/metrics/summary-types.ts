@@ -79,8 +79,28 @@ export interface StageSummary {
   llm?: LlmSummary;
 }
 
+/** A failure and how often it happened (same request, same message). */
+export interface ErrorCount {
+  method: string;
+  name: string;
+  message: string;
+  count: number;
+}
+
+/** The figures every level of a summary has: the run, each scenario (aggregateFigures builds them). */
+export interface SummaryFigures {
+  total: EndpointSummary;
+  endpoints: EndpointSummary[];
+  tasks: Array<{ name: string; runs: number }>;
+  errors: ErrorCount[];
+  checks: Array<{ name: string; passes: number; fails: number }>;
+  counters: Record<string, number>;
+  /** schedule_delay, latency_from_intended, latency_corrected and custom trends. */
+  trends: Record<string, LatencyStats>;
+}
+
 /** One scenario of a run with several (`scenarios` option; docs/load-models.md): its own figures. */
-export interface ScenarioSummary {
+export interface ScenarioSummary extends SummaryFigures {
   name: string;
   /** The load model: constant-users, ramping-users, load-shape, constant-arrival-rate, ramping-arrival-rate. */
   executor: string;
@@ -92,17 +112,9 @@ export interface ScenarioSummary {
   endReason: string;
   /** The most users the model asked for at once (open models: maxUsers). */
   peakUsers: number;
-  total: EndpointSummary;
-  endpoints: EndpointSummary[];
-  tasks: Array<{ name: string; runs: number }>;
-  errors: Array<{ method: string; name: string; message: string; count: number }>;
-  checks: Array<{ name: string; passes: number; fails: number }>;
-  counters: Record<string, number>;
-  /** schedule_delay, latency_from_intended, latency_corrected and custom trends of this scenario. */
-  trends: Record<string, LatencyStats>;
 }
 
-export interface RunSummary {
+export interface RunSummary extends SummaryFigures {
   version: typeof SUMMARY_VERSION;
   meta: {
     tool: 'volley';
@@ -119,13 +131,6 @@ export interface RunSummary {
     stopReason: string;
     exitCode?: number;
   };
-  total: EndpointSummary;
-  endpoints: EndpointSummary[];
-  tasks: Array<{ name: string; runs: number }>;
-  errors: Array<{ method: string; name: string; message: string; count: number }>;
-  checks: Array<{ name: string; passes: number; fails: number }>;
-  counters: Record<string, number>;
-  trends: Record<string, LatencyStats>;
   llm?: LlmSummary;
   stages?: StageSummary[];
   /** Per scenario, when the options have `scenarios` (the totals above cover them all). */

@@ -50,6 +50,29 @@ export interface ExchangeOutcome {
   errorMessage: string | undefined;
 }
 
+/** An outcome before anything happened: no status, no time, nothing received. */
+export function emptyOutcome(): ExchangeOutcome {
+  return {
+    status: 0,
+    requestId: undefined,
+    startMs: 0,
+    endMs: 0,
+    bytes: 0,
+    firstTokenMs: undefined,
+    firstContentMs: undefined,
+    chunkTimes: [],
+    chunkRefs: [],
+    content: [],
+    reasoning: [],
+    usage: {},
+    finishReason: undefined,
+    done: false,
+    bodyText: undefined,
+    errorKind: undefined,
+    errorMessage: undefined,
+  };
+}
+
 /** An error body is only read for its message: the rest is dropped, not buffered. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A non-streamed answer larger than this is treated as malformed rather than held in memory. */
@@ -86,25 +109,7 @@ export function runExchange(transport: Transport, hardStop: AbortSignal, req: Ex
 }
 
 class Exchange implements ResponseSink {
-  private readonly out: ExchangeOutcome = {
-    status: 0,
-    requestId: undefined,
-    startMs: 0,
-    endMs: 0,
-    bytes: 0,
-    firstTokenMs: undefined,
-    firstContentMs: undefined,
-    chunkTimes: [],
-    chunkRefs: [],
-    content: [],
-    reasoning: [],
-    usage: {},
-    finishReason: undefined,
-    done: false,
-    bodyText: undefined,
-    errorKind: undefined,
-    errorMessage: undefined,
-  };
+  private readonly out = emptyOutcome();
   private sending: Sending | undefined;
   private mode: 'sse' | 'body' | 'error' = 'body';
   private sse: SseDecoder | undefined;

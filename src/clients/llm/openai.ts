@@ -92,21 +92,8 @@ export function parseOpenAiChatEvent(data: string, out: StreamDelta): void {
       return;
     }
   }
-  readChatChunk(JSON.parse(data) as Record<string, unknown>, out);
-}
-
-function readChatChunk(j: Record<string, unknown>, out: StreamDelta): void {
-  if (j === null || typeof j !== 'object') throw new SyntaxError('stream event is not a JSON object');
-  if (j.error !== undefined && j.error !== null) {
-    out.error = errorMessage(j.error);
-    return;
-  }
-  if (j.object === 'error') {
-    out.error = errorMessage(j);
-    return;
-  }
-  const choices = j.choices as Array<Record<string, unknown>> | undefined;
-  const choice = Array.isArray(choices) ? choices[0] : undefined;
+  const choice = firstChoice(JSON.parse(data), out, 'stream event');
+  if (choice === null) return;
   if (choice) {
     const delta = choice.delta as Record<string, unknown> | undefined;
     if (delta) {
@@ -116,7 +103,26 @@ function readChatChunk(j: Record<string, unknown>, out: StreamDelta): void {
     const finish = str(choice.finish_reason);
     if (finish) out.finishReason = finish;
   }
+}
+
+/**
+ * What every OpenAI answer, streamed or whole, gets first: it must be an
+ * object; an error object (`{"error":…}`, or vLLM's `"object":"error"`) goes
+ * to out.error and gives null; usage goes to out.usage. Returns the first choice.
+ */
+function firstChoice(body: unknown, out: StreamDelta, what: string): Record<string, unknown> | undefined | null {
+  if (body === null || typeof body !== 'object') throw new SyntaxError(`${what} is not a JSON object`);
+  const j = body as Record<string, unknown>;
+  if (j.error !== undefined && j.error !== null) {
+    out.error = errorMessage(j.error);
+    return null;
+  }
+  if (j.object === 'error') {
+    out.error = errorMessage(j);
+    return null;
+  }
   if (j.usage) out.usage = openaiUsage(j.usage);
+  return Array.isArray(j.choices) ? (j.choices[0] as Record<string, unknown> | undefined) : undefined;
 }
 
 export function openaiUsage(u: unknown): Usage {
@@ -130,20 +136,14 @@ export function openaiUsage(u: unknown): Usage {
 }
 
 export function parseOpenAiChatResponse(body: unknown, out: StreamDelta): void {
-  const j = body as Record<string, unknown>;
-  if (!j || typeof j !== 'object') throw new SyntaxError('response is not a JSON object');
-  if (j.error !== undefined && j.error !== null) {
-    out.error = errorMessage(j.error);
-    return;
-  }
-  const choice = (j.choices as Array<Record<string, unknown>> | undefined)?.[0];
+  const choice = firstChoice(body, out, 'response');
+  if (choice === null) return;
   const message = choice?.message as Record<string, unknown> | undefined;
   if (message) {
     out.content = str(message.content) ?? '';
     out.reasoning = str(message.reasoning_content) ?? str(message.reasoning) ?? '';
   }
   out.finishReason = str(choice?.finish_reason);
-  if (j.usage) out.usage = openaiUsage(j.usage);
   out.done = true;
 }
 
@@ -152,32 +152,19 @@ export function parseOpenAiCompletionEvent(data: string, out: StreamDelta): void
     out.done = true;
     return;
   }
-  const j = JSON.parse(data) as Record<string, unknown>;
-  if (j === null || typeof j !== 'object') throw new SyntaxError('stream event is not a JSON object');
-  if (j.error !== undefined && j.error !== null) {
-    out.error = errorMessage(j.error);
-    return;
-  }
-  const choice = (j.choices as Array<Record<string, unknown>> | undefined)?.[0];
+  const choice = firstChoice(JSON.parse(data), out, 'stream event');
   if (choice) {
     out.content = str(choice.text) ?? '';
     const finish = str(choice.finish_reason);
     if (finish) out.finishReason = finish;
   }
-  if (j.usage) out.usage = openaiUsage(j.usage);
 }
 
 export function parseOpenAiCompletionResponse(body: unknown, out: StreamDelta): void {
-  const j = body as Record<string, unknown>;
-  if (!j || typeof j !== 'object') throw new SyntaxError('response is not a JSON object');
-  if (j.error !== undefined && j.error !== null) {
-    out.error = errorMessage(j.error);
-    return;
-  }
-  const choice = (j.choices as Array<Record<string, unknown>> | undefined)?.[0];
+  const choice = firstChoice(body, out, 'response');
+  if (choice === null) return;
   out.content = str(choice?.text) ?? '';
   out.finishReason = str(choice?.finish_reason);
-  if (j.usage) out.usage = openaiUsage(j.usage);
   out.done = true;
 }
 

@@ -93,7 +93,7 @@ export class FleetState {
         a.addDelta(m.delta);
         this.total.addAggregate(a);
         this.interval.addAggregate(a);
-        inst.requests += a.total().requests;
+        inst.requests += a.requestCount();
         inst.users = m.users;
         inst.targetUsers = m.targetUsers;
         inst.workers = m.workers;

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { computeTimings, tokensPerChunk, tokensPerPiece } from '../../../src/clients/llm/timing.js';
 import { finishGeneration, resetMismatchWarning } from '../../../src/clients/llm/finish.js';
-import type { ExchangeOutcome } from '../../../src/clients/llm/exchange.js';
+import { emptyOutcome, type ExchangeOutcome } from '../../../src/clients/llm/exchange.js';
 import { meetsSlos, parseSlos } from '../../../src/clients/llm/slo.js';
 import { getTokenizer } from '../../../src/llm/tokenizer.js';
 import { MetricsRecorder } from '../../../src/metrics/recorder.js';
@@ -12,25 +12,7 @@ import { UserError } from '../../../src/errors.js';
 const tok = getTokenizer('cl100k_base');
 
 function outcome(over: Partial<ExchangeOutcome>): ExchangeOutcome {
-  return {
-    status: 200,
-    startMs: 1000,
-    endMs: 1000,
-    bytes: 100,
-    firstTokenMs: undefined,
-    firstContentMs: undefined,
-    chunkTimes: [],
-    chunkRefs: [],
-    content: [],
-    reasoning: [],
-    usage: {},
-    finishReason: 'stop',
-    done: true,
-    bodyText: undefined,
-    errorKind: undefined,
-    errorMessage: undefined,
-    ...over,
-  };
+  return { ...emptyOutcome(), status: 200, startMs: 1000, endMs: 1000, bytes: 100, finishReason: 'stop', done: true, ...over };
 }
 
 describe('metric formulas', () => {
