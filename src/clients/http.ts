@@ -80,7 +80,6 @@ function hasContentType(headers: Record<string, string>): boolean {
 interface UserClient {
   recorder: MetricsRecorder;
   hardStop: AbortSignal;
-  ctx: ClientContext;
   pendingVerdicts: Array<() => void>;
 }
 
@@ -94,7 +93,6 @@ interface UserClient {
 class InFlight implements Dispatcher.DispatchHandler {
   readonly res = new MeasuredResponse();
   private readonly startMs = performance.now();
-  private chunks?: Buffer[];
   private settled = false;
   /** Only for a timeout under COARSE_TIMEOUT_MS: fires undici's abort for this request. */
   private timer?: NodeJS.Timeout;
@@ -127,8 +125,8 @@ class InFlight implements Dispatcher.DispatchHandler {
     const res = this.res;
     if (res.bytes === 0) res.firstByteMs = performance.now() - this.startMs;
     res.bytes += chunk.length;
-    if (this.chunks === undefined) this.chunks = [chunk];
-    else this.chunks.push(chunk);
+    if (res.chunks === NO_CHUNKS) res.chunks = [chunk];
+    else res.chunks.push(chunk);
     return true;
   }
 
@@ -150,7 +148,6 @@ class InFlight implements Dispatcher.DispatchHandler {
     res.totalMs = t;
     if (res.headersMs === 0) res.headersMs = t;
     if (res.firstByteMs === 0) res.firstByteMs = res.headersMs;
-    if (this.chunks !== undefined) res.chunks = this.chunks;
     if (err) res.error = err.message || err.name;
     const { user, method, name, opts } = this;
     try {
@@ -178,7 +175,7 @@ class InFlight implements Dispatcher.DispatchHandler {
  */
 export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): void } {
   const { dispatcher } = ctx;
-  const user: UserClient = { recorder: ctx.recorder, hardStop: ctx.hardStop, ctx, pendingVerdicts: [] };
+  const user: UserClient = { recorder: ctx.recorder, hardStop: ctx.hardStop, pendingVerdicts: [] };
   let origin: string | undefined;
   let basePath = '';
   if (ctx.baseUrl) {

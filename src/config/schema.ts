@@ -59,7 +59,7 @@ export const optionsSchema = z
     out: z.string().min(1),
     seed: z.number().int(),
     stopTimeout: durationMs,
-    requestTimeout: durationMs,
+    requestTimeout: durationMs.refine((ms) => ms > 0, { message: 'expected a duration above 0, e.g. 30s' }),
     exitCodeOnError: z.number().int().min(0).max(255),
     userClasses: list,
     tags: list,

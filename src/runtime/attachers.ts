@@ -19,10 +19,8 @@ export async function clientAttachers(): Promise<ClientAttacher[]> {
  * every user. Hosts are checked by the main thread, not here.
  */
 export async function preloadClients(users: readonly User[], ctx: ClientContext): Promise<void> {
-  const { createLlmClient, isLlmUser, preloadLlm } = await import('../clients/llm/client.js');
+  const { isLlmUser, prepareLlmClass } = await import('../clients/llm/client.js');
   for (const user of users) {
-    if (!isLlmUser(user)) continue;
-    createLlmClient(user, { ...ctx, baseUrl: undefined, options: { ...ctx.options, requestsLog: undefined } });
-    preloadLlm(user);
+    if (isLlmUser(user)) prepareLlmClass(user, { ...ctx, baseUrl: undefined, options: { ...ctx.options, requestsLog: undefined } });
   }
 }

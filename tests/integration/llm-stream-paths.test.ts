@@ -73,6 +73,7 @@ describe('token events, whichever path reads them', () => {
     it(`gives back exactly the text sent (${name}, ${path})`, async () => {
       const out = await runExchange(transport, new AbortController().signal, {
         origin,
+        method: 'POST',
         path,
         headers: {},
         body: '{}',

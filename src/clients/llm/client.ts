@@ -23,7 +23,7 @@ import { getTokenizer, type Tokenizer } from '../../llm/tokenizer.js';
 import { parseTrafficCached, sampleTraffic, type TrafficSpec } from '../../llm/traffic.js';
 import type { ClientContext } from '../context.js';
 import type { Endpoint, StreamDelta } from './adapter.js';
-import { durationMs, joinPath, resolveTarget, type ResolvedTarget } from './config.js';
+import { joinPath, resolveTarget, type ResolvedTarget } from './config.js';
 import { undiciTransport, type Transport } from '../transport.js';
 import { runExchange, type ExchangeOutcome } from './exchange.js';
 import { finishGeneration, recordFailure, recordSimple } from './finish.js';
@@ -37,27 +37,25 @@ export function isLlmUser(user: unknown): user is LLMUser {
   return ctor?.[IS_LLM_USER] === true;
 }
 
-/** User classes of this worker whose tokenizer and prompts are loaded. */
-const preloaded = new WeakSet<object>();
-
 /**
  * Creates the user's LLM client and puts it where `this.llm` reads it. Does
- * nothing for other users. The first user of a class also preloads what its
- * requests need (see preloadLlm), before it sends anything: otherwise the
- * first request pays for it while other streams are in flight.
+ * nothing for other users. What its requests need is loaded before any user
+ * starts (prepareLlmClass).
  */
 export function attachLlmClient(user: unknown, ctx: ClientContext): void {
   if (!isLlmUser(user)) return;
-  const client = new UserLlmClient(user, ctx);
-  if (!preloaded.has(user.constructor)) {
-    preloaded.add(user.constructor);
-    try {
-      preloadLlm(user, client.trafficText());
-    } catch {
-      // A bad tokenizer or dataset is reported by the request that needs it.
-    }
-  }
-  (user as unknown as Record<symbol, unknown>)[LLM_CLIENT] = client;
+  (user as unknown as Record<symbol, unknown>)[LLM_CLIENT] = new UserLlmClient(user, ctx);
+}
+
+/**
+ * For the runtime, once per LLM user class and worker before its users start,
+ * given one instance: creates a client as a user would get it, so a bad
+ * provider, host, traffic or SLO is an error now rather than in every user,
+ * and preloads what the traffic in force needs (preloadLlm), so a missing
+ * dataset is too.
+ */
+export function prepareLlmClass(user: LLMUser, ctx: ClientContext): void {
+  preloadLlm(user, new UserLlmClient(user, ctx).trafficText());
 }
 
 /**
@@ -74,15 +72,12 @@ export function createLlmClient(user: LLMUser, ctx: ClientContext): LlmClient {
  * (~0.5 s of CPU) and the tokenized dataset. Without it the first request of
  * each worker pays for them, stalling the streams already in flight on that
  * worker. Call once per LLM user class and worker, with an instance of it and
- * the traffic in force. attachLlmClient does it for the first user of each
- * class; a runtime that calls it before any user starts takes that cost out
- * of the first user's start too.
+ * the traffic in force (prepareLlmClass does, for the runtime).
  */
 export function preloadLlm(user: LLMUser, traffic: string = user.traffic): void {
-  const tokenizer = getTokenizer(user.tokenizer);
-  const spec = parseTrafficCached(traffic);
-  if (spec.kind === 'dataset') return;
-  void promptSource(loadDataset(user.dataset, { column: user.datasetColumn }), tokenizer).corpus;
+  const source = promptSource(loadDataset(user.dataset, { column: user.datasetColumn }), getTokenizer(user.tokenizer));
+  // Prompts cut to a token count come from the tokenized corpus; dataset traffic sends the rows as they are.
+  if (parseTrafficCached(traffic).kind !== 'dataset') void source.corpus;
 }
 
 /** Input text of image requests (I traffic), and their output length when nothing else sets it. */
@@ -347,11 +342,12 @@ class UserLlmClient implements LlmClient {
     for (const key in opts) if (!OWN_OPTIONS.has(key)) body[key] = (opts as Record<string, unknown>)[key];
     return runExchange(this.transportFor(origin), this.ctx.hardStop, {
       origin,
+      method: 'POST',
       path: joinPath(basePath, endpoint.path),
       headers: opts.headers ? { ...adapter.headers, ...opts.headers } : adapter.headers,
       body: JSON.stringify(body),
       stream,
-      timeoutMs: opts.timeoutMs ?? (this.ctx.requestTimeoutMs || durationMs(this.ctx.options.requestTimeout) || 60_000),
+      timeoutMs: opts.timeoutMs ?? this.ctx.requestTimeoutMs,
       parseEvent,
       parseBody,
       signal: opts.signal,

@@ -73,13 +73,3 @@ export function joinPath(basePath: string, path: string): string {
   if (basePath.endsWith('/v1') && path.startsWith('/v1/')) return basePath + path.slice(3);
   return basePath + path;
 }
-
-/** '30s', '500ms', '2m', or a number of seconds, in ms; undefined when absent or unreadable. */
-export function durationMs(value: unknown): number | undefined {
-  if (typeof value === 'number' && value > 0) return value * 1000;
-  if (typeof value !== 'string') return undefined;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) return undefined;
-  const scale = m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : m[2] === 'h' ? 3_600_000 : 1000;
-  return Number(m[1]) * scale;
-}

@@ -1,17 +1,12 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { LlmErrorKind } from '../../api/llm.js';
 import { errorMessage, StreamDelta, type Usage } from './adapter.js';
-import type { ResponseSink, Sending, Transport } from '../transport.js';
+import type { ResponseSink, Sending, Transport, TransportRequest } from '../transport.js';
 import { SseDecoder } from './sse.js';
 import { ContentTemplate } from './template.js';
 
 /** One HTTP exchange with an LLM server, described before it starts. */
-export interface ExchangeRequest {
-  origin: string;
-  /** Path with its query string. */
-  path: string;
-  headers: Record<string, string>;
-  body: string;
+export interface ExchangeRequest extends TransportRequest {
   /** Expect an SSE stream (a JSON answer is still accepted). */
   stream: boolean;
   timeoutMs: number;
@@ -145,7 +140,7 @@ class Exchange implements ResponseSink {
       this.timer = setTimeout(this.onTimeout, req.timeoutMs);
       this.out.startMs = performance.now();
       try {
-        this.sending = this.transport.send({ origin: req.origin, path: req.path, method: 'POST', headers: req.headers, body: req.body }, this);
+        this.sending = this.transport.send(req, this);
       } catch (err) {
         this.fail('network', (err as Error).message);
         this.settle();
@@ -217,8 +212,8 @@ class Exchange implements ResponseSink {
     this.out.endMs = performance.now();
     if (this.out.errorKind === undefined) {
       const code = (err as { code?: string }).code;
-      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') this.fail('timeout', `timeout after ${this.req.timeoutMs} ms`);
-      else if (this.out.status > 0) this.fail('stream_broken', `connection lost mid-answer: ${err.message || code}`);
+      // Timeouts are the exchange's own timer (onTimeout): neither transport has one.
+      if (this.out.status > 0) this.fail('stream_broken', `connection lost mid-answer: ${err.message || code}`);
       else this.fail('network', err.message || code || String(err));
     }
     this.settle();

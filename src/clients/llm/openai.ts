@@ -4,6 +4,7 @@ import {
   keyNeedle,
   num,
   scanString,
+  scanTextOrThinking,
   str,
   type GenerationInput,
   type ProviderAdapter,
@@ -80,18 +81,7 @@ export function parseOpenAiChatEvent(data: string, out: StreamDelta): void {
     return;
   }
   // Fast path for the common chunk: one content (or reasoning) piece and nothing else of interest.
-  if (!hasNonNullKey(data, USAGE_KEY) && !hasNonNullKey(data, FINISH_KEY)) {
-    const content = scanString(data, CONTENT_MARKER);
-    if (content !== undefined) {
-      out.content = content;
-      return;
-    }
-    const reasoning = scanString(data, REASONING_CONTENT_MARKER);
-    if (reasoning !== undefined) {
-      out.reasoning = reasoning;
-      return;
-    }
-  }
+  if (!hasNonNullKey(data, USAGE_KEY) && !hasNonNullKey(data, FINISH_KEY) && scanTextOrThinking(data, CONTENT_MARKER, REASONING_CONTENT_MARKER, out)) return;
   const choice = firstChoice(JSON.parse(data), out, 'stream event');
   if (choice === null) return;
   if (choice) {

@@ -32,7 +32,8 @@ export class SocketPool implements Transport {
 
   send(req: TransportRequest, sink: ResponseSink): Sending {
     if (this.closed) throw new Error('the socket pool is closed');
-    const call = new Call(this, req, sink, requestBytes(req, this.origin(req.origin)));
+    const origin = this.origin(req.origin);
+    const call = new Call(origin, sink, requestBytes(req, origin));
     this.start(call, false);
     return call;
   }
@@ -53,8 +54,7 @@ export class SocketPool implements Transport {
       call.sink.onResponseError(new Error('the socket pool is closed'));
       return;
     }
-    const origin = this.origin(call.req.origin);
-    const conn = (!fresh && this.takeIdle(origin.key)) || new Connection(this, origin);
+    const conn = (!fresh && this.takeIdle(call.origin.key)) || new Connection(this, call.origin);
     conn.begin(call);
   }
 
@@ -130,8 +130,7 @@ class Call implements Sending {
   finished = false;
 
   constructor(
-    readonly pool: SocketPool,
-    readonly req: TransportRequest,
+    readonly origin: Origin,
     readonly sink: ResponseSink,
     readonly bytes: string,
   ) {}

@@ -14,6 +14,10 @@ function problemsOf(input: unknown): string[] {
 }
 
 describe('validateOptions', () => {
+  it('refuses a request timeout of 0, which would fail every request', () => {
+    expect(problemsOf({ requestTimeout: 0 }).join('\n')).toContain('requestTimeout: expected a duration above 0, e.g. 30s');
+  });
+
   it('accepts every core option and parses durations to milliseconds', () => {
     const o = validateOptions('test', {
       users: 10,
