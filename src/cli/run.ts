@@ -1,10 +1,11 @@
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleFile } from '../compile/bundle.js';
 import { loadConfigFile, loadScenarioOptions, resolveConfig, type RunConfig } from '../config/resolve.js';
 import type { ParsedOptions } from '../config/schema.js';
 import { validateOptions } from '../config/validate.js';
 import { Run, type SideService } from '../engine/orchestrator.js';
-import { ExitCode, redact } from '../errors.js';
+import { ExitCode, redact, UserError } from '../errors.js';
 import type { RunSummary } from '../metrics/summary-types.js';
 import { createHeadlessReporter } from '../report/headless.js';
 import { createFileReporter } from '../report/files/write-reports.js';
@@ -89,6 +90,7 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
   try {
     const scenario = await loadScenarioOptions(bundle.path, req.scenario);
     const cfg = resolveConfig(req.scenario, { cli, scenario, file: file.options });
+    prepareOutputs(cfg, cwd);
     const thresholds = parseThresholds(cfg.thresholds, 'thresholds');
     const reporters: Reporter[] = [...(req.reporters ?? [])];
     if (cfg.out) reporters.push(createFileReporter(resolve(cwd, cfg.out)));
@@ -110,8 +112,6 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
         })
       : undefined;
     if (live) reporters.push(live);
-    // Workers only append to --requests-log: start each run with an empty file.
-    if (typeof cfg.extra.requestsLog === 'string') writeFileAtomic(resolve(cwd, cfg.extra.requestsLog), '');
     const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd });
     live?.onAbort((reason) => run.stop(`aborted by bench watch: ${reason}`, true));
     for (const r of reporters) r.bindStop?.(() => run.stop('stopped by user', true));
@@ -149,3 +149,23 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 export { formatSummaryTable };
+
+/**
+ * The run's output places, made ready before the load starts: a folder or file
+ * that cannot be written is a user error now, not the loss of a finished run.
+ * Workers only append to --requests-log, so each run starts it empty.
+ */
+function prepareOutputs(cfg: RunConfig, cwd: string): void {
+  const attempt = (flag: string, path: string, make: () => void, hint: string): void => {
+    try {
+      make();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new UserError(`${flag} ${path}: cannot write there (${code})`, hint);
+    }
+  };
+  const out = cfg.out;
+  if (out) attempt('--out', out, () => mkdirSync(resolve(cwd, out), { recursive: true }), 'give a folder you can write to');
+  const log = cfg.extra.requestsLog;
+  if (typeof log === 'string') attempt('--requests-log', log, () => writeFileAtomic(resolve(cwd, log), ''), 'give a file in a folder you can write to');
+}

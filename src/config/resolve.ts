@@ -55,7 +55,7 @@ export async function loadConfigFile(explicit: string | undefined, cwd = process
   if (!file) return { options: {} };
   const bundle = await bundleFile(file, 'config');
   try {
-    const mod = (await import(pathToFileURL(bundle.path).href)) as { default?: unknown };
+    const mod = await importUserModule<{ default?: unknown }>(bundle.path, `config ${file}`, 'the error is in the top-level code of the config file');
     if (mod.default === undefined) throw new ScenarioError(`${file} has no default export`, 'write `export default defineConfig({ ... })`');
     return { file, options: validateOptions(file, mod.default) };
   } finally {
@@ -63,16 +63,19 @@ export async function loadConfigFile(explicit: string | undefined, cwd = process
   }
 }
 
+/** Imports a bundled user file; its top-level code throwing is the user's bug, not ours: a ScenarioError, no stack trace. */
+async function importUserModule<T>(bundlePath: string, what: string, hint: string): Promise<T> {
+  try {
+    return (await import(pathToFileURL(bundlePath).href)) as T;
+  } catch (err) {
+    const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    throw new ScenarioError(`${what} failed to load: ${why}`, hint);
+  }
+}
+
 /** Reads the scenario's exported `options` by importing its bundle once on the main thread. */
 export async function loadScenarioOptions(bundlePath: string, scenarioPath: string): Promise<ParsedOptions> {
-  let mod: { options?: unknown };
-  try {
-    mod = (await import(pathToFileURL(bundlePath).href)) as { options?: unknown };
-  } catch (err) {
-    // The scenario's top-level code threw: the user's bug, not ours, so no stack trace.
-    const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    throw new ScenarioError(`scenario ${scenarioPath} failed to load: ${what}`, 'the error is in the top-level code of the scenario (outside its classes and functions)');
-  }
+  const mod = await importUserModule<{ options?: unknown }>(bundlePath, `scenario ${scenarioPath}`, 'the error is in the top-level code of the scenario (outside its classes and functions)');
   if (mod.options === undefined) return {};
   return validateOptions(`options exported by ${scenarioPath}`, mod.options);
 }

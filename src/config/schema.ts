@@ -17,6 +17,17 @@ export const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) =
 });
 
 
+/** A host the run can send to: the built-in mock, or an http(s) URL (reachability is checked later, unless skipped). */
+function isBaseUrl(v: string): boolean {
+  if (v === 'mock') return true;
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** Runs a parser that throws a UserError, turning its message into a zod issue. */
 function refineWith(ctx: z.RefinementCtx, parse: () => unknown): void {
   try {
@@ -53,7 +64,7 @@ export const optionsSchema = z
     spawnRate: z.number().positive(),
     duration: durationMs,
     iterations: z.number().int().positive(),
-    host: z.string().min(1),
+    host: z.string().refine(isBaseUrl, { message: "expected an http:// or https:// base URL such as http://127.0.0.1:8080, or 'mock'" }),
     workers: z.number().int().positive().max(256),
     headless: z.boolean(),
     out: z.string().min(1),

@@ -8,8 +8,11 @@ function describeValue(v: unknown): string {
   return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
+/** Option keys whose flag is not the key in kebab case (repeatable flags are singular). */
+const FLAG_OF: Record<string, string> = { thresholds: '--threshold' };
+
 /** The command-line flag of an option key: spawnRate → --spawn-rate. */
-const flag = (key: string): string => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+const flag = (key: string): string => FLAG_OF[key] ?? '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 
 /** Turns zod issues into lines naming the option path, what was expected and what was given. */
 export function formatIssues(issues: z.core.$ZodIssue[], input: unknown, pathPrefix = '', naming: 'paths' | 'flags' = 'paths'): string[] {

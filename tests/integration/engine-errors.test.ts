@@ -76,6 +76,16 @@ describe('bad input is one clear user error', { timeout: 20_000 }, () => {
     expect(err.stack).not.toContain('scenario.mjs');
   });
 
+  it.each([
+    ['--out', 'out', 'sub'],
+    ['--requests-log', 'requestsLog', 'log.jsonl'],
+  ])('%s where nothing can be written, refused before the load starts', async (flag, option, leaf) => {
+    const blocked = join(write('a-file', ''), leaf);
+    const err = await runFixtureError('tagged.ts', { host: target.url, [option]: blocked, duration: '1m' });
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toMatch(new RegExp(`^${flag} ${blocked}: cannot write there \\((ENOTDIR|EEXIST)\\)$`));
+  });
+
   it('a missing scenario file', async () => {
     const err = await runFixtureError('does-not-exist.ts', {});
     expect(err).toBeInstanceOf(UserError);

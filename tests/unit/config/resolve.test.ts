@@ -18,6 +18,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'other.config.ts'), "export default { users: 4, stopTimeout: '1s' };\n");
   writeFileSync(join(dir, 'bad.config.ts'), "export default { users: 'lots', durration: '1m', requestTimeout: '5 s' };\n");
   writeFileSync(join(dir, 'nodefault.config.ts'), 'export const users = 2;\n');
+  writeFileSync(join(dir, 'throws.config.ts'), "throw new Error('boom');\nexport default {};\n");
   writeFileSync(
     join(dir, 'scenario.ts'),
     "import { HttpUser, task } from 'volley';\nexport const options = { users: 5, seed: 2 };\nexport class V extends HttpUser { static tasks = { a: 1 }; a() {} }\n",
@@ -93,6 +94,13 @@ describe('bad config sources', () => {
     const err = await loadConfigFile('nodefault.config.ts', dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScenarioError);
     expect((err as ScenarioError).hint).toContain('export default defineConfig');
+  });
+
+  it('reports a config file whose top-level code throws as the user\'s error, naming the file', async () => {
+    const err = await loadConfigFile('throws.config.ts', dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect((err as ScenarioError).message).toBe(`config ${join(dir, 'throws.config.ts')} failed to load: Error: boom`);
+    expect((err as ScenarioError).hint).toContain('top-level code of the config file');
   });
 
   it('names a missing --config file', async () => {

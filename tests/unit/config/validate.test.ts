@@ -14,6 +14,13 @@ function problemsOf(input: unknown): string[] {
 }
 
 describe('validateOptions', () => {
+  it('refuses a host that is neither an http(s) URL nor mock, before any request', () => {
+    expect(problemsOf({ host: 'localhost:8080' }).join('\n')).toContain("host: expected an http:// or https:// base URL such as http://127.0.0.1:8080, or 'mock'");
+    expect(problemsOf({ host: 'ftp://example.com' }).join('\n')).toContain('host: expected an http://');
+    expect(validateOptions('test', { host: 'mock' }).host).toBe('mock');
+    expect(validateOptions('test', { host: 'https://api.example.com/v1' }).host).toBe('https://api.example.com/v1');
+  });
+
   it('refuses a request timeout of 0, which would fail every request', () => {
     expect(problemsOf({ requestTimeout: 0 }).join('\n')).toContain('requestTimeout: expected a duration above 0, e.g. 30s');
   });
@@ -68,6 +75,19 @@ describe('validateOptions', () => {
 
   it('says what it got when the whole value is wrong', () => {
     expect(problemsOf(5)).toEqual(['(root): expected object, got 5']);
+  });
+
+  it('names command-line problems by flag, --threshold for thresholds', () => {
+    const err = (() => {
+      try {
+        validateOptions('command line', { spawnRate: -1, thresholds: ['http.p95<abc'] }, 'flags');
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err.problems[0]).toMatch(/^--spawn-rate: /);
+    expect(err.problems[1]).toMatch(/^--threshold \(0\): /);
   });
 
   it('puts the source and every problem in the message', () => {
