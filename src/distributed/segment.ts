@@ -34,9 +34,6 @@ export interface Fraction {
 
 const HINT = 'write --segment i/N (the i-th of N equal parts, from 1), e.g. 2/4, or a range from:to such as 1/4:1/2';
 
-/** The whole plan: what a run without --segment runs. */
-export const WHOLE: Segment = { text: '1/1', from: { num: 0, den: 1 }, to: { num: 1, den: 1 }, index: 1, count: 1 };
-
 /**
  * Parses `--segment`. Throws a UserError that quotes the text and says what
  * was expected.
@@ -215,36 +212,6 @@ export function ownsArrival(k: number, seg: Segment | undefined): boolean {
   if (!seg) return true;
   if (seg.count !== undefined) return k % seg.count === seg.index! - 1;
   return ownsUser(k % ARRIVAL_BLOCK, ARRIVAL_BLOCK, seg);
-}
-
-/** The size of the segment as a number in (0, 1]. */
-export function segmentLength(seg: Segment | undefined): number {
-  if (!seg) return 1;
-  return seg.to.num / seg.to.den - seg.from.num / seg.from.den;
-}
-
-/**
- * The segment's part of an arrival rate (arrivals or users started per
- * second): `rate × (to − from)`. The rates of a partition add up to `rate`.
- *
- * @example
- * segmentRate(100, parseSegment('1/4')); // 25
- */
-export function segmentRate(ratePerSec: number, seg: Segment | undefined): number {
-  if (!seg) return ratePerSec;
-  return (ratePerSec * (seg.to.num * seg.from.den - seg.from.num * seg.to.den)) / (seg.to.den * seg.from.den);
-}
-
-/**
- * When the segment's first arrival is due, so that the instances of a fleet
- * interleave instead of all firing at once: `from` of one period of the
- * segment's own rate. For N equal segments of a rate R, segment i starts at
- * (i − 1)/R and the fleet's arrivals come every 1/R as on one machine.
- */
-export function segmentArrivalOffsetMs(ratePerSec: number, seg: Segment | undefined): number {
-  const r = segmentRate(ratePerSec, seg);
-  if (!seg || r <= 0) return 0;
-  return ((seg.from.num / seg.from.den) * 1000) / r;
 }
 
 /**

@@ -72,7 +72,7 @@ function readDataset(file: string, options: DatasetOptions): Dataset {
         : format === 'json'
           ? parseJsonArray(file, text)
           : parseText(text);
-  if (records.length === 0) throw new UserError(`dataset ${file} has no prompts`);
+  if (records.length === 0) throw new UserError(`dataset ${file} has no prompts`, 'add prompts to the file, or set `dataset` on the user class to another file');
   const corpus = format === 'text' ? text : records.map(recordText).join('\n');
   return { path: file, format, records, corpus: corpus.endsWith('\n') ? corpus : corpus + '\n' };
 }
@@ -131,13 +131,21 @@ function parseJsonArray(file: string, text: string): DatasetRecord[] {
   if (!Array.isArray(value)) throw new UserError(`dataset ${file}: expected a JSON array of conversations or prompts`);
   const records: DatasetRecord[] = [];
   const problems: string[] = [];
+  let noHumanTurn = 0;
   value.forEach((item, i) => {
     const r = toRecord(item);
-    if (typeof r === 'string') problems.push(`item ${i}: ${r}`);
+    // ShareGPT dumps hold some conversations without a human turn: those alone are skipped.
+    if (r === NO_HUMAN_TURN) noHumanTurn++;
+    else if (typeof r === 'string') problems.push(`item ${i}: ${r}`);
     else records.push(r);
   });
-  // ShareGPT dumps hold some conversations without a human turn: skip those unless nothing is left.
-  if (records.length === 0 && problems.length) throw datasetProblems(file, problems);
+  if (problems.length) throw datasetProblems(file, problems);
+  if (records.length === 0 && noHumanTurn > 0) {
+    throw new UserError(
+      `dataset ${file} has no prompts: none of its ${noHumanTurn} conversations has a human turn`,
+      'each ShareGPT conversation needs a turn from "human" (or "user"); it and the turns before it are the prompt',
+    );
+  }
   return records;
 }
 
@@ -161,11 +169,18 @@ const SHAREGPT_ROLES: Record<string, string> = {
   system: 'system',
 };
 
+/** What toRecord returns for a ShareGPT conversation with no human turn: a .json dataset skips it. */
+const NO_HUMAN_TURN = 'no human turn in the conversation';
+
+/** A record, or the problem with `value` in a few words. */
 function toRecord(value: unknown): DatasetRecord | string {
-  if (typeof value !== 'object' || value === null) return 'expected an object';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `expected an object, got ${brief(value)}`;
   const v = value as Record<string, unknown>;
   const completion = typeof v.completion === 'string' ? v.completion : undefined;
   if (typeof v.prompt === 'string') return { prompt: v.prompt, completion };
+  if (v.prompt !== undefined) return `"prompt" is not a string (got ${brief(v.prompt)})`;
+  if (v.messages !== undefined && !Array.isArray(v.messages)) return `"messages" is not an array (got ${brief(v.messages)})`;
+  if (v.conversations !== undefined && !Array.isArray(v.conversations)) return `"conversations" is not an array (got ${brief(v.conversations)})`;
   if (Array.isArray(v.messages)) {
     const bad = v.messages.findIndex((m) => typeof m !== 'object' || m === null || typeof (m as ChatMessage).role !== 'string');
     if (bad >= 0) return `messages[${bad}] needs a "role"`;
@@ -189,7 +204,15 @@ function fromShareGpt(turns: unknown[]): DatasetRecord | string {
       return { messages, completion: typeof next?.value === 'string' ? next.value : undefined };
     }
   }
-  return 'no human turn in the conversation';
+  return NO_HUMAN_TURN;
+}
+
+/** A short rendering of a bad value for a message: `5`, `null`, `an object`, `an array`. */
+function brief(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json.length > 40 ? `${json.slice(0, 40)}…` : json;
 }
 
 /** Reads one column of a CSV file with csv-parse (quoted fields, newlines in quotes, CRLF, BOM). */

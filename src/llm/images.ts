@@ -10,13 +10,31 @@ import { UserError } from '../errors.js';
  */
 export const IMAGE_VARIANTS = 8;
 
+/** Largest image side we generate; a larger one is almost certainly a typo (and 16,384² RGB is already 768 MiB raw). */
+export const MAX_IMAGE_SIDE = 16_384;
+
+/** Whether `n` can be a side of a generated image: a whole number from 1 to MAX_IMAGE_SIDE. */
+export function isImageSide(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_IMAGE_SIDE;
+}
+
 const generated = new Map<string, string>();
 
-/** A generated width×height PNG as a data URL; `variant` (0..IMAGE_VARIANTS-1) picks one of a few different pictures. */
+/**
+ * A generated width×height PNG as a data URL; `variant` (0..IMAGE_VARIANTS-1) picks one of a few different pictures.
+ * Throws a UserError naming `imageSize` unless both sides are whole numbers from 1 to MAX_IMAGE_SIDE.
+ */
 export function generatedImage(width: number, height: number, variant: number): string {
   const key = `${width}x${height}#${variant % IMAGE_VARIANTS}`;
   let url = generated.get(key);
   if (url === undefined) {
+    // Checked on a cache miss only: a bad size never gets into the cache.
+    if (!isImageSide(width) || !isImageSide(height)) {
+      throw new UserError(
+        `imageSize ${JSON.stringify([width, height])}: width and height must be whole numbers from 1 to ${MAX_IMAGE_SIDE.toLocaleString('en-US')} pixels`,
+        'give imageSize as [width, height] in pixels, e.g. imageSize: [512, 512]',
+      );
+    }
     url = 'data:image/png;base64,' + encodePng(width, height, variant % IMAGE_VARIANTS).toString('base64');
     generated.set(key, url);
   }

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { MAX_IMAGE_SIDE } from './images.js';
 
 /**
  * GenAI Bench's traffic strings: the shape of each request's input and output in
@@ -28,10 +29,9 @@ export const TRAFFIC_FORMS = [
   'dataset',
 ];
 
-/** Largest image side we generate; a larger one is almost certainly a typo. */
-const MAX_IMAGE_SIDE = 16_384;
 /** Token counts above this are rejected: no model has such a context. */
 const MAX_TOKENS = 10_000_000;
+const MAX_TOKENS_TEXT = MAX_TOKENS.toLocaleString('en-US');
 
 const NUM = String.raw`\s*(-?\d+(?:\.\d+)?)\s*`;
 const PAIR = String.raw`\(${NUM},${NUM}\)`;
@@ -56,10 +56,8 @@ const FORMS: Array<[RegExp, (n: Array<number | undefined>) => Omit<TrafficSpec, 
     new RegExp(String.raw`^I\(${NUM},${NUM}(?:,${NUM})?\)$`),
     ([w, h, c]) => {
       const count = c ?? 1;
-      const bad = ints({ width: w, height: h, count });
-      if (bad) return bad;
-      if (w! > MAX_IMAGE_SIDE || h! > MAX_IMAGE_SIDE) return `width and height must be at most ${MAX_IMAGE_SIDE} pixels`;
-      return { kind: 'image', width: w!, height: h!, count };
+      const bad = [ints({ width: w, height: h }, MAX_IMAGE_SIDE), ints({ count })].filter((p) => p !== undefined);
+      return bad.length ? bad.join('; ') : { kind: 'image', width: w!, height: h!, count };
     },
   ],
   [/^dataset$/, () => ({ kind: 'dataset' })],
@@ -79,32 +77,32 @@ export function parseTraffic(text: string): TrafficSpec {
     if (typeof out === 'string') throw trafficError(text, out);
     return { ...out, text: trimmed } as TrafficSpec;
   }
-  const letter = trimmed[0];
-  const hint =
-    letter && 'DNUEI'.includes(letter)
-      ? `it starts like ${TRAFFIC_FORMS.filter((f) => f[0] === letter).join(' or ')} but does not match it`
-      : 'unknown form';
+  // Forms are matched case-sensitively; compare the first letter without case so `d(1,2)` points at D(in,out).
+  const letter = trimmed[0]?.toUpperCase();
+  const like = letter ? TRAFFIC_FORMS.filter((f) => f[0]!.toUpperCase() === letter) : [];
+  const lowerCase = /^[dnuei]\(/.test(trimmed) ? ' (write the letter in upper case)' : '';
+  const hint = like.length ? `it starts like ${like.join(' or ')} but does not match it${lowerCase}` : 'unknown form';
   throw trafficError(text, hint);
 }
 
 function trafficError(text: string, reason: string): UserError {
   return new UserError(
     `invalid traffic "${text}": ${reason}`,
-    `expected one of ${TRAFFIC_FORMS.join(', ')} (token counts are whole numbers >= 1), e.g. 'N(480,240)/(300,150)'`,
+    `expected one of ${TRAFFIC_FORMS.join(', ')} (token counts are whole numbers from 1 to ${MAX_TOKENS_TEXT}), e.g. 'N(480,240)/(300,150)'`,
   );
 }
 
-function ints(values: Record<string, number | undefined>): string | undefined {
+function ints(values: Record<string, number | undefined>, max = MAX_TOKENS): string | undefined {
   const bad: string[] = [];
   for (const [name, v] of Object.entries(values)) {
-    if (v === undefined || !Number.isInteger(v) || v < 1 || v > MAX_TOKENS) bad.push(`${name} must be a whole number >= 1, got ${v}`);
+    if (v === undefined || !Number.isInteger(v) || v < 1 || v > max) bad.push(`${name} must be a whole number from 1 to ${max.toLocaleString('en-US')}, got ${v}`);
   }
   return bad.length ? bad.join('; ') : undefined;
 }
 
 function positive(values: Record<string, number | undefined>): string | undefined {
   const bad = Object.entries(values).filter(([, v]) => v === undefined || !(v >= 1) || v > MAX_TOKENS);
-  return bad.length ? bad.map(([n, v]) => `${n} must be >= 1, got ${v}`).join('; ') : undefined;
+  return bad.length ? bad.map(([n, v]) => `${n} must be from 1 to ${MAX_TOKENS_TEXT}, got ${v}`).join('; ') : undefined;
 }
 
 function nonNegative(values: Record<string, number | undefined>): string | undefined {

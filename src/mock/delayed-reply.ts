@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { GroundTruthRecord } from './ground-truth.js';
-import type { Abortable } from './token-stream.js';
+import { DUE_MARGIN_MS, type Abortable } from './token-stream.js';
 
 /**
  * Sends a non-streamed answer no earlier than `dueAt` (performance.now() ms):
@@ -29,7 +29,7 @@ export class DelayedReply implements Abortable {
 
   private readonly run = (): void => {
     this.timer = undefined;
-    const waitMs = this.dueAt + 0.001 - performance.now();
+    const waitMs = this.dueAt + DUE_MARGIN_MS - performance.now();
     if (waitMs > 0) {
       this.timer = setTimeout(this.run, Math.ceil(waitMs));
       return;

@@ -1,4 +1,4 @@
-import { countTokens } from './token-count.js';
+import { getTokenizer } from '../llm/tokenizer.js';
 import { asObject, readModel } from './dialects/dialect.js';
 import { base64Embedding, embeddingOf, relevanceOf } from './vectors.js';
 
@@ -39,7 +39,8 @@ export function openaiEmbeddings(raw: unknown, settings: VectorSettings): Vector
   let texts = stringList(body.input);
   let inputTokens = 0;
   if (texts) {
-    for (const text of texts) inputTokens += countTokens(text);
+    const tokenizer = getTokenizer('cl100k_base');
+    for (const text of texts) inputTokens += tokenizer.count(text);
   } else if (Array.isArray(body.input) && body.input.length > 0) {
     const items = body.input as unknown[];
     const ids = items.every((item) => typeof item === 'number') ? [items as number[]] : items;
@@ -77,7 +78,7 @@ export function cohereEmbed(raw: unknown, settings: VectorSettings): VectorAnswe
   if (!Array.isArray(types) || types.some((type) => type !== 'float')) {
     return `embedding_types: the mock serves ["float"] only, got ${JSON.stringify(types)}`;
   }
-  const inputTokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
+  const inputTokens = texts.reduce((sum, text) => sum + getTokenizer('cl100k_base').count(text), 0);
   return {
     body: {
       id: settings.id,
@@ -104,7 +105,8 @@ export function cohereRerank(raw: unknown, settings: VectorSettings): VectorAnsw
     .map((doc, index) => ({ index, relevance_score: relevanceOf(query, doc, settings.seed) }))
     .sort((a, b) => b.relevance_score - a.relevance_score)
     .slice(0, topN);
-  const inputTokens = countTokens(query) * documents.length + documents.reduce((sum, doc) => sum + countTokens(doc), 0);
+  const tokenizer = getTokenizer('cl100k_base');
+  const inputTokens = tokenizer.count(query) * documents.length + documents.reduce((sum, doc) => sum + tokenizer.count(doc), 0);
   return {
     body: {
       id: settings.id,

@@ -44,7 +44,12 @@ const ms = z.number().finite().min(0);
 const share = z.number().min(0).max(1);
 const count = z.number().int().min(0);
 
-/** The one schema for mock options, used by startMockServer and by `bench mock`. */
+/**
+ * Defaults and ranges of the mock options, applied by startMockServer (so to
+ * `bench mock` too). `bench mock` first checks its flags itself, for messages
+ * that name the flag, and restates these ranges in src/cli/mock-command.ts:
+ * change both together.
+ */
 export const mockOptionsSchema = z.object({
   port: z.number().int().min(0).max(65535).default(0),
   host: z.string().min(1).default('127.0.0.1'),

@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { GroundTruthRecord } from './ground-truth.js';
 import { MockHandler } from './handler.js';
 import { resolveMockOptions, type MockOptions } from './options.js';
-import { countTokens } from './token-count.js';
+import { getTokenizer } from '../llm/tokenizer.js';
 
 export type { GroundTruthRecord } from './ground-truth.js';
 export type { MockOptions, ResolvedMockOptions } from './options.js';
-export { mockOptionsSchema, resolveMockOptions } from './options.js';
+export { resolveMockOptions } from './options.js';
 
 /** A running mock server. */
 export interface MockServer {
@@ -40,7 +40,7 @@ const LISTEN_BACKLOG = 4096;
 export async function startMockServer(opts: MockOptions = {}): Promise<MockServer> {
   const options = resolveMockOptions(opts);
   // Load the tokenizer now (~100 ms, once per process), not inside the first request's TTFT.
-  countTokens('warm up');
+  getTokenizer('cl100k_base').count('warm up');
   const handler = new MockHandler(options);
   const server = createServer(handler.handle);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;

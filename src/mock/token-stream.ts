@@ -12,7 +12,7 @@ export interface Abortable {
 // A write goes out only once performance.now() is this far past its due time,
 // so that firstTokenAt - receivedAt >= ttft holds even after both are rounded
 // to epoch milliseconds (one ulp there is ~0.00024 ms).
-const DUE_MARGIN_MS = 0.001;
+export const DUE_MARGIN_MS = 0.001;
 
 /**
  * Writes one streamed answer on its schedule: token i is due at

@@ -53,7 +53,7 @@ export async function generateK8s(req: K8sRequest): Promise<{ yaml: string; obje
   const runArgs = req.runArgs ?? [];
   const problems: string[] = [];
   if (!Number.isInteger(req.instances) || req.instances < 1) problems.push(`--instances must be a whole number from 1, got ${req.instances}`);
-  for (const f of RESERVED) if (runArgs.some((a) => a === f || a.startsWith(`${f}=`))) problems.push(`${f} is set by the manifests for each pod; leave it out${f === '--live' ? ' (give bench k8s --live redis://host:6379)' : ''}`);
+  for (const f of RESERVED) if (hasFlag(runArgs, [f])) problems.push(`${f} is set by the manifests for each pod; leave it out${f === '--live' ? ' (give bench k8s --live redis://host:6379)' : ''}`);
   if (problems.length) throw new UserError(`bench k8s:\n${problems.map((p) => `  - ${p}`).join('\n')}`, undefined, 'E_K8S');
 
   const now = req.now ?? Date.now;

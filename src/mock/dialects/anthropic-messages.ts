@@ -1,4 +1,4 @@
-import { countTokens } from '../token-count.js';
+import { getTokenizer } from '../../llm/tokenizer.js';
 import { errorBody } from '../errors.js';
 import {
   openingOnce,
@@ -33,7 +33,7 @@ function parse(raw: unknown): GenerationRequest | string {
     stream,
     includeUsage: true,
     maxTokens,
-    inputTokens: countTokens(system ? `${system}\n${prompt}` : prompt),
+    inputTokens: getTokenizer('cl100k_base').count(system ? `${system}\n${prompt}` : prompt),
   };
 }
 

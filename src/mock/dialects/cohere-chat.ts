@@ -1,4 +1,4 @@
-import { countTokens } from '../token-count.js';
+import { getTokenizer } from '../../llm/tokenizer.js';
 import { errorBody } from '../errors.js';
 import {
   openingOnce,
@@ -22,7 +22,7 @@ function parse(raw: unknown): GenerationRequest | string {
   if (typeof stream === 'string') return stream;
   const maxTokens = readMaxTokens(body, ['max_tokens']);
   if (typeof maxTokens === 'string') return maxTokens;
-  return { model: readModel(body, 'mock-command'), stream, includeUsage: true, maxTokens, inputTokens: countTokens(messagesText(body.messages)) };
+  return { model: readModel(body, 'mock-command'), stream, includeUsage: true, maxTokens, inputTokens: getTokenizer('cl100k_base').count(messagesText(body.messages)) };
 }
 
 /** Cohere reports the same counts twice: what is billed and what the model saw. */

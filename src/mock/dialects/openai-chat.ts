@@ -1,4 +1,4 @@
-import { countTokens } from '../token-count.js';
+import { getTokenizer } from '../../llm/tokenizer.js';
 import { errorBody } from '../errors.js';
 import {
   asObject,
@@ -42,7 +42,7 @@ function parse(raw: unknown): GenerationRequest | string {
     stream,
     includeUsage: readIncludeUsage(body),
     maxTokens,
-    inputTokens: countTokens(messagesText(body.messages)),
+    inputTokens: getTokenizer('cl100k_base').count(messagesText(body.messages)),
   };
 }
 

@@ -1,4 +1,4 @@
-import { countTokens } from '../token-count.js';
+import { getTokenizer } from '../../llm/tokenizer.js';
 import { errorBody } from '../errors.js';
 import { asObject, readMaxTokens, readModel, readStream, type AnswerContext, type GenerationRequest, type StreamFrames, type TextDialect } from './dialect.js';
 import { readIncludeUsage } from './openai-chat.js';
@@ -8,11 +8,11 @@ import { readIncludeUsage } from './openai-chat.js';
  * (an array of numbers, or of arrays of numbers). Undefined when it is none.
  */
 function promptTokens(prompt: unknown): number | undefined {
-  if (typeof prompt === 'string') return countTokens(prompt);
+  if (typeof prompt === 'string') return getTokenizer('cl100k_base').count(prompt);
   if (!Array.isArray(prompt) || prompt.length === 0) return undefined;
   let total = 0;
   for (const item of prompt) {
-    if (typeof item === 'string') total += countTokens(item);
+    if (typeof item === 'string') total += getTokenizer('cl100k_base').count(item);
     else if (typeof item === 'number') total += 1;
     else if (Array.isArray(item) && item.every((id) => typeof id === 'number')) total += item.length;
     else return undefined;

@@ -5,8 +5,6 @@ import {
   ownsUser,
   parseSegment,
   partitionProblems,
-  segmentArrivalOffsetMs,
-  segmentRate,
   segmentShare,
   segmentUserIndices,
   usersRunningNow,
@@ -89,13 +87,6 @@ describe('users of the plan sequence', () => {
 });
 
 describe('arrival rates', () => {
-  it('splits a rate in proportion and the parts add up', () => {
-    expect(segmentRate(100, parseSegment('1/4'))).toBe(25);
-    expect(segmentRate(10, parseSegment('1/4:1/2'))).toBe(2.5);
-    const sum = equal(3).reduce((a, s) => a + segmentRate(10, s), 0);
-    expect(sum).toBeCloseTo(10, 12);
-  });
-
   it('deals every arrival of the plan to exactly one segment, interleaved', () => {
     const partitions = [equal(4), ['0:1/3', '1/3:1/2', '1/2:1'].map(parseSegment)];
     for (const segs of partitions) {
@@ -107,11 +98,6 @@ describe('arrival rates', () => {
     const third = parseSegment('0:1/3');
     const mine = Array.from({ length: 3000 }, (_, k) => ownsArrival(k, third)).filter(Boolean).length;
     expect(Math.abs(mine - 1000)).toBeLessThanOrEqual(5);
-  });
-
-  it('offsets equal segments so the fleet arrives every 1/R', () => {
-    // 4 instances of 8/s: each 2/s (period 500 ms), starting 0, 125, 250, 375 ms.
-    expect(equal(4).map((s) => segmentArrivalOffsetMs(8, s))).toEqual([0, 125, 250, 375]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodePng, generatedImage } from '../../../src/llm/images.js';
+import { encodePng, generatedImage, MAX_IMAGE_SIDE } from '../../../src/llm/images.js';
+import { UserError } from '../../../src/errors.js';
 
 describe('generated images', () => {
   it('are valid RGB PNGs of the asked size', () => {
@@ -19,5 +20,26 @@ describe('generated images', () => {
     expect(a).toMatch(/^data:image\/png;base64,/);
     expect(generatedImage(16, 16, 0)).toBe(a);
     expect(generatedImage(16, 16, 1)).not.toBe(a);
+  });
+
+  it.each([
+    [0, 0],
+    [512.5, 10],
+    [100_000, 100_000],
+    [MAX_IMAGE_SIDE + 1, 1],
+  ])('refuse imageSize [%s, %s] with a UserError naming the limit', (width, height) => {
+    let err: unknown;
+    try {
+      generatedImage(width, height, 0);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toBe(`imageSize [${width},${height}]: width and height must be whole numbers from 1 to 16,384 pixels`);
+    expect((err as UserError).hint).toMatch(/imageSize: \[512, 512\]/);
+  });
+
+  it('accept the smallest side', () => {
+    expect(generatedImage(1, 1, 0)).toMatch(/^data:image\/png;base64,/);
   });
 });

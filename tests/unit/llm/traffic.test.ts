@@ -21,13 +21,17 @@ describe('parseTraffic', () => {
 
   it.each([
     ['D(100)', /does not match/],
-    ['D(0,10)', /in must be a whole number >= 1, got 0/],
+    ['D(0,10)', /in must be a whole number from 1 to 10,000,000, got 0/],
+    ['D(20000000,10)', /in must be a whole number from 1 to 10,000,000, got 20000000/],
+    ['N(20000000,1)/(300,150)', /mean_in must be from 1 to 10,000,000, got 20000000/],
     ['D(1.5,10)', /got 1.5/],
     ['U(300,200)/(1,2)', /min_in \(300\) is greater than max_in \(200\)/],
     ['N(480,-1)/(300,150)', /sd_in must be >= 0/],
     ['X(1,2)', /unknown form/],
-    ['d(1,2)', /unknown form/],
-    ['I(100000,10)', /at most 16384/],
+    ['d(1,2)', /it starts like D\(in,out\) or dataset but does not match it \(write the letter in upper case\)/],
+    ['n(1,2)/(3,4)', /starts like N\(mean_in,sd_in\)\/\(mean_out,sd_out\) .*upper case/],
+    ['I(100000,10)', /width must be a whole number from 1 to 16,384, got 100000/],
+    ['I(0,10,0)', /width must be a whole number from 1 to 16,384, got 0; count must be a whole number from 1 to 10,000,000, got 0/],
     ['D(1,2) extra', /does not match/],
     ['', /unknown form/],
   ])('rejects %s with a clear message', (text, reason) => {
@@ -43,6 +47,7 @@ describe('parseTraffic', () => {
     expect(e.message).toMatch(reason);
     expect(e.hint).toContain('N(mean_in,sd_in)/(mean_out,sd_out)');
     expect(e.hint).toContain('I(width,height[,count])');
+    expect(e.hint).toContain('whole numbers from 1 to 10,000,000');
   });
 });
 
