@@ -2,7 +2,7 @@
  * `bench run` as a user runs it: the binary, its exit code, its output and the
  * summary.json it writes. Short runs, no timing assertions.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,8 @@ describe('a successful run', () => {
   it('leaves no temporary file next to summary.json (written atomically)', () => {
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
     expect(readFileSync(join(out, 'summary.json'), 'utf8').endsWith('}\n')).toBe(true);
+    // writeFileAtomic's temp files are `.<name>.<pid>.<ms>.tmp` in the same directory.
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 
@@ -138,7 +140,6 @@ describe('runs that end by themselves, or fail inside Volley', () => {
     expect(r.code, r.stderr).toBe(1);
     const s = readSummary(out);
     expect(s.meta.stopReason).toMatch(/^error rate \d+(\.\d)?% exceeded --max-error-rate 25%$/);
-    expect(s.meta.durationMs).toBeLessThan(30_000);
     expect(s.total.failures / s.total.requests).toBeGreaterThan(0.25);
     expect(s.meta.exitCode).toBe(1);
     expect(r.stdout).toContain('Aggregated');
@@ -155,7 +156,6 @@ describe('runs that end by themselves, or fail inside Volley', () => {
     const s = readSummary(out);
     expect(s.meta.stopReason).toBe('worker 0 died: boom outside any task');
     expect(s.meta.exitCode).toBe(70);
-    expect(s.meta.durationMs).toBeLessThan(30_000);
     expect(s.total.requests).toBeGreaterThan(0);
     expect(r.stdout).toContain('Aggregated');
   });
@@ -267,13 +267,11 @@ describe('bad input: one clear message, exit 2, no stack trace', () => {
 describe('SIGINT', () => {
   it('stops promptly on the first Ctrl-C, writes summary.json marked interrupted, and exits 130', async () => {
     const out = outDir();
-    const p = startBench(['run', fixture('tagged.ts'), '-u', '2', '-w', '1', '-t', '60s', '-H', target.url, '--out', out]);
-    await p.waitForStderr(/\[\d+s\/1m\] users/);
-    const sentAt = Date.now();
+    // -t 10m: only the signal can end the run before the test times out.
+    const p = startBench(['run', fixture('tagged.ts'), '-u', '2', '-w', '1', '-t', '10m', '-H', target.url, '--out', out]);
+    await p.waitForStderr(/\[\d+s\/10m\] users/);
     p.child.kill('SIGINT');
     const code = await p.exited;
-    // Generous: the stop timeout is 5 s and these requests take milliseconds.
-    expect(Date.now() - sentAt).toBeLessThan(15_000);
     expect(code).toBe(130);
     expect(p.stderr()).toContain('stopping: finishing in-flight requests');
     const s = readSummary(out);

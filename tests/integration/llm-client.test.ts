@@ -408,7 +408,9 @@ describe.each(TRANSPORTS)('LLM client against a misbehaving server (%s)', (t) =>
 describe('preloadLlm', () => {
   it('loads the tokenizer and dataset without a request', async () => {
     const { preloadLlm } = await import('../../src/clients/llm/client.js');
+    mock.clearGroundTruth();
     expect(() => preloadLlm(new TestUser())).not.toThrow();
+    expect(mock.groundTruth()).toEqual([]);
     expect(() => preloadLlm(Object.assign(new TestUser(), { traffic: 'Q(1)' }))).toThrow(/invalid traffic "Q\(1\)"/);
   });
 });

@@ -4,17 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../src/metrics/summary-types.js';
-import { startBench } from '../../helpers/bench-process.js';
+import { bench } from '../../helpers/bench-process.js';
 import { startTargetServer, type TargetServer } from '../../helpers/target-server.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/scenarios/distributed/${name}`, import.meta.url));
 const read = (dir: string): RunSummary & { meta: { instances?: Array<{ segment?: string }> } } => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
-
-async function bench(args: string[]) {
-  const p = startBench(args);
-  const code = await p.exited;
-  return { code, stdout: p.stdout(), stderr: p.stderr() };
-}
 
 describe('bench merge, setup, k8s and run --segment from the command line', () => {
   let target: TargetServer;

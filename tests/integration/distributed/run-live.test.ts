@@ -38,6 +38,5 @@ describe.skipIf(!bin)(`bench run --live through a real redis-server${bin ? '' : 
     const r = await running;
     expect(r.summary.meta.stopReason).toBe('aborted by bench watch: enough');
     expect(r.summary.meta.interrupted).toBe(true);
-    expect(r.summary.meta.durationMs).toBeLessThan(30_000);
   }, 40_000);
 });

@@ -6,6 +6,16 @@ const cls = (name: string, weight = 1, fixedCount?: number, taskCount = 1): User
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const tally = (names: string[]) => names.reduce<Record<string, number>>((acc, n) => ((acc[n] = (acc[n] ?? 0) + 1), acc), {});
 
+/** The error fn throws; fails the test when it throws nothing. */
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw, but nothing was thrown');
+}
+
 describe('splitEvenly', () => {
   it.each([
     [10, 4, [3, 3, 2, 2]],
@@ -116,11 +126,7 @@ describe('workerShares', () => {
 describe('checkClasses', () => {
   it('refuses a class with no tasks and says how to add one', () => {
     expect(() => checkClasses([cls('A'), cls('Empty', 1, undefined, 0)])).toThrow('no tasks defined on Empty');
-    try {
-      checkClasses([cls('Empty', 1, undefined, 0)]);
-    } catch (e) {
-      expect((e as { hint: string }).hint).toContain('@task');
-    }
+    expect((caught(() => checkClasses([cls('Empty', 1, undefined, 0)])) as { hint: string }).hint).toContain('@task');
     expect(() => checkClasses([cls('A')])).not.toThrow();
   });
 });

@@ -7,6 +7,23 @@ import { UserError } from '../../../src/errors.js';
 
 const fixtures = new URL('../../fixtures/datasets/', import.meta.url).pathname;
 
+/** The error fn throws; fails the test when it throws nothing. */
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw, but nothing was thrown');
+}
+
+/** The UserError fn throws. */
+function userError(fn: () => unknown): UserError {
+  const err = caught(fn);
+  expect(err).toBeInstanceOf(UserError);
+  return err as UserError;
+}
+
 function tmp(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'volley-ds-'));
   const file = join(dir, name);
@@ -49,14 +66,10 @@ describe('datasets', () => {
   it('lists every bad JSONL line at once', () => {
     const file = tmp('bad.jsonl', '{"prompt":"ok"}\nnot json\n{"text":"x"}\n{"messages":[{"content":"no role"}]}\n');
     expect(() => loadDataset(file)).toThrow(UserError);
-    try {
-      loadDataset(file);
-    } catch (e) {
-      const msg = (e as Error).message;
-      expect(msg).toContain('line 2: not JSON');
-      expect(msg).toContain('line 3: no "prompt", "messages" or "conversations" field');
-      expect(msg).toContain('line 4: messages[0] needs a "role"');
-    }
+    const msg = (caught(() => loadDataset(file)) as Error).message;
+    expect(msg).toContain('line 2: not JSON');
+    expect(msg).toContain('line 3: no "prompt", "messages" or "conversations" field');
+    expect(msg).toContain('line 4: messages[0] needs a "role"');
   });
 
   it('reads one CSV column with quotes, doubled quotes, newlines and CRLF', () => {
@@ -88,5 +101,38 @@ describe('datasets', () => {
     expect(() => loadDataset('/nonexistent/x.txt')).toThrow(/cannot read dataset \/nonexistent\/x.txt/);
     expect(() => loadDataset(tmp('empty.txt', '\n\n'))).toThrow(/has no prompts/);
     expect(() => loadDataset(tmp('obj.json', '{"a":1}'))).toThrow(/expected a JSON array/);
+  });
+
+  it('gives the "has no prompts" error a hint', () => {
+    const err = userError(() => loadDataset(tmp('empty.txt', '\n\n')));
+    expect(err.hint).toMatch(/add prompts to the file/);
+  });
+
+  it('skips JSON conversations with no human turn, but not other bad items', () => {
+    // The fixture's conversation "b" has no human turn: skipped, as in ShareGPT dumps.
+    expect(loadDataset(fixtures + 'sharegpt.json').records).toHaveLength(2);
+    const file = tmp('mixed.json', JSON.stringify([{ prompt: 'ok' }, { text: 'x' }, { conversations: [{ from: 'gpt', value: 'skipped' }] }, 7]));
+    const err = userError(() => loadDataset(file));
+    expect(err.message).toContain(`invalid dataset ${file}`);
+    expect(err.message).toContain('item 1: no "prompt", "messages" or "conversations" field');
+    expect(err.message).toContain('item 3: expected an object, got 7');
+    expect(err.message).not.toContain('item 2');
+    expect(err.hint).toMatch(/"prompt" string/);
+  });
+
+  it('says when every JSON conversation lacks a human turn', () => {
+    const file = tmp('nohuman.json', JSON.stringify([{ conversations: [{ from: 'gpt', value: 'a' }] }, { conversations: [] }]));
+    const err = userError(() => loadDataset(file));
+    expect(err.message).toBe(`dataset ${file} has no prompts: none of its 2 conversations has a human turn`);
+    expect(err.hint).toMatch(/"human"/);
+  });
+
+  it('says a field has the wrong type rather than that it is missing', () => {
+    const json = userError(() => loadDataset(tmp('num.json', '[{"prompt":5}]')));
+    expect(json.message).toContain('item 0: "prompt" is not a string (got 5)');
+    const jsonl = userError(() => loadDataset(tmp('num.jsonl', '{"prompt":5}\n{"messages":"hi"}\n{"conversations":{}}\n')));
+    expect(jsonl.message).toContain('line 1: "prompt" is not a string (got 5)');
+    expect(jsonl.message).toContain('line 2: "messages" is not an array (got "hi")');
+    expect(jsonl.message).toContain('line 3: "conversations" is not an array (got an object)');
   });
 });

@@ -11,6 +11,16 @@ import { UserError } from '../../../src/errors.js';
 
 const tok = getTokenizer('cl100k_base');
 
+/** The error fn throws; fails the test when it throws nothing. */
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw, but nothing was thrown');
+}
+
 function outcome(over: Partial<ExchangeOutcome>): ExchangeOutcome {
   return { ...emptyOutcome(), status: 200, startMs: 1000, endMs: 1000, bytes: 100, finishReason: 'stop', done: true, ...over };
 }
@@ -132,14 +142,10 @@ describe('SLOs', () => {
 
   it('lists every bad SLO at once', () => {
     expect(() => parseSlos('ttft<5parsecs,latency<3ms,e2e')).toThrow(UserError);
-    try {
-      parseSlos('ttft<5parsecs,latency<3ms,e2e');
-    } catch (e) {
-      const m = (e as Error).message;
-      expect(m).toContain('unknown unit "parsecs"');
-      expect(m).toContain('unknown metric "latency"');
-      expect(m).toContain('"e2e": expected <metric><op><value>');
-    }
+    const m = (caught(() => parseSlos('ttft<5parsecs,latency<3ms,e2e')) as Error).message;
+    expect(m).toContain('unknown unit "parsecs"');
+    expect(m).toContain('unknown metric "latency"');
+    expect(m).toContain('"e2e": expected <metric><op><value>');
   });
 });
 
