@@ -2,7 +2,7 @@ import type { MetricsAggregate } from '../metrics/aggregate.js';
 import { latencyStats } from '../metrics/histogram.js';
 import type { HistoryRow } from '../metrics/summary-types.js';
 import type { LiveSnapshot } from '../metrics/live.js';
-import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';
+import { checkList, endpointSummaries, endpointSummary, errorList } from '../metrics/summarize.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
 
 /** The run's state that a snapshot carries as it is, plus what the figures need. */
@@ -31,13 +31,14 @@ export function buildLiveSnapshot(total: MetricsAggregate, interval: MetricsAggr
     total: endpointSummary(total.total(), elapsedSec),
     currentRps,
     interval: { rps: it.requests / inp.intervalSec, failuresPerSec: it.failures / inp.intervalSec, p50Ms: lat.p50, p95Ms: lat.p95, p99Ms: lat.p99 },
-    errors: [...total.errors.values()].sort((a, b) => b.count - a.count),
-    checks: Object.entries(total.checks).map(([name, [passes, fails]]) => ({ name, passes, fails })),
+    errors: errorList(total),
+    checks: checkList(total),
     health: inp.health,
   };
   const llm = buildLlmSummary(total, elapsedSec, inp.hasSlo);
-  if (llm) {
-    snap.llm = llm;
+  if (llm) snap.llm = llm;
+  // Also during a warm-up stage, whose figures stay out of the totals: the history keeps them.
+  if (llm || intervalTtftCount(interval) > 0) {
     const ttft = interval.trendStats('llm.ttft');
     snap.llmInterval = {
       ttftP50Ms: ttft.p50,
@@ -49,7 +50,13 @@ export function buildLiveSnapshot(total: MetricsAggregate, interval: MetricsAggr
   return snap;
 }
 
-export function historyRow(s: LiveSnapshot, interval: MetricsAggregate, intervalSec: number): HistoryRow {
+const intervalTtftCount = (interval: MetricsAggregate): number => interval.trends.get('llm.ttft')?.totalCount ?? 0;
+
+/**
+ * One row of history.csv from the snapshot built on `interval`. The LLM columns
+ * are left empty for an interval without TTFT samples, where the snapshot reads 0.
+ */
+export function historyRow(s: LiveSnapshot, interval: MetricsAggregate): HistoryRow {
   const row: HistoryRow = {
     t: Math.round(s.elapsedMs / 100) / 10,
     timestamp: new Date().toISOString(),
@@ -60,12 +67,10 @@ export function historyRow(s: LiveSnapshot, interval: MetricsAggregate, interval
     p95Ms: s.interval.p95Ms,
     p99Ms: s.interval.p99Ms,
   };
-  const ttft = interval.trends.get('llm.ttft');
-  if (ttft && ttft.totalCount > 0) {
-    const st = latencyStats(ttft);
-    row.ttftP50Ms = st.p50;
-    row.ttftP99Ms = st.p99;
-    row.outputTokensPerSec = Math.round(((interval.counters['llm.output_tokens'] ?? 0) / intervalSec) * 10) / 10;
+  if (s.llmInterval && intervalTtftCount(interval) > 0) {
+    row.ttftP50Ms = s.llmInterval.ttftP50Ms;
+    row.ttftP99Ms = s.llmInterval.ttftP99Ms;
+    row.outputTokensPerSec = Math.round(s.llmInterval.outputTokensPerSec * 10) / 10;
   }
   if (s.stage) row.stage = s.stage;
   return row;

@@ -19,7 +19,7 @@ import { checkHostReachable } from './host-check.js';
 import { buildLiveSnapshot, historyRow } from './live.js';
 import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
 import type { Threshold } from '../thresholds/index.js';
-import { checkClasses, splitEvenly } from './plan.js';
+import { splitEvenly } from './plan.js';
 import { checkSegmentPlan, usersOnWorker, workerCountFor } from './sizing.js';
 import { isOpenModel, pickExecutor, type ShapeInstance, type StageInfo } from './executors/index.js';
 import type { ScenarioConfig } from '../config/load-models.js';
@@ -158,8 +158,8 @@ export class Run {
     const workers = this.pool.workers;
     try {
       const ready = await Promise.all(workers.map((w) => w.next('ready')));
+      // Each worker checked the classes its scenarios use (describeClasses): one without tasks never gets here.
       this.classes = ready[0]!.classes;
-      checkClasses(this.classes);
       this.runners = this.scenarios.map(
         (s, i) => new ScenarioRunner(i, s, pickExecutor(this.cfg, s), this.classesOf(s), this.port(), this.shapeFor.get(s.name), separate),
       );
@@ -393,7 +393,7 @@ export class Run {
   /** Folds the current interval into the totals and tells the reporters. */
   private async tick(): Promise<LiveSnapshot> {
     const { interval, snap, intervalSec, warmup } = this.foldInterval();
-    this.history.push(historyRow(snap, interval, intervalSec));
+    this.history.push(historyRow(snap, interval));
     const tooManyErrors = this.stopReason ? undefined : errorRateExceeded(snap.total, this.cfg.extra.maxErrorRate);
     if (tooManyErrors) this.stop(tooManyErrors);
     if (this.deps.thresholds.length) {

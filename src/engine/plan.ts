@@ -1,4 +1,3 @@
-import { UserError } from '../errors.js';
 import type { UserClassInfo } from '../pool/protocol.js';
 
 /**
@@ -78,10 +77,3 @@ export function workerShares(seq: string[], running: number, workers: number): A
   return out;
 }
 
-export function checkClasses(classes: UserClassInfo[]): void {
-  const empty = classes.filter((c) => c.taskCount === 0);
-  if (empty.length) {
-    const c = empty[0]!;
-    throw new UserError(`no tasks defined on ${c.name}`, `decorate a method with @task (e.g. \`@task() async browse() { … }\`) or set \`static tasks = { browse: 1 }\``);
-  }
-}

@@ -46,7 +46,3 @@ export interface MetricsDelta {
   /** Task runs by task name. */
   tasks: Record<string, number>;
 }
-
-export function emptyDelta(): MetricsDelta {
-  return { endpoints: [], trends: [], counters: {}, checks: {}, errors: [], tasks: {} };
-}

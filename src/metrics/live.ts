@@ -32,6 +32,7 @@ export interface LiveSnapshot {
   llm?: LlmSummary;
   /** LLM figures of the last interval only. */
   llmInterval?: { ttftP50Ms: number; ttftP99Ms: number; outputTokensPerSec: number; inputTokensPerSec: number };
+  /** Most frequent first (errorList). */
   errors: ErrorCount[];
   checks: Array<{ name: string; passes: number; fails: number }>;
   health: WorkerHealth[];

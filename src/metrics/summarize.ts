@@ -1,6 +1,6 @@
 import { encodeHistogram, exactRange, latencyStats } from './histogram.js';
 import type { EndpointTotals, MetricsAggregate } from './aggregate.js';
-import type { EndpointSummary, RunSummary, SummaryFigures } from './summary-types.js';
+import type { EndpointSummary, ErrorCount, RunSummary, SummaryFigures } from './summary-types.js';
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -37,14 +37,24 @@ export function summaryHistograms(agg: MetricsAggregate): RunSummary['histograms
   };
 }
 
+/** Errors grouped by request and message, most frequent first. */
+export function errorList(agg: MetricsAggregate): ErrorCount[] {
+  return [...agg.errors.values()].sort((a, b) => b.count - a.count);
+}
+
+/** Checks with their passes and fails, in the order they were first seen. */
+export function checkList(agg: MetricsAggregate): SummaryFigures['checks'] {
+  return Object.entries(agg.checks).map(([name, [passes, fails]]) => ({ name, passes, fails }));
+}
+
 /** The figures every summary level (run, scenario) reports from one aggregate. */
 export function aggregateFigures(agg: MetricsAggregate, durationSec: number): SummaryFigures {
   return {
     total: endpointSummary(agg.total(), durationSec),
     endpoints: endpointSummaries(agg, durationSec),
     tasks: Object.entries(agg.tasks).map(([name, runs]) => ({ name, runs })).sort((a, b) => b.runs - a.runs),
-    errors: [...agg.errors.values()].sort((a, b) => b.count - a.count),
-    checks: Object.entries(agg.checks).map(([name, [passes, fails]]) => ({ name, passes, fails })),
+    errors: errorList(agg),
+    checks: checkList(agg),
     counters: { ...agg.counters },
     trends: Object.fromEntries([...agg.trends.keys()].map((k) => [k, agg.trendStats(k)])),
   };

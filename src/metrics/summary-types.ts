@@ -66,6 +66,11 @@ export interface ThresholdResult {
   ok: boolean;
   /** The observed value in the expression's unit. */
   value: number | null;
+  /**
+   * The unit `value` is in: `ms`, `s`, `m` or `%`; absent for a plain number or
+   * a fraction, and in summaries written before it was added.
+   */
+  unit?: 'ms' | 's' | 'm' | '%' | '';
   abortOnFail?: boolean;
 }
 
@@ -92,6 +97,7 @@ export interface SummaryFigures {
   total: EndpointSummary;
   endpoints: EndpointSummary[];
   tasks: Array<{ name: string; runs: number }>;
+  /** Most frequent first (errorList). */
   errors: ErrorCount[];
   checks: Array<{ name: string; passes: number; fails: number }>;
   counters: Record<string, number>;

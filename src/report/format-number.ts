@@ -1,4 +1,4 @@
-/** Number formatting shared by the HTML report and `bench compare`. */
+/** Number formatting shared by the reports: TUI, headless lines, final table, HTML and `bench compare`. */
 
 /** Milliseconds to a short human string: 0.84 ms, 312 ms, 1.46 s, 2m 05s. */
 export function formatMs(ms: number): string {
@@ -8,6 +8,25 @@ export function formatMs(ms: number): string {
   if (ms < 60_000) return `${trim(ms / 1000, 2)} s`;
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+/**
+ * Milliseconds for narrow columns headed "ms": precision shrinks as the value
+ * grows (0.84, 31.2, 312); from 100 s on, whole seconds with their unit ("120s").
+ * `unit` is appended to the millisecond forms only: formatMsCompact(312, ' ms') is "312 ms".
+ */
+export function formatMsCompact(ms: number, unit = ''): string {
+  if (!Number.isFinite(ms)) return '-';
+  if (ms >= 100_000) return `${Math.round(ms / 1000)}s`;
+  if (ms === 0) return `0${unit}`;
+  if (ms < 10) return `${ms.toFixed(2)}${unit}`;
+  if (ms < 100) return `${ms.toFixed(1)}${unit}`;
+  return `${Math.round(ms)}${unit}`;
+}
+
+/** A statistic in a table cell (ms or tok/s): two decimals below 10, one above. */
+export function formatFigure(x: number): string {
+  return formatNumber(x, Math.abs(x) < 10 ? 2 : 1);
 }
 
 /** A count or rate with at most `digits` decimals and thousands separators. */

@@ -1,4 +1,6 @@
 import type { EndpointSummary, RunSummary } from '../metrics/summary-types.js';
+import { formatThresholdValue } from '../thresholds/format.js';
+import { formatMsCompact } from './format-number.js';
 
 /** Formats rows as aligned columns; the first column is left-aligned, the rest right-aligned. */
 export function columns(rows: string[][], leftAligned = 2): string {
@@ -7,13 +9,6 @@ export function columns(rows: string[][], leftAligned = 2): string {
   return rows
     .map((r) => r.map((c, i) => (i < leftAligned ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd())
     .join('\n');
-}
-
-export function fmtMs(ms: number): string {
-  if (ms === 0) return '0';
-  if (ms < 10) return ms.toFixed(2);
-  if (ms < 100) return ms.toFixed(1);
-  return Math.round(ms).toString();
 }
 
 function truncate(s: string, n: number): string {
@@ -28,14 +23,14 @@ function endpointRow(e: EndpointSummary): string[] {
     String(e.requests),
     e.failures ? `${e.failures} (${((e.failures / Math.max(1, e.requests)) * 100).toFixed(1)}%)` : '0',
     e.rps.toFixed(1),
-    fmtMs(l.min),
-    fmtMs(l.mean),
-    fmtMs(l.p50),
-    fmtMs(l.p90),
-    fmtMs(l.p95),
-    fmtMs(l.p99),
-    fmtMs(l.p999),
-    fmtMs(l.max),
+    formatMsCompact(l.min),
+    formatMsCompact(l.mean),
+    formatMsCompact(l.p50),
+    formatMsCompact(l.p90),
+    formatMsCompact(l.p95),
+    formatMsCompact(l.p99),
+    formatMsCompact(l.p999),
+    formatMsCompact(l.max),
   ];
 }
 
@@ -52,7 +47,7 @@ export function formatSummaryTable(s: RunSummary): string {
   if (s.llm) {
     const l = s.llm;
     out.push('\nLLM metrics (ms unless noted)');
-    const lrow = (name: string, st: typeof l.ttftMs) => [name, String(st.count), fmtMs(st.p50), fmtMs(st.p90), fmtMs(st.p99), fmtMs(st.mean), fmtMs(st.max)];
+    const lrow = (name: string, st: typeof l.ttftMs) => [name, String(st.count), formatMsCompact(st.p50), formatMsCompact(st.p90), formatMsCompact(st.p99), formatMsCompact(st.mean), formatMsCompact(st.max)];
     out.push(
       columns(
         [
@@ -82,11 +77,11 @@ export function formatSummaryTable(s: RunSummary): string {
         st.traffic ?? '',
         st.total.rps.toFixed(2),
         l ? l.outputTokensPerSec.toFixed(1) : '-',
-        l ? fmtMs(l.ttftMs.p50) : '-',
-        l ? fmtMs(l.ttftMs.p99) : '-',
-        l ? fmtMs(l.tpotMs.p50) : '-',
-        l ? fmtMs(l.tpotMs.p99) : '-',
-        l ? fmtMs(l.e2eMs.p99) : fmtMs(st.total.latencyMs.p99),
+        l ? formatMsCompact(l.ttftMs.p50) : '-',
+        l ? formatMsCompact(l.ttftMs.p99) : '-',
+        l ? formatMsCompact(l.tpotMs.p50) : '-',
+        l ? formatMsCompact(l.tpotMs.p99) : '-',
+        l ? formatMsCompact(l.e2eMs.p99) : formatMsCompact(st.total.latencyMs.p99),
         String(st.total.failures),
       ]);
     }
@@ -108,7 +103,7 @@ export function formatSummaryTable(s: RunSummary): string {
   }
   if (s.thresholds?.length) {
     out.push('\nThresholds');
-    for (const t of s.thresholds) out.push(`  ${t.ok ? '✓' : '✗'} ${t.expression}${t.value === null ? ' (no data)' : ` (observed ${Math.round(t.value * 1000) / 1000})`}`);
+    for (const t of s.thresholds) out.push(`  ${t.ok ? '✓' : '✗'} ${t.expression}${t.value === null ? ' (no data)' : ` (observed ${formatThresholdValue(t)})`}`);
   }
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 import type { ThresholdResult } from '../metrics/summary-types.js';
 import { METRICS, type ThresholdView } from './catalog.js';
-import type { ComparisonOp, Threshold } from './threshold.js';
+import type { ComparisonOp, Threshold, ValueUnit } from './threshold.js';
 import { toExpressionUnit } from './units.js';
 
 /**
@@ -21,6 +21,8 @@ export function evaluateThresholds(thresholds: readonly Threshold[], view: Thres
     if (!def) throw new Error(`threshold metric ${t.metric} is not in the catalog`);
     const base = def.read(view, t.key ?? '', t.stat ?? 'p50');
     const result: ThresholdResult = { expression: t.expression, ok: !final, value: null };
+    const unit = valueUnit(t);
+    if (unit) result.unit = unit;
     if (base !== null && Number.isFinite(base)) {
       // Rounded before comparing, so the value shown is the value judged.
       result.value = round6(toExpressionUnit(base, t.kind, t.unit));
@@ -37,6 +39,11 @@ export function evaluateThresholds(thresholds: readonly Threshold[], view: Thres
  */
 export function thresholdsToAbort(thresholds: readonly Threshold[], results: readonly ThresholdResult[], elapsedMs: number): Threshold[] {
   return thresholds.filter((t, i) => t.abortOnFail && results[i] && !results[i].ok && elapsedMs >= t.delayAbortEvalMs);
+}
+
+/** The unit of the value: a bare number on a duration means milliseconds. */
+function valueUnit(t: Threshold): ValueUnit {
+  return t.kind === 'duration' && t.unit === '' ? 'ms' : t.unit;
 }
 
 function compare(value: number, op: ComparisonOp, limit: number): boolean {

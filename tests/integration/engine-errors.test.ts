@@ -40,7 +40,7 @@ describe('bad input is one clear user error', { timeout: 20_000 }, () => {
   it('a host that is not a URL', async () => {
     const err = await runFixtureError('tagged.ts', { host: 'localhost:8080' });
     expect(err).toBeInstanceOf(UserError);
-    expect(err.message).toBe('host localhost:8080: only http:// and https:// are supported');
+    expect(err.message).toContain(`--host: expected an http:// or https:// base URL such as http://127.0.0.1:8080, or 'mock', got "localhost:8080"`);
   });
 
   it('a scenario with no user class', async () => {

@@ -155,7 +155,7 @@ export class FleetState {
       intervalSec,
       hasSlo: this.hasSlo,
     });
-    this.history.push(historyRow(snap, interval, intervalSec));
+    this.history.push(historyRow(snap, interval));
     return snap;
   }
 

@@ -11,12 +11,8 @@ export type PercentileFn = (q: number) => number;
  */
 export function histogramPercentiles(summary: RunSummary, method: string | null, name: string): PercentileFn | null {
   const entries = summary.histograms?.endpoints ?? [];
-  const aggregated = entries.filter((e) => e.method === '' && e.name === summary.total.name);
-  // An explicit aggregated entry wins; otherwise the endpoints are merged (exact).
-  const picked =
-    method !== null ? entries.filter((e) => e.method === method && e.name === name)
-    : aggregated.length > 0 ? aggregated
-    : entries;
+  // summary.json has no entry for all endpoints: merging theirs is exact.
+  const picked = method !== null ? entries.filter((e) => e.method === method && e.name === name) : entries;
   const encoded = picked.filter((e) => e.latency !== '');
   if (encoded.length === 0) return null;
   let h: Histogram;

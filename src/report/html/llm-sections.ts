@@ -1,11 +1,9 @@
 import type { LatencyStats } from '../../metrics/histogram.js';
 import type { LlmSummary, RunSummary, StageSummary } from '../../metrics/summary-types.js';
-import { formatMs, formatNumber, formatPercent } from '../format-number.js';
+import { formatFigure, formatMs, formatNumber, formatPercent } from '../format-number.js';
 import { html, type SafeHtml } from './safe-html.js';
 import { card } from './sections.js';
 import { table } from './table.js';
-
-const num = (x: number): string => formatNumber(x, x < 10 ? 2 : 1);
 
 /** LLM latency series: [label, what it is, stats, unit]. */
 function series(llm: LlmSummary): Array<[string, string, LatencyStats, string]> {
@@ -29,11 +27,11 @@ export function llmSection(summary: RunSummary): SafeHtml | '' {
   const errorKinds = Object.entries(llm.errorsByKind).sort((a, b) => b[1] - a[1]);
   return html`<section id="llm"><h2>LLM</h2>
 <div class="cards">
-${card('LLM requests', formatNumber(llm.requests, 0), `${num(llm.requestsPerSec)} per second`)}
-${card('Output tokens/s', num(llm.outputTokensPerSec), `${formatNumber(llm.outputTokens, 0)} tokens`)}
-${card('Input tokens/s', num(llm.inputTokensPerSec), `${formatNumber(llm.inputTokens, 0)} tokens`)}
-${card('Total tokens/s', num(llm.totalTokensPerSec), llm.reasoningTokens > 0 ? `${formatNumber(llm.reasoningTokens, 0)} reasoning tokens` : undefined)}
-${card('Goodput', llm.goodputPerSec === null ? 'no SLO' : `${num(llm.goodputPerSec)}/s`, llm.goodputPerSec === null ? 'set --slo to measure' : 'requests/s meeting every SLO')}
+${card('LLM requests', formatNumber(llm.requests, 0), `${formatFigure(llm.requestsPerSec)} per second`)}
+${card('Output tokens/s', formatFigure(llm.outputTokensPerSec), `${formatNumber(llm.outputTokens, 0)} tokens`)}
+${card('Input tokens/s', formatFigure(llm.inputTokensPerSec), `${formatNumber(llm.inputTokens, 0)} tokens`)}
+${card('Total tokens/s', formatFigure(llm.totalTokensPerSec), llm.reasoningTokens > 0 ? `${formatNumber(llm.reasoningTokens, 0)} reasoning tokens` : undefined)}
+${card('Goodput', llm.goodputPerSec === null ? 'no SLO' : `${formatFigure(llm.goodputPerSec)}/s`, llm.goodputPerSec === null ? 'set --slo to measure' : 'requests/s meeting every SLO')}
 ${card('LLM errors', formatNumber(llm.failures, 0), llm.requests > 0 ? `${formatPercent(llm.failures / llm.requests)} of requests` : undefined)}
 </div>
 ${table(
@@ -41,13 +39,13 @@ ${table(
     { header: 'Metric', text: true, cell: ([label, what]) => html`<strong>${label}</strong> <span class="muted">${what}</span>` },
     { header: 'Unit', text: true, cell: ([, , , unit]) => unit },
     { header: 'Count', cell: ([, , s]) => formatNumber(s.count, 0) },
-    { header: 'Min', cell: ([, , s]) => num(s.min) },
-    { header: 'Mean', cell: ([, , s]) => num(s.mean) },
-    { header: 'p50', cell: ([, , s]) => num(s.p50) },
-    { header: 'p90', cell: ([, , s]) => num(s.p90) },
-    { header: 'p95', cell: ([, , s]) => num(s.p95) },
-    { header: 'p99', cell: ([, , s]) => num(s.p99) },
-    { header: 'Max', cell: ([, , s]) => num(s.max) },
+    { header: 'Min', cell: ([, , s]) => formatFigure(s.min) },
+    { header: 'Mean', cell: ([, , s]) => formatFigure(s.mean) },
+    { header: 'p50', cell: ([, , s]) => formatFigure(s.p50) },
+    { header: 'p90', cell: ([, , s]) => formatFigure(s.p90) },
+    { header: 'p95', cell: ([, , s]) => formatFigure(s.p95) },
+    { header: 'p99', cell: ([, , s]) => formatFigure(s.p99) },
+    { header: 'Max', cell: ([, , s]) => formatFigure(s.max) },
   ],
   series(llm),
 )}
@@ -66,21 +64,21 @@ export function stagesTable(summary: RunSummary): SafeHtml | '' {
     ...(stages.some((s) => s.concurrency !== undefined) ? [{ header: 'Concurrency', cell: (s: StageSummary) => s.concurrency ?? '–' }] : []),
     { header: 'Duration', cell: (s: StageSummary) => formatMs(s.durationMs) },
     { header: 'Requests', cell: (s: StageSummary) => formatNumber(s.total.requests, 0) },
-    { header: 'Req/s', cell: (s: StageSummary) => num(s.total.rps) },
+    { header: 'Req/s', cell: (s: StageSummary) => formatFigure(s.total.rps) },
     { header: 'Errors', cell: failRate, className: (s: StageSummary) => (s.total.failures > 0 ? 'bad' : undefined) },
   ];
   const llmColumns = [
-    { header: 'Output tok/s', cell: (s: StageSummary) => (s.llm ? num(s.llm.outputTokensPerSec) : '–') },
-    { header: 'Speed p50 (tok/s/req)', cell: (s: StageSummary) => (s.llm ? num(s.llm.outputSpeedTokPerS.p50) : '–') },
-    { header: 'TTFT p50 (ms)', cell: (s: StageSummary) => (s.llm ? num(s.llm.ttftMs.p50) : '–') },
-    { header: 'TTFT p99 (ms)', cell: (s: StageSummary) => (s.llm ? num(s.llm.ttftMs.p99) : '–') },
-    { header: 'E2E p50 (ms)', cell: (s: StageSummary) => (s.llm ? num(s.llm.e2eMs.p50) : '–') },
-    { header: 'E2E p99 (ms)', cell: (s: StageSummary) => (s.llm ? num(s.llm.e2eMs.p99) : '–') },
+    { header: 'Output tok/s', cell: (s: StageSummary) => (s.llm ? formatFigure(s.llm.outputTokensPerSec) : '–') },
+    { header: 'Speed p50 (tok/s/req)', cell: (s: StageSummary) => (s.llm ? formatFigure(s.llm.outputSpeedTokPerS.p50) : '–') },
+    { header: 'TTFT p50 (ms)', cell: (s: StageSummary) => (s.llm ? formatFigure(s.llm.ttftMs.p50) : '–') },
+    { header: 'TTFT p99 (ms)', cell: (s: StageSummary) => (s.llm ? formatFigure(s.llm.ttftMs.p99) : '–') },
+    { header: 'E2E p50 (ms)', cell: (s: StageSummary) => (s.llm ? formatFigure(s.llm.e2eMs.p50) : '–') },
+    { header: 'E2E p99 (ms)', cell: (s: StageSummary) => (s.llm ? formatFigure(s.llm.e2eMs.p99) : '–') },
   ];
   const httpColumns = [
-    { header: 'p50 (ms)', cell: (s: StageSummary) => num(s.total.latencyMs.p50) },
-    { header: 'p95 (ms)', cell: (s: StageSummary) => num(s.total.latencyMs.p95) },
-    { header: 'p99 (ms)', cell: (s: StageSummary) => num(s.total.latencyMs.p99) },
+    { header: 'p50 (ms)', cell: (s: StageSummary) => formatFigure(s.total.latencyMs.p50) },
+    { header: 'p95 (ms)', cell: (s: StageSummary) => formatFigure(s.total.latencyMs.p95) },
+    { header: 'p99 (ms)', cell: (s: StageSummary) => formatFigure(s.total.latencyMs.p99) },
   ];
   return table([...columns, ...(llm ? llmColumns : httpColumns)], stages);
 }

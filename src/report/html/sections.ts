@@ -1,11 +1,10 @@
 import type { EndpointSummary, RunSummary } from '../../metrics/summary-types.js';
 import { formatThresholdValue } from '../../thresholds/format.js';
-import { formatBytes, formatMs, formatNumber, formatPercent } from '../format-number.js';
+import { formatBytes, formatFigure, formatMs, formatNumber, formatPercent } from '../format-number.js';
 import type { Verdict } from '../verdict.js';
 import { html, type SafeHtml } from './safe-html.js';
 import { table } from './table.js';
 
-const ms = (x: number): string => formatNumber(x, x < 10 ? 2 : 1);
 const dateTime = (iso: string): string => (Number.isNaN(Date.parse(iso)) ? iso : new Date(iso).toISOString().replace('T', ' ').slice(0, 19) + ' UTC');
 
 export function runHeader(summary: RunSummary, verdict: Verdict): SafeHtml {
@@ -66,12 +65,12 @@ export function endpointsSection(summary: RunSummary): SafeHtml {
       { header: 'Name', text: true, wrap: true, cell: (e) => e.name },
       { header: 'Requests', cell: (e) => formatNumber(e.requests, 0) },
       { header: 'Fails', cell: (e) => formatNumber(e.failures, 0), className: (e) => (e.failures > 0 ? 'bad' : undefined) },
-      { header: 'Median (ms)', cell: (e) => ms(e.latencyMs.p50) },
-      { header: '95%ile (ms)', cell: (e) => ms(e.latencyMs.p95) },
-      { header: '99%ile (ms)', cell: (e) => ms(e.latencyMs.p99) },
-      { header: 'Average (ms)', cell: (e) => ms(e.latencyMs.mean) },
-      { header: 'Min (ms)', cell: (e) => ms(e.latencyMs.min) },
-      { header: 'Max (ms)', cell: (e) => ms(e.latencyMs.max) },
+      { header: 'Median (ms)', cell: (e) => formatFigure(e.latencyMs.p50) },
+      { header: '95%ile (ms)', cell: (e) => formatFigure(e.latencyMs.p95) },
+      { header: '99%ile (ms)', cell: (e) => formatFigure(e.latencyMs.p99) },
+      { header: 'Average (ms)', cell: (e) => formatFigure(e.latencyMs.mean) },
+      { header: 'Min (ms)', cell: (e) => formatFigure(e.latencyMs.min) },
+      { header: 'Max (ms)', cell: (e) => formatFigure(e.latencyMs.max) },
       { header: 'Avg size', cell: (e) => formatBytes(e.requests > 0 ? e.bytes / e.requests : 0) },
       { header: 'RPS', cell: (e) => formatNumber(e.rps, 1) },
       { header: 'Failures/s', cell: (e) => formatNumber(e.failuresPerSec, 2) },
@@ -83,7 +82,6 @@ export function endpointsSection(summary: RunSummary): SafeHtml {
 
 export function errorsSection(summary: RunSummary): SafeHtml {
   if (summary.errors.length === 0) return html`<section id="errors"><h2>Errors</h2><p class="muted">No errors.</p></section>`;
-  const rows = [...summary.errors].sort((a, b) => b.count - a.count);
   return html`<section id="errors"><h2>Errors</h2>${table(
     [
       { header: 'Type', text: true, cell: (e) => e.method },
@@ -91,7 +89,7 @@ export function errorsSection(summary: RunSummary): SafeHtml {
       { header: 'Error', text: true, wrap: true, cell: (e) => e.message },
       { header: 'Occurrences', cell: (e) => formatNumber(e.count, 0) },
     ],
-    rows,
+    summary.errors,
   )}</section>`;
 }
 

@@ -46,15 +46,6 @@ export function fmtRate(n: number): string {
   return fmtCount(n);
 }
 
-/** Milliseconds with precision that shrinks as the value grows, so columns stay narrow. */
-export function fmtMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '-';
-  if (ms < 10) return ms.toFixed(2);
-  if (ms < 100) return ms.toFixed(1);
-  if (ms < 100_000) return Math.round(ms).toString();
-  return `${Math.round(ms / 1000)}s`;
-}
-
 /**
  * 0..1 as a percentage: 0.1234 → '12%', 0.012 → '1.2%'. Never rounds to 0% or
  * 100% what is not: 15 failed checks out of 6,000 read 99.7%, not 100%.

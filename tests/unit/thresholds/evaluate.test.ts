@@ -22,9 +22,9 @@ describe('evaluateThresholds on a final summary', () => {
   it('gives each value in the unit of its expression', () => {
     const p95 = http.total.latencyMs.p95;
     const [ms, s, bare] = evaluate(['http.p95<500ms', 'http.p95<0.2s', 'http.p95<=400'], http);
-    expect(ms).toEqual({ expression: 'http.p95<500ms', ok: true, value: p95 });
-    expect(s).toEqual({ expression: 'http.p95<0.2s', ok: false, value: Math.round((p95 / 1000) * 1e6) / 1e6 });
-    expect(bare!.value).toBe(p95);
+    expect(ms).toEqual({ expression: 'http.p95<500ms', ok: true, value: p95, unit: 'ms' });
+    expect(s).toEqual({ expression: 'http.p95<0.2s', ok: false, value: Math.round((p95 / 1000) * 1e6) / 1e6, unit: 's' });
+    expect(bare).toMatchObject({ value: p95, unit: 'ms' });
   });
 
   it('reads rates as percent or fraction as written', () => {
@@ -34,6 +34,7 @@ describe('evaluateThresholds on a final summary', () => {
     expect(pct!.ok).toBe(true);
     expect(fraction!.value).toBeCloseTo(rate, 6);
     expect(fraction!.ok).toBe(false);
+    expect([pct!.unit, fraction!.unit]).toEqual(['%', undefined]);
   });
 
   it('checks request counts, rps and checks', () => {
@@ -51,7 +52,7 @@ describe('evaluateThresholds on a final summary', () => {
     expect(byName!.value).toBeCloseTo(checkout.latencyMs.p99 / 1000, 6);
     expect(byName!.ok).toBe(false);
     expect(byMethod).toMatchObject({ ok: true, value: checkout.rps });
-    expect(wrongMethod).toEqual({ expression: 'endpoint["GET /checkout"].p99<1s', ok: false, value: null });
+    expect(wrongMethod).toEqual({ expression: 'endpoint["GET /checkout"].p99<1s', ok: false, value: null, unit: 's' });
   });
 
   it('merges endpoints of one name under several methods exactly from the histograms', () => {
@@ -104,7 +105,7 @@ describe('evaluateThresholds on a final summary', () => {
 
   it('marks abortOnFail in the results', () => {
     const [r] = evaluateThresholds(parseThresholds(['http.p95<1ms abort'], 'test'), http);
-    expect(r).toEqual({ expression: 'http.p95<1ms', ok: false, value: http.total.latencyMs.p95, abortOnFail: true });
+    expect(r).toEqual({ expression: 'http.p95<1ms', ok: false, value: http.total.latencyMs.p95, unit: 'ms', abortOnFail: true });
   });
 });
 

@@ -1,6 +1,7 @@
 import { blockChart, sparkline } from '../chart.js';
 import type { LiveHistory, Series } from '../history.js';
-import { fit, fmtMs, fmtRate, paint } from '../text.js';
+import { fit, fmtRate, paint } from '../text.js';
+import { formatMsCompact } from '../../format-number.js';
 import type { SectionContent } from './types.js';
 
 interface Line {
@@ -29,8 +30,8 @@ export function loadCharts(h: LiveHistory): ChartSpec[] {
     },
     {
       title: 'Latency',
-      upper: { name: 'p95 ms', series: h.p95Ms, style: 'yellow-fg', format: fmtMs },
-      lower: { name: 'p50 ms', series: h.p50Ms, style: 'cyan-fg', format: fmtMs },
+      upper: { name: 'p95 ms', series: h.p95Ms, style: 'yellow-fg', format: formatMsCompact },
+      lower: { name: 'p50 ms', series: h.p50Ms, style: 'cyan-fg', format: formatMsCompact },
     },
     { title: 'Users', upper: { name: 'users', series: h.users, style: 'blue-fg', format: (v) => String(Math.round(v)) } },
   ];
@@ -40,7 +41,7 @@ export function loadCharts(h: LiveHistory): ChartSpec[] {
 export function llmCharts(h: LiveHistory): ChartSpec[] {
   return [
     { title: 'Output tokens/s', upper: { name: 'tok/s', series: h.outputTokensPerSec, style: 'magenta-fg', format: fmtRate } },
-    { title: 'TTFT p50', upper: { name: 'ms', series: h.ttftP50Ms, style: 'yellow-fg', format: fmtMs } },
+    { title: 'TTFT p50', upper: { name: 'ms', series: h.ttftP50Ms, style: 'yellow-fg', format: formatMsCompact } },
   ];
 }
 

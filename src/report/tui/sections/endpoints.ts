@@ -1,6 +1,7 @@
 import type { LiveSnapshot } from '../../../metrics/live.js';
 import type { EndpointSummary } from '../../../metrics/summary-types.js';
-import { fit, fmtCount, fmtMs, fmtRate, paint, wrapTagged } from '../text.js';
+import { fit, fmtCount, fmtRate, paint, wrapTagged } from '../text.js';
+import { formatMsCompact } from '../../format-number.js';
 import { WAITING, type SectionContent, type View } from './types.js';
 
 interface Column {
@@ -29,10 +30,10 @@ const COLUMNS: Column[] = [
     text: (e, s, aggregated) => fmtRate(aggregated ? s.interval.rps : (s.currentRps[`${e.method} ${e.name}`] ?? 0)),
   },
   { title: 'req/s avg', width: 9, align: 'right', dropOrder: 6, text: (e) => fmtRate(e.rps) },
-  { title: 'p50 ms', width: 7, align: 'right', dropOrder: 2, text: (e) => fmtMs(e.latencyMs.p50) },
-  { title: 'p95 ms', width: 7, align: 'right', dropOrder: 1, text: (e) => fmtMs(e.latencyMs.p95) },
-  { title: 'p99 ms', width: 7, align: 'right', dropOrder: 4, text: (e) => fmtMs(e.latencyMs.p99) },
-  { title: 'max ms', width: 7, align: 'right', dropOrder: 5, text: (e) => fmtMs(e.latencyMs.max) },
+  { title: 'p50 ms', width: 7, align: 'right', dropOrder: 2, text: (e) => formatMsCompact(e.latencyMs.p50) },
+  { title: 'p95 ms', width: 7, align: 'right', dropOrder: 1, text: (e) => formatMsCompact(e.latencyMs.p95) },
+  { title: 'p99 ms', width: 7, align: 'right', dropOrder: 4, text: (e) => formatMsCompact(e.latencyMs.p99) },
+  { title: 'max ms', width: 7, align: 'right', dropOrder: 5, text: (e) => formatMsCompact(e.latencyMs.max) },
 ];
 
 /**

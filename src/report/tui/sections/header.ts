@@ -1,5 +1,5 @@
 import { fit, fmtCount, fmtDuration, fmtPercent, fmtRate, hbar, paint, wrapWords } from '../text.js';
-import { BOTTLENECK_WARNING, bottleneckDetail, overloadedWorkers } from './health.js';
+import { BOTTLENECK_WARNING, bottleneckDetail, overloadedWorkers } from '../../health.js';
 import type { View } from './types.js';
 
 /**

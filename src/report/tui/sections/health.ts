@@ -1,27 +1,8 @@
 import type { WorkerHealth } from '../../../metrics/live.js';
-import { fit, fmtMs, fmtPercent, hbar, paint } from '../text.js';
+import { formatMsCompact } from '../../format-number.js';
+import { CPU_LIMIT, LOOP_DELAY_LIMIT_MS } from '../../health.js';
+import { fit, fmtPercent, hbar, paint } from '../text.js';
 import { WAITING, type SectionContent, type View } from './types.js';
-
-/** Above this CPU share a worker cannot keep its users on schedule. */
-export const CPU_LIMIT = 0.9;
-/** Above this event-loop delay, measured latencies include time spent waiting in the generator. */
-export const LOOP_DELAY_LIMIT_MS = 50;
-
-export const BOTTLENECK_WARNING = 'the load generator is the bottleneck: figures may be wrong; add --workers or machines';
-
-const overloaded = (w: WorkerHealth): boolean => w.cpu > CPU_LIMIT || w.eventLoopDelayMs > LOOP_DELAY_LIMIT_MS;
-
-/** The workers past either limit, worst CPU first. */
-export function overloadedWorkers(health: WorkerHealth[]): WorkerHealth[] {
-  return health.filter(overloaded).sort((a, b) => b.cpu - a.cpu);
-}
-
-/** A one-line reason for the header warning: which worker, and which limit. */
-export function bottleneckDetail(health: WorkerHealth[]): string {
-  const worst = overloadedWorkers(health)[0];
-  if (!worst) return '';
-  return `worker ${worst.index}: CPU ${fmtPercent(worst.cpu)}, event-loop delay ${fmtMs(worst.eventLoopDelayMs)} ms`;
-}
 
 /** Rows wanted: a heading and one row per worker. */
 export function healthWanted(view: View): number {
@@ -49,7 +30,7 @@ export function renderHealth(view: View, width: number, height: number): Section
       fit(String(w.index), 7) +
         paint(cpuStyle, bar.filled) + bar.empty +
         paint(w.cpu > CPU_LIMIT ? 'red-fg' : undefined, fit(fmtPercent(w.cpu), 6, 'right')) +
-        paint(w.eventLoopDelayMs > LOOP_DELAY_LIMIT_MS ? 'red-fg' : undefined, fit(`${fmtMs(w.eventLoopDelayMs)} ms`, 11, 'right')) +
+        paint(w.eventLoopDelayMs > LOOP_DELAY_LIMIT_MS ? 'red-fg' : undefined, fit(formatMsCompact(w.eventLoopDelayMs, ' ms'), 11, 'right')) +
         fit(String(w.users), 8, 'right'),
     );
   }
@@ -62,6 +43,6 @@ function summary(health: WorkerHealth[]): string {
   const delay = Math.max(...health.map((w) => w.eventLoopDelayMs));
   const avg = health.reduce((n, w) => n + w.cpu, 0) / health.length;
   const cpu = paint(busiest.cpu > CPU_LIMIT ? 'red-fg' : undefined, `CPU max ${fmtPercent(busiest.cpu)} (worker ${busiest.index})`);
-  const loop = paint(delay > LOOP_DELAY_LIMIT_MS ? 'red-fg' : undefined, `loop delay max ${fmtMs(delay)} ms`);
+  const loop = paint(delay > LOOP_DELAY_LIMIT_MS ? 'red-fg' : undefined, `loop delay max ${formatMsCompact(delay, ' ms')}`);
   return `${cpu} · avg ${fmtPercent(avg)} · ${loop} · ${health.length} workers`;
 }

@@ -1,6 +1,7 @@
 import type { LatencyStats } from '../../../metrics/histogram.js';
 import type { LlmSummary } from '../../../metrics/summary-types.js';
-import { fit, fmtCount, fmtMs, fmtRate, paint } from '../text.js';
+import { fit, fmtCount, fmtRate, paint } from '../text.js';
+import { formatMsCompact } from '../../format-number.js';
 import type { SectionContent, View } from './types.js';
 
 const ROWS: Array<[string, (l: LlmSummary) => LatencyStats]> = [
@@ -25,7 +26,7 @@ export function renderLlmStats(view: View, width: number, height: number): Secti
   const lines = [paint('bold', `${fit('ms', 6)}${['p50', 'p90', 'p99'].map((p) => fit(p, cell, 'right')).join('')}`)];
   for (const [name, pick] of ROWS) {
     const s = pick(llm);
-    lines.push(paint('bold', fit(name, 6)) + [s.p50, s.p90, s.p99].map((v) => fit(s.count ? fmtMs(v) : '-', cell, 'right')).join(''));
+    lines.push(paint('bold', fit(name, 6)) + [s.p50, s.p90, s.p99].map((v) => fit(s.count ? formatMsCompact(v) : '-', cell, 'right')).join(''));
   }
   const now = view.snapshot?.llmInterval;
   const rate = (current: number | undefined, avg: number): string =>

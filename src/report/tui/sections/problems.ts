@@ -1,4 +1,5 @@
 import type { LiveSnapshot } from '../../../metrics/live.js';
+import { formatThresholdValue } from '../../../thresholds/format.js';
 import { esc, fit, fmtCount, fmtPercent, paint } from '../text.js';
 import { WAITING, type SectionContent, type View } from './types.js';
 
@@ -12,10 +13,6 @@ function errorLine(e: ErrorRow, width: number): string {
   const where = fit(`${e.method} ${e.name}`.trim(), Math.min(32, Math.max(10, Math.floor(width / 3))));
   const used = count.length + where.length + 2;
   return `${paint('red-fg', count)} ${esc(where)} ${esc(fit(oneLine(e.message), width - used))}`;
-}
-
-function sortedErrors(s: LiveSnapshot): ErrorRow[] {
-  return [...s.errors].sort((a, b) => b.count - a.count);
 }
 
 /** Rows wanted for the errors list: a heading and one row per kind of error. */
@@ -33,7 +30,7 @@ export function renderErrors(view: View, width: number, height: number, scroll: 
   const visible = Math.max(0, height - 1);
   const maxScroll = Math.max(0, s.errors.length - visible);
   const from = Math.min(Math.max(0, scroll), maxScroll);
-  const rows = sortedErrors(s).slice(from, from + visible).map((e) => errorLine(e, width));
+  const rows = s.errors.slice(from, from + visible).map((e) => errorLine(e, width));
   const range = maxScroll > 0 ? ` ${from + 1}–${from + rows.length} of ${s.errors.length}  ↑↓ scroll` : '';
   return { label: `Errors: ${fmtCount(total)} in ${s.errors.length} kinds${range}`, lines: [heading, ...rows], maxScroll };
 }
@@ -66,7 +63,7 @@ export function renderThresholds(view: View, width: number, height: number): Sec
   const failing = t.filter((r) => !r.ok).length;
   const lines = t.slice(0, Math.max(0, height)).map((r) => {
     const mark = r.ok ? paint('green-fg', '✓ pass') : paint('red-fg', '✗ FAIL');
-    const value = r.value === null ? 'no data' : String(+r.value.toPrecision(4));
+    const value = formatThresholdValue(r);
     const abort = r.abortOnFail ? ' (aborts)' : '';
     return `${mark} ${esc(fit(r.expression + abort, Math.max(8, width - 20)))} ${fit(value, 12, 'right')}`;
   });
@@ -82,7 +79,7 @@ export function renderProblemsSummary(view: View, width: number, height: number)
   if (!s) return { label: 'Errors & checks', lines: [WAITING] };
   const checkLine = checksSummary(s, width);
   const room = Math.max(0, height - (checkLine ? 1 : 0));
-  const errors = s.errors.length === 0 ? [paint('green-fg', 'no errors')] : sortedErrors(s).slice(0, room).map((e) => errorLine(e, width));
+  const errors = s.errors.length === 0 ? [paint('green-fg', 'no errors')] : s.errors.slice(0, room).map((e) => errorLine(e, width));
   const lines = [...errors.slice(0, room), ...(checkLine ? [checkLine] : [])];
   const total = s.errors.reduce((n, e) => n + e.count, 0);
   const more = s.errors.length > room ? ` (top ${room} of ${s.errors.length} kinds; all on panel 3)` : '';
