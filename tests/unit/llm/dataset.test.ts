@@ -1,3 +1,4 @@
+import { caught } from '../../helpers/caught.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,16 +7,6 @@ import { defaultDatasetPath, loadDataset, parseCsvColumn } from '../../../src/ll
 import { UserError } from '../../../src/errors.js';
 
 const fixtures = new URL('../../fixtures/datasets/', import.meta.url).pathname;
-
-/** The error fn throws; fails the test when it throws nothing. */
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw, but nothing was thrown');
-}
 
 /** The UserError fn throws. */
 function userError(fn: () => unknown): UserError {

@@ -1,3 +1,4 @@
+import { caught } from '../../helpers/caught.js';
 import { describe, expect, it, vi } from 'vitest';
 import { computeTimings, tokensPerChunk, tokensPerPiece } from '../../../src/clients/llm/timing.js';
 import { finishGeneration, resetMismatchWarning } from '../../../src/clients/llm/finish.js';
@@ -10,16 +11,6 @@ import { buildLlmSummary } from '../../../src/metrics/llm-summary.js';
 import { UserError } from '../../../src/errors.js';
 
 const tok = getTokenizer('cl100k_base');
-
-/** The error fn throws; fails the test when it throws nothing. */
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw, but nothing was thrown');
-}
 
 function outcome(over: Partial<ExchangeOutcome>): ExchangeOutcome {
   return { ...emptyOutcome(), status: 200, startMs: 1000, endMs: 1000, bytes: 100, finishReason: 'stop', done: true, ...over };
