@@ -2,7 +2,8 @@ import { LLMUser, task } from 'volley';
 
 /**
  * Chat load with GenAI Bench's traffic shape: prompts of ~480 tokens (sd 240),
- * replies of ~300 (sd 150). `host = 'mock'` runs against the built-in mock server.
+ * replies of ~300 (sd 150), every request. `host = 'mock'` runs against the
+ * built-in mock server. Conversations that grow turn by turn: scenarios/multi-turn.ts.
  * Run: bench run scenarios/chat.ts --users 8 --duration 30s --slo 'ttft<500ms,tpot<50ms'
  */
 export class Chat extends LLMUser {
@@ -12,10 +13,5 @@ export class Chat extends LLMUser {
 
   @task() async ask() {
     await this.llm.chat();
-  }
-
-  @task() async multiTurn() {
-    const a = await this.llm.chat({ messages: [{ role: 'user', content: 'hi' }] });
-    await this.llm.chat({ messages: [...a.messages, { role: 'user', content: 'go on' }] });
   }
 }

@@ -60,8 +60,11 @@ export interface ChatOptions extends LlmRequestOptions {
   messages?: ChatMessage[];
   /** Input length in tokens, overriding the traffic for this request (ignored with `messages`). */
   inputTokens?: number;
-  /** Output length in tokens (max_tokens, and min_tokens/ignore_eos where the server takes them). */
-  outputTokens?: number;
+  /**
+   * Output length in tokens (max_tokens, and min_tokens/ignore_eos where the server takes them);
+   * default: the traffic's output length, also with `messages`. `null`: send none (the server's default).
+   */
+  outputTokens?: number | null;
   /** Number of images to attach to the last user message (generated PNGs, or files from the user's `imageDir`). */
   images?: number;
   /** Size of generated images, [width, height]; default: the traffic's I(width,height), else 512×512. */
@@ -81,7 +84,8 @@ export interface CompletionOptions extends LlmRequestOptions {
   /** The prompt; default: one cut from the dataset to the traffic's input length. */
   prompt?: string;
   inputTokens?: number;
-  outputTokens?: number;
+  /** Output length in tokens; default: the traffic's, also with `prompt`. `null`: send none. */
+  outputTokens?: number | null;
   prefixLen?: number;
   stream?: boolean;
   [bodyField: string]: unknown;

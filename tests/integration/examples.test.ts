@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFixture } from '../helpers/run-fixture.js';
 import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+import { startMockServer } from '../../src/mock/server.js';
 
 const example = (name: string) => fileURLToPath(new URL(`../../scenarios/${name}`, import.meta.url));
 const rows = (endpoints: Array<{ method: string; name: string }>) => endpoints.map((e) => `${e.method} ${e.name}`).sort();
@@ -48,5 +49,23 @@ describe('example scenarios', () => {
     expect(r.summary.errors).toEqual([]);
     expect(r.summary.counters.lines_sent).toBeGreaterThan(0);
     expect(r.summary.trends.echo_ms_per_line!.count).toBeGreaterThan(0);
+  });
+
+  it("chat.ts (npm start) sends the traffic's shape: prompts ~480 tokens, replies ~300, not the server's default", async () => {
+    const mock = await startMockServer({ port: 0, ttftMs: 1, itlMs: 0 });
+    try {
+      const r = await runFixture(example('chat.ts'), { host: mock.url, users: 4, workers: 1, iterations: 60 });
+      expect(r.exitCode).toBe(0);
+      const seen = mock.groundTruth();
+      expect(seen.length).toBe(60);
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      // N(300,150) over 60 requests: the mean is within ±100 with certainty for all practical purposes; the mock's default is 128 every time.
+      expect(mean(seen.map((g) => g.outputTokens))).toBeGreaterThan(200);
+      expect(mean(seen.map((g) => g.outputTokens))).toBeLessThan(400);
+      expect(mean(seen.map((g) => g.inputTokens))).toBeGreaterThan(330);
+      expect(new Set(seen.map((g) => g.outputTokens)).size).toBeGreaterThan(10);
+    } finally {
+      await mock.close();
+    }
   });
 });

@@ -122,6 +122,19 @@ describe.each(TRANSPORTS)('LLM client against the mock server (%s)', (t) => {
     expect(b.messages).toHaveLength(4);
   });
 
+  it("keeps the traffic's output length for calls that bring their own messages or prompt, unless told otherwise", async () => {
+    const { llm } = setup({ traffic: 'D(100,20)' });
+    const given = await llm.chat({ messages: [{ role: 'user', content: 'hi' }] });
+    expect(given.outputTokens).toBe(20);
+    const completed = await llm.completions({ prompt: 'Once upon a time' });
+    expect(completed.outputTokens).toBe(20);
+    const told = await llm.chat({ messages: [{ role: 'user', content: 'hi' }], outputTokens: 7 });
+    expect(told.outputTokens).toBe(7);
+    // null: no output length sent, the server's default (the mock's 128 tokens).
+    const serverDefault = await llm.chat({ messages: [{ role: 'user', content: 'hi' }], outputTokens: null });
+    expect(serverDefault.outputTokens).toBe(128);
+  });
+
   it('measures reasoning apart: TTFCT after TTFT, reasoning tokens from the server', async () => {
     const { llm } = setup({}, { baseUrl: reasoningMock.url });
     const r = await llm.chat({ outputTokens: 12 });

@@ -145,15 +145,16 @@ class UserLlmClient implements LlmClient {
     const spec = parseTrafficCached(this.trafficText());
     let messages: ChatMessage[];
     let localInput: number;
-    let outputTokens = opts.outputTokens;
+    let outputTokens = this.givenOutputTokens(opts);
     if (opts.messages) {
       messages = opts.messages;
       localInput = this.countMessages(messages);
+      if (opts.outputTokens === undefined) outputTokens = this.trafficOutputTokens(spec);
     } else {
       const shaped = this.shape(spec, opts);
       messages = shaped.messages ?? [{ role: 'user', content: shaped.text }];
       localInput = shaped.inputTokens;
-      outputTokens ??= shaped.outputTokens;
+      if (opts.outputTokens === undefined) outputTokens = shaped.outputTokens;
     }
     const images = opts.images ?? (spec.kind === 'image' ? spec.count : 0);
     if (images > 0) messages = this.withImages(messages, images, opts.imageSize ?? (spec.kind === 'image' ? [spec.width, spec.height] : DEFAULT_IMAGE_SIZE));
@@ -170,13 +171,15 @@ class UserLlmClient implements LlmClient {
     const stream = opts.stream ?? this.user.stream;
     let prompt = opts.prompt;
     let localInput: number;
-    let outputTokens = opts.outputTokens;
-    if (prompt !== undefined) localInput = this.tokenizer.count(prompt);
-    else {
+    let outputTokens = this.givenOutputTokens(opts);
+    if (prompt !== undefined) {
+      localInput = this.tokenizer.count(prompt);
+      if (opts.outputTokens === undefined) outputTokens = this.trafficOutputTokens(parseTrafficCached(this.trafficText()));
+    } else {
       const shaped = this.shape(parseTrafficCached(this.trafficText()), opts);
       prompt = shaped.text;
       localInput = shaped.inputTokens;
-      outputTokens ??= shaped.outputTokens;
+      if (opts.outputTokens === undefined) outputTokens = shaped.outputTokens;
     }
     const body = adapter.completionsBody({ model, prompt, stream, outputTokens });
     const parseEvent = (_e: string | undefined, data: string, d: StreamDelta) => adapter.parseCompletionEvent!(data, d);
@@ -269,8 +272,22 @@ class UserLlmClient implements LlmClient {
     return new UserError(`${this.user.constructor.name}: ${what} is not available with provider '${this.target.adapter.provider}'`);
   }
 
+  /** The call's own output length; `null` asks for none (the server's default). */
+  private givenOutputTokens(opts: { outputTokens?: number | null }): number | undefined {
+    return opts.outputTokens ?? undefined;
+  }
+
+  /**
+   * The traffic's output length for a call that brings its own input (messages
+   * or prompt): the input is the caller's, the reply still follows the traffic,
+   * so a scenario's shape holds for every call unless it says otherwise.
+   */
+  private trafficOutputTokens(spec: TrafficSpec): number | undefined {
+    return spec.kind === 'image' ? IMAGE_OUTPUT_TOKENS : sampleTraffic(spec, this.ctx.random).outputTokens;
+  }
+
   /** A generated prompt for the traffic shape, or a dataset record for `dataset` traffic. */
-  private shape(spec: TrafficSpec, opts: { inputTokens?: number; outputTokens?: number; prefixLen?: number }): Shaped {
+  private shape(spec: TrafficSpec, opts: { inputTokens?: number; prefixLen?: number }): Shaped {
     const random = this.ctx.random;
     const prompts = this.prompts;
     if (spec.kind === 'dataset' && opts.inputTokens === undefined) {
