@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { registerMockCommand } from './mock-command.js';
 import { registerReportCommands } from './report-command.js';
 import { registerFleetCommands } from './fleet-command.js';
+import { registerInitCommand } from './init/init-command.js';
 
 /** Subcommands beyond `run`, each registered by its own module. */
 export function registerExtraCommands(program: Command, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): void {
   registerMockCommand(program);
   registerReportCommands(program, io);
   registerFleetCommands(program, io);
+  registerInitCommand(program, io);
 }

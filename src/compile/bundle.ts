@@ -1,7 +1,7 @@
 import { build, type Message } from 'esbuild';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ScenarioError } from '../errors.js';
 import { packageRoot } from '../util/package-root.js';
@@ -62,9 +62,29 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
     rmSync(dir, { recursive: true, force: true });
     const errors = (err as { errors?: Message[] }).errors;
     if (errors?.length) {
-      throw new ScenarioError(`${kind} ${file} does not compile:\n${errors.slice(0, 5).map((m) => formatMessage(m, process.cwd())).join('\n')}`);
+      throw new ScenarioError(`${kind} ${file} does not compile:\n${errors.slice(0, 5).map((m) => formatMessage(m, process.cwd())).join('\n')}`, missingPackageHint(errors, abs));
     }
     throw err;
   }
   return { path: out, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * esbuild's 'Could not resolve "pkg"' for a bare import names no fix: npm
+ * packages are looked up from the scenario's folder upward, so the fix is to
+ * install them there (docs/own-project.md).
+ */
+function missingPackageHint(errors: Message[], scenario: string): string | undefined {
+  const names = new Set<string>();
+  for (const m of errors) {
+    const spec = /^Could not resolve "([^"]+)"/.exec(m.text)?.[1];
+    if (!spec || spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:')) continue;
+    const parts = spec.split('/');
+    names.add(spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+  }
+  if (names.size === 0) return undefined;
+  const list = [...names].join(' ');
+  const where = relative(process.cwd(), dirname(scenario)) || '.';
+  return `${names.size === 1 ? 'the package is' : 'the packages are'} not installed where the scenario can see it: run \`npm install ${list}\` in ${where} (or the project folder above it that holds its package.json); see docs/own-project.md`;
+}
+
