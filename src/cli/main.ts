@@ -112,7 +112,7 @@ program
         onRun: (run, cfg) => (current = { run, cfg }),
         tui: (cfg) =>
           tuiModule && !cfg.headless
-            ? tuiModule.createTuiReporter({ stdout: process.stdout, stdin: process.stdin, formatFinal: formatSummaryTable })
+            ? tuiModule.createTuiReporter({ stdout: process.stdout, stdin: process.stdin, formatFinal: (s) => formatSummaryTable(s, { width: Math.max(80, process.stdout.columns ?? 80) }) })
             : undefined,
       },
       io,

@@ -311,12 +311,18 @@ export class Run {
     this.stages.push({
       name: st.info.name,
       concurrency: st.info.concurrency,
-      traffic: st.info.traffic,
+      traffic: st.info.traffic ?? this.classTraffic(),
       durationMs: Math.round(durationMs),
       total: endpointSummary(st.agg.total(), sec),
       endpoints: endpointSummaries(st.agg, sec),
       llm: buildLlmSummary(st.agg, sec, Boolean(this.cfg.extra.slo)),
     });
+  }
+
+  /** The LLM classes' traffic shape when they share one: what a stage without --traffic ran. */
+  private classTraffic(): string | undefined {
+    const shapes = new Set(this.classes.map((c) => c.traffic).filter((t) => t !== undefined));
+    return shapes.size === 1 ? [...shapes][0] : undefined;
   }
 
   /** Asks every worker for its delta now and folds it in, so a stage boundary is exact up to messaging. */
@@ -380,6 +386,8 @@ export class Run {
    */
   private get peakUsersRun(): number {
     const shaped = this.runners.some((r) => r.executor.name === 'load-shape');
+    const levels = this.cfg.extra.concurrency;
+    if (levels?.length && this.runners.some((r) => r.executor.name === 'sweep')) return this.share(Math.max(...levels));
     if (!shaped) return this.share(this.cfg.users);
     return this.runners.reduce((a, r) => a + (isOpenModel(r.scenario) ? this.share(r.scenario.maxUsers) : r.peakUsers || this.share(r.scenario.users)), 0);
   }

@@ -67,6 +67,8 @@ export interface UserClassInfo {
   fixedCount?: number;
   host?: string;
   taskCount: number;
+  /** An LLM user's traffic shape (the sweep table shows it where no --traffic overrides it). */
+  traffic?: string;
   /** Scenarios ('default' for the run's own) whose --tags/--exclude-tags leave this class no task: it runs no user there. */
   noTasksIn?: string[];
 }

@@ -24,6 +24,18 @@ export function formatMsCompact(ms: number, unit = ''): string {
   return `${Math.round(ms)}${unit}`;
 }
 
+/**
+ * A rate such as tok/s for narrow columns: 8.42, 50.0, 312, 265,290. Never a
+ * time unit: formatMsCompact would print 265,290 tok/s as "265s".
+ */
+export function formatRate(x: number): string {
+  if (!Number.isFinite(x)) return '-';
+  if (x === 0) return '0';
+  if (Math.abs(x) < 10) return x.toFixed(2);
+  if (Math.abs(x) < 100) return x.toFixed(1);
+  return Math.round(x).toLocaleString('en-US');
+}
+
 /** A statistic in a table cell (ms or tok/s): two decimals below 10, one above. */
 export function formatFigure(x: number): string {
   return formatNumber(x, Math.abs(x) < 10 ? 2 : 1);

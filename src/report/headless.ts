@@ -33,7 +33,9 @@ export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stde
       );
     },
     onRunEnd(summary: RunSummary) {
-      io.stdout.write('\n' + formatSummaryTable(summary));
+      // A terminal wider than 80 columns gets all columns; pipes and CI logs get 80.
+      const stdout = io.stdout as { isTTY?: boolean; columns?: number };
+      io.stdout.write('\n' + formatSummaryTable(summary, { width: stdout.isTTY && stdout.columns ? Math.max(80, stdout.columns) : 80 }));
     },
   };
 }

@@ -1,6 +1,9 @@
+import { relative } from 'node:path';
 import type { EndpointSummary, RunSummary } from '../metrics/summary-types.js';
 import { formatThresholdValue } from '../thresholds/format.js';
-import { formatMsCompact } from './format-number.js';
+import { cut, fitTable, wrapParts, type TextColumn } from './fit-table.js';
+import { formatMsCompact, formatRate } from './format-number.js';
+import { interruptedBanner, runEndLines, stagesNotRun, sweepUsers } from './run-end.js';
 
 /** Formats rows as aligned columns; the first column is left-aligned, the rest right-aligned. */
 export function columns(rows: string[][], leftAligned = 2): string {
@@ -11,15 +14,11 @@ export function columns(rows: string[][], leftAligned = 2): string {
     .join('\n');
 }
 
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : s.slice(0, n - 1) + '…';
-}
-
 function endpointRow(e: EndpointSummary): string[] {
   const l = e.latencyMs;
   return [
     e.method,
-    truncate(e.name, 48),
+    e.name,
     String(e.requests),
     e.failures ? `${e.failures} (${((e.failures / Math.max(1, e.requests)) * 100).toFixed(1)}%)` : '0',
     e.rps.toFixed(1),
@@ -34,20 +33,55 @@ function endpointRow(e: EndpointSummary): string[] {
   ];
 }
 
-const HEADER = ['Type', 'Name', 'Requests', 'Failures', 'req/s', 'Min', 'Mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'Max'];
+const r = (header: string, dropOrder?: number): TextColumn => ({ header, align: 'right', dropOrder });
+const ENDPOINT_COLUMNS: TextColumn[] = [
+  { header: 'Type', align: 'left' },
+  { header: 'Name', align: 'left', shrink: true },
+  r('Requests'),
+  r('Failures'),
+  r('req/s'),
+  r('Min', 2),
+  r('Mean', 4),
+  r('p50'),
+  r('p90', 3),
+  r('p95'),
+  r('p99'),
+  r('p99.9', 1),
+  r('Max'),
+];
 
-/** The final table printed on stdout, in the spirit of Locust's summary. Times in ms. */
-export function formatSummaryTable(s: RunSummary): string {
+export interface TableOptions {
+  /** Characters a line (default 80, what a terminal or CI log shows without wrapping). */
+  width?: number;
+}
+
+/** The scenario as the title shows it: relative to the current folder when that is shorter, cut from the left to fit. */
+function scenarioName(path: string, room: number): string {
+  const rel = relative(process.cwd(), path);
+  const name = rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
+  return name.length <= room ? name : '…' + name.slice(name.length - room + 1);
+}
+
+/** The final table printed on stdout, in the spirit of Locust's summary, in at most `width` columns. Times in ms. */
+export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): string {
+  const width = opts.width ?? 80;
   const out: string[] = [];
-  const rows = [HEADER, ...s.endpoints.map(endpointRow), ['', 'Aggregated', ...endpointRow(s.total).slice(2)]];
-  out.push(`Response times (ms) — ${s.meta.scenario}, ${(s.meta.durationMs / 1000).toFixed(1)}s, ${s.meta.users} users on ${s.meta.workers} workers`);
-  out.push(columns(rows));
+  const banner = interruptedBanner(s);
+  if (banner) out.push(banner);
+  const sweep = sweepUsers(s);
+  const users = sweep ? `concurrency ${sweep}` : `${s.meta.users} users`;
+  const tail = `, ${(s.meta.durationMs / 1000).toFixed(1)}s, ${users} on ${s.meta.workers} workers`;
+  const head = 'Response times (ms) — ';
+  out.push(head + scenarioName(s.meta.scenario, Math.max(20, width - head.length - tail.length)) + tail);
+  const endpoints = fitTable(ENDPOINT_COLUMNS, [...s.endpoints.map(endpointRow), ['', 'Aggregated', ...endpointRow(s.total).slice(2)]], width);
+  out.push(endpoints.text);
+  if (endpoints.dropped.length) out.push(`(${endpoints.dropped.join(', ')}: left out to fit ${width} columns; stats.csv has them)`);
   const aborted = s.endpoints.reduce((a, e) => a + e.aborted, 0);
-  if (aborted) out.push(`\n${aborted} requests were still in flight at the end and were aborted (not counted as failures).`);
+  if (aborted) out.push(wrapParts(`\n${aborted} requests were still in flight at the end and were aborted (not counted as failures).`.split(' '), width).replace(/  /g, ' '));
   if (s.llm) {
     const l = s.llm;
     out.push('\nLLM metrics (ms unless noted)');
-    const lrow = (name: string, st: typeof l.ttftMs) => [name, String(st.count), formatMsCompact(st.p50), formatMsCompact(st.p90), formatMsCompact(st.p99), formatMsCompact(st.mean), formatMsCompact(st.max)];
+    const lrow = (name: string, st: typeof l.ttftMs, f: (x: number) => string = formatMsCompact) => [name, String(st.count), f(st.p50), f(st.p90), f(st.p99), f(st.mean), f(st.max)];
     out.push(
       columns(
         [
@@ -56,25 +90,42 @@ export function formatSummaryTable(s: RunSummary): string {
           lrow('TPOT', l.tpotMs),
           lrow('ITL', l.itlMs),
           lrow('E2E', l.e2eMs),
-          lrow('Output speed (tok/s)', l.outputSpeedTokPerS),
+          lrow('Output speed (tok/s)', l.outputSpeedTokPerS, formatRate),
         ],
         1,
       ),
     );
-    out.push(
-      `Requests/s ${l.requestsPerSec.toFixed(2)}  input tok/s ${l.inputTokensPerSec.toFixed(1)}  output tok/s ${l.outputTokensPerSec.toFixed(1)}  total tok/s ${l.totalTokensPerSec.toFixed(1)}` +
-        (l.goodputPerSec !== null ? `  goodput ${l.goodputPerSec.toFixed(2)} req/s` : ''),
-    );
+    const parts = [
+      `Requests/s ${l.requestsPerSec.toFixed(2)}`,
+      `input tok/s ${l.inputTokensPerSec.toFixed(1)}`,
+      `output tok/s ${l.outputTokensPerSec.toFixed(1)}`,
+      `total tok/s ${l.totalTokensPerSec.toFixed(1)}`,
+    ];
+    if (l.goodputPerSec !== null) parts.push(`goodput ${l.goodputPerSec.toFixed(2)} req/s`);
+    out.push(wrapParts(parts, width));
   }
   if (s.stages?.length) {
     out.push('\nSweep');
-    const rows2 = [['Stage', 'Conc.', 'Traffic', 'req/s', 'out tok/s', 'TTFT p50', 'TTFT p99', 'TPOT p50', 'TPOT p99', 'E2E p99', 'Errors']];
-    for (const st of s.stages) {
+    const cols: TextColumn[] = [
+      { header: 'Stage', align: 'left', shrink: true },
+      { header: 'Traffic', align: 'left', shrink: true },
+      r('Conc.'),
+      r('req/s'),
+      r('out tok/s'),
+      r('TTFT p50'),
+      r('TTFT p99', 3),
+      r('TPOT p50'),
+      r('TPOT p99', 1),
+      r('E2E p99', 2),
+      r('Errors'),
+    ];
+    const total = s.stages.length + stagesNotRun(s).length;
+    const rows = s.stages.map((st, i) => {
       const l = st.llm;
-      rows2.push([
-        st.name,
-        String(st.concurrency ?? ''),
+      return [
+        `${i + 1}/${total}`,
         st.traffic ?? '',
+        String(st.concurrency ?? ''),
         st.total.rps.toFixed(2),
         l ? l.outputTokensPerSec.toFixed(1) : '-',
         l ? formatMsCompact(l.ttftMs.p50) : '-',
@@ -83,27 +134,31 @@ export function formatSummaryTable(s: RunSummary): string {
         l ? formatMsCompact(l.tpotMs.p99) : '-',
         l ? formatMsCompact(l.e2eMs.p99) : formatMsCompact(st.total.latencyMs.p99),
         String(st.total.failures),
-      ]);
-    }
-    out.push(columns(rows2, 3));
+      ];
+    });
+    // A sweep over concurrency alone has no traffic per stage: the column goes.
+    const withTraffic = rows.some((row) => row[1] !== '');
+    const table = fitTable(withTraffic ? cols : cols.filter((c) => c.header !== 'Traffic'), withTraffic ? rows : rows.map((row) => row.filter((_, i) => i !== 1)), width);
+    out.push(table.text);
   }
   if (s.errors.length) {
     out.push('\nErrors');
-    out.push(columns([['Count', 'Type', 'Name', 'Message'], ...s.errors.slice(0, 20).map((e) => [String(e.count), e.method, truncate(e.name, 40), truncate(e.message, 80)])], 0));
+    const cols: TextColumn[] = [r('Count'), { header: 'Type', align: 'left' }, { header: 'Name', align: 'left', shrink: true }, { header: 'Message', align: 'left', shrink: true }];
+    // The message is cut first: it is the widest column; the name only when a message is not enough.
+    const rows = s.errors.slice(0, 20).map((e) => [String(e.count), e.method, cut(e.name, 30), e.message]);
+    out.push(fitTable(cols.map((c) => (c.header === 'Name' ? { ...c, shrink: false } : c)), rows, width).text);
     if (s.errors.length > 20) out.push(`… and ${s.errors.length - 20} more kinds (see summary.json)`);
   }
   if (s.checks.length) {
     out.push('\nChecks');
-    out.push(
-      columns(
-        [['Check', 'Passes', 'Fails', 'Rate'], ...s.checks.map((c) => [c.name, String(c.passes), String(c.fails), `${((c.passes / Math.max(1, c.passes + c.fails)) * 100).toFixed(2)}%`])],
-        1,
-      ),
-    );
+    const cols: TextColumn[] = [{ header: 'Check', align: 'left', shrink: true }, r('Passes'), r('Fails'), r('Rate')];
+    out.push(fitTable(cols, s.checks.map((c) => [c.name, String(c.passes), String(c.fails), `${((c.passes / Math.max(1, c.passes + c.fails)) * 100).toFixed(2)}%`]), width).text);
   }
   if (s.thresholds?.length) {
     out.push('\nThresholds');
     for (const t of s.thresholds) out.push(`  ${t.ok ? '✓' : '✗'} ${t.expression}${t.value === null ? ' (no data)' : ` (observed ${formatThresholdValue(t)})`}`);
   }
+  out.push('');
+  out.push(...runEndLines(s).map((line) => wrapParts(line.split(' '), width).replace(/  /g, ' ')));
   return out.join('\n') + '\n';
 }

@@ -62,7 +62,8 @@ export function describeClasses(classes: UserClass[], options: WorkerOptions): D
     } catch (err) {
       add(problemOf(err));
     }
-    infos.push({ name, weight: typeof weight === 'number' ? weight : 1, fixedCount: typeof fixedCount === 'number' ? fixedCount : undefined, host: user?.host, taskCount });
+    const traffic = (user as { traffic?: unknown } | undefined)?.traffic;
+    infos.push({ name, weight: typeof weight === 'number' ? weight : 1, fixedCount: typeof fixedCount === 'number' ? fixedCount : undefined, host: user?.host, taskCount, ...(typeof traffic === 'string' ? { traffic } : {}) });
   }
   // Tags may leave some classes of a scenario with nothing to run: they run no user there.
   // A scenario left with no class that has a task is an error.

@@ -1,4 +1,5 @@
 import type { RunConfig } from '../../config/resolve.js';
+import { stageLabel } from '../../metrics/stage-label.js';
 import type { Executor, ExecutorContext } from './executor.js';
 
 function trafficList(cfg: RunConfig): string[] {
@@ -46,7 +47,7 @@ export const sweep = {
     const top = Math.max(...levels);
     for (const t of traffic) {
       for (const c of levels) {
-        const label = `c=${c}${t ? ` ${t}` : ''}`;
+        const label = stageLabel(c, t);
         if (t) ctx.postAll({ type: 'extra', extra: { trafficOverride: t } });
         if (warmupMs > 0) {
           await ctx.beginStage({ name: `${label} (warm-up)`, concurrency: c, traffic: t || undefined, warmup: true });

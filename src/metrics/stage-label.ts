@@ -1,0 +1,12 @@
+/** The name of a sweep stage: its concurrency, and its traffic when the sweep sets one (bench merge matches stages by it). */
+export function stageLabel(concurrency: number, traffic?: string): string {
+  return `c=${concurrency}${traffic ? ` ${traffic}` : ''}`;
+}
+
+/** Every stage a sweep's options plan, in the order it runs them. */
+export function plannedStageLabels(options: { concurrency?: unknown; traffic?: unknown; users?: unknown }): string[] {
+  const levels = Array.isArray(options.concurrency) ? (options.concurrency as number[]) : [typeof options.users === 'number' && options.users > 0 ? options.users : 1];
+  const t = options.traffic;
+  const traffic = t === undefined ? [''] : Array.isArray(t) ? (t as string[]) : [String(t)];
+  return traffic.flatMap((tr) => levels.map((c) => stageLabel(c, tr)));
+}
