@@ -63,9 +63,10 @@ export function historyRow(s: LiveSnapshot, interval: MetricsAggregate): History
     users: s.users,
     rps: Math.round(s.interval.rps * 1000) / 1000,
     failuresPerSec: Math.round(s.interval.failuresPerSec * 1000) / 1000,
-    p50Ms: s.interval.p50Ms,
-    p95Ms: s.interval.p95Ms,
-    p99Ms: s.interval.p99Ms,
+    // A second without a completed request has no latency: null, not 0.
+    p50Ms: s.interval.rps > 0 ? s.interval.p50Ms : null,
+    p95Ms: s.interval.rps > 0 ? s.interval.p95Ms : null,
+    p99Ms: s.interval.rps > 0 ? s.interval.p99Ms : null,
   };
   if (s.llmInterval && intervalTtftCount(interval) > 0) {
     row.ttftP50Ms = s.llmInterval.ttftP50Ms;

@@ -17,6 +17,8 @@ import { packageVersion } from '../util/package-root.js';
 import { errorRateExceeded } from './error-rate.js';
 import { checkHostReachable } from './host-check.js';
 import { buildLiveSnapshot, historyRow } from './live.js';
+import { LiveWindow } from './live-window.js';
+import { sweepProgress } from './sweep-progress.js';
 import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
 import type { Threshold } from '../thresholds/index.js';
 import { splitEvenly } from './plan.js';
@@ -54,6 +56,7 @@ export class Run {
   private pool?: WorkerPool;
   private readonly total = new MetricsAggregate();
   private interval = new MetricsAggregate();
+  private readonly window = new LiveWindow();
   private readonly history: HistoryRow[] = [];
   private readonly health = new Map<number, WorkerHealth>();
   private startedAt = 0;
@@ -441,6 +444,16 @@ export class Run {
       intervalSec,
       hasSlo: Boolean(this.cfg.extra.slo),
     });
+    this.window.push(interval, intervalSec, this.stage?.info.name);
+    snap.window = this.window.figures();
+    const st = this.stage;
+    if (st?.info.index !== undefined && st.info.count !== undefined) {
+      const x = this.cfg.extra;
+      snap.sweep = sweepProgress({
+        index: st.info.index, count: st.info.count, warmup: Boolean(st.info.warmup), stageElapsedMs: now - st.startedAt, stageRequests: st.agg.requestCount(),
+        maxRequests: x.maxRequestsPerStage, maxTimeMs: x.maxTimePerStage, warmupMs: x.warmup ?? 0, doneMs: this.stages.map((d) => d.durationMs),
+      });
+    }
     return { interval, snap, intervalSec, warmup };
   }
 

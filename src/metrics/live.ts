@@ -11,6 +11,33 @@ export interface WorkerHealth {
 }
 
 /**
+ * The live figures of the recent past (engine/live-window.ts): the last 10 s,
+ * or the shortest recent stretch holding 100 requests. Latencies are null
+ * when no request completed in it (shown as –, never as 0).
+ */
+export interface LiveWindowFigures {
+  seconds: number;
+  requests: number;
+  rps: number;
+  failuresPerSec: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  /** LLM runs only. */
+  ttftP50Ms?: number | null;
+  outputTokensPerSec?: number;
+}
+
+/** Where a sweep is: its stage number among the planned ones, and an estimate of the time left. */
+export interface SweepProgress {
+  /** 1-based. */
+  stage: number;
+  stages: number;
+  /** Estimated time left of the whole sweep; undefined until there is a basis for one. */
+  remainingMs?: number;
+}
+
+/**
  * What reporters get every second while a run is live: the totals so far and
  * the figures of the last interval.
  */
@@ -29,6 +56,10 @@ export interface LiveSnapshot {
   /** Requests per second in the last interval, per endpoint key `METHOD name`. */
   currentRps: Record<string, number>;
   interval: { rps: number; failuresPerSec: number; p50Ms: number; p95Ms: number; p99Ms: number };
+  /** The recent past that live views show (the last interval alone is too short at low rates). */
+  window?: LiveWindowFigures;
+  /** A sweep's stage number and the time left. */
+  sweep?: SweepProgress;
   llm?: LlmSummary;
   /** LLM figures of the last interval only. */
   llmInterval?: { ttftP50Ms: number; ttftP99Ms: number; outputTokensPerSec: number; inputTokensPerSec: number };

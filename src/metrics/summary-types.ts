@@ -51,9 +51,10 @@ export interface HistoryRow {
   users: number;
   rps: number;
   failuresPerSec: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
+  /** null for a second in which no request completed (an empty cell in history.csv, a gap in charts). */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
   /** LLM per-second figures when present. */
   ttftP50Ms?: number;
   ttftP99Ms?: number;

@@ -26,11 +26,7 @@ export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stde
       // The first snapshot often comes before any worker has reported: "0 users, 0 requests" says nothing.
       if (lastLine === -Infinity && s.users === 0 && s.total.requests === 0) return;
       lastLine = s.elapsedMs;
-      const t = s.total;
-      const llm = s.llmInterval ? `  ttft p50 ${formatMsCompact(s.llmInterval.ttftP50Ms, 'ms')}  out ${s.llmInterval.outputTokensPerSec.toFixed(0)} tok/s` : '';
-      io.stderr.write(
-        `[${formatDuration(s.elapsedMs)}${s.durationMs ? `/${formatDuration(s.durationMs)}` : ''}]${s.stage ? ` ${s.stage}` : ''} users ${s.users}/${s.targetUsers}  reqs ${t.requests}  fails ${t.failures}  ${s.interval.rps.toFixed(1)} req/s  p50 ${formatMsCompact(s.interval.p50Ms, 'ms')}  p95 ${formatMsCompact(s.interval.p95Ms, 'ms')}${llm}\n`,
-      );
+      io.stderr.write(progressLine(s) + '\n');
     },
     onRunEnd(summary: RunSummary) {
       // A terminal wider than 80 columns gets all columns; pipes and CI logs get 80.
@@ -38,4 +34,38 @@ export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stde
       io.stdout.write('\n' + formatSummaryTable(summary, { width: stdout.isTTY && stdout.columns ? Math.max(80, stdout.columns) : 80 }));
     },
   };
+}
+
+const ms = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : formatMsCompact(x, 'ms'));
+
+/**
+ * One progress line: totals so far, and the recent rate and latencies over the
+ * live window ("over 10s": the last 10 s, or fewer seconds holding 100
+ * requests), – where no request completed in it. A sweep shows its stage
+ * number and the time it has left.
+ */
+export function progressLine(s: LiveSnapshot): string {
+  const t = s.total;
+  const w = s.window;
+  const rps = w ? w.rps : s.interval.rps;
+  const over = w ? ` over ${formatDuration(Math.max(1, Math.round(w.seconds)) * 1000)}` : '';
+  const recent = w
+    ? `${rps.toFixed(1)} req/s  p50 ${ms(w.p50Ms)}  p95 ${ms(w.p95Ms)}${over}`
+    : `${rps.toFixed(1)} req/s  p50 ${ms(s.interval.p50Ms)}  p95 ${ms(s.interval.p95Ms)}`;
+  const llm =
+    w?.outputTokensPerSec !== undefined
+      ? `  ttft p50 ${ms(w.ttftP50Ms)}  out ${w.outputTokensPerSec.toFixed(0)} tok/s`
+      : s.llmInterval
+        ? `  ttft p50 ${ms(s.llmInterval.ttftP50Ms)}  out ${s.llmInterval.outputTokensPerSec.toFixed(0)} tok/s`
+        : '';
+  const sw = s.sweep;
+  const stage = sw ? ` stage ${sw.stage}/${sw.stages}${s.stage ? ` ${s.stage}` : ''}${sw.remainingMs !== undefined ? ` (~${formatDuration(roundLeft(sw.remainingMs))} left)` : ''}` : s.stage ? ` ${s.stage}` : '';
+  const time = `[${formatDuration(s.elapsedMs)}${s.durationMs ? `/${formatDuration(s.durationMs)}` : ''}]`;
+  return `${time}${stage} users ${s.users}/${s.targetUsers}  reqs ${t.requests}  fails ${t.failures}  ${recent}${llm}`;
+}
+
+/** An estimate shown to the second reads as more exact than it is: whole seconds, then 5 s steps from a minute. */
+function roundLeft(msLeft: number): number {
+  const sec = msLeft / 1000;
+  return (sec < 60 ? Math.ceil(sec) : Math.ceil(sec / 5) * 5) * 1000;
 }

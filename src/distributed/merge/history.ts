@@ -52,9 +52,9 @@ function averageRows(rows: HistoryRow[]): HistoryRow {
     users: Math.round(avg((r) => r.users)!),
     rps: avg((r) => r.rps)!,
     failuresPerSec: avg((r) => r.failuresPerSec)!,
-    p50Ms: avg((r) => r.p50Ms)!,
-    p95Ms: avg((r) => r.p95Ms)!,
-    p99Ms: avg((r) => r.p99Ms)!,
+    p50Ms: avg((r) => r.p50Ms ?? undefined) ?? null,
+    p95Ms: avg((r) => r.p95Ms ?? undefined) ?? null,
+    p99Ms: avg((r) => r.p99Ms ?? undefined) ?? null,
     ttftP50Ms: avg((r) => r.ttftP50Ms),
     ttftP99Ms: avg((r) => r.ttftP99Ms),
     outputTokensPerSec: avg((r) => r.outputTokensPerSec),
@@ -86,9 +86,9 @@ function sumRows(rows: HistoryRow[], t: number, timestamp: string): HistoryRow {
     users: sum((r) => r.users),
     rps: r3(sum((r) => r.rps)),
     failuresPerSec: r3(sum((r) => r.failuresPerSec)),
-    p50Ms: weighted(rows, (r) => r.p50Ms) ?? 0,
-    p95Ms: weighted(rows, (r) => r.p95Ms) ?? 0,
-    p99Ms: weighted(rows, (r) => r.p99Ms) ?? 0,
+    p50Ms: weighted(rows, (r) => r.p50Ms ?? undefined) ?? null,
+    p95Ms: weighted(rows, (r) => r.p95Ms ?? undefined) ?? null,
+    p99Ms: weighted(rows, (r) => r.p99Ms ?? undefined) ?? null,
   };
   const ttft50 = weighted(rows, (r) => r.ttftP50Ms);
   if (ttft50 !== undefined) {

@@ -10,6 +10,9 @@ export interface StageInfo {
   traffic?: string;
   /** Warm-up stages are run but their statistics are dropped. */
   warmup?: boolean;
+  /** A sweep's stage number (1-based, a warm-up shares its stage's) and how many stages it plans. */
+  index?: number;
+  count?: number;
 }
 
 /** A LoadShape instance as the engine sees it (the class comes from the scenario bundle). */

@@ -45,18 +45,21 @@ export const sweep = {
     const warmupMs = cfg.extra.warmup ?? 0;
     const traffic = trafficList(cfg);
     const top = Math.max(...levels);
+    const count = traffic.length * levels.length;
+    let index = 0;
     for (const t of traffic) {
       for (const c of levels) {
+        index++;
         const label = stageLabel(c, t);
         if (t) ctx.postAll({ type: 'extra', extra: { trafficOverride: t } });
         if (warmupMs > 0) {
-          await ctx.beginStage({ name: `${label} (warm-up)`, concurrency: c, traffic: t || undefined, warmup: true });
+          await ctx.beginStage({ name: `${label} (warm-up)`, concurrency: c, traffic: t || undefined, warmup: true, index, count });
           ctx.setUsers(c, top);
           if (await ctx.sleep(warmupMs)) return;
         }
         // Stages keep the plan's concurrency in their names (bench merge matches them by name);
         // with --segment this instance runs its share of the users and of the requests.
-        await ctx.beginStage({ name: label, concurrency: c, traffic: t || undefined });
+        await ctx.beginStage({ name: label, concurrency: c, traffic: t || undefined, index, count });
         const mine = ctx.setUsers(c, top);
         const stageRequests = maxReq === undefined ? undefined : ctx.share(maxReq);
         const started = ctx.elapsedMs();

@@ -3,7 +3,7 @@ import type { HistoryRow, RunSummary } from '../../metrics/summary-types.js';
 
 interface Column {
   header: string;
-  value: (row: HistoryRow) => string | number | undefined;
+  value: (row: HistoryRow) => string | number | null | undefined;
   /** Columns for data only some runs have are written only when a row has it. */
   optional?: boolean;
 }
@@ -31,7 +31,8 @@ const COLUMNS: Column[] = [
 ];
 
 export function historyCsv(summary: RunSummary): string {
-  const columns = COLUMNS.filter((c) => !c.optional || summary.history.some((r) => c.value(r) !== undefined));
+  const columns = COLUMNS.filter((c) => !c.optional || summary.history.some((r) => c.value(r) !== undefined && c.value(r) !== null));
+  // A second without a completed request has no latency: an empty cell, not 0.
   const rows = summary.history.map((r) => columns.map((c) => c.value(r) ?? ''));
   return stringify([columns.map((c) => c.header), ...rows]);
 }

@@ -82,11 +82,11 @@ function timeChart(id: string, title: string, yTitle: string, summary: RunSummar
 }
 
 /**
- * No latency is ever 0 (the histograms start at 1 µs), so a 0 is a second without
- * samples: drawn as a gap bridged by the line, not a drop to zero. Slow LLM
+ * No latency is ever 0 (the histograms start at 1 µs), so a 0 (summaries before
+ * history rows had null) or null is a second without samples: drawn as a gap bridged by the line, not a drop to zero. Slow LLM
  * requests leave many such seconds.
  */
-const measured = (value: number | undefined): number | undefined => (value === 0 ? undefined : value);
+const measured = (value: number | null | undefined): number | undefined => (value === 0 || value === null ? undefined : value);
 
 /** Charts over time from `summary.history`. */
 export function historyCharts(summary: RunSummary): ChartSpec[] {
