@@ -103,6 +103,9 @@ program
     process.on('SIGTERM', onSignal);
     const tuiWanted = process.stdout.isTTY && !process.env.CI && !opts.headless;
     const tuiModule = tuiWanted ? await import('../report/tui/index.js').catch(() => undefined) : undefined;
+    // The TUI shows at once (bundling, starting workers), not after 2-3 s of a blank terminal.
+    const tui = tuiModule?.createTuiReporter({ stdout: process.stdout, stdin: process.stdin, formatFinal: (s) => formatSummaryTable(s, { width: Math.max(80, process.stdout.columns ?? 80) }) });
+    tui?.showPhase('bundling the scenario…');
     const result = await runScenario(
       {
         scenario,
@@ -110,13 +113,14 @@ program
         config: config as string | undefined,
         signal: controller.signal,
         onRun: (run, cfg) => (current = { run, cfg }),
-        tui: (cfg) =>
-          tuiModule && !cfg.headless
-            ? tuiModule.createTuiReporter({ stdout: process.stdout, stdin: process.stdin, formatFinal: (s) => formatSummaryTable(s, { width: Math.max(80, process.stdout.columns ?? 80) }) })
-            : undefined,
+        tui: (cfg) => {
+          if (cfg.headless) tui?.dispose();
+          else tui?.showPhase('starting workers…');
+          return cfg.headless ? undefined : tui;
+        },
       },
       io,
-    );
+    ).finally(() => tui?.dispose());
     process.exitCode = result.exitCode;
   });
 

@@ -43,11 +43,15 @@ export interface BlockChartOptions {
   height: number;
   upperStyle: string;
   lowerStyle?: string;
+  /** Full cells of the lower series use this glyph (▒ by default), so the two series differ without colour too. */
+  lowerGlyph?: string;
   /** Formats the axis labels; the gutter is left out when absent. */
   axis?: (v: number) => string;
 }
 
 const GUTTER = 7;
+/** The lower series' full cells: a shade, told apart from the upper series' █ without colour. */
+export const LOWER_GLYPH = '▒';
 
 /**
  * A multi-row bar chart as tagged lines, top row first. A cell takes the lower
@@ -85,7 +89,7 @@ export function blockChart(o: BlockChartOptions): string[] {
         flush();
         runStyle = style;
       }
-      run += BLOCKS[fill];
+      run += lowerFill === 8 && fill === 8 ? (o.lowerGlyph ?? LOWER_GLYPH) : BLOCKS[fill];
     }
     flush();
     lines.push(line);

@@ -87,15 +87,17 @@ function placePanel(panel: PanelId, view: View, frame: Frame, top: number, width
     case 'overview': {
       const charts = loadCharts(view.history);
       if (wide) {
-        const [l, r] = columns(0, width, Math.min(72, Math.max(56, Math.floor(width * 0.4))));
+        // The charts take half of a wide terminal (they read better wide), the left column's spare rows go to the endpoint list.
+        const [l, r] = columns(0, width, Math.max(56, Math.floor(width / 2)));
         const left: StackItem[] = [
-          { id: 'endpoints', min: 3, want: endpointsWanted(view) },
+          { id: 'endpoints', min: 3, want: endpointsWanted(view), grow: true },
           { id: 'problemsSummary', min: 1, want: Math.min(5, s?.errors.length ?? 0) + checksRows },
         ];
         if (thresholds) left.push({ id: 'thresholds', min: 1, want: thresholds });
+        // LLM figures sit under the endpoints, so the charts have the right column's full height.
+        if (s?.llm) left.push({ id: 'llmStats', min: llmRows(view), want: llmRows(view) });
         left.push({ id: 'health', min: 1, want: Math.min(9, healthWanted(view)), keep: 1 });
         const right: StackItem[] = [{ id: 'charts', min: sparklinesWanted(charts), want: chartsWanted(charts), grow: true }];
-        if (s?.llm) right.push({ id: 'llmStats', min: llmRows(view), want: llmRows(view) });
         return [...stack(left, frame, top, l.left, l.width, height), ...stack(right, frame, top, r.left, r.width, height)];
       }
       return stack(

@@ -55,8 +55,9 @@ export class LiveHistory {
   push(s: LiveSnapshot): void {
     this.rps.push(s.interval.rps);
     this.failuresPerSec.push(s.interval.failuresPerSec);
-    this.p50Ms.push(s.interval.p50Ms);
-    this.p95Ms.push(s.interval.p95Ms);
+    // A second without a completed request has no latency: a gap, not a 0 ms bar.
+    this.p50Ms.push(s.interval.rps > 0 ? s.interval.p50Ms : NaN);
+    this.p95Ms.push(s.interval.rps > 0 ? s.interval.p95Ms : NaN);
     this.users.push(s.users);
     this.outputTokensPerSec.push(s.llmInterval?.outputTokensPerSec ?? NaN);
     this.ttftP50Ms.push(s.llmInterval?.ttftP50Ms ?? NaN);

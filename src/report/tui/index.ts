@@ -26,7 +26,14 @@ const PAGE_ROWS = 10;
  * @example
  * const tui = createTuiReporter({ stdout: process.stdout, stdin: process.stdin, formatFinal: formatSummaryTable });
  */
-export function createTuiReporter(opts: TuiReporterOptions): Reporter {
+export interface TuiReporter extends Reporter {
+  /** Shows the screen now, with what the run is doing before its first figures ("bundling the scenario…"). */
+  showPhase(text: string): void;
+  /** Gives the terminal back without a final table (the run never started: a user error, or headless after all). */
+  dispose(): void;
+}
+
+export function createTuiReporter(opts: TuiReporterOptions): TuiReporter {
   const view: View = { history: new LiveHistory(), endpoints: [], stagesDone: [] };
   const ui: UiState = { panel: 'overview', scroll: { overview: 0, endpoints: 0, problems: 0, llm: 0 }, help: false, runState: 'starting' };
   let screen: TuiScreen | undefined;
@@ -138,9 +145,18 @@ export function createTuiReporter(opts: TuiReporterOptions): Reporter {
   }
 
   return {
+    showPhase(text: string): void {
+      if (closed) return;
+      view.phase = text;
+      if (screen) schedule();
+      else open();
+    },
+    dispose: close,
     onRunStart(info: RunStartInfo): void {
       view.start = info;
+      view.phase = 'workers ready: starting the load…';
       open();
+      schedule();
     },
     onSnapshot(snapshot: LiveSnapshot): void {
       if (closed) return;

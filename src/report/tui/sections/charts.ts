@@ -1,4 +1,4 @@
-import { blockChart, sparkline } from '../chart.js';
+import { blockChart, LOWER_GLYPH, sparkline } from '../chart.js';
 import type { LiveHistory, Series } from '../history.js';
 import { fit, fmtRate, paint } from '../text.js';
 import { formatMsCompact } from '../../format-number.js';
@@ -50,8 +50,8 @@ const latestText = (l: Line): string => {
   return Number.isNaN(v) ? '-' : l.format(v);
 };
 
-function legend(l: Line): string {
-  return `${paint(l.style, '█')} ${l.name} ${paint('bold', latestText(l))}`;
+function legend(l: Line, glyph = '█'): string {
+  return `${paint(l.style, glyph)} ${l.name} ${paint('bold', latestText(l))}`;
 }
 
 /** Rows that show every chart with at least two rows of bars. */
@@ -74,7 +74,7 @@ export function renderCharts(label: string, specs: ChartSpec[], width: number, h
   const each = Math.floor(height / specs.length);
   specs.forEach((c, i) => {
     const rows = each - 1 + (i < height % specs.length ? 1 : 0);
-    const title = `${paint('bold', c.title)}  ${legend(c.upper)}${c.lower ? `  ${legend(c.lower)}` : ''}`;
+    const title = `${paint('bold', c.title)}  ${legend(c.upper)}${c.lower ? `  ${legend(c.lower, LOWER_GLYPH)} (under)` : ''}`;
     lines.push(title);
     lines.push(
       ...blockChart({

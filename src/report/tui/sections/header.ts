@@ -1,5 +1,6 @@
 import { fit, fmtCount, fmtDuration, fmtPercent, fmtRate, hbar, paint, wrapWords } from '../text.js';
 import { BOTTLENECK_WARNING, bottleneckDetail, overloadedWorkers } from '../../health.js';
+import { formatMsCompact } from '../../format-number.js';
 import type { View } from './types.js';
 
 /**
@@ -48,7 +49,9 @@ const STATE_BADGES: Record<RunState, Part> = {
 export function renderHeader(view: View, width: number, panelName: string, state: RunState): string[] {
   const s = view.snapshot;
   const title: Part[] = [[' VOLLEY ', 'black-fg cyan-bg'], [' scenario ', undefined, ' '], [s?.scenario ?? view.start?.scenario ?? '', 'bold']];
-  if (s?.stage) title.push(['  stage ', undefined, ' · '], [s.stage, 'bold']);
+  if (s?.sweep) title.push(['  stage ', undefined, ' · '], [`${s.sweep.stage}/${s.sweep.stages}`, 'bold'], [s.stage ? ` ${s.stage}` : '']);
+  else if (s?.stage) title.push(['  stage ', undefined, ' · '], [s.stage, 'bold']);
+  if (s?.sweep?.remainingMs !== undefined) title.push(['  ~', undefined, ' ~'], [fmtDuration(roundLeft(s.sweep.remainingMs)), 'bold'], [' left of the sweep', undefined, ' left']);
   const done = view.stagesDone.length;
   if (done) title.push([`  (${done} stage${done > 1 ? 's' : ''} done)`, undefined, ` (${done} done)`]);
   const lines = [spread(title, [[`[${panelName}] `, 'bold'], STATE_BADGES[state]], width)];
@@ -61,16 +64,27 @@ export function renderHeader(view: View, width: number, panelName: string, state
   return lines;
 }
 
+/** Whole seconds under a minute, then 5 s steps: an estimate shown to the second reads as more exact than it is. */
+function roundLeft(ms: number): number {
+  const sec = ms / 1000;
+  return (sec < 60 ? Math.ceil(sec) : Math.ceil(sec / 5) * 5) * 1000;
+}
+
 function timeLine(view: View, width: number): Part[] {
   const s = view.snapshot;
-  const elapsedMs = s?.elapsedMs ?? 0;
+  // Before the first figures: what the run is doing (bundling, starting workers), so the screen is never blank.
+  if (!s && view.phase) return [['elapsed '], ['0s', 'bold'], ['  '], [view.phase, 'yellow-fg']];
   const durationMs = s ? s.durationMs : view.start?.durationMs;
-  const parts: Part[] = [['elapsed '], [fmtDuration(elapsedMs), 'bold']];
+  // Elapsed and remaining come from the same whole seconds, so they add up to the duration.
+  const elapsedSec = Math.floor((s?.elapsedMs ?? 0) / 1000);
+  const parts: Part[] = [['elapsed '], [fmtDuration(elapsedSec * 1000), 'bold']];
   if (!durationMs || durationMs <= 0) return [...parts, ['  no time limit']];
-  const ratio = Math.min(1, elapsedMs / durationMs);
+  const durationSec = Math.round(durationMs / 1000);
+  const shownElapsed = Math.min(elapsedSec, durationSec);
+  const ratio = durationSec > 0 ? shownElapsed / durationSec : 1;
   const bar = hbar(ratio, Math.max(10, Math.min(50, width - 60)));
   parts.push(['  '], [bar.filled, 'cyan-fg'], [bar.empty], [` ${fit(fmtPercent(ratio), 4, 'right')}  remaining `]);
-  parts.push([fmtDuration(Math.max(0, durationMs - elapsedMs)), 'bold'], [` of ${fmtDuration(durationMs)}`]);
+  parts.push([fmtDuration((durationSec - shownElapsed) * 1000), 'bold'], [` of ${fmtDuration(durationSec * 1000)}`]);
   return parts;
 }
 
@@ -82,7 +96,11 @@ function figuresLine(view: View): Part[] {
   const failRatio = s.total.requests ? s.total.failures / s.total.requests : 0;
   parts.push(['  requests ', undefined, ' · req '], [fmtCount(s.total.requests), 'bold'], ['  failures ', undefined, ' · fail ']);
   parts.push([`${fmtCount(s.total.failures)} (${fmtPercent(failRatio)})`, s.total.failures ? 'red-fg' : 'bold']);
-  parts.push(['  ', undefined, ' · '], [fmtRate(s.interval.rps), 'bold'], [' req/s now', undefined, '/s']);
+  // The recent past (the live window), not the last second alone: at low rates that reads 0 between completions.
+  const w = s.window;
+  const over = w ? ` req/s (last ${Math.max(1, Math.round(w.seconds))}s)` : ' req/s now';
+  parts.push(['  ', undefined, ' · '], [fmtRate(w ? w.rps : s.interval.rps), 'bold'], [over, undefined, '/s']);
+  if (w) parts.push(['  p50 ', undefined, ' p50 '], [w.p50Ms === null ? '–' : `${formatMsCompact(w.p50Ms)} ms`, 'bold'], ['  p95 ', undefined, ' p95 '], [w.p95Ms === null ? '–' : `${formatMsCompact(w.p95Ms)} ms`, 'bold']);
   if (s.thresholds?.length) {
     const crossed = s.thresholds.filter((t) => !t.ok).length;
     const n = s.thresholds.length;

@@ -12,6 +12,8 @@ export interface View {
   endpoints: EndpointSummary[];
   /** Stages of a sweep that have ended, in order. */
   stagesDone: string[];
+  /** What the run is doing before its first figures: bundling the scenario, starting workers. */
+  phase?: string;
 }
 
 /** What a section draws into its box: a label for the border and tagged lines. */

@@ -15,9 +15,9 @@ describe('charts', () => {
     expect(niceCeil(0)).toBe(1);
   });
 
-  it('fills a multi-row chart from the bottom and colours the lower series', () => {
+  it('fills a multi-row chart from the bottom and draws the lower series in its colour and a shade (▒), not by colour alone', () => {
     const rows = blockChart({ upper: [8, 4], lower: [4, 0], width: 2, height: 2, upperStyle: 'green-fg', lowerStyle: 'red-fg' });
-    expect(rows).toEqual(['{green-fg}█{/green-fg} ', '{red-fg}█{/red-fg}{green-fg}█{/green-fg}']);
+    expect(rows).toEqual(['{green-fg}█{/green-fg} ', '{red-fg}▒{/red-fg}{green-fg}█{/green-fg}']);
   });
 });
 
