@@ -14,7 +14,8 @@ const value = (x: number | null, unit: ComparisonRow['unit']): string => {
 };
 
 const change = (r: ComparisonRow): string => {
-  if (r.changePct === null) return r.a === null ? 'new' : r.b === null ? 'gone' : '–';
+  // Neither run has it (e.g. a latency with no completed request): nothing new about it.
+  if (r.changePct === null) return r.a === null && r.b === null ? '–' : r.a === null ? 'new' : r.b === null ? 'gone' : '–';
   if (!Number.isFinite(r.changePct)) return r.changePct > 0 ? '+∞' : '−∞';
   const pct = Math.round(r.changePct * 10) / 10;
   return `${pct > 0 ? '+' : ''}${pct}%`;
@@ -30,7 +31,8 @@ export function formatComparison(c: Comparison, a: RunLabel, b: RunLabel): strin
       scope = r.scope;
       table.push([scope, '', '', '', '']);
     }
-    const mark = r.regression ? '✗ regression' : r.better !== 'none' && r.changePct !== null && Math.abs(r.changePct) > c.tolerancePct ? '✓ better' : '';
+    const beyond = r.better !== 'none' && r.changePct !== null && Math.abs(r.changePct) > c.tolerancePct;
+    const mark = r.regression ? '✗ regression' : beyond && r.fewSamples ? `? too few samples (${Math.min(r.samples.a, r.samples.b)} < ${c.minSamples})` : beyond ? '✓ better' : '';
     table.push([`  ${r.metric}`, value(r.a, r.unit), value(r.b, r.unit), change(r), mark]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => [...row[i]!].length)));
@@ -38,14 +40,16 @@ export function formatComparison(c: Comparison, a: RunLabel, b: RunLabel): strin
     row.map((cell, i) => (i === 0 || i === row.length - 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
   const verdict =
     c.regressions === 0 ? `no regressions beyond ${c.tolerancePct}%` : `${c.regressions} regression${c.regressions === 1 ? '' : 's'} beyond ${c.tolerancePct}%`;
+  const few = c.rows.filter((r) => r.fewSamples && r.changePct !== null && Math.abs(r.changePct) > c.tolerancePct).length;
   return [
     `A: ${a.label}  (${a.scenario}, ${a.startTime})`,
     `B: ${b.label}  (${b.scenario}, ${b.startTime})`,
+    ...(c.warnings ?? []).map((w) => `warning: ${w}`),
     '',
     line(header),
     ...table.map(line),
     '',
-    verdict,
+    verdict + (few ? `; ${few} change${few === 1 ? '' : 's'} on fewer than ${c.minSamples} samples a side not counted` : ''),
     '',
   ].join('\n');
 }

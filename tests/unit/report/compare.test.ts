@@ -85,3 +85,52 @@ describe('formatComparison', () => {
     expect(lines.at(-2)).toBe('2 regressions beyond 10%');
   });
 });
+
+describe('comparisons that need care', () => {
+  it('does not call a change on fewer than 30 samples a side a regression, and says why', () => {
+    const a = load('http-shop.json');
+    const b = load('http-shop.json');
+    for (const s of [a, b]) {
+      const home = s.endpoints.find((e) => e.name === '/')!;
+      Object.assign(home, { requests: 10, latencyMs: { ...home.latencyMs, count: 10 } });
+    }
+    const home = b.endpoints.find((e) => e.name === '/')!;
+    home.latencyMs = { ...home.latencyMs, p95: home.latencyMs.p95 * 2 };
+    const c = compareSummaries(a, b, 10);
+    const row = c.rows.find((r) => r.scope === 'GET /' && r.metric === 'p95')!;
+    expect(row).toMatchObject({ regression: false, fewSamples: true, samples: { a: 10, b: 10 } });
+    expect(row.changePct).toBeCloseTo(100, 6);
+    expect(c.regressions).toBe(0);
+    const text = formatComparison(c, label, label);
+    expect(text).toMatch(/ {2}p95 .* \+100% +\? too few samples \(10 < 30\)/);
+    expect(text).toMatch(/no regressions beyond 10%; 1 change on fewer than 30 samples a side not counted/);
+  });
+
+  it('warns when the runs differ in duration, users or stages, or one was interrupted', () => {
+    const a = load('http-shop.json');
+    const b = load('http-shop.json');
+    Object.assign(b.meta, { durationMs: 20_000, users: 10, interrupted: true, stopReason: 'stopped by user' });
+    const c = compareSummaries(a, b, 10);
+    expect(c.warnings).toEqual([
+      'the runs differ in duration: A 60s, B 20s (counts differ for that alone; rates and latencies are comparable with care)',
+      'the runs differ in users: A 50, B 10',
+      'run B was interrupted (stopped by user) after 20s: its figures cover only part of the plan',
+    ]);
+    expect(formatComparison(c, label, label)).toContain('warning: run B was interrupted');
+    expect(compareSummaries(a, a, 10).warnings).toEqual([]);
+    const sweep = load('llm-sweep.json');
+    const shorter: RunSummary = { ...sweep, stages: sweep.stages!.slice(0, 2) };
+    expect(compareSummaries(sweep, shorter, 10).warnings[0]).toMatch(/^the runs differ in stages: A concurrency 1, .*; B concurrency 1, concurrency 2$/);
+  });
+
+  it('shows – rather than "new" for a figure neither run has', () => {
+    const a = load('http-shop.json');
+    const idle = { ...a.endpoints[0]!, name: '/idle', requests: 0, failures: 0, latencyMs: { ...a.endpoints[0]!.latencyMs, count: 0 } };
+    a.endpoints.push(idle);
+    const c = compareSummaries(a, a, 10);
+    const text = formatComparison(c, label, label);
+    const p95 = text.split('\n').find((l, i, all) => l.startsWith('  p95') && all.slice(0, i).reverse().find((x) => !x.startsWith('  '))!.includes('/idle'))!;
+    expect(p95).toMatch(/^ {2}p95 +– +– +–$/);
+    expect(text).not.toContain('new');
+  });
+});
