@@ -172,3 +172,32 @@ export function latencyStats(h: Histogram | undefined): LatencyStats {
     max: round3(max / 1000),
   };
 }
+
+/**
+ * Counts of a histogram's values between consecutive edges (µs, ascending):
+ * result[k] counts values in [edges[k], edges[k+1]); the last bucket takes the
+ * max too. Each HDR bucket goes where its lowest value falls (the report's
+ * latency histogram draws these).
+ */
+export function bucketCounts(h: Histogram, edgesUs: number[]): number[] {
+  const out = new Array<number>(Math.max(0, edgesUs.length - 1)).fill(0);
+  if (h.totalCount === 0 || out.length === 0) return out;
+  const m = h as unknown as CountsInternals;
+  const last = Math.min(m.countsArrayIndex(h.maxValue), m.countsArrayLength - 1);
+  const half = m.subBucketHalfCount;
+  let k = 0;
+  for (let i = m.countsArrayIndex(h.minNonZeroValue); i <= last; i++) {
+    const count = m.getCountAtIndex(i);
+    if (count === 0) continue;
+    let bucket = Math.floor(i / half) - 1;
+    let sub = (i % half) + half;
+    if (bucket < 0) {
+      sub -= half;
+      bucket = 0;
+    }
+    const lowest = Math.max(sub * Math.pow(2, bucket + m.unitMagnitude), h.minNonZeroValue);
+    while (k < out.length - 1 && lowest >= edgesUs[k + 1]!) k++;
+    out[k]! += count;
+  }
+  return out;
+}

@@ -74,7 +74,7 @@ describe.skipIf(!hasChromium)(`report.html in headless Chromium${hasChromium ? '
   it('renders every chart of an HTTP run, offline and without console errors', async () => {
     const { page, problems, requests } = await open(fixture('http-shop.json'), 'http');
     const charts = await chartsOf(page);
-    expect(charts.map((c) => c.id)).toEqual(['chart-rps', 'chart-latency', 'chart-users']);
+    expect(charts.map((c) => c.id)).toEqual(['chart-rps', 'chart-latency', 'chart-users', 'chart-latency-histogram']);
     for (const c of charts) {
       expect(c.chart, `${c.id} has a Chart`).toBe(true);
       expect(c.width, `${c.id} width`).toBeGreaterThan(100);
@@ -95,7 +95,7 @@ describe.skipIf(!hasChromium)(`report.html in headless Chromium${hasChromium ? '
     const { page, problems, requests } = await open(fixture('llm-sweep.json'), 'llm');
     const charts = await chartsOf(page);
     expect(charts.map((c) => c.id)).toEqual([
-      'chart-rps', 'chart-latency', 'chart-users', 'chart-ttft', 'chart-tokens',
+      'chart-rps', 'chart-latency', 'chart-users', 'chart-ttft', 'chart-tokens', 'chart-latency-histogram',
       'chart-sweep-speed', 'chart-sweep-ttft', 'chart-sweep-e2e', 'chart-sweep-errors',
     ]);
     for (const c of charts) {
@@ -108,6 +108,50 @@ describe.skipIf(!hasChromium)(`report.html in headless Chromium${hasChromium ? '
     expect(requests).toEqual([]);
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: join(screenshots, 'report-llm.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('draws per-second data as straight segments, p99 dashed on top of p95, a latency histogram of every request, and per-task counts', async () => {
+    const summary = fixture('http-shop.json');
+    const { page, problems } = await open(summary, 'shapes');
+    const seen = await page.evaluate(() => {
+      type C = { data: { labels?: string[]; datasets: Array<{ label: string; tension?: number; borderDash?: number[]; order?: number; data: unknown[] }> } };
+      const get = (id: string) => (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): C } }).Chart.getChart(document.getElementById(id) as HTMLCanvasElement);
+      const lines = ['chart-rps', 'chart-latency', 'chart-users'].flatMap((id) => get(id).data.datasets.map((d) => d.tension));
+      const latency = get('chart-latency').data.datasets;
+      const histogram = get('chart-latency-histogram').data.datasets[0]!.data as number[];
+      return { lines, p99: latency.find((d) => d.label === 'p99'), p95: latency.find((d) => d.label === 'p95'), histogram };
+    });
+    expect(seen.lines.every((t) => t === 0)).toBe(true);
+    expect(seen.p99!.borderDash).toEqual([6, 3]);
+    // Chart.js draws lower `order` later, so p99 is on top where it equals p95.
+    expect(seen.p99!.order!).toBeLessThan(seen.p95!.order ?? 0);
+    expect(seen.histogram.reduce((a, b) => a + b, 0)).toBe(summary.total.requests);
+    expect(seen.histogram.filter((n) => n > 0).length).toBeGreaterThan(3);
+    const tasks = await page.locator('#tasks tbody tr').allTextContents();
+    expect(tasks[0]).toMatch(/^browse\s*2,980\s*69\.6%$/);
+    expect(tasks).toHaveLength(3);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('an interrupted LLM run: aborted requests shown as such, the cards agree with each other', async () => {
+    const summary = fixture('llm-sweep.json');
+    Object.assign(summary.meta, { interrupted: true, stopReason: 'stopped by user', exitCode: 130 });
+    summary.endpoints[0]!.aborted = 5;
+    summary.llm!.errorsByKind = { ...summary.llm!.errorsByKind, aborted: 5 };
+    const { page, problems } = await open(summary, 'interrupted');
+    expect(await page.locator('#verdict').textContent()).toBe('INTERRUPTED');
+    const cards = await page.locator('.cards').first().textContent();
+    expect(cards).toMatch(/Aborted\s*5\s*in flight at the stop/);
+    const llm = await page.locator('#llm').textContent();
+    expect(llm).toMatch(/LLM errors\s*4\s*1\.65% of requests · 5 more aborted at the stop \(not errors\)/);
+    // Errors by kind lists errors only: the aborted requests are not among them.
+    expect(llm).toMatch(/Errors by kind: http_429 3, timeout 1(?!, aborted)/);
+    expect(llm).not.toMatch(/aborted 5/);
+    expect(problems).toEqual([]);
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: join(screenshots, 'report-interrupted.png'), fullPage: true });
     await page.close();
   });
 

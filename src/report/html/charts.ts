@@ -30,7 +30,8 @@ const COLORS = { blue: '#2563eb', red: '#dc2626', green: '#16a34a', amber: '#d97
 const fill = (hex: string): string => `${hex}22`;
 
 function series(label: string, color: string, data: Dataset['data'], extra: Record<string, unknown> = {}): Dataset {
-  return { label, data, borderColor: color, backgroundColor: fill(color), borderWidth: 1.75, pointRadius: 0, tension: 0.25, spanGaps: true, ...extra };
+  // Straight segments: the points are per-second measurements, and a smoothed curve draws values between them that were never measured.
+  return { label, data, borderColor: color, backgroundColor: fill(color), borderWidth: 1.75, pointRadius: 0, tension: 0, spanGaps: true, ...extra };
 }
 
 function axes(xTitle: string, yTitle: string, xType: 'linear' | 'category' = 'linear'): Record<string, unknown> {
@@ -65,13 +66,15 @@ function stageStarts(summary: RunSummary): Array<{ t: number; name: string }> {
   return starts;
 }
 
-function timeChart(id: string, title: string, yTitle: string, summary: RunSummary, datasets: Array<[string, string, (r: HistoryRow) => number | undefined]>, extra: Record<string, unknown> = {}): ChartSpec {
+type TimeSeries = [label: string, color: string, pick: (r: HistoryRow) => number | undefined, own?: Record<string, unknown>];
+
+function timeChart(id: string, title: string, yTitle: string, summary: RunSummary, datasets: TimeSeries[], extra: Record<string, unknown> = {}): ChartSpec {
   return {
     id,
     title,
     config: {
       type: 'line',
-      data: { datasets: datasets.map(([label, color, pick]) => series(label, color, summary.history.map((r) => ({ x: r.t, y: pick(r) ?? null })), extra)) },
+      data: { datasets: datasets.map(([label, color, pick, own]) => series(label, color, summary.history.map((r) => ({ x: r.t, y: pick(r) ?? null })), { ...extra, ...own })) },
       options: {
         interaction: { mode: 'index', intersect: false },
         scales: timeAxes(summary, yTitle),
@@ -100,7 +103,8 @@ export function historyCharts(summary: RunSummary): ChartSpec[] {
     timeChart('chart-latency', 'Response time', 'ms', summary, [
       ['p50', COLORS.green, (r) => measured(r.p50Ms)],
       ['p95', COLORS.amber, (r) => measured(r.p95Ms)],
-      ['p99', COLORS.red, (r) => measured(r.p99Ms)],
+      // Dashed and drawn last: where few requests make p99 equal p95, it still shows on top of it.
+      ['p99', COLORS.red, (r) => measured(r.p99Ms), { borderDash: [6, 3], borderWidth: 2.25, order: -1 }],
     ]),
     timeChart('chart-users', 'Users', 'users', summary, [['users', COLORS.purple, (r) => r.users]], { stepped: true, fill: true, tension: 0 }),
   ];

@@ -24,7 +24,10 @@ const sameStats = (a: LatencyStats, b: LatencyStats): boolean => a.count === b.c
 export function llmSection(summary: RunSummary): SafeHtml | '' {
   const llm = summary.llm;
   if (!llm) return '';
-  const errorKinds = Object.entries(llm.errorsByKind).sort((a, b) => b[1] - a[1]);
+  // Requests cut off by the stop are counted apart, not as errors: shown beside the errors, never among them.
+  const aborted = llm.errorsByKind.aborted ?? 0;
+  const errorKinds = Object.entries(llm.errorsByKind).filter(([k]) => k !== 'aborted').sort((a, b) => b[1] - a[1]);
+  const errorsSub = [llm.requests > 0 ? `${formatPercent(llm.failures / llm.requests)} of requests` : '', aborted > 0 ? `${formatNumber(aborted, 0)} more aborted at the stop (not errors)` : ''].filter(Boolean).join(' · ');
   return html`<section id="llm"><h2>LLM</h2>
 <div class="cards">
 ${card('LLM requests', formatNumber(llm.requests, 0), `${formatFigure(llm.requestsPerSec)} per second`)}
@@ -32,7 +35,7 @@ ${card('Output tokens/s', formatFigure(llm.outputTokensPerSec), `${formatNumber(
 ${card('Input tokens/s', formatFigure(llm.inputTokensPerSec), `${formatNumber(llm.inputTokens, 0)} tokens`)}
 ${card('Total tokens/s', formatFigure(llm.totalTokensPerSec), llm.reasoningTokens > 0 ? `${formatNumber(llm.reasoningTokens, 0)} reasoning tokens` : undefined)}
 ${card('Goodput', llm.goodputPerSec === null ? 'no SLO' : `${formatFigure(llm.goodputPerSec)}/s`, llm.goodputPerSec === null ? 'set --slo to measure' : 'requests/s meeting every SLO')}
-${card('LLM errors', formatNumber(llm.failures, 0), llm.requests > 0 ? `${formatPercent(llm.failures / llm.requests)} of requests` : undefined)}
+${card('LLM errors', formatNumber(llm.failures, 0), errorsSub || undefined)}
 </div>
 ${table(
   [

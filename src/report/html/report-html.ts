@@ -6,7 +6,8 @@ import { historyCharts, sweepCharts, type ChartSpec } from './charts.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import { stagesTable, llmSection } from './llm-sections.js';
 import { html, trusted, type SafeHtml } from './safe-html.js';
-import { checksSection, endpointsSection, errorsSection, optionsSection, overviewCards, runHeader, thresholdsSection } from './sections.js';
+import { checksSection, endpointsSection, errorsSection, optionsSection, overviewCards, runHeader, tasksSection, thresholdsSection } from './sections.js';
+import { latencyHistogramChart } from './latency-histogram.js';
 import { REPORT_CSS } from './styles.js';
 
 /** Time charts sit three to a row; the sweep's four views two by two. */
@@ -22,7 +23,8 @@ function chartGrid(charts: ChartSpec[], perRow: 2 | 3): SafeHtml {
  * in the browser from the JSON specs embedded in the page.
  */
 export function reportHtml(summary: RunSummary): string {
-  const timeCharts = historyCharts(summary);
+  const histogram = latencyHistogramChart(summary);
+  const timeCharts = [...historyCharts(summary), ...(histogram ? [histogram] : [])];
   const sweep = sweepCharts(summary);
   const verdict = runVerdict(summary);
   const sweepSection =
@@ -45,6 +47,7 @@ ${overviewCards(summary)}
 ${thresholdsSection(summary)}
 ${timeCharts.length > 0 ? html`<section id="over-time"><h2>Over time</h2>${chartGrid(timeCharts, 3)}</section>` : ''}
 ${endpointsSection(summary)}
+${tasksSection(summary)}
 ${llmSection(summary)}
 ${sweepSection}
 ${errorsSection(summary)}

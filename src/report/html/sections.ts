@@ -29,12 +29,17 @@ export function card(label: string, value: string, sub?: string): SafeHtml {
   return html`<div class="card"><div class="label">${label}</div><div class="value">${value}</div>${sub ? html`<div class="sub">${sub}</div>` : ''}</div>`;
 }
 
+/** Requests still in flight when the run stopped: cut off, counted apart, neither requests nor failures. */
+export const abortedRequests = (summary: RunSummary): number => summary.endpoints.reduce((a, e) => a + (e.aborted ?? 0), 0);
+
 export function overviewCards(summary: RunSummary): SafeHtml {
   const t = summary.total;
   const l = t.latencyMs;
+  const aborted = abortedRequests(summary);
   return html`<div class="cards">
 ${card('Requests', formatNumber(t.requests, 0), `${formatNumber(t.rps, 1)} per second`)}
 ${card('Failures', formatNumber(t.failures, 0), t.requests > 0 ? `${formatPercent(t.failures / t.requests)} of requests` : undefined)}
+${aborted > 0 ? card('Aborted', formatNumber(aborted, 0), 'in flight at the stop: neither requests nor failures') : ''}
 ${card('Median', formatMs(l.p50), `mean ${formatMs(l.mean)}`)}
 ${card('p95', formatMs(l.p95))}
 ${card('p99', formatMs(l.p99), `max ${formatMs(l.max)}`)}
@@ -77,6 +82,22 @@ export function endpointsSection(summary: RunSummary): SafeHtml {
     ],
     rows,
     { total: summary.total },
+  )}</section>`;
+}
+
+/** How often each task ran: the mix the weights asked for, as it came out. */
+export function tasksSection(summary: RunSummary): SafeHtml | '' {
+  const tasks = [...(summary.tasks ?? [])].sort((a, b) => b.runs - a.runs || a.name.localeCompare(b.name));
+  if (tasks.length === 0) return '';
+  const total = tasks.reduce((a, t) => a + t.runs, 0);
+  return html`<section id="tasks"><h2>Tasks</h2>${table(
+    [
+      { header: 'Task', text: true, wrap: true, cell: (t) => t.name },
+      { header: 'Runs', cell: (t) => formatNumber(t.runs, 0) },
+      { header: 'Share', cell: (t) => (total > 0 ? formatPercent(t.runs / total, 1) : '–') },
+    ],
+    tasks,
+    { compact: true },
   )}</section>`;
 }
 
