@@ -45,6 +45,9 @@ describe.skipIf(!hasTmux)('bench run with the live TUI (tmux)', () => {
     const end = await waitFor('run', 'the run to exit', (t) => t.includes('EXIT='));
     expect(end).toContain('Response times (ms)');
     expect(end).toMatch(/EXIT=130\b/);
+    // The final output says how the run ended, not a table that looks like a normal run's.
+    expect(end).toContain('INTERRUPTED (stopped by user)');
+    expect(end).toContain('Interrupted: stopped by user · exit code 130');
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { meta: { interrupted: boolean }; total: { requests: number } };
     expect(summary.meta.interrupted).toBe(true);
