@@ -30,7 +30,7 @@ export function task(a?: number | Method, b?: ClassMethodDecoratorContext): Meth
   }
   // A bad weight (-1, NaN, '2') is kept as given: the runtime names the class and
   // method when it collects the tasks, which this decorator cannot know yet.
-  const weight = a === undefined ? 1 : a;
+  const weight = a === undefined ? 1 : (a as number);
   return (value, context) => mark(value, weight, context);
 }
 

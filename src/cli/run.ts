@@ -88,7 +88,7 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
   const file = await loadConfigFile(req.config, cwd);
   const bundle = await bundleFile(scenarioPath, 'scenario');
   try {
-    const scenario = await loadScenarioOptions(bundle.path, req.scenario);
+    const scenario = await loadScenarioOptions(bundle.path, req.scenario, (m) => io.stderr.write(`warning: ${m}\n`));
     const cfg = resolveConfig(req.scenario, { cli, scenario, file: file.options });
     prepareOutputs(cfg, cwd);
     const thresholds = parseThresholds(cfg.thresholds, 'thresholds');

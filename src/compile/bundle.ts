@@ -1,10 +1,12 @@
 import { build, type Message } from 'esbuild';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SCENARIO_FILE } from '../api/files.js';
 import { ScenarioError } from '../errors.js';
 import { packageRoot } from '../util/package-root.js';
+import { SOURCE_DEFINES, sourcePathsPlugin } from './source-paths.js';
 
 export interface Bundle {
   /** Absolute path of the ESM bundle. */
@@ -23,10 +25,32 @@ function formatMessage(m: Message, cwd: string): string {
 }
 
 /**
+ * The tsconfig the bundle is built with: the user's nearest tsconfig.json
+ * (its `paths`, `baseUrl`, `jsx`…), extended with the two settings Volley's
+ * TC39 decorators need, whatever the user's file says.
+ */
+function writeTsconfig(dir: string, entry: string): string {
+  let user: string | undefined;
+  for (let d = dirname(entry); ; d = dirname(d)) {
+    if (existsSync(join(d, 'tsconfig.json'))) {
+      user = join(d, 'tsconfig.json');
+      break;
+    }
+    if (dirname(d) === d) break;
+  }
+  const path = join(dir, 'tsconfig.json');
+  writeFileSync(path, JSON.stringify({ ...(user && { extends: user }), compilerOptions: { experimentalDecorators: false, useDefineForClassFields: true } }));
+  return path;
+}
+
+/**
  * Bundles a scenario or config file with esbuild. Relative imports and npm
  * packages are bundled in; 'volley' stays external and points at this running
  * copy of Volley, so the scenario and the runtime share one set of classes.
- * TC39 decorators are compiled here, whatever tsconfig the user's folder has.
+ * TC39 decorators are compiled here, whatever tsconfig the user's folder has;
+ * its other settings (`paths` aliases) apply. ESM and CommonJS scenarios both
+ * work, and each file sees its own source location (`__dirname`,
+ * `import.meta.url`: source-paths.ts), not the temporary folder.
  */
 export async function bundleFile(file: string, kind: 'scenario' | 'config'): Promise<Bundle> {
   const abs = resolve(file);
@@ -36,6 +60,11 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
   const dir = mkdtempSync(join(tmpdir(), 'volley-'));
   const out = join(dir, `${kind}.mjs`);
   const api = pathToFileURL(join(packageRoot(), 'dist', 'index.js')).href;
+  const entryUrl = JSON.stringify(pathToFileURL(abs).href);
+  // CommonJS code bundled into ESM needs a require; it resolves from the scenario's folder.
+  const banner = [`import { createRequire as __volleyCreateRequire } from 'node:module'; const require = __volleyCreateRequire(${entryUrl});`];
+  // open() of the public API reads files relative to the scenario.
+  if (kind === 'scenario') banner.push(`globalThis[Symbol.for(${JSON.stringify(SCENARIO_FILE.description)})] = ${JSON.stringify(abs)};`);
   try {
     await build({
       entryPoints: [abs],
@@ -46,16 +75,20 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
       target: 'node20',
       sourcemap: 'inline',
       logLevel: 'silent',
-      tsconfigRaw: { compilerOptions: { experimentalDecorators: false, useDefineForClassFields: true } },
-      // CommonJS packages bundled into ESM need a require.
-      banner: { js: "import { createRequire as __volleyCreateRequire } from 'node:module'; const require = __volleyCreateRequire(import.meta.url);" },
+      tsconfig: writeTsconfig(dir, abs),
+      define: SOURCE_DEFINES,
+      banner: { js: banner.join(' ') },
       plugins: [
         {
           name: 'volley-api',
           setup(b) {
-            b.onResolve({ filter: /^volley$/ }, () => ({ path: api, external: true }));
+            // require('volley') (CommonJS) gets a module that re-exports the one copy of Volley an import gets.
+            b.onResolve({ filter: /^volley$/ }, (args) => (args.kind === 'require-call' ? { path: 'volley', namespace: 'volley-cjs' } : { path: api, external: true }));
+            b.onLoad({ filter: /.*/, namespace: 'volley-cjs' }, () => ({ contents: `export * from ${JSON.stringify(api)};`, loader: 'js' }));
+            b.onResolve({ filter: /^file:/, namespace: 'volley-cjs' }, () => ({ path: api, external: true }));
           },
         },
+        sourcePathsPlugin,
       ],
     });
   } catch (err) {
@@ -68,3 +101,4 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
   }
   return { path: out, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
+

@@ -9,6 +9,7 @@ import { parseDurationMs } from '../../config/duration.js';
 import { parseStartAt } from '../start-at.js';
 import { sizePod } from './capacity.js';
 import { buildManifests, hasFlag, renderManifests, type K8sObject } from './manifests.js';
+import { scenarioExports } from '../../util/module-exports.js';
 
 export { buildManifests, renderManifests, hasFlag, type K8sObject, type ManifestInput } from './manifests.js';
 export { sizePod, MEASURED_REQUESTS_PER_CORE_SEC, PLANNING_HEADROOM, type PodSize } from './capacity.js';
@@ -67,7 +68,7 @@ export async function generateK8s(req: K8sRequest): Promise<{ yaml: string; obje
   let source: string;
   let exported: { setup?: unknown; teardown?: unknown; options?: { duration?: unknown; seed?: unknown } };
   try {
-    exported = (await import(pathToFileURL(bundle.path).href)) as typeof exported;
+    exported = scenarioExports((await import(pathToFileURL(bundle.path).href)) as Record<string, unknown>) as typeof exported;
     source = portableBundle(readFileSync(bundle.path, 'utf8'));
   } finally {
     bundle.dispose();
