@@ -112,7 +112,7 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
         })
       : undefined;
     if (live) reporters.push(live);
-    const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd });
+    const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd, scenarioHash: bundle.sourceHash });
     live?.onAbort((reason) => run.stop(`aborted by bench watch: ${reason}`, true));
     for (const r of reporters) r.bindStop?.(() => run.stop('stopped by user', true));
     req.onRun?.(run, cfg);

@@ -1,7 +1,8 @@
 import { build, type Message } from 'esbuild';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SCENARIO_FILE } from '../api/files.js';
 import { ScenarioError } from '../errors.js';
@@ -13,6 +14,25 @@ export interface Bundle {
   path: string;
   /** Removes the bundle's temporary folder. */
   dispose(): void;
+  /**
+   * sha256 of the source files bundled (npm packages and volley aside), each
+   * named by its path relative to the scenario's folder: the same scenario
+   * copied elsewhere (or renamed) has the same hash, another file at the same
+   * path not.
+   */
+  sourceHash: string;
+}
+
+function sourceHash(inputs: Record<string, unknown>, entry: string): string {
+  const hash = createHash('sha256');
+  const base = dirname(entry);
+  for (const input of Object.keys(inputs).sort()) {
+    const abs = resolve(input);
+    if (input.includes(':') || abs.split(sep).includes('node_modules') || !existsSync(abs)) continue;
+    // The entry file by role, not name: the same scenario saved under another name is the same scenario.
+    hash.update(`${abs === entry ? '<scenario>' : relative(base, abs)}\0`).update(readFileSync(abs)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 function formatMessage(m: Message, cwd: string): string {
@@ -65,8 +85,9 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
   const banner = [`import { createRequire as __volleyCreateRequire } from 'node:module'; const require = __volleyCreateRequire(${entryUrl});`];
   // open() of the public API reads files relative to the scenario.
   if (kind === 'scenario') banner.push(`globalThis[Symbol.for(${JSON.stringify(SCENARIO_FILE.description)})] = ${JSON.stringify(abs)};`);
+  let hash: string;
   try {
-    await build({
+    const result = await build({
       entryPoints: [abs],
       outfile: out,
       bundle: true,
@@ -75,6 +96,7 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
       target: 'node20',
       sourcemap: 'inline',
       logLevel: 'silent',
+      metafile: true,
       tsconfig: writeTsconfig(dir, abs),
       define: SOURCE_DEFINES,
       banner: { js: banner.join(' ') },
@@ -91,6 +113,7 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
         sourcePathsPlugin,
       ],
     });
+    hash = sourceHash(result.metafile.inputs, abs);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     const errors = (err as { errors?: Message[] }).errors;
@@ -99,6 +122,6 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
     }
     throw err;
   }
-  return { path: out, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { path: out, sourceHash: hash, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

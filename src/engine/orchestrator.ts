@@ -43,6 +43,8 @@ export interface RunDeps {
   thresholds: Threshold[];
   /** Folder that relative paths of the options (--setup-data) are read from; default: the process's. */
   cwd?: string;
+  /** The scenario's content hash (Bundle.sourceHash), recorded in summary.json for bench merge. */
+  scenarioHash?: string;
 }
 
 /**
@@ -548,6 +550,7 @@ export class Run {
         options: JSON.parse(JSON.stringify(opts, (_k, v) => (v === Infinity ? null : v))) as Record<string, unknown>,
         interrupted: this.interrupted,
         stopReason: this.stopReason || 'unknown',
+        ...(this.deps.scenarioHash && { scenarioHash: this.deps.scenarioHash }),
       },
       ...aggregateFigures(live, sec),
       llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),

@@ -111,9 +111,12 @@ export async function generateK8s(req: K8sRequest): Promise<{ yaml: string; obje
  * bundleFile points 'volley' at this machine's dist/index.js by absolute URL;
  * in the pod, the bare 'volley' is resolved again by the image's bench.
  */
+const BANNER_LINE = /^import \{ createRequire as __volleyCreateRequire \}[^\n]*\n/;
+
 function portableBundle(text: string): string {
   const local = pathToFileURL(join(packageRoot(), 'dist', 'index.js')).href;
-  const portable = text.split(JSON.stringify(local)).join('"volley"');
+  // The banner (a require and the scenario's path, both of this machine) goes: bench run in the pod adds its own.
+  const portable = text.replace(BANNER_LINE, '').split(JSON.stringify(local)).join('"volley"');
   // The inline source map (the scenario's own source, for stack traces) goes first when the ConfigMap would be too big.
   return portable.length > 900 * 1024 ? portable.replace(/\n\/\/# sourceMappingURL=data:[^\n]*\n?$/, '\n') : portable;
 }
