@@ -103,7 +103,7 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
     }
     // --live: this instance's intervals go to Redis for bench watch, which may abort the run.
     const live = cfg.extra.live
-      ? (await import('../distributed/live/publisher.js')).createLivePublisher({
+      ? await (await import('../distributed/live/publisher.js')).openLivePublisher({
           url: cfg.extra.live,
           segment: cfg.extra.segment,
           thresholds: cfg.thresholds,
