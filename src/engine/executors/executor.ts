@@ -10,6 +10,8 @@ export interface StageInfo {
   traffic?: string;
   /** Warm-up stages are run but their statistics are dropped. */
   warmup?: boolean;
+  /** Users start no task once the stage has this many requests (this instance's share of --max-requests-per-stage). */
+  maxRequests?: number;
 }
 
 /** A LoadShape instance as the engine sees it (the class comes from the scenario bundle). */
