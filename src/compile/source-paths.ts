@@ -29,8 +29,10 @@ export const sourcePathsPlugin: Plugin = {
     b.onLoad({ filter: /\.[cm]?[jt]sx?$/, namespace: 'file' }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       const consts = `var __volley_dirname = ${JSON.stringify(dirname(args.path))}, __volley_filename = ${JSON.stringify(args.path)}, __volley_url = ${JSON.stringify(pathToFileURL(args.path).href)};`;
-      // A hashbang must stay first; the declarations go after it.
-      const contents = source.startsWith('#!') ? source.replace(/^[^\n]*\n?/, (line) => `${line}${consts}`) : consts + source;
+      // A hashbang must stay first, and a 'use strict' directive before any statement: the declarations go after them.
+      const head = /^(#![^\n]*\n)?(\s*(['"])use strict\3;?)?/.exec(source)![0];
+      // A directive without its semicolon ("use strict"⏎) needs one before the declarations on its line.
+      const contents = head + (/['"]$/.test(head) ? ';' : '') + consts + source.slice(head.length);
       return { contents, loader: LOADERS[extname(args.path)] ?? 'js', resolveDir: dirname(args.path) };
     });
   },

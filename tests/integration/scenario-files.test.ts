@@ -85,6 +85,7 @@ describe('CommonJS scenarios', () => {
     const root = project({
       'data.txt': 'next to the scenario',
       'cjs/load.cjs': [
+        '"use strict"', // a directive without its semicolon stays the directive
         "const { User, check } = require('volley');",
         "const { readFileSync } = require('node:fs');",
         "const { join } = require('node:path');",
@@ -92,6 +93,7 @@ describe('CommonJS scenarios', () => {
         "  static tasks = { hello: 1 };",
         "  async hello() {",
         "    check(readFileSync(join(__dirname, '..', 'data.txt'), 'utf8'), { 'reads from its folder': (v) => v === 'next to the scenario' });",
+        "    check(this, { 'strict mode': () => (function () { return this; })() === undefined });",
         "  }",
         "}",
         "module.exports = { Plain, options: { iterations: 3 } };",
@@ -99,7 +101,10 @@ describe('CommonJS scenarios', () => {
     });
     const r = await runFixture(join(root, 'cjs/load.cjs'), { users: 1, workers: 1 });
     expect(r.exitCode).toBe(0);
-    expect(r.summary.checks).toEqual([{ name: 'reads from its folder', passes: 3, fails: 0 }]);
+    expect(r.summary.checks).toEqual([
+      { name: 'reads from its folder', passes: 3, fails: 0 },
+      { name: 'strict mode', passes: 3, fails: 0 },
+    ]);
   });
 
   it('runs a .cts scenario with require("volley") and decorators', async () => {
