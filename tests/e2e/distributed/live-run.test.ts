@@ -69,7 +69,8 @@ describe.skipIf(!bin)('bench run --live when Redis goes away', () => {
     const out = join(dir, 'killed');
     const one = fileURLToPath(new URL('../../fixtures/scenarios/distributed/one-task.ts', import.meta.url));
     const p = startBench(['run', one, '-u', '1', '-t', '3s', '-w', '1', '-H', target.url, '--headless', '--live', `${redis.url}/e2e-killed`, '--out', out]);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Killed once the load runs and the first interval went out, not before the start-up check.
+    await p.waitForStderr(/\[\d/, 30_000);
     await redis.stop();
     const code = await p.exited;
     expect(code, p.stderr()).toBe(0);

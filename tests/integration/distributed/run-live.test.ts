@@ -65,8 +65,12 @@ describe.skipIf(!bin)('bench run --live when Redis is not there', () => {
   it('runs on when Redis is killed mid-run, warns, writes its results and exits as the run says', async () => {
     const redis = await startRedis(bin!);
     const out = join(dir, 'killed');
-    const running = runFixture('distributed/one-task.ts', { users: 1, duration: '3s', workers: 1, host: target.url, live: `${redis.url}/killed`, out });
-    await sleep(1200);
+    let started!: () => void;
+    const load = new Promise<void>((r) => (started = r));
+    const running = runFixture('distributed/one-task.ts', { users: 1, duration: '3s', workers: 1, host: target.url, live: `${redis.url}/killed`, out }, { reporters: [{ onRunStart: () => started() }] });
+    // Killed once the load runs (the check before the run has passed), not before.
+    await load;
+    await sleep(500);
     await redis.stop();
     const r = await running;
     expect(r.exitCode).toBe(0);
