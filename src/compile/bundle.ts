@@ -124,4 +124,3 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
   }
   return { path: out, sourceHash: hash, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
-

@@ -59,7 +59,7 @@ export function mergeSummaries(inputs: readonly MergeInput[], opts: MergeOptions
   if (inputs.length === 0) throw new UserError('nothing to merge', 'give the result folders of the instances, e.g. bench merge results/0 results/1 --out results/all', 'E_MERGE');
   checkSameScenario(inputs);
   checkSamePlan(inputs);
-  const { warnings, incomplete } = partitionWarnings(inputs);
+  const { warnings, incomplete } = partitionCoverage(inputs);
 
   const agg = new MetricsAggregate();
   for (const { source, summary } of inputs) agg.addAggregate(aggregateFromSummary(summary, source));
@@ -174,7 +174,7 @@ function checkSamePlan(inputs: readonly MergeInput[]): void {
  * Such a merge is marked incomplete (summary.json, reports, exit code); other
  * doubts are warnings.
  */
-function partitionWarnings(inputs: readonly MergeInput[]): { warnings: string[]; incomplete: string[] } {
+function partitionCoverage(inputs: readonly MergeInput[]): { warnings: string[]; incomplete: string[] } {
   const segs: Segment[] = [];
   for (const i of inputs) {
     const text = i.summary.meta.options.segment;
