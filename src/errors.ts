@@ -17,6 +17,8 @@ export const ExitCode = {
   InternalError: 70,
   /** The run was interrupted (SIGINT/SIGTERM) and results were written. */
   Interrupted: 130,
+  /** bench merge: the segments merged are not the whole plan (an instance is missing); the merged figures are partial. */
+  MergeIncomplete: 98,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

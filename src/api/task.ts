@@ -28,10 +28,9 @@ export function task(a?: number | Method, b?: ClassMethodDecoratorContext): Meth
     mark(a as Method, 1, b);
     return;
   }
-  const weight = a === undefined ? 1 : a;
-  if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
-    throw new TypeError(`@task(${String(a)}): the weight must be a number >= 0`);
-  }
+  // A bad weight (-1, NaN, '2') is kept as given: the runtime names the class and
+  // method when it collects the tasks, which this decorator cannot know yet.
+  const weight = a === undefined ? 1 : (a as number);
   return (value, context) => mark(value, weight, context);
 }
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { compareSummaries } from '../report/compare.js';
+import { compareSummaries, regressionFailures } from '../report/compare.js';
 import { formatComparison } from '../report/compare-format.js';
 import { readSummaryJson } from '../report/files/summary-file.js';
 import { ALL_REPORT_FORMATS, writeReports, type ReportFormat } from '../report/files/write-reports.js';
@@ -38,7 +38,7 @@ export function registerReportCommands(program: Command, io: ReportIo): void {
     .argument('<dirA>', 'baseline results folder (or its summary.json)')
     .argument('<dirB>', 'results folder to compare with the baseline')
     .option('--tolerance <percent>', 'change allowed before a figure counts as a regression', '10%')
-    .option('--fail-on-regression', `exit with ${REGRESSION_EXIT_CODE} when any figure regressed`)
+    .option('--fail-on-regression', `exit with ${REGRESSION_EXIT_CODE} when any figure regressed or an endpoint of the baseline is gone`)
     .option('--json', 'print the comparison as JSON')
     .action((dirA: string, dirB: string, opts: { tolerance: string; failOnRegression?: boolean; json?: boolean }) => {
       const tolerancePct = parseTolerance(opts.tolerance);
@@ -53,7 +53,9 @@ export function registerReportCommands(program: Command, io: ReportIo): void {
         io.stdout.write(formatComparison(comparison, label(dirA, a), label(dirB, b)));
       }
       // Set, not exit: the CLI finishes writing output and leaves with this code.
-      if (opts.failOnRegression && comparison.regressions > 0) process.exitCode = REGRESSION_EXIT_CODE;
+      const failures = opts.failOnRegression ? regressionFailures(comparison) : [];
+      for (const f of failures) io.stderr.write(`regression: ${f}\n`);
+      if (failures.length > 0) process.exitCode = REGRESSION_EXIT_CODE;
     });
 }
 

@@ -88,7 +88,7 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
   const file = await loadConfigFile(req.config, cwd);
   const bundle = await bundleFile(scenarioPath, 'scenario');
   try {
-    const scenario = await loadScenarioOptions(bundle.path, req.scenario);
+    const scenario = await loadScenarioOptions(bundle.path, req.scenario, (m) => io.stderr.write(`warning: ${m}\n`));
     const cfg = resolveConfig(req.scenario, { cli, scenario, file: file.options });
     prepareOutputs(cfg, cwd);
     const thresholds = parseThresholds(cfg.thresholds, 'thresholds');
@@ -103,7 +103,7 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
     }
     // --live: this instance's intervals go to Redis for bench watch, which may abort the run.
     const live = cfg.extra.live
-      ? (await import('../distributed/live/publisher.js')).createLivePublisher({
+      ? await (await import('../distributed/live/publisher.js')).openLivePublisher({
           url: cfg.extra.live,
           segment: cfg.extra.segment,
           thresholds: cfg.thresholds,
@@ -112,7 +112,7 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
         })
       : undefined;
     if (live) reporters.push(live);
-    const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd });
+    const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd, scenarioHash: bundle.sourceHash });
     live?.onAbort((reason) => run.stop(`aborted by bench watch: ${reason}`, true));
     for (const r of reporters) r.bindStop?.(() => run.stop('stopped by user', true));
     req.onRun?.(run, cfg);

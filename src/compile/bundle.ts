@@ -1,16 +1,38 @@
 import { build, type Message } from 'esbuild';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SCENARIO_FILE } from '../api/files.js';
 import { ScenarioError } from '../errors.js';
 import { packageRoot } from '../util/package-root.js';
+import { SOURCE_DEFINES, sourcePathsPlugin } from './source-paths.js';
 
 export interface Bundle {
   /** Absolute path of the ESM bundle. */
   path: string;
   /** Removes the bundle's temporary folder. */
   dispose(): void;
+  /**
+   * sha256 of the source files bundled (npm packages and volley aside), each
+   * named by its path relative to the scenario's folder: the same scenario
+   * copied elsewhere (or renamed) has the same hash, another file at the same
+   * path not.
+   */
+  sourceHash: string;
+}
+
+function sourceHash(inputs: Record<string, unknown>, entry: string): string {
+  const hash = createHash('sha256');
+  const base = dirname(entry);
+  for (const input of Object.keys(inputs).sort()) {
+    const abs = resolve(input);
+    if (input.includes(':') || abs.split(sep).includes('node_modules') || !existsSync(abs)) continue;
+    // The entry file by role, not name: the same scenario saved under another name is the same scenario.
+    hash.update(`${abs === entry ? '<scenario>' : relative(base, abs)}\0`).update(readFileSync(abs)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 function formatMessage(m: Message, cwd: string): string {
@@ -23,10 +45,32 @@ function formatMessage(m: Message, cwd: string): string {
 }
 
 /**
+ * The tsconfig the bundle is built with: the user's nearest tsconfig.json
+ * (its `paths`, `baseUrl`, `jsx`…), extended with the two settings Volley's
+ * TC39 decorators need, whatever the user's file says.
+ */
+function writeTsconfig(dir: string, entry: string): string {
+  let user: string | undefined;
+  for (let d = dirname(entry); ; d = dirname(d)) {
+    if (existsSync(join(d, 'tsconfig.json'))) {
+      user = join(d, 'tsconfig.json');
+      break;
+    }
+    if (dirname(d) === d) break;
+  }
+  const path = join(dir, 'tsconfig.json');
+  writeFileSync(path, JSON.stringify({ ...(user && { extends: user }), compilerOptions: { experimentalDecorators: false, useDefineForClassFields: true } }));
+  return path;
+}
+
+/**
  * Bundles a scenario or config file with esbuild. Relative imports and npm
  * packages are bundled in; 'volley' stays external and points at this running
  * copy of Volley, so the scenario and the runtime share one set of classes.
- * TC39 decorators are compiled here, whatever tsconfig the user's folder has.
+ * TC39 decorators are compiled here, whatever tsconfig the user's folder has;
+ * its other settings (`paths` aliases) apply. ESM and CommonJS scenarios both
+ * work, and each file sees its own source location (`__dirname`,
+ * `import.meta.url`: source-paths.ts), not the temporary folder.
  */
 export async function bundleFile(file: string, kind: 'scenario' | 'config'): Promise<Bundle> {
   const abs = resolve(file);
@@ -36,8 +80,14 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
   const dir = mkdtempSync(join(tmpdir(), 'volley-'));
   const out = join(dir, `${kind}.mjs`);
   const api = pathToFileURL(join(packageRoot(), 'dist', 'index.js')).href;
+  const entryUrl = JSON.stringify(pathToFileURL(abs).href);
+  // CommonJS code bundled into ESM needs a require; it resolves from the scenario's folder.
+  const banner = [`import { createRequire as __volleyCreateRequire } from 'node:module'; const require = __volleyCreateRequire(${entryUrl});`];
+  // open() of the public API reads files relative to the scenario.
+  if (kind === 'scenario') banner.push(`globalThis[Symbol.for(${JSON.stringify(SCENARIO_FILE.description)})] = ${JSON.stringify(abs)};`);
+  let hash: string;
   try {
-    await build({
+    const result = await build({
       entryPoints: [abs],
       outfile: out,
       bundle: true,
@@ -46,18 +96,24 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
       target: 'node20',
       sourcemap: 'inline',
       logLevel: 'silent',
-      tsconfigRaw: { compilerOptions: { experimentalDecorators: false, useDefineForClassFields: true } },
-      // CommonJS packages bundled into ESM need a require.
-      banner: { js: "import { createRequire as __volleyCreateRequire } from 'node:module'; const require = __volleyCreateRequire(import.meta.url);" },
+      metafile: true,
+      tsconfig: writeTsconfig(dir, abs),
+      define: SOURCE_DEFINES,
+      banner: { js: banner.join(' ') },
       plugins: [
         {
           name: 'volley-api',
           setup(b) {
-            b.onResolve({ filter: /^volley$/ }, () => ({ path: api, external: true }));
+            // require('volley') (CommonJS) gets a module that re-exports the one copy of Volley an import gets.
+            b.onResolve({ filter: /^volley$/ }, (args) => (args.kind === 'require-call' ? { path: 'volley', namespace: 'volley-cjs' } : { path: api, external: true }));
+            b.onLoad({ filter: /.*/, namespace: 'volley-cjs' }, () => ({ contents: `export * from ${JSON.stringify(api)};`, loader: 'js' }));
+            b.onResolve({ filter: /^file:/, namespace: 'volley-cjs' }, () => ({ path: api, external: true }));
           },
         },
+        sourcePathsPlugin,
       ],
     });
+    hash = sourceHash(result.metafile.inputs, abs);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     const errors = (err as { errors?: Message[] }).errors;
@@ -66,7 +122,7 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
     }
     throw err;
   }
-  return { path: out, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { path: out, sourceHash: hash, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**

@@ -8,6 +8,8 @@ import { ScenarioError } from '../errors.js';
 import type { ParsedOptions } from './schema.js';
 import { peakUsers, resolveLoadModels, type ScenarioConfig } from './load-models.js';
 import { validateOptions } from './validate.js';
+import { optionLikeExports } from './scenario-exports.js';
+import { scenarioExports } from '../util/module-exports.js';
 
 /** The resolved run configuration: every default applied, durations in ms. */
 export interface RunConfig {
@@ -74,8 +76,9 @@ async function importUserModule<T>(bundlePath: string, what: string, hint: strin
 }
 
 /** Reads the scenario's exported `options` by importing its bundle once on the main thread. */
-export async function loadScenarioOptions(bundlePath: string, scenarioPath: string): Promise<ParsedOptions> {
-  const mod = await importUserModule<{ options?: unknown }>(bundlePath, `scenario ${scenarioPath}`, 'the error is in the top-level code of the scenario (outside its classes and functions)');
+export async function loadScenarioOptions(bundlePath: string, scenarioPath: string, warn?: (message: string) => void): Promise<ParsedOptions> {
+  const mod = scenarioExports(await importUserModule<Record<string, unknown>>(bundlePath, `scenario ${scenarioPath}`, 'the error is in the top-level code of the scenario (outside its classes and functions)'));
+  for (const w of optionLikeExports(mod, scenarioPath)) warn?.(w);
   if (mod.options === undefined) return {};
   return validateOptions(`options exported by ${scenarioPath}`, mod.options);
 }

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { bundleFile } from '../compile/bundle.js';
 import { ScenarioError, UserError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { scenarioExports } from '../util/module-exports.js';
 
 /** The file `bench setup` writes and `--setup-data` reads. */
 export interface SetupDataFile {
@@ -21,7 +22,7 @@ interface ScenarioModule {
 async function withScenario<T>(scenario: string, fn: (mod: ScenarioModule) => Promise<T>): Promise<T> {
   const bundle = await bundleFile(resolve(scenario), 'scenario');
   try {
-    return await fn((await import(pathToFileURL(bundle.path).href)) as ScenarioModule);
+    return await fn(scenarioExports((await import(pathToFileURL(bundle.path).href)) as Record<string, unknown>) as ScenarioModule);
   } finally {
     bundle.dispose();
   }

@@ -28,6 +28,7 @@ import type { ScenarioConfig } from '../config/load-models.js';
 import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.js';
 import { applyShapes, loadShapes } from './shapes.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
+import { StageBudget } from '../pool/stage-budget.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
 export interface SideService {
@@ -45,6 +46,8 @@ export interface RunDeps {
   thresholds: Threshold[];
   /** Folder that relative paths of the options (--setup-data) are read from; default: the process's. */
   cwd?: string;
+  /** The scenario's content hash (Bundle.sourceHash), recorded in summary.json for bench merge. */
+  scenarioHash?: string;
 }
 
 /**
@@ -148,6 +151,7 @@ export class Run {
       excludeTags: this.cfg.excludeTags,
       snapshotIntervalMs: this.cfg.snapshotIntervalMs,
       extra: this.cfg.extra as Record<string, unknown>,
+      stageBudget: this.stageBudget.buffer,
     };
     // Each scenario is its own group of users on every worker; runners are built once classes are known.
     const separate = this.separateScenarios;
@@ -179,7 +183,9 @@ export class Run {
       await this.waitForSignalIfPaused();
       // 'begin' starts the workers' snapshot timers, so it comes after the wait, just before the load.
       for (const w of workers) w.post({ type: 'begin', setupData: setup.data, hostAliases });
-      await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.share(this.cfg.users), workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
+      // A sweep's users are its highest --concurrency, not the default -u 1.
+      const users = this.cfg.extra.concurrency ? Math.max(...this.cfg.extra.concurrency) : this.cfg.users;
+      await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.share(users), workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
 
       this.loadStartedAt = performance.now();
       this.lastSnapshotAt = this.loadStartedAt;
@@ -250,7 +256,8 @@ export class Run {
       stop: (reason) => this.stop(reason),
       fail: (reason) => this.fail(reason),
       beginStage: (stage) => this.beginStage(stage),
-      stageRequests: () => (this.stage?.agg ?? this.total).requestCount(),
+      // The shared count is current; the merged figures lag by up to a snapshot.
+      stageRequests: () => Math.max((this.stage?.agg ?? this.total).requestCount(), this.stageBudget.requestsDone()),
       runningUsers: () => [...this.health.values()].reduce((a, h) => a + h.users, 0),
       warn: this.deps.warn,
     };
@@ -296,11 +303,13 @@ export class Run {
 
   private stage?: { info: StageInfo; agg: MetricsAggregate; startedAt: number };
   private readonly stages: StageSummary[] = [];
+  private readonly stageBudget = StageBudget.create();
 
   /** Closes the current stage (flushing workers so its figures are complete) and opens the next. */
   private async beginStage(info: StageInfo): Promise<void> {
     await this.flushWorkers();
     this.closeStage();
+    this.stageBudget.open(info.warmup ? undefined : info.maxRequests);
     this.stage = { info, agg: new MetricsAggregate(), startedAt: performance.now() };
   }
 
@@ -569,6 +578,7 @@ export class Run {
         options: JSON.parse(JSON.stringify(opts, (_k, v) => (v === Infinity ? null : v))) as Record<string, unknown>,
         interrupted: this.interrupted,
         stopReason: this.stopReason || 'unknown',
+        ...(this.deps.scenarioHash && { scenarioHash: this.deps.scenarioHash }),
       },
       ...aggregateFigures(live, sec),
       llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),

@@ -3,6 +3,7 @@ import { IS_LOAD_SHAPE } from '../api/shape.js';
 import type { ScenarioConfig } from '../config/load-models.js';
 import { UserError } from '../errors.js';
 import type { ShapeInstance } from './executors/index.js';
+import { scenarioExports } from '../util/module-exports.js';
 
 type ShapeClass = new () => ShapeInstance;
 
@@ -12,7 +13,7 @@ type ShapeClass = new () => ShapeInstance;
  * same module instance): shapes run here, once for all workers.
  */
 export async function loadShapes(bundlePath: string): Promise<Map<string, ShapeClass>> {
-  const mod = (await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>;
+  const mod = scenarioExports((await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>);
   const shapes = new Map<string, ShapeClass>();
   for (const [exportName, x] of Object.entries(mod)) {
     if (typeof x !== 'function' || !(x as unknown as Record<symbol, unknown>)[IS_LOAD_SHAPE]) continue;

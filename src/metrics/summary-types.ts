@@ -137,6 +137,10 @@ export interface RunSummary extends SummaryFigures {
     interrupted: boolean;
     stopReason: string;
     exitCode?: number;
+    /** Hash of the scenario's source files (paths relative to the scenario), so bench merge knows one scenario by content. */
+    scenarioHash?: string;
+    /** Set by bench merge when the segments merged are not the whole plan (an instance missing): one line per gap or overlap. */
+    incomplete?: string[];
   };
   llm?: LlmSummary;
   stages?: StageSummary[];

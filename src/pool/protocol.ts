@@ -36,6 +36,8 @@ export interface WorkerOptions {
   extra: Record<string, unknown>;
   /** The scenarios' user groups on this worker; absent: one group 'default' from the fields above. */
   scenarios?: WorkerScenario[];
+  /** A sweep stage's request cap, shared with the engine (stage-budget.ts). */
+  stageBudget?: SharedArrayBuffer;
 }
 
 /** One scenario's share of a worker: its classes, its iteration budget, its model's kind. */

@@ -28,6 +28,8 @@ export interface Comparison {
   regressions: number;
   /** Ways the runs differ that make their figures hard to compare: duration, users, stages, an interrupted run. */
   warnings: string[];
+  /** Endpoints (`GET /cart`) of baseline A that run B did not call: a failure under --fail-on-regression. */
+  gone: string[];
 }
 
 /**
@@ -98,7 +100,20 @@ export function compareSummaries(a: RunSummary, b: RunSummary, tolerancePct: num
   for (const k of keys) rows.push(...compareEach(k, ENDPOINT_METRICS, inA.get(k), inB.get(k), tolerancePct));
   rows.push(...compareEach('Aggregated', ENDPOINT_METRICS, a.total, b.total, tolerancePct));
   if (a.llm || b.llm) rows.push(...compareEach('LLM', LLM_METRICS, a.llm, b.llm, tolerancePct));
-  return { tolerancePct, minSamples: MIN_SAMPLES, rows, regressions: rows.filter((r) => r.regression).length, warnings: comparabilityWarnings(a, b) };
+  const gone = keys.filter((k) => inA.has(k) && !inB.has(k));
+  return { tolerancePct, minSamples: MIN_SAMPLES, rows, regressions: rows.filter((r) => r.regression).length, warnings: comparabilityWarnings(a, b), gone };
+}
+
+/**
+ * The verdict of `bench compare --fail-on-regression`: B fails when a figure
+ * regressed or when an endpoint of the baseline is gone from B (B did not test
+ * what A did, so it cannot be said to be as good). Each reason is one line.
+ */
+export function regressionFailures(c: Comparison): string[] {
+  const out: string[] = [];
+  if (c.regressions > 0) out.push(`${c.regressions} figure${c.regressions === 1 ? '' : 's'} regressed beyond ${c.tolerancePct}%`);
+  if (c.gone.length > 0) out.push(`${c.gone.length} endpoint${c.gone.length === 1 ? '' : 's'} of the baseline ${c.gone.length === 1 ? 'is' : 'are'} gone from the compared run: ${c.gone.join(', ')}`);
+  return out;
 }
 
 const fmtSec = (ms: number): string => `${Math.round(ms / 100) / 10}s`;

@@ -20,6 +20,7 @@ export function runVerdict(summary: RunSummary): Verdict {
   const { requests, failures } = summary.total;
   if (failures > 0) reasons.push(`${failures} of ${requests} requests failed`);
   if (summary.meta.interrupted) reasons.push(`interrupted: ${summary.meta.stopReason}`);
+  if (summary.meta.incomplete?.length) reasons.push(`incomplete: the segments merged are not the whole plan (${summary.meta.incomplete.join('; ')})`);
 
   const code = summary.meta.exitCode;
   let status: Verdict['status'];

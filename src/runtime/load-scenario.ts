@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { IS_USER, type User } from '../api/user.js';
 import { ScenarioError, UserError } from '../errors.js';
+import { scenarioExports } from '../util/module-exports.js';
 
 export type UserClass = (new () => User) & typeof User;
 
@@ -20,7 +21,7 @@ function isUserClass(x: unknown): x is UserClass {
 }
 
 export async function loadScenario(bundlePath: string, userClasses?: string[]): Promise<LoadedScenario> {
-  const mod = (await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>;
+  const mod = scenarioExports((await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>);
   let classes = Object.values(mod).filter(isUserClass);
   if (mod.default && isUserClass(mod.default) && !classes.includes(mod.default)) classes.push(mod.default);
   if (classes.length === 0) {

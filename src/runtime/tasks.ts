@@ -53,6 +53,9 @@ function decoratedMethods(cls: AnyClass): TaskEntry[] {
         seen.delete(key); // an override without @task is no longer a task
         continue;
       }
+      if (!isWeight(weight)) {
+        throw new UserError(`\`@task(${show(weight)})\` on ${(proto.constructor as { name?: string }).name || cls.name}.${key}: a task weight must be a finite number >= 0`, WEIGHT_HINT);
+      }
       seen.set(key, { name: key, weight, tags: symbolOf<string[]>(fn, TASK_TAGS) ?? [], fn });
     }
   }
@@ -73,12 +76,17 @@ function specEntries(cls: AnyClass, spec: TaskSpec): TaskEntry[] {
     if (typeof fn !== 'function') {
       throw new UserError(`static tasks of ${cls.name} names "${name}", but ${cls.name} has no method "${name}"`, `add a method ${name}() to ${cls.name} or fix the name`);
     }
+    if (!isWeight(weight)) throw new UserError(`static tasks of ${cls.name} gives ${name} the weight ${show(weight)}: a task weight must be a finite number >= 0`, WEIGHT_HINT);
     out.push({ name, weight, tags: symbolOf<string[]>(fn, TASK_TAGS) ?? [], fn: fn as AnyFn });
   }
   return out;
 }
 
 function entryFor(owner: AnyClass, target: AnyFn | AnyClass, weight: number): TaskEntry {
+  if (!isWeight(weight)) {
+    const what = (target as { name?: string } | undefined)?.name || 'a task';
+    throw new UserError(`static tasks of ${owner.name} gives ${what} the weight ${show(weight)}: a task weight must be a finite number >= 0`, WEIGHT_HINT);
+  }
   if (isTaskSetClass(target)) {
     const tags = [...((target as { tags?: string[] }).tags ?? []), ...(symbolOf<string[]>(target, TASK_TAGS) ?? [])];
     return { name: target.name || 'TaskSet', weight, tags, taskSet: target };
@@ -86,6 +94,10 @@ function entryFor(owner: AnyClass, target: AnyFn | AnyClass, weight: number): Ta
   if (typeof target !== 'function') throw new UserError(`static tasks of ${owner.name} holds ${String(target)}, which is neither a function nor a TaskSet class`);
   return { name: target.name || 'task', weight, tags: symbolOf<string[]>(target, TASK_TAGS) ?? [], fn: target as AnyFn };
 }
+
+const WEIGHT_HINT = 'give it a weight such as 1 or 2.5, how often it is picked relative to the other tasks; 0 turns it off';
+const isWeight = (w: unknown): w is number => typeof w === 'number' && Number.isFinite(w) && w >= 0;
+const show = (v: unknown): string => (typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
 
 const cache = new WeakMap<AnyClass, TaskEntry[]>();
 

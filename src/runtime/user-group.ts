@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { SocketPool } from '../clients/wire/pool.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { WorkerOptions, WorkerScenario } from '../pool/protocol.js';
+import type { StageBudget } from '../pool/stage-budget.js';
 import { ArrivalTimer } from './arrival-timer.js';
 import type { UserClass } from './load-scenario.js';
 import type { TagFilter } from './tasks.js';
@@ -16,6 +17,8 @@ export interface GroupOwner {
   readonly hardStop: AbortController;
   readonly setupData: unknown;
   readonly stopping: boolean;
+  /** A sweep stage's request cap (absent: none). */
+  readonly stageBudget?: StageBudget;
   resolveHost(userHost: string | undefined): string | undefined;
   /** A run-wide unique user id. */
   nextUserId(): number;
@@ -95,6 +98,10 @@ export class UserGroup implements UserHost {
   }
   fatal(err: unknown): void {
     this.owner.onFatal(err);
+  }
+
+  stageTurn(): boolean {
+    return this.owner.stageBudget?.tryStartTask() ?? true;
   }
 
   takeIteration(): boolean {

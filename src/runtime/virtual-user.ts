@@ -20,6 +20,8 @@ export type ClientAttacher = (user: User, ctx: ClientContext) => void;
 export const SCHEDULE_DELAY = 'schedule_delay';
 export const LATENCY_FROM_INTENDED = 'latency_from_intended';
 export const LATENCY_CORRECTED = 'latency_corrected';
+/** How often a user held by a sweep stage's request cap looks again. */
+const STAGE_WAIT_MS = 10;
 
 /** What a user needs from the group that runs it (a scenario's share of a worker). */
 export interface UserHost {
@@ -35,6 +37,8 @@ export interface UserHost {
   resolveHost(userHost: string | undefined): string | undefined;
   /** The user cannot run at all (a client it needs could not be created): ends the run with this error. */
   fatal(err: unknown): void;
+  /** Whether the current sweep stage lets another task start (its request cap not reached); claims it if so. */
+  stageTurn(): boolean;
   /** Claims one task run from the budget; false when it is used up. */
   takeIteration(): boolean;
   finishIteration(): void;
@@ -256,6 +260,11 @@ export class VirtualUser {
 
   /** One pick-run-wait cycle for the user or a task set; false when no task could run. */
   private async step(table: TaskTable, target: object, waitTime: WaitTime | undefined, active: () => boolean, seq?: { i: number }): Promise<boolean> {
+    // A sweep stage that has its requests: wait (the engine ends the stage and stops this user).
+    while (!this.rt.stageTurn()) {
+      if (!active() || this.rt.stopping) return false;
+      await new Promise((r) => setTimeout(r, STAGE_WAIT_MS));
+    }
     if (table.entries.length === 0 || !this.rt.takeIteration()) {
       this.stopping = true;
       return false;

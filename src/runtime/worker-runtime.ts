@@ -5,6 +5,7 @@ import { installRuntimeHooks } from '../api/hooks.js';
 import type { MetricsDelta } from '../metrics/delta.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { WorkerOptions, WorkerScenario } from '../pool/protocol.js';
+import { StageBudget } from '../pool/stage-budget.js';
 import type { UserClass } from './load-scenario.js';
 import { taskTable } from './tasks.js';
 import { UserGroup, type GroupOwner } from './user-group.js';
@@ -25,6 +26,8 @@ export class WorkerRuntime implements GroupOwner {
   readonly userStore?: AsyncLocalStorage<{ recorder?: MetricsRecorder }>;
   setupData: unknown;
   stopping = false;
+  /** A sweep stage's request cap, shared with the engine and the other workers. */
+  readonly stageBudget?: StageBudget;
   private nextLocalId = 0;
   onExhausted: (scenario: string) => void = () => undefined;
   onRetired: (scenario: string, users: number) => void = () => undefined;
@@ -60,6 +63,17 @@ export class WorkerRuntime implements GroupOwner {
       const own = new Map([...classes].filter(([n, c]) => (!spec.userClasses?.length || spec.userClasses.includes(n)) && taskTable(c, filter).entries.length > 0));
       const recorder = spec.separateStats ? new MetricsRecorder() : this.recorder;
       this.groups.set(spec.name, new UserGroup(spec, this, recorder, own, attachers));
+    }
+    if (options.stageBudget) {
+      const budget = (this.stageBudget = new StageBudget(options.stageBudget));
+      // Every completed request, whichever recorder takes it, counts towards the stage's cap.
+      for (const r of new Set([this.recorder, ...[...this.groups.values()].map((g) => g.recorder)])) {
+        const record = r.recordRequest.bind(r);
+        r.recordRequest = (sample) => {
+          record(sample);
+          budget.countRequest();
+        };
+      }
     }
     const current = () => this.userStore?.getStore()?.recorder ?? this.recorder;
     installRuntimeHooks({

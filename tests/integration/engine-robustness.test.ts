@@ -53,6 +53,20 @@ describe('user classes are checked before the run', { timeout: 20_000 }, () => {
     ]);
   });
 
+  it('a task weight of -1 or NaN names the class and the task, not the top-level code', async () => {
+    const err = await runFixtureError('robustness/bad-task-weights.ts', { users: 3, host: target.url });
+    expect(err).toBeInstanceOf(UserError);
+    const lines = err.message.split('\n');
+    expect(lines[0]).toBe('the user classes have 3 problems:');
+    expect(lines).toHaveLength(4);
+    expect(err.message).not.toContain('top-level');
+    expect(lines.slice(1)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^ {2}- `@task\(-1\)` on Shopper\.browse: a task weight must be a finite number >= 0 \(give it a weight/),
+      expect.stringMatching(/^ {2}- `@task\(NaN\)` on Reader\.read: a task weight must be a finite number >= 0/),
+      expect.stringMatching(/^ {2}- static tasks of Mapped gives look the weight -2: a task weight must be a finite number >= 0/),
+    ]));
+  });
+
   it('an HttpUser or LLMUser with no host and no --host; a plain User needs none', async () => {
     const http = await runFixtureError('robustness/no-host.ts', { users: 2, duration: '5s' });
     expect(http).toBeInstanceOf(UserError);

@@ -9,6 +9,7 @@ import { parseDurationMs } from '../../config/duration.js';
 import { parseStartAt } from '../start-at.js';
 import { sizePod } from './capacity.js';
 import { buildManifests, hasFlag, renderManifests, type K8sObject } from './manifests.js';
+import { scenarioExports } from '../../util/module-exports.js';
 
 export { buildManifests, renderManifests, hasFlag, type K8sObject, type ManifestInput } from './manifests.js';
 export { sizePod, MEASURED_REQUESTS_PER_CORE_SEC, PLANNING_HEADROOM, type PodSize } from './capacity.js';
@@ -67,7 +68,7 @@ export async function generateK8s(req: K8sRequest): Promise<{ yaml: string; obje
   let source: string;
   let exported: { setup?: unknown; teardown?: unknown; options?: { duration?: unknown; seed?: unknown } };
   try {
-    exported = (await import(pathToFileURL(bundle.path).href)) as typeof exported;
+    exported = scenarioExports((await import(pathToFileURL(bundle.path).href)) as Record<string, unknown>) as typeof exported;
     source = portableBundle(readFileSync(bundle.path, 'utf8'));
   } finally {
     bundle.dispose();
@@ -110,9 +111,12 @@ export async function generateK8s(req: K8sRequest): Promise<{ yaml: string; obje
  * bundleFile points 'volley' at this machine's dist/index.js by absolute URL;
  * in the pod, the bare 'volley' is resolved again by the image's bench.
  */
+const BANNER_LINE = /^import \{ createRequire as __volleyCreateRequire \}[^\n]*\n/;
+
 function portableBundle(text: string): string {
   const local = pathToFileURL(join(packageRoot(), 'dist', 'index.js')).href;
-  const portable = text.split(JSON.stringify(local)).join('"volley"');
+  // The banner (a require and the scenario's path, both of this machine) goes: bench run in the pod adds its own.
+  const portable = text.replace(BANNER_LINE, '').split(JSON.stringify(local)).join('"volley"');
   // The inline source map (the scenario's own source, for stack traces) goes first when the ConfigMap would be too big.
   return portable.length > 900 * 1024 ? portable.replace(/\n\/\/# sourceMappingURL=data:[^\n]*\n?$/, '\n') : portable;
 }

@@ -4,7 +4,7 @@ import { Document } from 'yaml';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
-import { UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../errors.js';
 import type { PodSize } from './capacity.js';
 
 /** Kubernetes objects as plain data (what `kubectl apply -f` reads). */
@@ -159,14 +159,20 @@ export function buildManifests(input: ManifestInput): K8sObject[] {
     },
   } satisfies IJob);
 
+  // The waits for the instances share one budget (w is not reset per instance), so
+  // however many are missing the merge starts within resultsWaitSec, well inside
+  // the Job's activeDeadlineSeconds; the missing ones are left out and named.
   const mergeScript = [
     'dirs=""',
+    'missing=""',
+    'w=0',
     'i=0',
     'while [ "$i" -lt "$VOLLEY_INSTANCES" ]; do',
-    `  w=0; until [ -f "${RESULTS_DIR}/$i/summary.json" ] || [ "$w" -gt ${input.resultsWaitSec} ]; do w=$((w + 5)); sleep 5; done`,
-    `  if [ -f "${RESULTS_DIR}/$i/summary.json" ]; then dirs="$dirs ${RESULTS_DIR}/$i"; else echo "instance $i wrote no summary.json: merging without it" >&2; fi`,
+    `  until [ -f "${RESULTS_DIR}/$i/summary.json" ] || [ "$w" -ge ${input.resultsWaitSec} ]; do w=$((w + 5)); sleep 5; done`,
+    `  if [ -f "${RESULTS_DIR}/$i/summary.json" ]; then dirs="$dirs ${RESULTS_DIR}/$i"; else missing="$missing $i"; fi`,
     '  i=$((i + 1))',
     'done',
+    `[ -z "$missing" ] || echo "instance(s)$missing wrote no summary.json within ${input.resultsWaitSec}s: merging without them (the merged results are marked incomplete, exit ${ExitCode.MergeIncomplete})" >&2`,
     '[ -n "$dirs" ] || { echo "no instance wrote results" >&2; exit 1; }',
     '# Exit code: the verdict of the merged run (thresholds, failures), as bench run gives.',
     `set +e; bench merge $dirs --out ${RESULTS_DIR}/merged; code=$?`,

@@ -5,6 +5,7 @@ import type { LiveSnapshot } from '../../metrics/live.js';
 import type { RunSummary } from '../../metrics/summary-types.js';
 import type { Reporter, RunStartInfo } from '../../report/reporter.js';
 import { aggregateToDelta } from '../merge/aggregate-io.js';
+import { checkLiveRedis, shownRedisUrl } from './check.js';
 import { connectRedis } from './connect.js';
 import { controlKey, decodeEntry, FIELD, streamKey, type ControlMessage, type InstanceMessage, type MessageHead } from './protocol.js';
 import { parseLiveUrl } from './redis-url.js';
@@ -52,6 +53,15 @@ export interface LivePublisher extends Reporter {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Checks that the Redis of `opts.url` answers (a UserError naming it, without
+ * its password, if not), then creates the publisher: what `bench run --live` uses.
+ */
+export async function openLivePublisher(opts: LivePublisherOptions): Promise<LivePublisher> {
+  await checkLiveRedis(parseLiveUrl(opts.url).redisUrl);
+  return createLivePublisher(opts);
+}
+
+/**
  * Creates the publisher and connects (in the background: a Redis that is
  * down only delays the live view, never the run).
  *
@@ -67,6 +77,7 @@ export function createLivePublisher(opts: LivePublisherOptions): LivePublisher {
   const maxLen = opts.maxLen ?? 100_000;
   const bufferLimit = opts.bufferLimit ?? 3600;
   const warn = opts.warn ?? (() => undefined);
+  const shown = shownRedisUrl(redisUrl);
 
   const redis = connectRedis(redisUrl, `volley-pub-${instance}`);
   // Blocking reads need their own connection; it may queue while reconnecting.
@@ -76,14 +87,14 @@ export function createLivePublisher(opts: LivePublisherOptions): LivePublisher {
   for (const r of [redis, control]) r.on('error', () => undefined);
   redis.on('ready', () => {
     connected = true;
-    if (warnedDown) warn(`live view: reconnected to ${redisUrl}; sending ${queue.length} buffered interval(s)`);
+    if (warnedDown) warn(`live view: reconnected to ${shown}; sending ${queue.length} buffered interval(s)`);
     warnedDown = false;
     void flush();
   });
   redis.on('close', () => {
     if (connected && !closed && !warnedDown) {
       warnedDown = true;
-      warn(`live view: lost the connection to ${redisUrl}; buffering intervals until it is back`);
+      warn(`live view: lost the connection to ${shown}; the run goes on, buffering intervals until it is back`);
     }
     connected = false;
   });
@@ -178,11 +189,13 @@ export function createLivePublisher(opts: LivePublisherOptions): LivePublisher {
       await flush();
       if (queue.length > 0) await sleep(100);
     }
-    if (queue.length > 0) warn(`live view: ${queue.length} interval(s) could not be sent to ${redisUrl}; summary.json has every figure`);
+    if (queue.length > 0) warn(`live view: ${queue.length} interval(s) could not be sent to ${shown}; summary.json has every figure`);
     closed = true;
     redis.disconnect();
     control.disconnect();
-    await controlLoop;
+    // A blocking read queued while Redis is away is never settled by disconnect():
+    // wait for the loop only briefly, so a lost Redis never holds up the end of the run.
+    await Promise.race([controlLoop, sleep(1500)]);
   }
 
   return {

@@ -7,6 +7,7 @@ import { connectRedis } from './connect.js';
 import { FleetState, type FleetEvent } from './fleet.js';
 import { controlKey, decodeEntry, FIELD, streamKey, type ControlMessage, type InstanceMessage } from './protocol.js';
 import { parseLiveUrl } from './redis-url.js';
+import { shownRedisUrl } from './check.js';
 
 export interface WatchRequest {
   /** `redis://host:port/<run-id>`, the URL the instances were given with --live. */
@@ -81,7 +82,7 @@ export async function watchFleet(req: WatchRequest): Promise<WatchResult> {
   const redis = connectRedis(redisUrl, 'volley-watch', { enableOfflineQueue: true, maxRetriesPerRequest: null });
   let warnedDown = false;
   redis.on('error', (err: Error) => {
-    if (!warnedDown) req.onEvent?.(`cannot reach ${redisUrl} (${err.message}); retrying`);
+    if (!warnedDown) req.onEvent?.(`cannot reach ${shownRedisUrl(redisUrl)} (${err.message}); retrying`);
     warnedDown = true;
   });
   redis.on('ready', () => (warnedDown = false));
@@ -109,7 +110,7 @@ export async function watchFleet(req: WatchRequest): Promise<WatchResult> {
   };
   for (const r of req.reporters) r.bindStop?.(() => void abort('stopped from the live view'));
 
-  req.onEvent?.(`watching run ${runId} on ${redisUrl}; waiting for instances (Ctrl-C leaves, the fleet runs on)`);
+  req.onEvent?.(`watching run ${runId} on ${shownRedisUrl(redisUrl)}; waiting for instances (Ctrl-C leaves, the fleet runs on)`);
   const reader = (async () => {
     let lastId = '0';
     while (!stopped) {

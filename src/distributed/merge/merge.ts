@@ -58,7 +58,8 @@ export interface MergeResult {
 export function mergeSummaries(inputs: readonly MergeInput[], opts: MergeOptions = {}): MergeResult {
   if (inputs.length === 0) throw new UserError('nothing to merge', 'give the result folders of the instances, e.g. bench merge results/0 results/1 --out results/all', 'E_MERGE');
   checkSameScenario(inputs);
-  const warnings = partitionWarnings(inputs);
+  checkSamePlan(inputs);
+  const { warnings, incomplete } = partitionCoverage(inputs);
 
   const agg = new MetricsAggregate();
   for (const { source, summary } of inputs) agg.addAggregate(aggregateFromSummary(summary, source));
@@ -111,28 +112,69 @@ export function mergeSummaries(inputs: readonly MergeInput[], opts: MergeOptions
   if (thresholds.length) summary.thresholds = evaluateThresholds(thresholds, summary);
 
   let exitCode: number = ExitCode.Success;
-  if (summary.thresholds?.some((t) => !t.ok)) exitCode = ExitCode.ThresholdsCrossed;
+  // Partial figures (an instance missing) outrank their verdict, as an interrupted run's do.
+  if (incomplete.length > 0) {
+    summary.meta.incomplete = incomplete;
+    exitCode = ExitCode.MergeIncomplete;
+  } else if (summary.thresholds?.some((t) => !t.ok)) exitCode = ExitCode.ThresholdsCrossed;
   else if (summary.total.failures > 0) exitCode = typeof options.exitCodeOnError === 'number' ? options.exitCodeOnError : ExitCode.RequestsFailed;
   summary.meta.exitCode = exitCode;
   return { summary, exitCode, warnings };
 }
 
+/**
+ * One scenario, known by content: summaries that record the hash of their
+ * sources are compared by it, whatever path the scenario was given by;
+ * older summaries by path.
+ */
 function checkSameScenario(inputs: readonly MergeInput[]): void {
   const first = inputs[0]!;
   const name = (s: RunSummary) => normalize(s.meta.scenario);
   for (const other of inputs.slice(1)) {
-    if (name(other.summary) !== name(first.summary)) {
+    const [a, b] = [first.summary.meta.scenarioHash, other.summary.meta.scenarioHash];
+    const differ = a && b ? a !== b : name(other.summary) !== name(first.summary);
+    if (differ) {
+      const ran = (i: MergeInput) => `${JSON.stringify(i.summary.meta.scenario)}${a && b ? ` (sources ${i.summary.meta.scenarioHash})` : ''}`;
       throw new UserError(
-        `cannot merge results of different scenarios: ${first.source} ran ${JSON.stringify(first.summary.meta.scenario)} but ${other.source} ran ${JSON.stringify(other.summary.meta.scenario)}`,
-        'merge only the result folders of the instances of one run',
+        `cannot merge results of different scenarios: ${first.source} ran ${ran(first)} but ${other.source} ran ${ran(other)}`,
+        a && b && name(other.summary) === name(first.summary) ? 'the files at that path differ between the instances: run the same scenario on every instance' : 'merge only the result folders of the instances of one run',
         'E_MERGE',
       );
     }
   }
 }
 
-/** Segments that do not tile the plan are worth a warning: a lost instance, or a folder given twice. */
-function partitionWarnings(inputs: readonly MergeInput[]): string[] {
+/**
+ * The options that make the plan the segments are parts of: segments of
+ * different plans (-u 24 -t 3s and -u 12 -t 5s) do not make one run. Separate
+ * runs without --segment may differ (each machine its own load).
+ */
+const PLAN_OPTIONS = ['users', 'spawnRate', 'durationMs', 'iterations', 'scenarios', 'userClasses', 'tags', 'excludeTags'] as const;
+
+function checkSamePlan(inputs: readonly MergeInput[]): void {
+  if (!inputs.every((i) => typeof i.summary.meta.options.segment === 'string')) return;
+  const first = inputs[0]!;
+  const show = (v: unknown): string => {
+    const text = JSON.stringify(v) ?? 'unset';
+    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+  };
+  for (const other of inputs.slice(1)) {
+    const differ = PLAN_OPTIONS.filter((k) => JSON.stringify(first.summary.meta.options[k]) !== JSON.stringify(other.summary.meta.options[k]));
+    if (differ.length === 0) continue;
+    throw new UserError(
+      `cannot merge segments of different plans: ${differ.map((k) => `${k} is ${show(first.summary.meta.options[k])} in ${first.source} but ${show(other.summary.meta.options[k])} in ${other.source}`).join('; ')}`,
+      'every instance of one run takes the same options (-u, -t, load model) and its own --segment',
+      'E_MERGE',
+    );
+  }
+}
+
+/**
+ * Segments that do not tile the plan: a lost instance, or overlapping ones.
+ * Such a merge is marked incomplete (summary.json, reports, exit code); other
+ * doubts are warnings.
+ */
+function partitionCoverage(inputs: readonly MergeInput[]): { warnings: string[]; incomplete: string[] } {
   const segs: Segment[] = [];
   for (const i of inputs) {
     const text = i.summary.meta.options.segment;
@@ -140,11 +182,15 @@ function partitionWarnings(inputs: readonly MergeInput[]): string[] {
     try {
       segs.push(parseSegment(text));
     } catch {
-      return [`${i.source}: its segment ${JSON.stringify(text)} cannot be read; not checking that the segments cover the plan`];
+      return { warnings: [`${i.source}: its segment ${JSON.stringify(text)} cannot be read; not checking that the segments cover the plan`], incomplete: [] };
     }
   }
-  if (segs.length === 0) return [];
-  if (segs.length < inputs.length) return ['some inputs ran a --segment and some did not: they are merged as given'];
+  if (segs.length === 0) return { warnings: [], incomplete: [] };
+  if (segs.length < inputs.length) return { warnings: ['some inputs ran a --segment and some did not: they are merged as given'], incomplete: [] };
   const problems = partitionProblems(segs);
-  return problems.length ? [`the segments merged do not make up the whole plan: ${problems.join('; ')}; the figures cover only the segments given`] : [];
+  if (problems.length === 0) return { warnings: [], incomplete: [] };
+  return {
+    warnings: [`the segments merged do not make up the whole plan: ${problems.join('; ')}; the figures cover only the segments given (marked incomplete, exit code ${ExitCode.MergeIncomplete})`],
+    incomplete: problems,
+  };
 }

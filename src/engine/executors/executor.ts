@@ -13,6 +13,8 @@ export interface StageInfo {
   /** A sweep's stage number (1-based, a warm-up shares its stage's) and how many stages it plans. */
   index?: number;
   count?: number;
+  /** Users start no task once the stage has this many requests (this instance's share of --max-requests-per-stage). */
+  maxRequests?: number;
 }
 
 /** A LoadShape instance as the engine sees it (the class comes from the scenario bundle). */

@@ -12,11 +12,19 @@ function isSweep(cfg: RunConfig): boolean {
   return cfg.extra.concurrency !== undefined || (Array.isArray(cfg.extra.traffic) && cfg.extra.traffic.length > 1);
 }
 
-/** Waits until the workers report no running user, or the grace period ends. */
-async function drain(ctx: ExecutorContext, graceMs: number): Promise<boolean> {
+/**
+ * After the users were set to 0: waits until every worker has no user left,
+ * those finishing their last task included, or the grace period ends. The
+ * stage's last requests are then all in before the next stage (or the end)
+ * flushes the workers. Resolves true if the run stopped meanwhile.
+ */
+async function drain(ctx: ExecutorContext, graceMs: number, users: number): Promise<boolean> {
+  if (users === 0) return false;
+  let gone = false;
+  void ctx.usersGone().then(() => (gone = true));
   const until = ctx.elapsedMs() + graceMs;
-  while (ctx.runningUsers() > 0 && ctx.elapsedMs() < until) {
-    if (await ctx.sleep(100)) return true;
+  while (!gone && ctx.elapsedMs() < until) {
+    if (await ctx.sleep(20)) return true;
   }
   return false;
 }
@@ -25,7 +33,9 @@ async function drain(ctx: ExecutorContext, graceMs: number): Promise<boolean> {
  * GenAI Bench's sweep: every (concurrency, traffic) pair in turn, each stage
  * bounded by --max-requests-per-stage and/or --max-time-per-stage, with an
  * optional warm-up whose figures are dropped. Users are drained between stages
- * so a stage's requests all started under its own concurrency.
+ * so a stage's requests all started under its own concurrency. The request cap
+ * is enforced in the workers (pool/stage-budget.ts): once a stage has its
+ * requests no user starts another task; tasks in flight finish.
  */
 export const sweep = {
   name: 'sweep',
@@ -59,9 +69,9 @@ export const sweep = {
         }
         // Stages keep the plan's concurrency in their names (bench merge matches them by name);
         // with --segment this instance runs its share of the users and of the requests.
-        await ctx.beginStage({ name: label, concurrency: c, traffic: t || undefined, index, count });
-        const mine = ctx.setUsers(c, top);
         const stageRequests = maxReq === undefined ? undefined : ctx.share(maxReq);
+        await ctx.beginStage({ name: label, concurrency: c, traffic: t || undefined, index, count, maxRequests: stageRequests });
+        const mine = ctx.setUsers(c, top);
         const started = ctx.elapsedMs();
         let gone = false;
         void ctx.usersGone().then(() => (gone = true));
@@ -70,13 +80,13 @@ export const sweep = {
           if ((mine === 0 && maxTime === undefined) || gone) break;
           if (stageRequests !== undefined && ctx.stageRequests() >= stageRequests) break;
           if (maxTime !== undefined && ctx.elapsedMs() - started >= maxTime) break;
-          if (await ctx.sleep(100)) return;
+          if (await ctx.sleep(20)) return;
         }
         ctx.setUsers(0, top);
-        if (await drain(ctx, cfg.stopTimeoutMs)) return;
+        if (await drain(ctx, cfg.stopTimeoutMs, mine)) return;
       }
     }
-    await ctx.beginStage({ name: 'end', warmup: true });
+    // The last stage stays open: what its users finish while the run stops is its own (and in the totals).
     ctx.stop('sweep finished');
   },
 } satisfies Executor;

@@ -14,7 +14,7 @@ interface TestCase {
  * check, so CI shows crossed thresholds and failing checks as failed tests.
  */
 export function junitXml(summary: RunSummary): string {
-  const cases = [...thresholdCases(summary), ...checkCases(summary)];
+  const cases = [...coverageCases(summary), ...thresholdCases(summary), ...checkCases(summary)];
   const failures = cases.filter((c) => c.failure).length;
   const seconds = (summary.meta.durationMs / 1000).toFixed(3);
   const suiteName = `volley: ${summary.meta.scenario}`;
@@ -37,6 +37,14 @@ export function junitXml(summary: RunSummary): string {
   }
   lines.push('  </testsuite>', '</testsuites>', '');
   return lines.join('\n');
+}
+
+/** A merge missing an instance: one failed case, so CI does not pass on partial figures. */
+function coverageCases(summary: RunSummary): TestCase[] {
+  const missing = summary.meta.incomplete;
+  if (!missing?.length) return [];
+  const detail = missing.join('; ');
+  return [{ classname: 'volley.merge', name: 'the segments merged make up the whole plan', failure: { type: 'MergeIncomplete', message: `the merged figures are partial: ${detail}`, detail: `bench merge was not given every segment of the plan: ${detail}` } }];
 }
 
 function thresholdCases(summary: RunSummary): TestCase[] {

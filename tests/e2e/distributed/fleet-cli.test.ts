@@ -88,5 +88,11 @@ describe('bench merge, setup, k8s and run --segment from the command line', () =
     expect(merged.meta.users).toBe(single.meta.users);
     expect(merged.tasks).toEqual(single.tasks);
     expect(merged.meta.instances!.map((i) => i.segment)).toEqual(['1/3', '2/3', '3/3']);
+
+    // An instance missing: merged and marked incomplete, exit 98.
+    const gap = await bench(['merge', parts[0]!, parts[2]!, '--out', join(dir, 'gap')]);
+    expect(gap.code, gap.stderr).toBe(98);
+    expect(gap.stderr).toMatch(/warning: the segments merged do not make up the whole plan: nothing covers 1\/3:2\/3/);
+    expect(read(join(dir, 'gap')).meta.incomplete).toEqual(['nothing covers 1/3:2/3']);
   });
 });

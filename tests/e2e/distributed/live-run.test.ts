@@ -51,3 +51,35 @@ describe.skipIf(!bin)(`bench run --live processes through a real redis-server${b
     expect([...watched.fleet.instances.values()].map((i) => i.label).sort()).toEqual(['1/2', '2/2']);
   }, 40_000);
 });
+
+describe.skipIf(!bin)('bench run --live when Redis goes away', () => {
+  let target: TargetServer;
+  let dir: string;
+  beforeAll(async () => {
+    target = await startTargetServer();
+    dir = mkdtempSync(join(tmpdir(), 'volley-live-gone-'));
+  });
+  afterAll(async () => {
+    await target?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a Redis killed mid-run: the process runs on, writes its results and exits with the run’s code, not 13', async () => {
+    const redis = await startRedis(bin!);
+    const out = join(dir, 'killed');
+    const one = fileURLToPath(new URL('../../fixtures/scenarios/distributed/one-task.ts', import.meta.url));
+    const p = startBench(['run', one, '-u', '1', '-t', '3s', '-w', '1', '-H', target.url, '--headless', '--live', `${redis.url}/e2e-killed`, '--out', out]);
+    // Killed once the load runs and the first interval went out, not before the start-up check.
+    await p.waitForStderr(/\[\d/, 30_000);
+    await redis.stop();
+    const code = await p.exited;
+    expect(code, p.stderr()).toBe(0);
+    expect(p.stderr()).toContain(`results written to ${out}/`);
+  }, 60_000);
+
+  it('a Redis that is not there: exit 2 before the run', async () => {
+    const p = startBench(['run', fixture, '-u', '1', '-t', '2s', '-w', '1', '-H', target.url, '--headless', '--live', 'redis://127.0.0.1:1/e2e-none']);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toMatch(/^error: --live: cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(connection refused\)/m);
+  }, 60_000);
+});

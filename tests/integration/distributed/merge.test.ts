@@ -108,8 +108,14 @@ describe('bench merge of separate runs', () => {
   it('refuses results of different scenarios, naming both', () => {
     const other = structuredClone(inputs[1]!);
     other.meta.scenario = 'scenarios/other.ts';
+    other.meta.scenarioHash = '0123456789abcdef';
     expect(() => mergeSummaries([{ source: 'a/', summary: inputs[0]! }, { source: 'b/', summary: other }])).toThrow(
-      /different scenarios: a\/ ran ".*mixed\.ts" but b\/ ran "scenarios\/other\.ts"/,
+      /different scenarios: a\/ ran ".*mixed\.ts" \(sources [0-9a-f]{16}\) but b\/ ran "scenarios\/other\.ts" \(sources 0123456789abcdef\)/,
+    );
+    // Summaries of earlier versions have no hash: their paths decide.
+    const old = (s: RunSummary, scenario: string) => ({ ...s, meta: { ...s.meta, scenario, scenarioHash: undefined } });
+    expect(() => mergeSummaries([{ source: 'a/', summary: old(inputs[0]!, 'a.ts') }, { source: 'b/', summary: old(inputs[1]!, 'b.ts') }])).toThrow(
+      /different scenarios: a\/ ran "a\.ts" but b\/ ran "b\.ts"/,
     );
   });
 
@@ -123,9 +129,10 @@ describe('bench merge of separate runs', () => {
   });
 
   it('warns when the segments given do not make up the plan', () => {
+    // Segments of one plan: the same plan options as the first input.
     const seg = (s: RunSummary, text: string) => {
       const c = structuredClone(s);
-      c.meta.options.segment = text;
+      c.meta.options = { ...structuredClone(inputs[0]!.meta.options), segment: text };
       return c;
     };
     const ok = mergeSummaries([
@@ -140,5 +147,7 @@ describe('bench merge of separate runs', () => {
       { source: 'b', summary: seg(inputs[1]!, '3/3') },
     ]);
     expect(gap.warnings[0]).toMatch(/nothing covers 1\/3:2\/3/);
+    expect(gap.summary.meta.incomplete).toEqual(['nothing covers 1/3:2/3']);
+    expect(gap.exitCode).toBe(98);
   });
 });

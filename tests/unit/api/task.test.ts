@@ -17,8 +17,10 @@ describe('@task and @tag', () => {
     expect([meta(a, TASK_WEIGHT), meta(b, TASK_WEIGHT), meta(c, TASK_WEIGHT)]).toEqual([3, 1, 1]);
   });
 
-  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '2'])('@task(%s) is refused', (w) => {
-    expect(() => task(w as number)).toThrow('the weight must be a number >= 0');
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '2'])('@task(%s) keeps the weight as given, for the runtime to refuse with the class and method', (w) => {
+    const fn = () => undefined;
+    task(w as number)(fn, methodContext('browse'));
+    expect(meta(fn, TASK_WEIGHT)).toBe(w);
   });
 
   it('@task on something other than a method says so', () => {

@@ -82,6 +82,23 @@ describe('bench compare', () => {
     expect(process.exitCode).toBe(1);
   });
 
+  it('fails with --fail-on-regression when endpoints of the baseline are gone, naming them', async () => {
+    const a = resultsDir('http-shop.json');
+    // Same totals, disjoint endpoints: no figure regressed, but B tested none of what A did.
+    const b = resultsDir('http-shop.json', (s) => s.endpoints.forEach((e) => (e.name = `/v2${e.name}`)));
+    const { stderr } = await bench('compare', a, b, '--fail-on-regression');
+    expect(process.exitCode).toBe(1);
+    expect(stderr).toContain('5 endpoints of the baseline are gone from the compared run: GET /, GET /cart, GET /products/[id], POST /cart (add), POST /checkout');
+  });
+
+  it('does not fail for endpoints only the compared run has', async () => {
+    const a = resultsDir('http-shop.json', (s) => (s.endpoints = s.endpoints.slice(1)));
+    const b = resultsDir('http-shop.json');
+    const { stderr } = await bench('compare', a, b, '--fail-on-regression');
+    expect(stderr).toBe('');
+    expect(process.exitCode).toBeUndefined();
+  });
+
   it('does not fail within the tolerance', async () => {
     const a = resultsDir('llm-sweep.json');
     const b = resultsDir('llm-sweep.json', (s) => (s.llm!.outputTokensPerSec *= 0.95));

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,6 +115,35 @@ describe('bench k8s manifests', () => {
       'merge', `${results}/0`, `${results}/1`, `${results}/2`, '--out', `${results}/merged`,
       'teardown', '/scenario/scenario.mjs', '--setup-data', `${results}/setup.json`,
     ]);
+  });
+
+  it('waits for the instances within one shared budget inside the Job deadline, then merges those there and names the missing', async () => {
+    const { objects } = await generateK8s({ scenario, instances: 3, runArgs: ['-t', '10m'], now: () => NOW });
+    const merge = objects.find((o) => o.metadata.name.endsWith('-merge')) as unknown as Obj;
+    const c = merge.spec.template.spec.containers[0];
+    const deadlineSec: number = merge.spec.activeDeadlineSeconds;
+    const results = join(tmp, 'late-results');
+    const bin = join(tmp, 'late-bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'bench'), '#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n');
+    // A simulated clock: sleep adds to it instead of sleeping. Instances 0 and 2 write their
+    // results at the end of the plan (start delay + duration); instance 1 never does.
+    const planEndSec = 60 + 600;
+    writeFileSync(join(bin, 'sleep'), [
+      '#!/bin/sh',
+      `t=$(( $(cat "${bin}/clock" 2>/dev/null || echo 0) + $1 )); echo "$t" > "${bin}/clock"`,
+      `if [ "$t" -ge ${planEndSec} ]; then for i in 0 2; do mkdir -p "${results}/$i"; echo '{}' > "${results}/$i/summary.json"; done; fi`,
+    ].join('\n'));
+    chmodSync(join(bin, 'bench'), 0o755);
+    chmodSync(join(bin, 'sleep'), 0o755);
+    const [sh, flag, script] = c.command;
+    const r = spawnSync(sh, [flag, script.replaceAll('/results', results)], { env: { PATH: `${bin}:/usr/bin:/bin`, VOLLEY_INSTANCES: '3' }, encoding: 'utf8' });
+    const waitedSec = Number(readFileSync(join(bin, 'clock'), 'utf8'));
+    // The merge starts before the Job's deadline, with minutes left for the merge itself and teardown.
+    expect(waitedSec).toBeGreaterThanOrEqual(planEndSec);
+    expect(waitedSec).toBeLessThanOrEqual(deadlineSec - 300);
+    expect(r.stdout.trim().split('\n').slice(0, 6)).toEqual(['merge', `${results}/0`, `${results}/2`, '--out', `${results}/merged`, 'teardown']);
+    expect(r.stderr).toMatch(/^instance\(s\) 1 wrote no summary\.json within \d+s: merging without them \(the merged results are marked incomplete, exit 98\)$/m);
   });
 
   it('leaves out the setup step for a scenario without setup()', async () => {

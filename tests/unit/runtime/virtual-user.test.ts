@@ -32,6 +32,7 @@ function host(fatal: unknown[]): UserHost & { recorder: MetricsRecorder } {
     stopping: false,
     resolveHost: () => undefined,
     fatal: (err) => fatal.push(err),
+    stageTurn: () => true,
     takeIteration: () => left-- > 0,
     finishIteration: () => undefined,
   };
