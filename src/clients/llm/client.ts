@@ -29,6 +29,7 @@ import { runExchange, type ExchangeOutcome } from './exchange.js';
 import { finishGeneration, recordFailure, recordSimple } from './finish.js';
 import { requestsLogFor, type RequestLogRecord, type RequestsLog } from './requests-log.js';
 import { parseSlos, type Slo } from './slo.js';
+import { applyLlmRunOptions } from './run-options.js';
 
 /** True for an instance of LLMUser (checked by brand, so two copies of the API module agree). */
 export function isLlmUser(user: unknown): user is LLMUser {
@@ -44,6 +45,7 @@ export function isLlmUser(user: unknown): user is LLMUser {
  */
 export function attachLlmClient(user: unknown, ctx: ClientContext): void {
   if (!isLlmUser(user)) return;
+  applyLlmRunOptions(user, ctx.options);
   (user as unknown as Record<symbol, unknown>)[LLM_CLIENT] = new UserLlmClient(user, ctx);
 }
 
@@ -55,6 +57,7 @@ export function attachLlmClient(user: unknown, ctx: ClientContext): void {
  * dataset is too.
  */
 export function prepareLlmClass(user: LLMUser, ctx: ClientContext): void {
+  applyLlmRunOptions(user, ctx.options);
   preloadLlm(user, new UserLlmClient(user, ctx).trafficText());
 }
 
@@ -238,11 +241,16 @@ class UserLlmClient implements LlmClient {
   // ---- shared steps ----
 
   private get tokenizer(): Tokenizer {
-    return (this.tokenizerCache ??= getTokenizer(this.user.tokenizer));
+    return (this.tokenizerCache ??= getTokenizer(this.runOption('tokenizer') ?? this.user.tokenizer));
   }
 
   private get prompts(): PromptSource {
-    return promptSource(loadDataset(this.user.dataset, { column: this.user.datasetColumn }), this.tokenizer);
+    return promptSource(loadDataset(this.runOption('dataset') ?? this.user.dataset, { column: this.user.datasetColumn }), this.tokenizer);
+  }
+
+  /** A run option that replaces the user's field (applyLlmRunOptions), read again at each call so onStart cannot undo it. */
+  private runOption<K extends 'model' | 'dataset' | 'tokenizer' | 'prefixLen'>(key: K): LLMUser[K] | undefined {
+    return this.ctx.options[key] as LLMUser[K] | undefined;
   }
 
   /**
@@ -258,7 +266,7 @@ class UserLlmClient implements LlmClient {
   }
 
   private model(opts: { model?: string }): string {
-    const model = opts.model ?? this.user.model;
+    const model = opts.model ?? this.runOption('model') ?? this.user.model;
     if (!model && this.target.adapter.provider !== 'azure') {
       throw new UserError(`${this.user.constructor.name}: no model`, "set `model` on the user class, e.g. model = 'llama-3-8b'");
     }
@@ -280,7 +288,7 @@ class UserLlmClient implements LlmClient {
     const sample = sampleTraffic(spec, random);
     const inputTokens = opts.inputTokens ?? (spec.kind === 'image' || spec.kind === 'dataset' ? IMAGE_PROMPT_TOKENS : sample.inputTokens);
     const outputTokens = sample.outputTokens ?? (spec.kind === 'image' ? IMAGE_OUTPUT_TOKENS : undefined);
-    const built = prompts.build(inputTokens, random, opts.prefixLen ?? this.user.prefixLen);
+    const built = prompts.build(inputTokens, random, opts.prefixLen ?? this.runOption('prefixLen') ?? this.user.prefixLen);
     return { text: built.text, inputTokens: built.tokens, outputTokens };
   }
 
