@@ -26,6 +26,7 @@ import type { ScenarioConfig } from '../config/load-models.js';
 import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.js';
 import { applyShapes, loadShapes } from './shapes.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
+import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
 export interface SideService {
@@ -267,9 +268,9 @@ export class Run {
       return;
     }
     const ticker = setInterval(() => void this.tick(), cfg.snapshotIntervalMs);
-    const timers: NodeJS.Timeout[] = [];
+    const timers: LongTimeout[] = [];
     // --duration bounds every model; a model may also stop earlier by itself.
-    if (cfg.durationMs !== undefined) timers.push(setTimeout(() => this.stop('duration reached'), cfg.durationMs));
+    if (cfg.durationMs !== undefined) timers.push(setLongTimeout(() => this.stop('duration reached'), cfg.durationMs));
     let left = this.runners.length;
     const modelsDone = Promise.all(
       this.runners.map(async (r) => {
@@ -281,7 +282,7 @@ export class Run {
     );
     await this.stopPromise;
     clearInterval(ticker);
-    for (const t of timers) clearTimeout(t);
+    for (const t of timers) t.clear();
     this.stoppedAt = performance.now();
     this.stoppedWall = Date.now();
     await modelsDone;

@@ -9,6 +9,7 @@ import type { UserClass } from './load-scenario.js';
 import { taskTable } from './tasks.js';
 import { UserGroup, type GroupOwner } from './user-group.js';
 import type { ClientAttacher } from './virtual-user.js';
+import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 
 /**
  * Everything one worker thread shares among its users: the recorder, the one
@@ -136,10 +137,10 @@ export class WorkerRuntime implements GroupOwner {
       return g.allUsers();
     });
     const settled = Promise.allSettled(all.map((u) => u.done));
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs)));
+    let timer: LongTimeout | undefined;
+    const grace = new Promise<'timeout'>((r) => (timer = setLongTimeout(() => r('timeout'), graceMs)));
     const outcome = await Promise.race([settled, grace]);
-    clearTimeout(timer);
+    timer?.clear();
     if (outcome === 'timeout') {
       this.hardStop.abort();
       // Destroying the agent fails every in-flight request at once; the clients
