@@ -12,6 +12,7 @@ import { deriveSeed, seededRandom } from '../util/random.js';
 import { InterruptibleSleep } from './sleep.js';
 import { pickTask, taskTable, type TaskEntry, type TaskTable, type TagFilter } from './tasks.js';
 import type { UserClass } from './load-scenario.js';
+import { waitSecondsProblem, waitTimeFieldProblem, waitTimeThrew } from './wait-check.js';
 
 /** Extra clients (e.g. the LLM client) a user class may want attached. */
 export type ClientAttacher = (user: User, ctx: ClientContext) => void;
@@ -282,7 +283,12 @@ export class VirtualUser {
       this.rt.finishIteration();
     }
     if (waitTime && active()) {
-      const seconds = waitTime.call(target, { lastTaskSeconds: (performance.now() - start) / 1000, random: this.random });
+      const seconds = this.waitSeconds(waitTime, target, start);
+      if (seconds === undefined) {
+        // The run ends with the wait time's error (rt.fatal); this user stops here.
+        this.stopping = true;
+        return false;
+      }
       if (seconds > 0) {
         this.stepsSinceYield = 0;
         await this.sleeper.sleep(seconds * 1000);
@@ -296,6 +302,28 @@ export class VirtualUser {
       await new Promise<void>((r) => setImmediate(r));
     }
     return true;
+  }
+
+  /**
+   * Seconds to wait after a task, or undefined when the wait time is not a
+   * function, throws or returns something other than seconds >= 0: that is a
+   * scenario error which ends the run (exit 2), not a silent 0 nor a dead user.
+   */
+  private waitSeconds(waitTime: WaitTime, target: object, startMs: number): number | undefined {
+    const owner = target.constructor.name;
+    let problem = waitTimeFieldProblem(owner, waitTime);
+    let seconds: unknown;
+    if (!problem) {
+      try {
+        seconds = waitTime.call(target, { lastTaskSeconds: (performance.now() - startMs) / 1000, random: this.random });
+      } catch (err) {
+        problem = waitTimeThrew(owner, err);
+      }
+    }
+    problem ??= waitSecondsProblem(owner, seconds);
+    if (!problem) return seconds as number;
+    this.rt.fatal(problem);
+    return undefined;
   }
 
   private async runTaskSet(entry: TaskEntry, parent: object): Promise<void> {
