@@ -17,7 +17,7 @@ import {
 } from '../../api/llm.js';
 import { redact, UserError } from '../../errors.js';
 import { loadDataset, recordText } from '../../llm/dataset.js';
-import { folderImages, generatedImage, IMAGE_VARIANTS } from '../../llm/images.js';
+import { folderImages, generatedImage, imageSizeProblem, imageVariants, prebuildImages } from '../../llm/images.js';
 import { promptSource, type PromptSource } from '../../llm/prompt.js';
 import { getTokenizer, type Tokenizer } from '../../llm/tokenizer.js';
 import { parseTrafficCached, sampleTraffic, type TrafficSpec } from '../../llm/traffic.js';
@@ -80,7 +80,10 @@ export function createLlmClient(user: LLMUser, ctx: ClientContext): LlmClient {
 export function preloadLlm(user: LLMUser, traffic: string = user.traffic): void {
   const source = promptSource(loadDataset(user.dataset, { column: user.datasetColumn }), getTokenizer(user.tokenizer));
   // Prompts cut to a token count come from the tokenized corpus; dataset traffic sends the rows as they are.
-  if (parseTrafficCached(traffic).kind !== 'dataset') void source.corpus;
+  const spec = parseTrafficCached(traffic);
+  if (spec.kind !== 'dataset') void source.corpus;
+  // I(width,height): every variant is encoded now (up to 0.35 s each at 2048×2048), not in the first requests.
+  if (spec.kind === 'image' && !user.imageDir) prebuildImages(spec.width, spec.height);
 }
 
 /** Input text of image requests (I traffic), and their output length when nothing else sets it. */
@@ -305,9 +308,14 @@ class UserLlmClient implements LlmClient {
   private withImages(messages: ChatMessage[], count: number, [width, height]: [number, number]): ChatMessage[] {
     const dir = this.user.imageDir;
     const pool = dir ? folderImages(dir) : undefined;
+    if (!pool) {
+      const problem = imageSizeProblem(width, height, count);
+      if (problem !== undefined) throw new UserError(`${this.user.constructor.name}: images ${count} of imageSize ${JSON.stringify([width, height])}: ${problem}`, 'attach fewer or smaller images, e.g. imageSize: [1024, 1024]');
+    }
+    const variants = pool ? pool.length : imageVariants(width, height);
     const parts: ContentPart[] = [];
     for (let i = 0; i < count; i++) {
-      const pick = Math.floor(this.ctx.random() * (pool ? pool.length : IMAGE_VARIANTS));
+      const pick = Math.floor(this.ctx.random() * variants);
       parts.push({ type: 'image_url', image_url: { url: pool ? pool[pick]! : generatedImage(width, height, pick) } });
     }
     const last = messages.findLastIndex((m) => m.role === 'user');
