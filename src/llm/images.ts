@@ -15,7 +15,7 @@ export const MAX_IMAGE_SIDE = 8192;
 
 /**
  * Most pixels of one generated image: 2048×2048. Measured (bench/images.ts figures
- * in docs/llm.md): 0.35 s to build and 11.7 MiB as a data URL; 4096×4096 took 1.2 s
+ * in docs/llm.md): 0.35–1.2 s to build and 11.7 MiB as a data URL; 4096×4096 took 1.2–4.5 s
  * and 45 MiB, past the mock's 32 MiB body cap, and 16,384² hung a worker for 40 s
  * with 3.5 GB before failing at V8's string limit.
  */
