@@ -27,6 +27,7 @@ import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.
 import { applyShapes, loadShapes } from './shapes.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
 import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
+import { GeneratorLoad } from './generator-load.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
 export interface SideService {
@@ -57,6 +58,9 @@ export class Run {
   private interval = new MetricsAggregate();
   private readonly history: HistoryRow[] = [];
   private readonly health = new Map<number, WorkerHealth>();
+  /** Whether the workers kept up with their users, interval by interval (the rule of summary.generatorOverloaded). */
+  private readonly generatorLoad = new GeneratorLoad();
+  private overloadWarned = false;
   private startedAt = 0;
   private loadStartedAt = 0;
   private stoppedAt = 0;
@@ -422,6 +426,7 @@ export class Run {
     if (!warmup) this.total.addAggregate(interval);
     this.stage?.agg.addAggregate(interval);
     const users = [...this.health.values()].reduce((a, h) => a + h.users, 0);
+    this.generatorLoad.observe(this.health.values());
     const snap = buildLiveSnapshot(this.total, interval, {
       scenario: this.cfg.scenarioPath,
       elapsedMs: now - this.loadStartedAt,
@@ -535,6 +540,11 @@ export class Run {
     const opts: Record<string, unknown> = { ...this.cfg, extra: undefined, ...this.cfg.extra };
     delete opts.extra;
     delete opts.sources;
+    const overload = this.generatorLoad.verdict();
+    if (overload && !this.overloadWarned && this.stoppedAt) {
+      this.overloadWarned = true;
+      this.deps.warn(overload.reason);
+    }
     return {
       version: SUMMARY_VERSION,
       meta: {
@@ -550,6 +560,8 @@ export class Run {
         interrupted: this.interrupted,
         stopReason: this.stopReason || 'unknown',
       },
+      generatorOverloaded: overload !== undefined,
+      generatorOverload: overload,
       ...aggregateFigures(live, sec),
       llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),
       stages: this.stages.length ? this.stages : undefined,

@@ -20,6 +20,7 @@ export function runVerdict(summary: RunSummary): Verdict {
   const { requests, failures } = summary.total;
   if (failures > 0) reasons.push(`${failures} of ${requests} requests failed`);
   if (summary.meta.interrupted) reasons.push(`interrupted: ${summary.meta.stopReason}`);
+  if (summary.generatorOverloaded) reasons.push('the load generator was overloaded: latencies include its own delays');
 
   const code = summary.meta.exitCode;
   let status: Verdict['status'];

@@ -1,0 +1,57 @@
+import type { WorkerHealth } from '../metrics/live.js';
+import type { RunSummary } from '../metrics/summary-types.js';
+import { CPU_LIMIT, LOOP_DELAY_LIMIT_MS } from '../report/health.js';
+
+/** Why summary.json says the load generator was overloaded (docs/summary-json.md). */
+export type GeneratorOverload = NonNullable<RunSummary['generatorOverload']>;
+
+/**
+ * The rule (docs/summary-json.md, "Overloaded generator"): the run's figures are
+ * suspect when, in at least MIN_OVERLOADED_INTERVALS snapshot intervals and at
+ * least OVERLOADED_SHARE of them, a worker's event loop was busy more than
+ * CPU_LIMIT of the time or delayed timers by more than LOOP_DELAY_LIMIT_MS
+ * (p99). A single slow interval (start-up, JIT, a GC) does not count; a worker
+ * that cannot keep up with its users, whose waits then land in every latency
+ * (TTFT 22 s against a server's 0.5 s), does.
+ */
+export const MIN_OVERLOADED_INTERVALS = 2;
+export const OVERLOADED_SHARE = 0.25;
+
+/** Watches the workers' health at each snapshot interval and applies the rule at the end. */
+export class GeneratorLoad {
+  private intervals = 0;
+  private overloadedIntervals = 0;
+  private maxEventLoopDelayMs = 0;
+  private maxCpu = 0;
+  private worstWorker = -1;
+
+  /** Called once per snapshot interval with each worker's last health figures. */
+  observe(health: Iterable<WorkerHealth>): void {
+    this.intervals++;
+    let over = false;
+    for (const w of health) {
+      if (w.cpu > CPU_LIMIT || w.eventLoopDelayMs > LOOP_DELAY_LIMIT_MS) over = true;
+      if (w.eventLoopDelayMs > this.maxEventLoopDelayMs) {
+        this.maxEventLoopDelayMs = w.eventLoopDelayMs;
+        this.worstWorker = w.index;
+      }
+      this.maxCpu = Math.max(this.maxCpu, w.cpu);
+    }
+    if (over) this.overloadedIntervals++;
+  }
+
+  /** The overload, when the rule says the generator was overloaded; else undefined. */
+  verdict(): GeneratorOverload | undefined {
+    const n = this.overloadedIntervals;
+    if (n < MIN_OVERLOADED_INTERVALS || n < OVERLOADED_SHARE * this.intervals) return undefined;
+    const delay = this.maxEventLoopDelayMs >= 1000 ? `${(this.maxEventLoopDelayMs / 1000).toFixed(1)} s` : `${Math.round(this.maxEventLoopDelayMs)} ms`;
+    const who = this.worstWorker >= 0 ? `worker ${this.worstWorker}` : 'a worker';
+    return {
+      reason: `the load generator was overloaded in ${n} of ${this.intervals} intervals (${who}: event-loop delay up to ${delay}, CPU up to ${Math.round(this.maxCpu * 100)}%): latencies include time spent waiting in the generator; add --workers or machines, or lower the load`,
+      overloadedIntervals: n,
+      intervals: this.intervals,
+      maxEventLoopDelayMs: Math.round(this.maxEventLoopDelayMs * 10) / 10,
+      maxCpu: Math.round(this.maxCpu * 1000) / 1000,
+    };
+  }
+}
