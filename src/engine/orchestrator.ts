@@ -28,6 +28,7 @@ import { applyShapes, loadShapes } from './shapes.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
 import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 import { GeneratorLoad } from './generator-load.js';
+import { fixedCountWarning } from './class-mix-check.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
 export interface SideService {
@@ -61,6 +62,7 @@ export class Run {
   /** Whether the workers kept up with their users, interval by interval (the rule of summary.generatorOverloaded). */
   private readonly generatorLoad = new GeneratorLoad();
   private overloadWarned = false;
+  private readonly workerWarnings = new Set<string>();
   private startedAt = 0;
   private loadStartedAt = 0;
   private stoppedAt = 0;
@@ -232,6 +234,8 @@ export class Run {
       if (unknown.length) throw new UserError(`scenario ${s.name}: no user class named ${unknown.join(', ')}`, `the scenario file has: ${names.join(', ')}`);
       chosen = this.classes.filter((c) => s.userClasses!.includes(c.name));
     }
+    const fixedWarning = fixedCountWarning(s, chosen);
+    if (fixedWarning) this.deps.warn(fixedWarning);
     const idle = chosen.filter((c) => c.noTasksIn?.includes(s.name));
     if (idle.length === 0) return chosen;
     const given = [s.tags?.length ? `--tags ${s.tags.join(',')}` : '', s.excludeTags?.length ? `--exclude-tags ${s.excludeTags.join(',')}` : ''].filter(Boolean);
@@ -350,7 +354,11 @@ export class Run {
         this.runner(m.scenario)?.onIdle(index, m.seen);
         break;
       case 'warning':
-        this.deps.warn(m.message);
+        // Each worker warns once; the run says it once.
+        if (!this.workerWarnings.has(m.message)) {
+          this.workerWarnings.add(m.message);
+          this.deps.warn(m.message);
+        }
         break;
       case 'fatal':
         // A user error ends the run with it (exit 2); a worker that died ends it with what the others have (exit 70).

@@ -26,6 +26,8 @@ export interface GroupOwner {
   /** A closed-model scenario has no user left here, after `seen` user counts. */
   onIdle(scenario: string, seen: number): void;
   onFatal(err: unknown): void;
+  /** A warning for the user, sent once per worker for each `key`. */
+  warnOnce(key: string, message: string): void;
 }
 
 /** Counter of arrivals that found no free user (k6's name). */
@@ -95,6 +97,9 @@ export class UserGroup implements UserHost {
   }
   fatal(err: unknown): void {
     this.owner.onFatal(err);
+  }
+  warnOnce(key: string, message: string): void {
+    this.owner.warnOnce(key, message);
   }
 
   takeIteration(): boolean {

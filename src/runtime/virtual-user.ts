@@ -36,9 +36,16 @@ export interface UserHost {
   resolveHost(userHost: string | undefined): string | undefined;
   /** The user cannot run at all (a client it needs could not be created): ends the run with this error. */
   fatal(err: unknown): void;
+  /** A warning for the user, once per worker for each key. */
+  warnOnce(key: string, message: string): void;
   /** Claims one task run from the budget; false when it is used up. */
   takeIteration(): boolean;
   finishIteration(): void;
+}
+
+/** A paced wait whose interval is shorter than a task: the pacing asked for cannot hold. */
+function pacingMissed(owner: string, intervalSeconds: number): string {
+  return `${owner}: a task took longer than its pacing interval of ${intervalSeconds} s (constantPacing/constantThroughput): tasks run back to back, fewer per second than the pacing asks; lengthen the interval or add users`;
 }
 
 /** How a user runs: looping on its own (closed models) or one task per arrival (open models). */
@@ -313,15 +320,20 @@ export class VirtualUser {
     const owner = target.constructor.name;
     let problem = waitTimeFieldProblem(owner, waitTime);
     let seconds: unknown;
+    const lastTaskSeconds = (performance.now() - startMs) / 1000;
     if (!problem) {
       try {
-        seconds = waitTime.call(target, { lastTaskSeconds: (performance.now() - startMs) / 1000, random: this.random });
+        seconds = waitTime.call(target, { lastTaskSeconds, random: this.random });
       } catch (err) {
         problem = waitTimeThrew(owner, err);
       }
     }
     problem ??= waitSecondsProblem(owner, seconds);
-    if (!problem) return seconds as number;
+    if (!problem) {
+      const interval = (waitTime as PacedWait).intervalSeconds;
+      if (interval !== undefined && lastTaskSeconds > interval) this.rt.warnOnce(`pacing:${owner}`, pacingMissed(owner, interval));
+      return seconds as number;
+    }
     this.rt.fatal(problem);
     return undefined;
   }

@@ -32,6 +32,15 @@ export class WorkerRuntime implements GroupOwner {
   onIdle: (scenario: string, seen: number) => void = () => undefined;
   /** A user could not start (e.g. its LLM client could not be created): the worker tells the main thread. */
   onFatal: (err: unknown) => void = () => undefined;
+  /** A warning for the user (the main thread prints it and records it in summary.json). */
+  onWarning: (message: string) => void = () => undefined;
+  private readonly warned = new Set<string>();
+
+  warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.onWarning(message);
+  }
 
   constructor(
     readonly options: WorkerOptions,
