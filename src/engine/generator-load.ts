@@ -55,3 +55,22 @@ export class GeneratorLoad {
     };
   }
 }
+
+/**
+ * The warnings a finished run prints (and summary.json keeps in `warnings`)
+ * about figures that are not what was asked: an overloaded generator, and
+ * arrivals of an open model that found no free user and never ran.
+ */
+export function endOfRunWarnings(overload: GeneratorOverload | undefined, figures: Pick<RunSummary, 'counters' | 'tasks'>): string[] {
+  const out: string[] = [];
+  if (overload) out.push(overload.reason);
+  const dropped = figures.counters['dropped_iterations'] ?? 0;
+  if (dropped > 0) {
+    const ran = figures.tasks.reduce((a, t) => a + t.runs, 0);
+    const share = (100 * dropped) / (dropped + ran);
+    out.push(
+      `${dropped.toLocaleString('en-US')} of ${(dropped + ran).toLocaleString('en-US')} arrivals (${share < 1 ? share.toFixed(2) : share.toFixed(0)}%) were dropped: no free user could run them, so the rate achieved is below the rate asked (counter dropped_iterations); raise --max-users, lower --rate, or add workers or machines`,
+    );
+  }
+  return out;
+}

@@ -27,8 +27,9 @@ import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.
 import { applyShapes, loadShapes } from './shapes.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
 import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
-import { GeneratorLoad } from './generator-load.js';
+import { endOfRunWarnings, GeneratorLoad } from './generator-load.js';
 import { fixedCountWarning } from './class-mix-check.js';
+import { checkMachineLimits } from './machine-limits.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
 export interface SideService {
@@ -61,7 +62,7 @@ export class Run {
   private readonly health = new Map<number, WorkerHealth>();
   /** Whether the workers kept up with their users, interval by interval (the rule of summary.generatorOverloaded). */
   private readonly generatorLoad = new GeneratorLoad();
-  private overloadWarned = false;
+  private endWarned = false;
   private readonly workerWarnings = new Set<string>();
   private startedAt = 0;
   private loadStartedAt = 0;
@@ -137,6 +138,7 @@ export class Run {
     this.scenarios = applied.scenarios;
     this.shapeFor = applied.shapeFor;
     checkSegmentPlan(this.scenarios, this.segment);
+    checkMachineLimits(this.cfg, this.scenarios, this.segment);
     // Read before any worker starts, so a bad file fails at once.
     const setupFile = this.cfg.extra.setupData;
     const fileData = setupFile !== undefined ? readSetupData(resolve(this.deps.cwd ?? '.', setupFile)) : undefined;
@@ -549,9 +551,10 @@ export class Run {
     delete opts.extra;
     delete opts.sources;
     const overload = this.generatorLoad.verdict();
-    if (overload && !this.overloadWarned && this.stoppedAt) {
-      this.overloadWarned = true;
-      this.deps.warn(overload.reason);
+    const figures = aggregateFigures(live, sec);
+    if (!this.endWarned && this.stoppedAt) {
+      this.endWarned = true;
+      for (const w of endOfRunWarnings(overload, figures)) this.deps.warn(w);
     }
     return {
       version: SUMMARY_VERSION,
@@ -570,7 +573,7 @@ export class Run {
       },
       generatorOverloaded: overload !== undefined,
       generatorOverload: overload,
-      ...aggregateFigures(live, sec),
+      ...figures,
       llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),
       stages: this.stages.length ? this.stages : undefined,
       scenarios: this.separateScenarios ? this.runners.map((r) => this.scenarioSummary(r, end)) : undefined,
