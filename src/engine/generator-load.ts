@@ -17,6 +17,9 @@ export type GeneratorOverload = NonNullable<RunSummary['generatorOverload']>;
 export const MIN_OVERLOADED_INTERVALS = 2;
 export const OVERLOADED_SHARE = 0.25;
 
+/** A worker that has sent no snapshot for this many snapshot intervals was stalled: its event loop could not run its timer. */
+const STALLED_AFTER_INTERVALS = 1.5;
+
 /** Watches the workers' health at each snapshot interval and applies the rule at the end. */
 export class GeneratorLoad {
   private intervals = 0;
@@ -24,18 +27,49 @@ export class GeneratorLoad {
   private maxEventLoopDelayMs = 0;
   private maxCpu = 0;
   private worstWorker = -1;
+  /** Per worker: whether a report since the last interval was past a limit, and when it last reported. */
+  private readonly workers = new Map<number, { over: boolean; lastAt: number }>();
 
-  /** Called once per snapshot interval with each worker's last health figures. */
-  observe(health: Iterable<WorkerHealth>): void {
+  constructor(private readonly snapshotIntervalMs: number) {}
+
+  /** A worker's snapshot arrived with its health over its last interval. */
+  report(w: WorkerHealth, nowMs: number): void {
+    const over = w.cpu > CPU_LIMIT || w.eventLoopDelayMs > LOOP_DELAY_LIMIT_MS;
+    const seen = this.workers.get(w.index);
+    this.workers.set(w.index, { over: over || (seen?.over ?? false), lastAt: nowMs });
+    if (w.eventLoopDelayMs > this.maxEventLoopDelayMs) {
+      this.maxEventLoopDelayMs = w.eventLoopDelayMs;
+      this.worstWorker = w.index;
+    }
+    this.maxCpu = Math.max(this.maxCpu, w.cpu);
+  }
+
+  /** The load starts: every worker is expected to report within an interval and a half from now. */
+  start(workerCount: number, nowMs: number): void {
+    for (let i = 0; i < workerCount; i++) if (!this.workers.has(i)) this.workers.set(i, { over: false, lastAt: nowMs });
+  }
+
+  /** A worker that died: its silence says nothing about load. */
+  forget(index: number): void {
+    this.workers.delete(index);
+  }
+
+  /**
+   * Closes one snapshot interval: it was overloaded when a worker reported past a
+   * limit during it, or a worker that reported before has been silent too long
+   * (a blocked event loop sends nothing, and its stale figures would look fine).
+   */
+  observe(nowMs: number): void {
     this.intervals++;
     let over = false;
-    for (const w of health) {
-      if (w.cpu > CPU_LIMIT || w.eventLoopDelayMs > LOOP_DELAY_LIMIT_MS) over = true;
-      if (w.eventLoopDelayMs > this.maxEventLoopDelayMs) {
-        this.maxEventLoopDelayMs = w.eventLoopDelayMs;
-        this.worstWorker = w.index;
+    for (const [index, w] of this.workers) {
+      const silentMs = nowMs - w.lastAt;
+      if (w.over || silentMs > STALLED_AFTER_INTERVALS * this.snapshotIntervalMs) over = true;
+      if (silentMs > this.maxEventLoopDelayMs && silentMs > STALLED_AFTER_INTERVALS * this.snapshotIntervalMs) {
+        this.maxEventLoopDelayMs = silentMs;
+        this.worstWorker = index;
       }
-      this.maxCpu = Math.max(this.maxCpu, w.cpu);
+      w.over = false;
     }
     if (over) this.overloadedIntervals++;
   }

@@ -61,7 +61,7 @@ export class Run {
   private readonly history: HistoryRow[] = [];
   private readonly health = new Map<number, WorkerHealth>();
   /** Whether the workers kept up with their users, interval by interval (the rule of summary.generatorOverloaded). */
-  private readonly generatorLoad = new GeneratorLoad();
+  private readonly generatorLoad: GeneratorLoad;
   private endWarned = false;
   private readonly workerWarnings = new Set<string>();
   private startedAt = 0;
@@ -96,6 +96,7 @@ export class Run {
     this.stopPromise = new Promise((r) => (this.stopRequested = r));
     this.scenarios = cfg.scenarios;
     this.segment = cfg.extra.segment ? parseSegment(cfg.extra.segment) : undefined;
+    this.generatorLoad = new GeneratorLoad(cfg.snapshotIntervalMs);
   }
 
   /** Asks for a graceful stop (SIGINT, q in the TUI, a threshold). The first reason wins. */
@@ -188,6 +189,7 @@ export class Run {
       await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.share(this.cfg.users), workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
 
       this.loadStartedAt = performance.now();
+      this.generatorLoad.start(workers.length, this.loadStartedAt);
       this.lastSnapshotAt = this.loadStartedAt;
       await this.driveLoad();
       await this.stopWorkers();
@@ -345,6 +347,7 @@ export class Run {
       case 'snapshot':
         this.mergeDelta(m.delta, m.scenarioDeltas);
         this.health.set(index, { index, cpu: m.health.cpu, eventLoopDelayMs: m.health.eventLoopDelayMs, users: m.users });
+        this.generatorLoad.report(this.health.get(index)!, performance.now());
         break;
       case 'exhausted':
         this.runner(m.scenario)?.onExhausted(index);
@@ -370,6 +373,7 @@ export class Run {
         } else {
           // Its last figures of users and health are stale now.
           this.health.delete(index);
+          this.generatorLoad.forget(index);
           this.fail(m.message);
         }
         break;
@@ -436,7 +440,7 @@ export class Run {
     if (!warmup) this.total.addAggregate(interval);
     this.stage?.agg.addAggregate(interval);
     const users = [...this.health.values()].reduce((a, h) => a + h.users, 0);
-    this.generatorLoad.observe(this.health.values());
+    this.generatorLoad.observe(now);
     const snap = buildLiveSnapshot(this.total, interval, {
       scenario: this.cfg.scenarioPath,
       elapsedMs: now - this.loadStartedAt,

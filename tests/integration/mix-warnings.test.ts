@@ -22,6 +22,6 @@ it('warns when fixedCount is larger than -u', async () => {
 it('warns once when a task outlasts its constantPacing interval', async () => {
   const r = await runFixture('paced-slow.ts', { host: target.url, users: 2, workers: 2, iterations: 4 });
   const message = 'Pacer: a task took longer than its pacing interval of 0.05 s (constantPacing/constantThroughput): tasks run back to back, fewer per second than the pacing asks; lengthen the interval or add users';
-  expect(r.summary.warnings).toEqual([message]);
+  expect(r.summary.warnings).toContain(message);
   expect(r.stderr.split(message).length - 1).toBe(1);
 });
