@@ -96,7 +96,11 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
     if (cfg.out) reporters.push(createFileReporter(resolve(cwd, cfg.out)));
     const tui = req.tui?.(cfg);
     reporters.push(tui ?? createHeadlessReporter(io));
-    const warn = (m: string) => io.stderr.write(`warning: ${redact(m, secretValues())}\n`);
+    const warnings: string[] = [];
+    const warn = (m: string) => {
+      warnings.push(redact(m, secretValues()));
+      io.stderr.write(`warning: ${redact(m, secretValues())}\n`);
+    };
     if (cfg.extra.segment && cfg.scenarios.some((s) => s.burstiness !== undefined) && [cli, scenario, file.options].every((o) => o.seed === undefined)) {
       // Each instance keeps its own arrivals of the plan's schedule; random gaps are the same schedule only with the same seed.
       warn(`--segment with random arrivals: give every instance the same --seed, or together they do not make the plan's arrival schedule (this one uses --seed ${cfg.seed})`);
@@ -130,6 +134,7 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
       req.signal?.removeEventListener('abort', onAbort);
     }
     run.applyThresholds(summary);
+    if (warnings.length > 0) summary.warnings = [...warnings];
     // A failure of Volley's own during the run (a worker died, a load model threw) outranks the figures.
     const internal = run.internalError;
     const exitCode = internal !== undefined ? ExitCode.InternalError : exitCodeFor(summary, cfg);

@@ -5,6 +5,7 @@ import { parseSegment } from '../distributed/segment.js';
 import { parseStartAt } from '../distributed/start-at.js';
 import { parseLiveUrl } from '../distributed/live/redis-url.js';
 import { loadModelOptionKeys } from './load-models.js';
+import { MAX_TIMER_MS } from '../util/long-timeout.js';
 
 /** A duration option: '90s', '5m', '1h', '250ms' or a number of seconds; parsed to ms. */
 export const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -16,6 +17,9 @@ export const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) =
   return ms;
 });
 
+/** Timers that repeat or bound one request cannot be chained sensibly: they stay within Node's timer range. */
+const belowTimerLimit = (ms: number): boolean => ms <= MAX_TIMER_MS;
+const TIMER_LIMIT_MESSAGE = 'expected a duration of at most 596h (2^31 ms, the longest timer Node.js runs)';
 
 /** A host the run can send to: the built-in mock, or an http(s) URL (reachability is checked later, unless skipped). */
 function isBaseUrl(v: string): boolean {
@@ -70,14 +74,14 @@ export const optionsSchema = z
     out: z.string().min(1),
     seed: z.number().int(),
     stopTimeout: durationMs,
-    requestTimeout: durationMs.refine((ms) => ms > 0, { message: 'expected a duration above 0, e.g. 30s' }),
+    requestTimeout: durationMs.refine((ms) => ms > 0, { message: 'expected a duration above 0, e.g. 30s' }).refine(belowTimerLimit, { message: TIMER_LIMIT_MESSAGE }),
     exitCodeOnError: z.number().int().min(0).max(255),
     userClasses: list,
     tags: list,
     excludeTags: list,
     thresholds: thresholdsSchema,
     skipHostCheck: z.boolean(),
-    snapshotInterval: durationMs,
+    snapshotInterval: durationMs.refine(belowTimerLimit, { message: TIMER_LIMIT_MESSAGE }),
     // Load models (docs/load-models.md): stages, rate, arrivals, burstiness, maxUsers,
     // preAllocatedUsers, iterationsPerUser, correctCoordinatedOmission, shape, scenarios.
     ...loadModelOptionKeys,

@@ -1,3 +1,5 @@
+import { setLongTimeout } from '../util/long-timeout.js';
+
 /**
  * A one-shot signal that sleeps can wait on: fired when a run or a scenario
  * stops. Waiters are removed when their sleep ends, so a long run that sleeps
@@ -26,10 +28,10 @@ export class Latch {
     if (this.fired) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
       const wake = () => {
-        clearTimeout(timer);
+        timer.clear();
         resolve(true);
       };
-      const timer = setTimeout(() => {
+      const timer = setLongTimeout(() => {
         this.waiters.delete(wake);
         resolve(false);
       }, Math.max(0, ms));

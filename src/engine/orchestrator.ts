@@ -29,6 +29,10 @@ import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.
 import { applyShapes, loadShapes } from './shapes.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
 import { StageBudget } from '../pool/stage-budget.js';
+import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
+import { endOfRunWarnings, GeneratorLoad } from './generator-load.js';
+import { fixedCountWarning } from './class-mix-check.js';
+import { checkMachineLimits } from './machine-limits.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
 export interface SideService {
@@ -62,6 +66,10 @@ export class Run {
   private readonly window = new LiveWindow();
   private readonly history: HistoryRow[] = [];
   private readonly health = new Map<number, WorkerHealth>();
+  /** Whether the workers kept up with their users, interval by interval (the rule of summary.generatorOverloaded). */
+  private readonly generatorLoad: GeneratorLoad;
+  private endWarned = false;
+  private readonly workerWarnings = new Set<string>();
   private startedAt = 0;
   private loadStartedAt = 0;
   private stoppedAt = 0;
@@ -94,6 +102,7 @@ export class Run {
     this.stopPromise = new Promise((r) => (this.stopRequested = r));
     this.scenarios = cfg.scenarios;
     this.segment = cfg.extra.segment ? parseSegment(cfg.extra.segment) : undefined;
+    this.generatorLoad = new GeneratorLoad(cfg.snapshotIntervalMs);
   }
 
   /** Asks for a graceful stop (SIGINT, q in the TUI, a threshold). The first reason wins. */
@@ -136,6 +145,7 @@ export class Run {
     this.scenarios = applied.scenarios;
     this.shapeFor = applied.shapeFor;
     checkSegmentPlan(this.scenarios, this.segment);
+    checkMachineLimits(this.cfg, this.scenarios, this.segment);
     // Read before any worker starts, so a bad file fails at once.
     const setupFile = this.cfg.extra.setupData;
     const fileData = setupFile !== undefined ? readSetupData(resolve(this.deps.cwd ?? '.', setupFile)) : undefined;
@@ -188,6 +198,7 @@ export class Run {
       await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.share(users), workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
 
       this.loadStartedAt = performance.now();
+      this.generatorLoad.start(workers.length, this.loadStartedAt);
       this.lastSnapshotAt = this.loadStartedAt;
       await this.driveLoad();
       await this.stopWorkers();
@@ -236,6 +247,8 @@ export class Run {
       if (unknown.length) throw new UserError(`scenario ${s.name}: no user class named ${unknown.join(', ')}`, `the scenario file has: ${names.join(', ')}`);
       chosen = this.classes.filter((c) => s.userClasses!.includes(c.name));
     }
+    const fixedWarning = fixedCountWarning(s, chosen);
+    if (fixedWarning) this.deps.warn(fixedWarning);
     const idle = chosen.filter((c) => c.noTasksIn?.includes(s.name));
     if (idle.length === 0) return chosen;
     const given = [s.tags?.length ? `--tags ${s.tags.join(',')}` : '', s.excludeTags?.length ? `--exclude-tags ${s.excludeTags.join(',')}` : ''].filter(Boolean);
@@ -277,9 +290,9 @@ export class Run {
       return;
     }
     const ticker = setInterval(() => void this.tick(), cfg.snapshotIntervalMs);
-    const timers: NodeJS.Timeout[] = [];
+    const timers: LongTimeout[] = [];
     // --duration bounds every model; a model may also stop earlier by itself.
-    if (cfg.durationMs !== undefined) timers.push(setTimeout(() => this.stop('duration reached'), cfg.durationMs));
+    if (cfg.durationMs !== undefined) timers.push(setLongTimeout(() => this.stop('duration reached'), cfg.durationMs));
     let left = this.runners.length;
     const modelsDone = Promise.all(
       this.runners.map(async (r) => {
@@ -291,7 +304,7 @@ export class Run {
     );
     await this.stopPromise;
     clearInterval(ticker);
-    for (const t of timers) clearTimeout(t);
+    for (const t of timers) t.clear();
     this.stoppedAt = performance.now();
     this.stoppedWall = Date.now();
     await modelsDone;
@@ -352,6 +365,7 @@ export class Run {
       case 'snapshot':
         this.mergeDelta(m.delta, m.scenarioDeltas);
         this.health.set(index, { index, cpu: m.health.cpu, eventLoopDelayMs: m.health.eventLoopDelayMs, users: m.users });
+        this.generatorLoad.report(this.health.get(index)!, performance.now());
         break;
       case 'exhausted':
         this.runner(m.scenario)?.onExhausted(index);
@@ -363,7 +377,11 @@ export class Run {
         this.runner(m.scenario)?.onIdle(index, m.seen);
         break;
       case 'warning':
-        this.deps.warn(m.message);
+        // Each worker warns once; the run says it once.
+        if (!this.workerWarnings.has(m.message)) {
+          this.workerWarnings.add(m.message);
+          this.deps.warn(m.message);
+        }
         break;
       case 'fatal':
         // A user error ends the run with it (exit 2); a worker that died ends it with what the others have (exit 70).
@@ -373,6 +391,7 @@ export class Run {
         } else {
           // Its last figures of users and health are stale now.
           this.health.delete(index);
+          this.generatorLoad.forget(index);
           this.fail(m.message);
         }
         break;
@@ -441,6 +460,7 @@ export class Run {
     if (!warmup) this.total.addAggregate(interval);
     this.stage?.agg.addAggregate(interval);
     const users = [...this.health.values()].reduce((a, h) => a + h.users, 0);
+    this.generatorLoad.observe(now);
     const snap = buildLiveSnapshot(this.total, interval, {
       scenario: this.cfg.scenarioPath,
       elapsedMs: now - this.loadStartedAt,
@@ -564,6 +584,12 @@ export class Run {
     const opts: Record<string, unknown> = { ...this.cfg, extra: undefined, ...this.cfg.extra };
     delete opts.extra;
     delete opts.sources;
+    const overload = this.generatorLoad.verdict();
+    const figures = aggregateFigures(live, sec);
+    if (!this.endWarned && this.stoppedAt) {
+      this.endWarned = true;
+      for (const w of endOfRunWarnings(overload, figures)) this.deps.warn(w);
+    }
     return {
       version: SUMMARY_VERSION,
       meta: {
@@ -580,7 +606,9 @@ export class Run {
         stopReason: this.stopReason || 'unknown',
         ...(this.deps.scenarioHash && { scenarioHash: this.deps.scenarioHash }),
       },
-      ...aggregateFigures(live, sec),
+      generatorOverloaded: overload !== undefined,
+      generatorOverload: overload,
+      ...figures,
       llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),
       stages: this.stages.length ? this.stages : undefined,
       scenarios: this.separateScenarios ? this.runners.map((r) => this.scenarioSummary(r, end)) : undefined,

@@ -1,5 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { packageRoot } from '../util/package-root.js';
@@ -20,8 +20,11 @@ export interface Dataset {
   format: DatasetFormat;
   /** Prompts used as they are by `dataset` traffic. */
   records: DatasetRecord[];
-  /** All the text, ending with '\n', that token-shaped traffic (D, N, U, E) cuts prompts from. */
-  corpus: string;
+  /**
+   * The text, ending with '\n', that token-shaped traffic (D, N, U, E) cuts prompts from:
+   * all of it, or windows spread over the whole dataset past MAX_CORPUS_CHARS. Read on first use.
+   */
+  readonly corpus: string;
 }
 
 export interface DatasetOptions {
@@ -54,16 +57,21 @@ export function loadDataset(path: string | undefined, options: DatasetOptions = 
   return ds;
 }
 
+/**
+ * Most characters of a dataset that token-shaped traffic tokenizes per worker
+ * (tiktoken takes seconds per few MiB, and the tokens stay in memory). A larger
+ * dataset gives CORPUS_WINDOWS windows spread evenly over the whole file, so
+ * prompts come from all of it, not from its first 8 Mi characters.
+ */
+export const MAX_CORPUS_CHARS = 8 * 1024 * 1024;
+/** Windows a large dataset's corpus is taken in, evenly spaced from its start to its end. */
+export const CORPUS_WINDOWS = 64;
+
 function readDataset(file: string, options: DatasetOptions): Dataset {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read dataset ${file}: ${(err as Error).message}`, 'set `dataset` on the user class to an existing file');
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const ext = extname(file).toLowerCase();
   const format: DatasetFormat = ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' ? 'csv' : ext === '.json' ? 'json' : 'text';
+  if (format === 'text' && fileSize(file) > MAX_CORPUS_CHARS) return largeTextDataset(file);
+  const text = readText(file);
   const records =
     format === 'jsonl'
       ? parseJsonl(file, text)
@@ -72,9 +80,118 @@ function readDataset(file: string, options: DatasetOptions): Dataset {
         : format === 'json'
           ? parseJsonArray(file, text)
           : parseText(text);
-  if (records.length === 0) throw new UserError(`dataset ${file} has no prompts`, 'add prompts to the file, or set `dataset` on the user class to another file');
-  const corpus = format === 'text' ? text : records.map(recordText).join('\n');
-  return { path: file, format, records, corpus: corpus.endsWith('\n') ? corpus : corpus + '\n' };
+  if (records.length === 0) throw noPrompts(file);
+  let corpus: string | undefined;
+  return {
+    path: file,
+    format,
+    records,
+    // Built on first use: `dataset` traffic never needs it.
+    get corpus() {
+      return (corpus ??= withNewline(format === 'text' ? text : sampleRecords(records)));
+    },
+  };
+}
+
+function readText(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw cannotRead(file, err);
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch (err) {
+    throw cannotRead(file, err);
+  }
+}
+
+const cannotRead = (file: string, err: unknown) =>
+  new UserError(`cannot read dataset ${file}: ${(err as Error).message}`, 'set `dataset` on the user class (or --dataset) to an existing file');
+const noPrompts = (file: string) => new UserError(`dataset ${file} has no prompts`, 'add prompts to the file, or set `dataset` on the user class to another file');
+const withNewline = (text: string) => (text.endsWith('\n') ? text : text + '\n');
+
+/**
+ * A text file past MAX_CORPUS_CHARS: its corpus is read in windows at offsets
+ * spread over the file (fs.readSync), never as one string; its paragraphs, for
+ * `dataset` traffic, only when asked for.
+ */
+function largeTextDataset(file: string): Dataset {
+  let corpus: string | undefined;
+  let records: DatasetRecord[] | undefined;
+  return {
+    path: file,
+    format: 'text',
+    get records() {
+      if (records === undefined) {
+        records = parseText(readText(file));
+        if (records.length === 0) throw noPrompts(file);
+      }
+      return records;
+    },
+    get corpus() {
+      if (corpus === undefined) {
+        corpus = readWindows(file);
+        if (corpus.trim() === '') throw noPrompts(file);
+      }
+      return corpus;
+    },
+  };
+}
+
+/** CORPUS_WINDOWS windows of whole lines, evenly spaced over the file, together at most MAX_CORPUS_CHARS. */
+function readWindows(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const windowChars = Math.floor(MAX_CORPUS_CHARS / CORPUS_WINDOWS);
+    // UTF-8 takes up to 4 bytes a character; the slack lets a window start after a partial line.
+    const buf = Buffer.alloc(windowChars + 64 * 1024);
+    const parts: string[] = [];
+    for (let i = 0; i < CORPUS_WINDOWS; i++) {
+      const offset = Math.floor((i * size) / CORPUS_WINDOWS);
+      const n = readSync(fd, buf, 0, buf.length, offset);
+      let text = buf.toString('utf8', 0, n);
+      if (offset === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      // Start at a line start (the bytes before may be half a line, or half a character) and end at a line end.
+      const from = offset === 0 ? 0 : text.indexOf('\n') + 1;
+      if (from === 0 && offset > 0) continue;
+      const limit = Math.min(text.length, from + windowChars);
+      const end = limit === text.length && offset + n >= size ? limit : text.lastIndexOf('\n', limit - 1) + 1;
+      if (end > from) parts.push(withNewline(text.slice(from, end)));
+    }
+    return parts.join('');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The corpus of a records dataset: every record's text, or, past MAX_CORPUS_CHARS,
+ * runs of consecutive records from CORPUS_WINDOWS points spread over the dataset.
+ */
+function sampleRecords(records: DatasetRecord[]): string {
+  let total = 0;
+  for (const r of records) total += recordText(r).length + 1;
+  if (total <= MAX_CORPUS_CHARS) return records.map(recordText).join('\n');
+  const windowChars = Math.floor(MAX_CORPUS_CHARS / CORPUS_WINDOWS);
+  const parts: string[] = [];
+  let last = -1;
+  for (let w = 0; w < CORPUS_WINDOWS; w++) {
+    let chars = 0;
+    for (let i = Math.max(last + 1, Math.floor((w * records.length) / CORPUS_WINDOWS)); i < records.length && chars < windowChars; i++) {
+      const t = recordText(records[i]!).slice(0, windowChars - chars);
+      parts.push(t);
+      chars += t.length + 1;
+      last = i;
+    }
+  }
+  return parts.join('\n');
 }
 
 /** The text a record contributes to the corpus: its prompt, or its messages' text parts. */

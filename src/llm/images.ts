@@ -10,35 +10,76 @@ import { UserError } from '../errors.js';
  */
 export const IMAGE_VARIANTS = 8;
 
-/** Largest image side we generate; a larger one is almost certainly a typo (and 16,384² RGB is already 768 MiB raw). */
-export const MAX_IMAGE_SIDE = 16_384;
+/** Largest image side we generate (a long thin image); the pixel count is bounded too (MAX_IMAGE_PIXELS). */
+export const MAX_IMAGE_SIDE = 8192;
+
+/**
+ * Most pixels of one generated image: 2048×2048. Measured (bench/images.ts figures
+ * in docs/llm.md): 0.35–1.2 s to build and 11.7 MiB as a data URL; 4096×4096 took 1.2–4.5 s
+ * and 45 MiB, past the mock's 32 MiB body cap, and 16,384² hung a worker for 40 s
+ * with 3.5 GB before failing at V8's string limit.
+ */
+export const MAX_IMAGE_PIXELS = 2048 * 2048;
+
+/** Most pixels of the generated images of one request (~24 MiB of data URLs): under the mock's 32 MiB body cap. */
+export const MAX_REQUEST_IMAGE_PIXELS = 2 * MAX_IMAGE_PIXELS;
+
+/** Above this many pixels a size gets fewer variants, so the worker's cache stays small (2 × 12 MiB at the largest). */
+const FEW_VARIANTS_ABOVE_PIXELS = 1024 * 1024;
+
+const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** Whether `n` can be a side of a generated image: a whole number from 1 to MAX_IMAGE_SIDE. */
 export function isImageSide(n: unknown): n is number {
   return Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_IMAGE_SIDE;
 }
 
+/**
+ * What is wrong with generating `count` images of width×height for one request, or
+ * undefined: sides from 1 to MAX_IMAGE_SIDE, at most MAX_IMAGE_PIXELS each and
+ * MAX_REQUEST_IMAGE_PIXELS together.
+ */
+export function imageSizeProblem(width: number, height: number, count = 1): string | undefined {
+  if (!isImageSide(width) || !isImageSide(height)) return `width and height must be whole numbers from 1 to ${fmt(MAX_IMAGE_SIDE)} pixels`;
+  if (width * height > MAX_IMAGE_PIXELS) {
+    return `${width}×${height} is ${fmt(width * height)} pixels; a generated image has at most ${fmt(MAX_IMAGE_PIXELS)} (2048×2048), so that requests stay within what servers take`;
+  }
+  if (width * height * count > MAX_REQUEST_IMAGE_PIXELS) {
+    return `${count} images of ${width}×${height} are ${fmt(width * height * count)} pixels in one request; the most is ${fmt(MAX_REQUEST_IMAGE_PIXELS)} (two 2048×2048 images, ~24 MiB of base64)`;
+  }
+  return undefined;
+}
+
+/** How many different pictures a size comes in: fewer for large ones, whose data URLs are megabytes each. */
+export function imageVariants(width: number, height: number): number {
+  return width * height > FEW_VARIANTS_ABOVE_PIXELS ? 2 : IMAGE_VARIANTS;
+}
+
 const generated = new Map<string, string>();
 
 /**
- * A generated width×height PNG as a data URL; `variant` (0..IMAGE_VARIANTS-1) picks one of a few different pictures.
- * Throws a UserError naming `imageSize` unless both sides are whole numbers from 1 to MAX_IMAGE_SIDE.
+ * A generated width×height PNG as a data URL; `variant` picks one of imageVariants(width, height) different pictures.
+ * Throws a UserError naming `imageSize` unless the size is one imageSizeProblem accepts.
  */
 export function generatedImage(width: number, height: number, variant: number): string {
-  const key = `${width}x${height}#${variant % IMAGE_VARIANTS}`;
+  const v = variant % imageVariants(width, height);
+  const key = `${width}x${height}#${v}`;
   let url = generated.get(key);
   if (url === undefined) {
     // Checked on a cache miss only: a bad size never gets into the cache.
-    if (!isImageSide(width) || !isImageSide(height)) {
-      throw new UserError(
-        `imageSize ${JSON.stringify([width, height])}: width and height must be whole numbers from 1 to ${MAX_IMAGE_SIDE.toLocaleString('en-US')} pixels`,
-        'give imageSize as [width, height] in pixels, e.g. imageSize: [512, 512]',
-      );
+    const problem = imageSizeProblem(width, height);
+    if (problem !== undefined) {
+      throw new UserError(`imageSize ${JSON.stringify([width, height])}: ${problem}`, 'give imageSize as [width, height] in pixels, e.g. imageSize: [512, 512]');
     }
-    url = 'data:image/png;base64,' + encodePng(width, height, variant % IMAGE_VARIANTS).toString('base64');
+    url = 'data:image/png;base64,' + encodePng(width, height, v).toString('base64');
     generated.set(key, url);
   }
   return url;
+}
+
+/** Builds every variant of a size now, before the users start, so no request waits for an encode. */
+export function prebuildImages(width: number, height: number): void {
+  for (let v = 0; v < imageVariants(width, height); v++) generatedImage(width, height, v);
 }
 
 /** An RGB PNG: a gradient that differs per variant, with seeded noise on top. */

@@ -21,9 +21,6 @@ export interface TokenizedCorpus {
   byteOffsets: Uint32Array;
 }
 
-/** Cap on the corpus text that is tokenized, so a huge dataset (ShareGPT) does not stall a worker. */
-export const MAX_CORPUS_CHARS = 8 * 1024 * 1024;
-
 /** How many times a cut is moved before giving up on exactness (never reached on real text). */
 const MAX_ADJUSTMENTS = 12;
 
@@ -31,8 +28,8 @@ const MAX_ADJUSTMENTS = 12;
 const MAX_CACHED_CHARS = 8 * 1024 * 1024;
 
 export function tokenizeCorpus(text: string, tok: Tokenizer): TokenizedCorpus {
+  // The dataset keeps its corpus within MAX_CORPUS_CHARS, taken from the whole file (dataset.ts).
   let corpus = text.trimStart();
-  if (corpus.length > MAX_CORPUS_CHARS) corpus = corpus.slice(0, corpus.lastIndexOf('\n', MAX_CORPUS_CHARS) + 1);
   if (!corpus.endsWith('\n')) corpus += '\n';
   const parts: Uint32Array[] = [];
   const starts: number[] = [];

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { MAX_IMAGE_SIDE } from './images.js';
+import { imageSizeProblem } from './images.js';
 
 /**
  * GenAI Bench's traffic strings: the shape of each request's input and output in
@@ -56,7 +56,8 @@ const FORMS: Array<[RegExp, (n: Array<number | undefined>) => Omit<TrafficSpec, 
     new RegExp(String.raw`^I\(${NUM},${NUM}(?:,${NUM})?\)$`),
     ([w, h, c]) => {
       const count = c ?? 1;
-      const bad = [ints({ width: w, height: h }, MAX_IMAGE_SIDE), ints({ count })].filter((p) => p !== undefined);
+      const badCount = ints({ count });
+      const bad = [imageSizeProblem(w!, h!, badCount ? 1 : count), badCount].filter((p) => p !== undefined);
       return bad.length ? bad.join('; ') : { kind: 'image', width: w!, height: h!, count };
     },
   ],

@@ -123,6 +123,21 @@ export interface ScenarioSummary extends SummaryFigures {
 
 export interface RunSummary extends SummaryFigures {
   version: typeof SUMMARY_VERSION;
+  /** The load generator could not keep up (docs/summary-json.md, "Overloaded generator"): latencies include its own delays. */
+  generatorOverloaded?: boolean;
+  /** How, when generatorOverloaded is true. */
+  generatorOverload?: {
+    /** One line: how often and how badly, and what to do. */
+    reason: string;
+    /** Snapshot intervals in which some worker was past a limit, of all the run's intervals. */
+    overloadedIntervals: number;
+    intervals: number;
+    /** The worst event-loop delay (p99 of an interval, ms) and event-loop busy share (0..1) a worker reported. */
+    maxEventLoopDelayMs: number;
+    maxCpu: number;
+  };
+  /** Every warning the run printed (stderr's `warning:` lines), in order. */
+  warnings?: string[];
   meta: {
     tool: 'volley';
     toolVersion: string;

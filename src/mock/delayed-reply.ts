@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { GroundTruthRecord } from './ground-truth.js';
 import { DUE_MARGIN_MS, type Abortable } from './token-stream.js';
+import { MAX_TIMER_MS } from '../util/long-timeout.js';
 
 /**
  * Sends a non-streamed answer no earlier than `dueAt` (performance.now() ms):
@@ -31,7 +32,7 @@ export class DelayedReply implements Abortable {
     this.timer = undefined;
     const waitMs = this.dueAt + DUE_MARGIN_MS - performance.now();
     if (waitMs > 0) {
-      this.timer = setTimeout(this.run, Math.ceil(waitMs));
+      this.timer = setTimeout(this.run, Math.min(MAX_TIMER_MS, Math.ceil(waitMs)));
       return;
     }
     if (this.finish()) this.send();

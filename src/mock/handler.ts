@@ -10,6 +10,7 @@ import { injectedFailure, planResponse, readHeaderOverrides, requestRandom, type
 import { isKnownPath, matchApiRoute, type ApiRoute } from './routes.js';
 import { TokenStream, type Abortable } from './token-stream.js';
 import { tokenText } from './vocabulary.js';
+import { mockStreamLimit, StreamCapacity } from './capacity.js';
 
 /** Everything known about one API request once its body is read. */
 interface Exchange {
@@ -33,10 +34,17 @@ export class MockHandler {
   private readonly inFlight = new Set<Abortable>();
   private sequence = 0;
   private readonly untrack = (item: Abortable): void => {
-    this.inFlight.delete(item);
+    if (this.inFlight.delete(item) && item instanceof TokenStream) this.capacity.closed();
   };
+  private readonly capacity: StreamCapacity;
 
-  constructor(private readonly options: ResolvedMockOptions) {}
+  constructor(
+    private readonly options: ResolvedMockOptions,
+    /** Where the mock's warnings go (its stderr by default): streams past its capacity. */
+    warn: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`),
+  ) {
+    this.capacity = new StreamCapacity(mockStreamLimit(options.itlMs, options.tokensPerChunk), options.itlMs, warn);
+  }
 
   /** Stops every stream and pending answer, e.g. when the server closes. */
   abortAll(reason: string): void {
@@ -150,6 +158,7 @@ export class MockHandler {
     if (request.stream) {
       const stream = new TokenStream(res, dialect.frames(ctx), plan, record, startedAt, this.untrack);
       this.inFlight.add(stream);
+      this.capacity.opened();
       stream.start(streamHeaders(record.id));
       return;
     }

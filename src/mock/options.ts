@@ -38,6 +38,8 @@ export interface MockOptions {
   embeddingDim?: number;
   /** Time before a non-streamed answer. Default: ttft + itl*(n-1) for text, 20 for embeddings and rerank. */
   latencyMs?: number;
+  /** Receives the mock's warnings (concurrent streams past its capacity); default: its stderr. */
+  onWarning?: (message: string) => void;
 }
 
 const ms = z.number().finite().min(0);

@@ -41,7 +41,7 @@ export async function startMockServer(opts: MockOptions = {}): Promise<MockServe
   const options = resolveMockOptions(opts);
   // Load the tokenizer now (~100 ms, once per process), not inside the first request's TTFT.
   getTokenizer('cl100k_base').count('warm up');
-  const handler = new MockHandler(options);
+  const handler = new MockHandler(options, opts.onWarning);
   const server = createServer(handler.handle);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;

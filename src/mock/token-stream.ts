@@ -3,6 +3,7 @@ import type { StreamFrames } from './dialects/dialect.js';
 import { epochNow, type GroundTruthRecord } from './ground-truth.js';
 import type { ResponsePlan } from './plan.js';
 import { tokenText } from './vocabulary.js';
+import { MAX_TIMER_MS } from '../util/long-timeout.js';
 
 /** Something in flight that server.close() must stop. */
 export interface Abortable {
@@ -67,7 +68,7 @@ export class TokenStream implements Abortable {
       if (waitMs > 0) {
         // Timers fire on libuv's ms clock, which can lag performance.now(): an
         // early wake-up just sleeps again for the rest.
-        this.timer = setTimeout(this.run, Math.ceil(waitMs));
+        this.timer = setTimeout(this.run, Math.min(MAX_TIMER_MS, Math.ceil(waitMs)));
         return;
       }
       this.step();

@@ -6,6 +6,10 @@ import { BOTTLENECK_WARNING, bottleneckDetail, overloadedWorkers } from './healt
 import { formatSummaryTable } from './table.js';
 import { formatDuration } from '../config/duration.js';
 
+/** Runs of at least this many users show their start's progress ("starting users: 40,000/100,000"). */
+export const STARTING_LINE_MIN_USERS = 10_000;
+const STARTING_LINE_EVERY_MS = 1000;
+
 /**
  * Headless output for CI and pipes: a compact progress line every few seconds
  * on stderr, the final table on stdout.
@@ -13,6 +17,7 @@ import { formatDuration } from '../config/duration.js';
 export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }, everyMs = 5000): Reporter {
   let lastLine = -Infinity;
   let warnedBottleneck = false;
+  let lastStarting = -Infinity;
   return {
     onRunStart(info: RunStartInfo) {
       io.stderr.write(`volley: running ${info.scenario} with ${info.users} users on ${info.workers} workers${info.durationMs !== undefined ? ` for ${formatDuration(info.durationMs)}` : ''}\n`);
@@ -21,6 +26,11 @@ export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stde
       if (!warnedBottleneck && s.elapsedMs > 3000 && overloadedWorkers(s.health).length > 0) {
         warnedBottleneck = true;
         io.stderr.write(`warning: ${BOTTLENECK_WARNING} (${bottleneckDetail(s.health)})\n`);
+      }
+      // Starting many users takes seconds: say how far it got, every second or so, until all run.
+      if (s.targetUsers >= STARTING_LINE_MIN_USERS && s.users < s.targetUsers && s.elapsedMs - lastStarting >= STARTING_LINE_EVERY_MS) {
+        lastStarting = s.elapsedMs;
+        io.stderr.write(`starting users: ${s.users.toLocaleString('en-US')}/${s.targetUsers.toLocaleString('en-US')}\n`);
       }
       if (s.elapsedMs - lastLine < everyMs) return;
       // The first snapshot often comes before any worker has reported: "0 users, 0 requests" says nothing.

@@ -21,6 +21,7 @@ export function runVerdict(summary: RunSummary): Verdict {
   if (failures > 0) reasons.push(`${failures} of ${requests} requests failed`);
   if (summary.meta.interrupted) reasons.push(`interrupted: ${summary.meta.stopReason}`);
   if (summary.meta.incomplete?.length) reasons.push(`incomplete: the segments merged are not the whole plan (${summary.meta.incomplete.join('; ')})`);
+  if (summary.generatorOverloaded) reasons.push('the load generator was overloaded: latencies include its own delays');
 
   const code = summary.meta.exitCode;
   let status: Verdict['status'];

@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from '../util/long-timeout.js';
+
 /**
  * Fires one worker's share of an open-model schedule on time. The main thread
  * sends arrival offsets ahead of time; each is turned into an absolute time on
@@ -79,6 +81,7 @@ export class ArrivalTimer {
     if (next >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
     this.armedFor = next;
-    this.timer = setTimeout(this.tick, Math.max(0, Math.floor(next - performance.now())));
+    // A far arrival (a slow ramp) wakes early and re-arms: Node's timers take at most MAX_TIMER_MS.
+    this.timer = setTimeout(this.tick, Math.min(MAX_TIMER_MS, Math.max(0, Math.floor(next - performance.now()))));
   }
 }

@@ -3,6 +3,8 @@ import { UserError } from '../errors.js';
 import type { UserClassInfo, WorkerOptions, WorkerScenario } from '../pool/protocol.js';
 import type { UserClass } from './load-scenario.js';
 import { collectTasks, taskTable, type TagFilter } from './tasks.js';
+import type { WaitTime } from '../api/wait.js';
+import { waitSecondsProblem, waitTimeFieldProblem, waitTimeThrew } from './wait-check.js';
 
 /** One problem with a user class, as the user reads it. */
 interface Problem {
@@ -51,6 +53,10 @@ export function describeClasses(classes: UserClass[], options: WorkerOptions): D
     }
     if (fixedCount !== undefined && (typeof fixedCount !== 'number' || !Number.isInteger(fixedCount) || fixedCount < 0)) {
       add({ message: `${name}: static fixedCount must be a whole number >= 0, got ${show(fixedCount)}` });
+    }
+    if (user) {
+      const wait = waitTimeProblem(name, user);
+      if (wait) add(wait);
     }
     // Plain Users have no client, so no host to need; HttpUser and LLMUser do.
     if (user && options.host === undefined && !user.host && cls.prototype instanceof HttpUser) {
@@ -113,6 +119,23 @@ function nothingToRun(classes: UserClass[], filter: TagFilter): Problem {
     message: `${given.join(' and ')} leave${given.length === 1 ? 's' : ''} ${names} with no task to run`,
     hint: tags.length ? `the tags on ${whose}: ${tags.join(', ')}` : `no task of ${names} has a tag: tag tasks with @tag('…')`,
   };
+}
+
+/**
+ * A waitTime that is not a function, or whose first call (on this sample user,
+ * with no task run yet) throws or returns no number of seconds >= 0.
+ */
+function waitTimeProblem(name: string, user: User): Problem | undefined {
+  const wait: unknown = user.waitTime;
+  const field = waitTimeFieldProblem(name, wait);
+  if (field || typeof wait !== 'function') return field && problemOf(field);
+  try {
+    const seconds: unknown = (wait as WaitTime).call(user, { lastTaskSeconds: 0, random: Math.random });
+    const bad = waitSecondsProblem(name, seconds);
+    return bad && problemOf(bad);
+  } catch (err) {
+    return problemOf(waitTimeThrew(name, err));
+  }
 }
 
 function problemOf(err: unknown): Problem {

@@ -29,7 +29,12 @@ export interface GroupOwner {
   /** A closed-model scenario has no user left here, after `seen` user counts. */
   onIdle(scenario: string, seen: number): void;
   onFatal(err: unknown): void;
+  /** A warning for the user, sent once per worker for each `key`. */
+  warnOnce(key: string, message: string): void;
 }
+
+/** Users a worker starts per turn of its event loop; between batches its timers (snapshots) run. */
+export const START_BATCH = 2000;
 
 /** Counter of arrivals that found no free user (k6's name). */
 export const DROPPED_ITERATIONS = 'dropped_iterations';
@@ -62,6 +67,9 @@ export class UserGroup implements UserHost {
   private openClassOrder?: UserClass[];
   /** Closed models: user counts received so far, echoed in 'idle' so the engine knows which counts it answers. */
   private countsSeen = 0;
+  /** Closed models: the counts asked for last, applied in batches (applyCounts). */
+  private latestCounts: Record<string, number> = {};
+  private resumeScheduled = false;
 
   constructor(
     readonly spec: WorkerScenario,
@@ -98,6 +106,9 @@ export class UserGroup implements UserHost {
   }
   fatal(err: unknown): void {
     this.owner.onFatal(err);
+  }
+  warnOnce(key: string, message: string): void {
+    this.owner.warnOnce(key, message);
   }
 
   stageTurn(): boolean {
@@ -165,7 +176,20 @@ export class UserGroup implements UserHost {
   /** Closed models: starts or stops users so each class has the given count; the newest stop first. */
   setUsers(counts: Record<string, number>): void {
     this.countsSeen++;
-    if (this.stopping) return;
+    this.latestCounts = counts;
+    this.applyCounts();
+  }
+
+  /**
+   * Applies the latest counts, starting at most START_BATCH users per turn of
+   * the event loop: 100,000 users started in one go held the worker for 15 s
+   * with no snapshot, so nothing showed the start's progress. A later count
+   * replaces the rest of an earlier one.
+   */
+  private applyCounts(): void {
+    if (this.stopping || this.resumeScheduled) return;
+    const counts = this.latestCounts;
+    let budget = START_BATCH;
     for (const [name, target] of Object.entries(counts)) {
       const cls = this.classes.get(name);
       if (!cls) continue;
@@ -176,6 +200,14 @@ export class UserGroup implements UserHost {
       if (target === 0) this.endedByClass.delete(name);
       const gone = () => retired() + (this.endedByClass.get(name) ?? 0);
       while (list.length + gone() < target) {
+        if (budget-- === 0) {
+          this.resumeScheduled = true;
+          setImmediate(() => {
+            this.resumeScheduled = false;
+            this.applyCounts();
+          });
+          return;
+        }
         let vu: VirtualUser | undefined;
         let retiredNow = false;
         const mode: UserMode = {

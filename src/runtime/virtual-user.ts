@@ -12,6 +12,7 @@ import { deriveSeed, seededRandom } from '../util/random.js';
 import { InterruptibleSleep } from './sleep.js';
 import { pickTask, taskTable, type TaskEntry, type TaskTable, type TagFilter } from './tasks.js';
 import type { UserClass } from './load-scenario.js';
+import { waitSecondsProblem, waitTimeFieldProblem, waitTimeThrew } from './wait-check.js';
 
 /** Extra clients (e.g. the LLM client) a user class may want attached. */
 export type ClientAttacher = (user: User, ctx: ClientContext) => void;
@@ -39,9 +40,16 @@ export interface UserHost {
   fatal(err: unknown): void;
   /** Whether the current sweep stage lets another task start (its request cap not reached); claims it if so. */
   stageTurn(): boolean;
+  /** A warning for the user, once per worker for each key. */
+  warnOnce(key: string, message: string): void;
   /** Claims one task run from the budget; false when it is used up. */
   takeIteration(): boolean;
   finishIteration(): void;
+}
+
+/** A paced wait whose interval is shorter than a task: the pacing asked for cannot hold. */
+function pacingMissed(owner: string, intervalSeconds: number): string {
+  return `${owner}: a task took longer than its pacing interval of ${intervalSeconds} s (constantPacing/constantThroughput): tasks run back to back, fewer per second than the pacing asks; lengthen the interval or add users`;
 }
 
 /** How a user runs: looping on its own (closed models) or one task per arrival (open models). */
@@ -291,7 +299,12 @@ export class VirtualUser {
       this.rt.finishIteration();
     }
     if (waitTime && active()) {
-      const seconds = waitTime.call(target, { lastTaskSeconds: (performance.now() - start) / 1000, random: this.random });
+      const seconds = this.waitSeconds(waitTime, target, start);
+      if (seconds === undefined) {
+        // The run ends with the wait time's error (rt.fatal); this user stops here.
+        this.stopping = true;
+        return false;
+      }
       if (seconds > 0) {
         this.stepsSinceYield = 0;
         await this.sleeper.sleep(seconds * 1000);
@@ -305,6 +318,33 @@ export class VirtualUser {
       await new Promise<void>((r) => setImmediate(r));
     }
     return true;
+  }
+
+  /**
+   * Seconds to wait after a task, or undefined when the wait time is not a
+   * function, throws or returns something other than seconds >= 0: that is a
+   * scenario error which ends the run (exit 2), not a silent 0 nor a dead user.
+   */
+  private waitSeconds(waitTime: WaitTime, target: object, startMs: number): number | undefined {
+    const owner = target.constructor.name;
+    let problem = waitTimeFieldProblem(owner, waitTime);
+    let seconds: unknown;
+    const lastTaskSeconds = (performance.now() - startMs) / 1000;
+    if (!problem) {
+      try {
+        seconds = waitTime.call(target, { lastTaskSeconds, random: this.random });
+      } catch (err) {
+        problem = waitTimeThrew(owner, err);
+      }
+    }
+    problem ??= waitSecondsProblem(owner, seconds);
+    if (!problem) {
+      const interval = (waitTime as PacedWait).intervalSeconds;
+      if (interval !== undefined && lastTaskSeconds > interval) this.rt.warnOnce(`pacing:${owner}`, pacingMissed(owner, interval));
+      return seconds as number;
+    }
+    this.rt.fatal(problem);
+    return undefined;
   }
 
   private async runTaskSet(entry: TaskEntry, parent: object): Promise<void> {

@@ -10,6 +10,7 @@ import type { UserClass } from './load-scenario.js';
 import { taskTable } from './tasks.js';
 import { UserGroup, type GroupOwner } from './user-group.js';
 import type { ClientAttacher } from './virtual-user.js';
+import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 
 /**
  * Everything one worker thread shares among its users: the recorder, the one
@@ -34,6 +35,15 @@ export class WorkerRuntime implements GroupOwner {
   onIdle: (scenario: string, seen: number) => void = () => undefined;
   /** A user could not start (e.g. its LLM client could not be created): the worker tells the main thread. */
   onFatal: (err: unknown) => void = () => undefined;
+  /** A warning for the user (the main thread prints it and records it in summary.json). */
+  onWarning: (message: string) => void = () => undefined;
+  private readonly warned = new Set<string>();
+
+  warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.onWarning(message);
+  }
 
   constructor(
     readonly options: WorkerOptions,
@@ -150,10 +160,10 @@ export class WorkerRuntime implements GroupOwner {
       return g.allUsers();
     });
     const settled = Promise.allSettled(all.map((u) => u.done));
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs)));
+    let timer: LongTimeout | undefined;
+    const grace = new Promise<'timeout'>((r) => (timer = setLongTimeout(() => r('timeout'), graceMs)));
     const outcome = await Promise.race([settled, grace]);
-    clearTimeout(timer);
+    timer?.clear();
     if (outcome === 'timeout') {
       this.hardStop.abort();
       // Destroying the agent fails every in-flight request at once; the clients

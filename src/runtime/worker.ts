@@ -61,6 +61,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
   rt.onRetired = (scenario, users) => send({ type: 'retired', scenario, users });
   rt.onIdle = (scenario, seen) => send({ type: 'idle', scenario, seen });
   rt.onFatal = (err) => send(fatalOf(err));
+  rt.onWarning = (message) => send({ type: 'warning', message });
 
   await new Promise<void>((resolve) => {
     port.on('message', async (msg: ToWorker) => {

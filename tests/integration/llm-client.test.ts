@@ -315,7 +315,11 @@ describe.each(TRANSPORTS)('LLM client failures (%s)', (t) => {
     const r = await pending;
     expect(r.errorKind).toBe('aborted');
     const d = recorder.takeDelta();
-    expect(d.counters).toEqual({ 'llm.errors.aborted': 1 });
+    // No failure; a stream whose first token came before the stop keeps its TTFT and tokens so far (llm.cut_short).
+    expect(d.counters['llm.errors.aborted']).toBe(1);
+    expect(d.counters['llm.cut_short'] ?? 0).toBe(r.ttftMs === undefined ? 0 : 1);
+    expect(d.counters['llm.failures']).toBeUndefined();
+    expect(d.counters['llm.requests']).toBeUndefined();
     expect(d.endpoints[0]).toMatchObject({ requests: 0, failures: 0, aborted: 1 });
   });
 

@@ -17,7 +17,7 @@ import {
 } from '../../api/llm.js';
 import { redact, UserError } from '../../errors.js';
 import { loadDataset, recordText } from '../../llm/dataset.js';
-import { folderImages, generatedImage, IMAGE_VARIANTS } from '../../llm/images.js';
+import { folderImages, generatedImage, imageSizeProblem, imageVariants, prebuildImages } from '../../llm/images.js';
 import { promptSource, type PromptSource } from '../../llm/prompt.js';
 import { getTokenizer, type Tokenizer } from '../../llm/tokenizer.js';
 import { parseTrafficCached, sampleTraffic, type TrafficSpec } from '../../llm/traffic.js';
@@ -29,6 +29,7 @@ import { runExchange, type ExchangeOutcome } from './exchange.js';
 import { finishGeneration, recordFailure, recordSimple } from './finish.js';
 import { requestsLogFor, type RequestLogRecord, type RequestsLog } from './requests-log.js';
 import { parseSlos, type Slo } from './slo.js';
+import { applyLlmRunOptions } from './run-options.js';
 
 /** True for an instance of LLMUser (checked by brand, so two copies of the API module agree). */
 export function isLlmUser(user: unknown): user is LLMUser {
@@ -44,6 +45,7 @@ export function isLlmUser(user: unknown): user is LLMUser {
  */
 export function attachLlmClient(user: unknown, ctx: ClientContext): void {
   if (!isLlmUser(user)) return;
+  applyLlmRunOptions(user, ctx.options);
   (user as unknown as Record<symbol, unknown>)[LLM_CLIENT] = new UserLlmClient(user, ctx);
 }
 
@@ -55,6 +57,7 @@ export function attachLlmClient(user: unknown, ctx: ClientContext): void {
  * dataset is too.
  */
 export function prepareLlmClass(user: LLMUser, ctx: ClientContext): void {
+  applyLlmRunOptions(user, ctx.options);
   preloadLlm(user, new UserLlmClient(user, ctx).trafficText());
 }
 
@@ -77,7 +80,10 @@ export function createLlmClient(user: LLMUser, ctx: ClientContext): LlmClient {
 export function preloadLlm(user: LLMUser, traffic: string = user.traffic): void {
   const source = promptSource(loadDataset(user.dataset, { column: user.datasetColumn }), getTokenizer(user.tokenizer));
   // Prompts cut to a token count come from the tokenized corpus; dataset traffic sends the rows as they are.
-  if (parseTrafficCached(traffic).kind !== 'dataset') void source.corpus;
+  const spec = parseTrafficCached(traffic);
+  if (spec.kind !== 'dataset') void source.corpus;
+  // I(width,height): every variant is encoded now (up to 0.35 s each at 2048×2048), not in the first requests.
+  if (spec.kind === 'image' && !user.imageDir) prebuildImages(spec.width, spec.height);
 }
 
 /** Input text of image requests (I traffic), and their output length when nothing else sets it. */
@@ -241,11 +247,16 @@ class UserLlmClient implements LlmClient {
   // ---- shared steps ----
 
   private get tokenizer(): Tokenizer {
-    return (this.tokenizerCache ??= getTokenizer(this.user.tokenizer));
+    return (this.tokenizerCache ??= getTokenizer(this.runOption('tokenizer') ?? this.user.tokenizer));
   }
 
   private get prompts(): PromptSource {
-    return promptSource(loadDataset(this.user.dataset, { column: this.user.datasetColumn }), this.tokenizer);
+    return promptSource(loadDataset(this.runOption('dataset') ?? this.user.dataset, { column: this.user.datasetColumn }), this.tokenizer);
+  }
+
+  /** A run option that replaces the user's field (applyLlmRunOptions), read again at each call so onStart cannot undo it. */
+  private runOption<K extends 'model' | 'dataset' | 'tokenizer' | 'prefixLen'>(key: K): LLMUser[K] | undefined {
+    return this.ctx.options[key] as LLMUser[K] | undefined;
   }
 
   /**
@@ -261,7 +272,7 @@ class UserLlmClient implements LlmClient {
   }
 
   private model(opts: { model?: string }): string {
-    const model = opts.model ?? this.user.model;
+    const model = opts.model ?? this.runOption('model') ?? this.user.model;
     if (!model && this.target.adapter.provider !== 'azure') {
       throw new UserError(`${this.user.constructor.name}: no model`, "set `model` on the user class, e.g. model = 'llama-3-8b'");
     }
@@ -297,7 +308,7 @@ class UserLlmClient implements LlmClient {
     const sample = sampleTraffic(spec, random);
     const inputTokens = opts.inputTokens ?? (spec.kind === 'image' || spec.kind === 'dataset' ? IMAGE_PROMPT_TOKENS : sample.inputTokens);
     const outputTokens = sample.outputTokens ?? (spec.kind === 'image' ? IMAGE_OUTPUT_TOKENS : undefined);
-    const built = prompts.build(inputTokens, random, opts.prefixLen ?? this.user.prefixLen);
+    const built = prompts.build(inputTokens, random, opts.prefixLen ?? this.runOption('prefixLen') ?? this.user.prefixLen);
     return { text: built.text, inputTokens: built.tokens, outputTokens };
   }
 
@@ -314,9 +325,14 @@ class UserLlmClient implements LlmClient {
   private withImages(messages: ChatMessage[], count: number, [width, height]: [number, number]): ChatMessage[] {
     const dir = this.user.imageDir;
     const pool = dir ? folderImages(dir) : undefined;
+    if (!pool) {
+      const problem = imageSizeProblem(width, height, count);
+      if (problem !== undefined) throw new UserError(`${this.user.constructor.name}: images ${count} of imageSize ${JSON.stringify([width, height])}: ${problem}`, 'attach fewer or smaller images, e.g. imageSize: [1024, 1024]');
+    }
+    const variants = pool ? pool.length : imageVariants(width, height);
     const parts: ContentPart[] = [];
     for (let i = 0; i < count; i++) {
-      const pick = Math.floor(this.ctx.random() * (pool ? pool.length : IMAGE_VARIANTS));
+      const pick = Math.floor(this.ctx.random() * variants);
       parts.push({ type: 'image_url', image_url: { url: pool ? pool[pick]! : generatedImage(width, height, pick) } });
     }
     const last = messages.findLastIndex((m) => m.role === 'user');

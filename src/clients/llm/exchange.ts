@@ -4,6 +4,7 @@ import { errorMessage, StreamDelta, type Usage } from './adapter.js';
 import type { ResponseSink, Sending, Transport, TransportRequest } from '../transport.js';
 import { SseDecoder } from './sse.js';
 import { ContentTemplate } from './template.js';
+import { MAX_TIMER_MS } from '../../util/long-timeout.js';
 
 /** One HTTP exchange with an LLM server, described before it starts. */
 export interface ExchangeRequest extends TransportRequest {
@@ -137,7 +138,7 @@ class Exchange implements ResponseSink {
       watchHardStop(this.hardStop, this);
       req.signal?.addEventListener('abort', this.onAbort);
       // One coarse timer per request bounds the whole exchange, headers and body together.
-      this.timer = setTimeout(this.onTimeout, req.timeoutMs);
+      this.timer = setTimeout(this.onTimeout, Math.min(req.timeoutMs, MAX_TIMER_MS));
       this.out.startMs = performance.now();
       try {
         this.sending = this.transport.send(req, this);

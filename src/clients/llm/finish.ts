@@ -83,6 +83,7 @@ export function finishGeneration(
     result.error = out.errorMessage ?? out.errorKind;
     result.errorKind = out.errorKind;
     recordFailure(recorder, name, out, result.error);
+    if (out.errorKind === 'aborted') recordCutShort(recorder, t, outputTokens);
     return result;
   }
 
@@ -112,6 +113,20 @@ export function finishGeneration(
     }
   }
   return result;
+}
+
+/**
+ * A stream aborted by the run's stop (or its own signal) after its first token:
+ * its TTFT was measured, and the tokens that arrived were generated, so both
+ * count (llm.ttft, llm.ttfct, llm.output_tokens), with llm.cut_short. Its TPOT,
+ * ITL and e2e describe an unfinished reply and are left out.
+ */
+function recordCutShort(recorder: MetricsRecorder, t: { ttftMs: number | undefined; ttfctMs: number | undefined }, outputTokens: number): void {
+  if (t.ttftMs === undefined) return;
+  recorder.add('llm.cut_short', 1);
+  recorder.recordTrend('llm.ttft', t.ttftMs);
+  if (t.ttfctMs !== undefined) recorder.recordTrend('llm.ttfct', t.ttfctMs);
+  if (outputTokens > 0) recorder.add('llm.output_tokens', outputTokens);
 }
 
 /** A failed or aborted request: aborted ones are counted apart and are not failures. */

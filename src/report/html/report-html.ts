@@ -9,6 +9,7 @@ import { html, trusted, type SafeHtml } from './safe-html.js';
 import { checksSection, endpointsSection, errorsSection, optionsSection, overviewCards, runHeader, tasksSection, thresholdsSection } from './sections.js';
 import { latencyHistogramChart } from './latency-histogram.js';
 import { REPORT_CSS } from './styles.js';
+import { warningsSection } from './warnings-section.js';
 
 /** Time charts sit three to a row; the sweep's four views two by two. */
 function chartGrid(charts: ChartSpec[], perRow: 2 | 3): SafeHtml {
@@ -44,6 +45,7 @@ export function reportHtml(summary: RunSummary): string {
 <main>
 ${runHeader(summary, verdict)}
 ${overviewCards(summary)}
+${warningsSection(summary)}
 ${thresholdsSection(summary)}
 ${timeCharts.length > 0 ? html`<section id="over-time"><h2>Over time</h2>${chartGrid(timeCharts, 3)}</section>` : ''}
 ${endpointsSection(summary)}

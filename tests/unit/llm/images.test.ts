@@ -35,8 +35,16 @@ describe('generated images', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(UserError);
-    expect((err as UserError).message).toBe(`imageSize [${width},${height}]: width and height must be whole numbers from 1 to 16,384 pixels`);
+    expect((err as UserError).message).toBe(`imageSize [${width},${height}]: width and height must be whole numbers from 1 to 8,192 pixels`);
     expect((err as UserError).hint).toMatch(/imageSize: \[512, 512\]/);
+  });
+
+  it.each([
+    [8192, 8192],
+    [2049, 2048],
+    [4096, 4096],
+  ])('refuse [%s, %s], past the pixel limit, before encoding anything', (width, height) => {
+    expect(() => generatedImage(width, height, 0)).toThrow(/at most 4,194,304 \(2048×2048\)/);
   });
 
   it('accept the smallest side', () => {

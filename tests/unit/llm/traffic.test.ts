@@ -11,7 +11,7 @@ describe('parseTraffic', () => {
     expect(parseTraffic('U(100,20)')).toMatchObject({ kind: 'uniform', inputMin: 1, inputMax: 100, outputMin: 1, outputMax: 20 });
     expect(parseTraffic('E(1024)')).toMatchObject({ kind: 'embedding', inputTokens: 1024 });
     expect(parseTraffic('I(512,256)')).toMatchObject({ kind: 'image', width: 512, height: 256, count: 1 });
-    expect(parseTraffic('I(2048,2048,3)')).toMatchObject({ kind: 'image', width: 2048, height: 2048, count: 3 });
+    expect(parseTraffic('I(2048,2048,2)')).toMatchObject({ kind: 'image', width: 2048, height: 2048, count: 2 });
     expect(parseTraffic('dataset')).toMatchObject({ kind: 'dataset' });
   });
 
@@ -30,8 +30,11 @@ describe('parseTraffic', () => {
     ['X(1,2)', /unknown form/],
     ['d(1,2)', /it starts like D\(in,out\) or dataset but does not match it \(write the letter in upper case\)/],
     ['n(1,2)/(3,4)', /starts like N\(mean_in,sd_in\)\/\(mean_out,sd_out\) .*upper case/],
-    ['I(100000,10)', /width must be a whole number from 1 to 16,384, got 100000/],
-    ['I(0,10,0)', /width must be a whole number from 1 to 16,384, got 0; count must be a whole number from 1 to 10,000,000, got 0/],
+    ['I(100000,10)', /width and height must be whole numbers from 1 to 8,192 pixels/],
+    ['I(0,10,0)', /width and height must be whole numbers from 1 to 8,192 pixels; count must be a whole number from 1 to 10,000,000, got 0/],
+    ['I(16384,16384)', /width and height must be whole numbers from 1 to 8,192 pixels/],
+    ['I(8192,8192)', /8192×8192 is 67,108,864 pixels; a generated image has at most 4,194,304 \(2048×2048\)/],
+    ['I(2048,2048,3)', /3 images of 2048×2048 are 12,582,912 pixels in one request; the most is 8,388,608/],
     ['D(1,2) extra', /does not match/],
     ['', /unknown form/],
   ])('rejects %s with a clear message', (text, reason) => {

@@ -2,6 +2,7 @@ import { SocketPool } from '../../../src/clients/wire/pool.js';
 import { Agent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { User } from '../../../src/api/user.js';
+import { constantPacing } from '../../../src/api/wait.js';
 import { UserError } from '../../../src/errors.js';
 import { MetricsRecorder } from '../../../src/metrics/recorder.js';
 import type { WorkerOptions } from '../../../src/pool/protocol.js';
@@ -19,7 +20,7 @@ class Runner extends User {
   }
 }
 
-function host(fatal: unknown[]): UserHost & { recorder: MetricsRecorder } {
+function host(fatal: unknown[], warnings: string[] = []): UserHost & { recorder: MetricsRecorder } {
   let left = 3;
   return {
     options: { seed: 1, requestTimeoutMs: 1000, extra: {} } as unknown as WorkerOptions,
@@ -33,6 +34,7 @@ function host(fatal: unknown[]): UserHost & { recorder: MetricsRecorder } {
     resolveHost: () => undefined,
     fatal: (err) => fatal.push(err),
     stageTurn: () => true,
+    warnOnce: (key, message) => void (warnings.some((w) => w.startsWith(key + ' ')) || warnings.push(`${key} ${message}`)),
     takeIteration: () => left-- > 0,
     finishIteration: () => undefined,
   };
@@ -57,5 +59,22 @@ describe('VirtualUser', () => {
     await expect(new VirtualUser(Runner as unknown as UserClass, 0, h, [attach]).done).resolves.toBeUndefined();
     expect(fatal).toEqual([bad]);
     expect(h.recorder.takeDelta().tasks).toEqual({});
+  });
+
+  it('warns once when a task takes longer than its constantPacing interval', async () => {
+    class Slow extends User {
+      static tasks = { go: 1 };
+      waitTime = constantPacing(0.01);
+      async go(): Promise<void> {
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    }
+    const fatal: unknown[] = [];
+    const warnings: string[] = [];
+    await new VirtualUser(Slow as unknown as UserClass, 0, host(fatal, warnings), []).done;
+    expect(fatal).toEqual([]);
+    expect(warnings).toEqual([
+      'pacing:Slow Slow: a task took longer than its pacing interval of 0.01 s (constantPacing/constantThroughput): tasks run back to back, fewer per second than the pacing asks; lengthen the interval or add users',
+    ]);
   });
 });
