@@ -1,10 +1,10 @@
 import { build, type Message } from 'esbuild';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ScenarioError } from '../errors.js';
 import { packageRoot } from '../util/package-root.js';
+import { makeTempDir } from './temp-dirs.js';
 
 export interface Bundle {
   /** Absolute path of the ESM bundle. */
@@ -33,7 +33,7 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
   if (!existsSync(abs)) {
     throw new ScenarioError(`${kind} file not found: ${file}`, kind === 'scenario' ? 'give the path of a .ts or .js scenario, e.g. `bench run scenarios/quickstart.ts`' : 'check the --config path');
   }
-  const dir = mkdtempSync(join(tmpdir(), 'volley-'));
+  const { dir, dispose } = makeTempDir();
   const out = join(dir, `${kind}.mjs`);
   const api = pathToFileURL(join(packageRoot(), 'dist', 'index.js')).href;
   try {
@@ -59,12 +59,12 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
       ],
     });
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    dispose();
     const errors = (err as { errors?: Message[] }).errors;
     if (errors?.length) {
       throw new ScenarioError(`${kind} ${file} does not compile:\n${errors.slice(0, 5).map((m) => formatMessage(m, process.cwd())).join('\n')}`);
     }
     throw err;
   }
-  return { path: out, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { path: out, dispose };
 }

@@ -26,6 +26,10 @@ import type { ScenarioConfig } from '../config/load-models.js';
 import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.js';
 import { applyShapes, loadShapes } from './shapes.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
+import { Watchdog } from './watchdog.js';
+import { stopWorkersWithDeadline } from './stop-workers.js';
+import { boundedHook, lifecycleTimeoutMs, sayWhileWaiting } from './lifecycle.js';
+import { formatDuration } from '../config/duration.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
 export interface SideService {
@@ -43,6 +47,8 @@ export interface RunDeps {
   thresholds: Threshold[];
   /** Folder that relative paths of the options (--setup-data) are read from; default: the process's. */
   cwd?: string;
+  /** Receives progress notes (still loading the scenario…), stderr in the CLI; default: warn. */
+  note?: (message: string) => void;
 }
 
 /**
@@ -79,6 +85,13 @@ export class Run {
   private fatal?: { message: string; hint?: string; userError?: boolean };
   /** Failures of Volley's own during the run (a worker died, a load model threw): the run ends, its results are written, exit code 70. */
   private readonly failures: string[] = [];
+  /** Watches the workers' heartbeats: blocked ones are shown live, and named when they do not stop. */
+  private watchdog?: Watchdog;
+  /** What did not finish in time (meta.timedOut). */
+  private readonly timedOut: string[] = [];
+  private hurryRequested?: () => void;
+  /** Settles when a signal comes during the stop: in-flight requests are aborted at once, teardown() is not waited for. */
+  private readonly hurried = new Promise<void>((r) => (this.hurryRequested = r));
 
   constructor(
     private readonly cfg: RunConfig,
@@ -92,7 +105,8 @@ export class Run {
 
   /** Asks for a graceful stop (SIGINT, q in the TUI, a threshold). The first reason wins. */
   stop(reason: string, interrupted = false): void {
-    if (this.stopReason) return;
+    // One rule (docs/exit-codes.md): a signal once the run is stopping still cuts requests short, so the run is interrupted.
+    if (this.stopReason) return void (interrupted && this.interruptStop(reason));
     this.stopReason = reason;
     this.interrupted = interrupted;
     this.stopRequested?.();
@@ -106,6 +120,24 @@ export class Run {
   fail(reason: string): void {
     this.failures.push(reason);
     this.stop(reason.split('\n')[0]!);
+  }
+
+  /** A signal during the stop: in-flight requests are aborted now, and the run counts as interrupted. */
+  private interruptStop(reason: string): void {
+    if (!this.interrupted) this.stopReason = `${this.stopReason}, then ${reason}`;
+    this.interrupted = true;
+    this.hurryRequested?.();
+  }
+
+  /**
+   * A second Ctrl-C: end as fast as possible, still counting what was in
+   * flight (aborted) and writing every file: no grace, no teardown().
+   */
+  interruptAgain(): void {
+    if (!this.stopReason) this.stop('interrupted', true);
+    this.stopReason = 'interrupted twice';
+    this.interrupted = true;
+    this.hurryRequested?.();
   }
 
   /** What went wrong inside Volley during the run, if anything (exit code 70); undefined for a clean run. */
@@ -145,6 +177,7 @@ export class Run {
       excludeTags: this.cfg.excludeTags,
       snapshotIntervalMs: this.cfg.snapshotIntervalMs,
       extra: this.cfg.extra as Record<string, unknown>,
+      lifecycleTimeoutMs: lifecycleTimeoutMs(this.cfg),
     };
     // Each scenario is its own group of users on every worker; runners are built once classes are known.
     const separate = this.separateScenarios;
@@ -157,7 +190,11 @@ export class Run {
     }));
     const workers = this.pool.workers;
     try {
-      const ready = await Promise.all(workers.map((w) => w.next('ready')));
+      this.watchdog = new Watchdog(workers, (i, tasks) => this.deps.warn(`worker ${i} is blocked: its event loop has not turned for 1s${tasks ? ` (running: ${tasks})` : ''}`)).start();
+      const note = this.deps.note ?? this.deps.warn;
+      const ready = await sayWhileWaiting(Promise.all(workers.map((w) => w.next('ready'))), (ms) =>
+        note(`loading the scenario in ${W} worker${W === 1 ? '' : 's'}… (its top-level code is still running, ${formatDuration(ms)})`),
+      );
       // Each worker checked the classes its scenarios use (describeClasses): one without tasks never gets here.
       this.classes = ready[0]!.classes;
       this.runners = this.scenarios.map(
@@ -169,13 +206,15 @@ export class Run {
       await this.checkHosts(hostAliases);
 
       // With --setup-data, setup() ran once elsewhere (bench setup); this instance only reads its result.
-      const setup = setupFile !== undefined ? { data: fileData } : await this.callWorker0('setup');
+      const setup = setupFile !== undefined ? { data: fileData } : await this.setupBounded();
       if (setup.error) throw new UserError(`setup() failed: ${setup.error}`, 'fix the exported setup() function of the scenario');
       this.setupData = setup.data;
       await this.waitForStartAt();
       await this.waitForSignalIfPaused();
       // 'begin' starts the workers' snapshot timers, so it comes after the wait, just before the load.
-      for (const w of workers) w.post({ type: 'begin', setupData: setup.data, hostAliases });
+      // endAtMs: a worker that reads the stop message late (overloaded) still starts no task past -t.
+      const endAtMs = this.cfg.durationMs !== undefined ? Date.now() + this.cfg.durationMs : undefined;
+      for (const w of workers) w.post({ type: 'begin', setupData: setup.data, hostAliases, endAtMs });
       await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.share(this.cfg.users), workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
 
       this.loadStartedAt = performance.now();
@@ -187,8 +226,53 @@ export class Run {
       await this.shutdown();
       throw unwrapFatal(err);
     }
-    await this.shutdown();
+    // teardown() and the shutdown come in close(), once the caller has written the results.
     return this.buildSummary();
+  }
+
+  /** setup() on one worker, bounded by --lifecycle-timeout (a UserError past it: the run cannot start without its data). */
+  private async setupBounded(): Promise<{ data?: unknown; error?: string }> {
+    const limitMs = lifecycleTimeoutMs(this.cfg);
+    let result: { data?: unknown; error?: string } = {};
+    const outcome = await boundedHook(async () => {
+      result = await sayWhileWaiting(this.callWorker0('setup'), (ms) => (this.deps.note ?? this.deps.warn)(`waiting for setup()… (${formatDuration(ms)})`));
+    }, limitMs);
+    if (outcome === 'timeout') throw new UserError(`setup() did not finish within ${formatDuration(limitMs)} (--lifecycle-timeout)`, 'make setup() settle (an await that never resolves?), or give it longer with --lifecycle-timeout');
+    return result;
+  }
+
+  /**
+   * After the results are written: runs teardown() (bounded by
+   * --lifecycle-timeout; a signal stops the wait), then ends the workers and
+   * side services. Returns what the summary should add (then written again),
+   * or undefined when teardown() added nothing.
+   */
+  async close(): Promise<{ timedOut?: string; teardownError?: string } | undefined> {
+    let added: { timedOut?: string; teardownError?: string } | undefined;
+    try {
+      // With --setup-data, teardown() runs once elsewhere (bench teardown); a second Ctrl-C skips it.
+      if (this.cfg.extra.setupData !== undefined || this.stopReason === 'interrupted twice' || !this.pool) return undefined;
+      const limitMs = lifecycleTimeoutMs(this.cfg);
+      let td: { error?: string } = {};
+      const outcome = await Promise.race([
+        boundedHook(async () => {
+          td = await this.callWorker0('teardown').catch((err: Error) => ({ error: `no worker left to run it (${err.message})` }));
+        }, limitMs),
+        this.hurried.then(() => 'hurried' as const),
+      ]);
+      if (outcome === 'timeout') {
+        this.deps.warn(`teardown() did not finish within ${formatDuration(limitMs)} (--lifecycle-timeout): left unfinished; the results were written before it ran`);
+        added = { timedOut: `teardown() after ${formatDuration(limitMs)}` };
+      } else if (outcome === 'hurried') {
+        this.deps.warn('teardown() not waited for: interrupted');
+      } else if (td.error) {
+        this.deps.warn(`teardown() failed: ${td.error}`);
+        added = { teardownError: td.error };
+      }
+      return added;
+    } finally {
+      await this.shutdown();
+    }
   }
 
   /** --paused: everything is ready; the load starts on SIGUSR1 (or the run is stopped while waiting). */
@@ -347,6 +431,13 @@ export class Run {
       case 'warning':
         this.deps.warn(m.message);
         break;
+      case 'timedOut': {
+        const what = `${m.what}() after ${formatDuration(m.afterMs)}`;
+        if (this.timedOut.includes(what)) break;
+        this.timedOut.push(what);
+        this.deps.warn(`${m.what}() did not settle within ${formatDuration(m.afterMs)} (--lifecycle-timeout): counted as a failure of ${m.what}, and the user ${m.what.endsWith('onStart') ? 'ran no task' : 'ended'}`);
+        break;
+      }
       case 'fatal':
         // A user error ends the run with it (exit 2); a worker that died ends it with what the others have (exit 70).
         if (m.userError) {
@@ -429,7 +520,7 @@ export class Run {
       targetUsers: this.targetUsers,
       workers: this.pool?.workers.length ?? 0,
       stage: this.stage?.info.name,
-      health: [...this.health.values()].sort((a, b) => a.index - b.index),
+      health: [...this.health.values()].sort((a, b) => a.index - b.index).map((h) => ({ ...h, blockedMs: this.watchdog?.blockedForMs(h.index) })),
       intervalSec,
       hasSlo: Boolean(this.cfg.extra.slo),
     });
@@ -437,24 +528,20 @@ export class Run {
   }
 
   private async stopWorkers(): Promise<void> {
-    // A dead worker answers nothing (next() rejects at once, or when it dies while stopping): the figures it had not sent are lost.
-    const workers = this.pool!.workers.filter((w) => w.died === undefined);
-    const stopped = await Promise.all(
-      workers.map((w) => {
-        const p = w.next('stopped').catch(() => undefined);
-        w.post({ type: 'stop', graceMs: this.cfg.stopTimeoutMs });
-        return p;
-      }),
-    );
-    for (const s of stopped) if (s) this.mergeDelta(s.delta, s.scenarioDeltas);
+    // A dead worker answers nothing; one that does not answer in time is terminated: the figures it had not sent are lost.
+    const stopped = await stopWorkersWithDeadline(this.pool!.workers, {
+      graceMs: this.cfg.stopTimeoutMs,
+      stopAtMs: this.stoppedWall || Date.now(),
+      watchdog: this.watchdog,
+      hurried: this.hurried,
+      onTerminated: (i, tasks) => this.timedOut.push(`worker ${i} at the stop${tasks ? ` (running: ${tasks})` : ''}`),
+    });
+    this.watchdog?.stop();
+    for (const s of stopped) this.mergeDelta(s.delta, s.scenarioDeltas);
     // The last, partial interval: in the totals, and to the live view, but not a row of the history.
     const last = this.foldInterval();
     if (!last.warmup) await this.emitInterval(last.interval, last.snap);
     this.closeStage();
-    // With --setup-data, teardown() runs once elsewhere too (bench teardown).
-    if (this.cfg.extra.setupData !== undefined) return;
-    const td = await this.callWorker0('teardown').catch((err: Error) => ({ error: `no worker left to run it (${err.message})` }));
-    if (td.error) this.deps.warn(`teardown() failed: ${td.error}`);
   }
 
   /** Runs setup() or teardown() on one worker: the first one still alive. */
@@ -491,6 +578,7 @@ export class Run {
   }
 
   private async shutdown(): Promise<void> {
+    this.watchdog?.stop();
     const pool = this.pool;
     if (pool) {
       for (const w of pool.workers) w.post({ type: 'exit' });
@@ -548,6 +636,7 @@ export class Run {
         options: JSON.parse(JSON.stringify(opts, (_k, v) => (v === Infinity ? null : v))) as Record<string, unknown>,
         interrupted: this.interrupted,
         stopReason: this.stopReason || 'unknown',
+        timedOut: this.timedOut.length ? [...this.timedOut] : undefined,
       },
       ...aggregateFigures(live, sec),
       llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),

@@ -136,6 +136,16 @@ export interface RunSummary extends SummaryFigures {
     interrupted: boolean;
     stopReason: string;
     exitCode?: number;
+    /**
+     * What did not finish in time (docs/exit-codes.md#hangs): a setup()/teardown()
+     * or a user's onStart()/onStop() past --lifecycle-timeout, a worker that did
+     * not stop within --stop-timeout (terminated). Absent when nothing did.
+     */
+    timedOut?: string[];
+    /** Requests and tasks cut short by the end of the run (in flight at the stop): not failures, not completed. */
+    abortedAtStop?: number;
+    /** teardown() threw (its message); the results were written before it ran. */
+    teardownError?: string;
   };
   llm?: LlmSummary;
   stages?: StageSummary[];

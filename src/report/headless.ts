@@ -27,9 +27,10 @@ export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stde
       if (lastLine === -Infinity && s.users === 0 && s.total.requests === 0) return;
       lastLine = s.elapsedMs;
       const t = s.total;
+      const blocked = s.health.filter((w) => w.blockedMs !== undefined).map((w) => `  worker ${w.index} BLOCKED ${Math.floor(w.blockedMs! / 1000)}s`).join('');
       const llm = s.llmInterval ? `  ttft p50 ${formatMsCompact(s.llmInterval.ttftP50Ms, 'ms')}  out ${s.llmInterval.outputTokensPerSec.toFixed(0)} tok/s` : '';
       io.stderr.write(
-        `[${formatDuration(s.elapsedMs)}${s.durationMs ? `/${formatDuration(s.durationMs)}` : ''}]${s.stage ? ` ${s.stage}` : ''} users ${s.users}/${s.targetUsers}  reqs ${t.requests}  fails ${t.failures}  ${s.interval.rps.toFixed(1)} req/s  p50 ${formatMsCompact(s.interval.p50Ms, 'ms')}  p95 ${formatMsCompact(s.interval.p95Ms, 'ms')}${llm}\n`,
+        `[${formatDuration(s.elapsedMs)}${s.durationMs ? `/${formatDuration(s.durationMs)}` : ''}]${s.stage ? ` ${s.stage}` : ''} users ${s.users}/${s.targetUsers}  reqs ${t.requests}  fails ${t.failures}  ${s.interval.rps.toFixed(1)} req/s  p50 ${formatMsCompact(s.interval.p50Ms, 'ms')}  p95 ${formatMsCompact(s.interval.p95Ms, 'ms')}${llm}${blocked}\n`,
       );
     },
     onRunEnd(summary: RunSummary) {

@@ -6,6 +6,7 @@ import type { WorkerOptions, WorkerScenario } from '../pool/protocol.js';
 import { ArrivalTimer } from './arrival-timer.js';
 import type { UserClass } from './load-scenario.js';
 import type { TagFilter } from './tasks.js';
+import type { Heartbeat } from './heartbeat.js';
 import { VirtualUser, type ClientAttacher, type UserHost, type UserMode } from './virtual-user.js';
 
 /** What a group needs from the worker that holds it. */
@@ -26,6 +27,11 @@ export interface GroupOwner {
   /** A closed-model scenario has no user left here, after `seen` user counts. */
   onIdle(scenario: string, seen: number): void;
   onFatal(err: unknown): void;
+  readonly heartbeat?: Heartbeat;
+  /** A user's onStart or onStop did not settle in time. */
+  hookTimedOut(what: string, afterMs: number): void;
+  /** True once the run's planned end (-t) has passed: no task starts after it, whatever the stop message's delay. */
+  pastEnd(): boolean;
 }
 
 /** Counter of arrivals that found no free user (k6's name). */
@@ -96,9 +102,15 @@ export class UserGroup implements UserHost {
   fatal(err: unknown): void {
     this.owner.onFatal(err);
   }
+  get heartbeat(): Heartbeat | undefined {
+    return this.owner.heartbeat;
+  }
+  hookTimedOut(what: string, afterMs: number): void {
+    this.owner.hookTimedOut(what, afterMs);
+  }
 
   takeIteration(): boolean {
-    if (this.stopping || this.iterationsLeft <= 0) return false;
+    if (this.stopping || this.iterationsLeft <= 0 || this.owner.pastEnd()) return false;
     this.iterationsLeft--;
     this.inFlight++;
     return true;
