@@ -90,8 +90,10 @@ export class Run {
   /** What did not finish in time (meta.timedOut). */
   private readonly timedOut: string[] = [];
   private hurryRequested?: () => void;
-  /** Settles when a signal comes during the stop: in-flight requests are aborted at once, teardown() is not waited for. */
+  /** Settles when a signal comes during the stop: in-flight requests are aborted at once. */
   private readonly hurried = new Promise<void>((r) => (this.hurryRequested = r));
+  /** Set while teardown() runs: a signal then ends the wait for it. */
+  private cutTeardown?: () => void;
 
   constructor(
     private readonly cfg: RunConfig,
@@ -127,6 +129,7 @@ export class Run {
     if (!this.interrupted) this.stopReason = `${this.stopReason}, then ${reason}`;
     this.interrupted = true;
     this.hurryRequested?.();
+    this.cutTeardown?.();
   }
 
   /**
@@ -138,6 +141,7 @@ export class Run {
     this.stopReason = 'interrupted twice';
     this.interrupted = true;
     this.hurryRequested?.();
+    this.cutTeardown?.();
   }
 
   /** What went wrong inside Volley during the run, if anything (exit code 70); undefined for a clean run. */
@@ -258,13 +262,14 @@ export class Run {
         boundedHook(async () => {
           td = await this.callWorker0('teardown').catch((err: Error) => ({ error: `no worker left to run it (${err.message})` }));
         }, limitMs),
-        this.hurried.then(() => 'hurried' as const),
+        new Promise<'hurried'>((r) => (this.cutTeardown = () => r('hurried'))),
       ]);
+      this.cutTeardown = undefined;
       if (outcome === 'timeout') {
         this.deps.warn(`teardown() did not finish within ${formatDuration(limitMs)} (--lifecycle-timeout): left unfinished; the results were written before it ran`);
         added = { timedOut: `teardown() after ${formatDuration(limitMs)}` };
       } else if (outcome === 'hurried') {
-        this.deps.warn('teardown() not waited for: interrupted');
+        this.deps.warn('teardown() not waited for: interrupted while it ran; the results were written before it');
       } else if (td.error) {
         this.deps.warn(`teardown() failed: ${td.error}`);
         added = { teardownError: td.error };
@@ -529,13 +534,18 @@ export class Run {
 
   private async stopWorkers(): Promise<void> {
     // A dead worker answers nothing; one that does not answer in time is terminated: the figures it had not sent are lost.
-    const stopped = await stopWorkersWithDeadline(this.pool!.workers, {
-      graceMs: this.cfg.stopTimeoutMs,
-      stopAtMs: this.stoppedWall || Date.now(),
-      watchdog: this.watchdog,
-      hurried: this.hurried,
-      onTerminated: (i, tasks) => this.timedOut.push(`worker ${i} at the stop${tasks ? ` (running: ${tasks})` : ''}`),
-    });
+    const grace = this.cfg.stopTimeoutMs;
+    const stopped = await sayWhileWaiting(
+      stopWorkersWithDeadline(this.pool!.workers, {
+        graceMs: grace,
+        stopAtMs: this.stoppedWall || Date.now(),
+        watchdog: this.watchdog,
+        hurried: this.hurried,
+        onTerminated: (i, tasks) => this.timedOut.push(`worker ${i} at the stop${tasks ? ` (running: ${tasks})` : ''}`),
+      }),
+      (ms) => (this.deps.note ?? this.deps.warn)(`stopping (${this.stopReason}): waiting for requests in flight, ${formatDuration(ms)} of --stop-timeout ${formatDuration(grace)}`),
+      1000,
+    );
     this.watchdog?.stop();
     for (const s of stopped) this.mergeDelta(s.delta, s.scenarioDeltas);
     // The last, partial interval: in the totals, and to the live view, but not a row of the history.
