@@ -256,6 +256,10 @@ export class Run {
     try {
       // With --setup-data, teardown() runs once elsewhere (bench teardown); a second Ctrl-C skips it.
       if (this.cfg.extra.setupData !== undefined || this.stopReason === 'interrupted twice' || !this.pool) return undefined;
+      if (this.pool.workers.every((w) => w.died !== undefined)) {
+        this.deps.warn('teardown() not run: no worker left to run it');
+        return { teardownError: 'not run: no worker left to run it' };
+      }
       const limitMs = lifecycleTimeoutMs(this.cfg);
       let td: { error?: string } = {};
       const outcome = await Promise.race([

@@ -57,12 +57,17 @@ export async function stopWorkersWithDeadline(workers: readonly WorkerHandle[], 
       .map((w) => {
         const tasks = plan.watchdog?.tasksInFlight(w.index) ?? '';
         const blockedMs = plan.watchdog?.blockedForMs(w.index);
-        const state = blockedMs !== undefined ? `its thread had been blocked for ${formatDuration(Math.max(1000, blockedMs))}` : 'it did not answer';
+        // Blocked: its heartbeat stopped (a task that never yields). Otherwise it beats but is too busy to answer (overloaded).
+        const state = blockedMs !== undefined ? `its thread had been blocked for ${formatDuration(Math.max(1000, blockedMs))}` : 'it was too busy to answer';
+        const hint =
+          blockedMs !== undefined
+            ? 'a task that never yields (a loop without await, a long synchronous computation) blocks its worker'
+            : 'the worker was overloaded: fewer users per worker (--workers, more machines) or a longer --stop-timeout';
         plan.onTerminated(w.index, tasks);
         return w.terminate(
           `worker ${w.index} did not stop within --stop-timeout ${formatDuration(plan.graceMs)} and was terminated: ${state}` +
             (tasks ? `; running: ${tasks}` : '') +
-            '\n  a task that never yields (a loop without await, a long synchronous computation) blocks its worker; the figures it had not sent are lost',
+            `\n  ${hint}; the figures it had not sent are lost`,
         );
       }),
   );
