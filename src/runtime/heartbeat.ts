@@ -19,10 +19,11 @@ export class Heartbeat {
   private readonly ids = new Map<object, number>();
   private timer?: NodeJS.Timeout;
 
-  /** `announce` tells the main thread the names of new task ids (once each). */
+  /** `announce` tells the main thread the names of new task ids (once each); `locate` adds where a task is written. */
   constructor(
     buffer: SharedArrayBuffer | undefined,
     private readonly announce: (first: number, names: string[]) => void,
+    private readonly locate: (task: object, cls: object) => string | undefined = () => undefined,
   ) {
     this.cells = new Int32Array(buffer ?? new SharedArrayBuffer(HEARTBEAT_BYTES));
   }
@@ -45,12 +46,15 @@ export class Heartbeat {
    * A task run begins (`task`: its entry, the same object every run); returns
    * the id to give taskEnded (-1: not counted, past the slots).
    */
-  taskStarted(task: object, className: string, taskName: string): number {
+  taskStarted(task: object, cls: { name: string }, taskName: string): number {
     let id = this.ids.get(task);
     if (id === undefined) {
       id = this.ids.size < HEARTBEAT_TASK_SLOTS ? this.ids.size : -1;
       this.ids.set(task, id);
-      if (id >= 0) this.announce(id, [`${className}.${taskName}`]);
+      if (id >= 0) {
+        const where = this.locate(task, cls);
+        this.announce(id, [`${cls.name}.${taskName}${where ? ` (${where})` : ''}`]);
+      }
     }
     if (id < 0) return -1;
     this.cells[1] = id + 1;

@@ -298,7 +298,7 @@ export class VirtualUser {
     rt.recorder.recordTask(entry.name);
     // One clock read serves the failure's duration and the wait time's lastTaskSeconds.
     const start = performance.now();
-    const beat = rt.heartbeat?.taskStarted(entry, this.cls.name, entry.name) ?? -1;
+    const beat = rt.heartbeat?.taskStarted(entry, this.cls, entry.name) ?? -1;
     const outer = this.currentTask;
     this.currentTask = entry.name;
     try {

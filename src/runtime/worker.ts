@@ -1,6 +1,8 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { Heartbeat } from './heartbeat.js';
+import { FunctionLocator } from './function-location.js';
+import type { TaskEntry } from './tasks.js';
 import type { FromWorker, ToWorker, WorkerInit } from '../pool/protocol.js';
 import { UserError } from '../errors.js';
 import { flushRequestsLogs } from '../clients/llm/requests-log.js';
@@ -28,7 +30,12 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
   let rt: WorkerRuntime;
   let scenario: Awaited<ReturnType<typeof loadScenario>>;
   // Beats from the start: a scenario whose top-level code or setup() blocks the thread shows as blocked too.
-  const heartbeat = new Heartbeat(init.heartbeat, (first, names) => send({ type: 'taskNames', first, names }));
+  const locator = new FunctionLocator(init.bundlePath);
+  const heartbeat = new Heartbeat(
+    init.heartbeat,
+    (first, names) => send({ type: 'taskNames', first, names }),
+    (task, cls) => locator.locate((task as TaskEntry).fn ?? (task as TaskEntry).taskSet, cls),
+  );
   heartbeat.start();
   try {
     scenario = await loadScenario(init.bundlePath, options.userClasses);

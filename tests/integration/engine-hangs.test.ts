@@ -48,7 +48,8 @@ describe('a worker blocked by a task', { timeout: 60_000 }, () => {
     const r = await runFixture('hangs/blocking-task.ts', { users: 4, workers: 2, duration: '2s', stopTimeout: '1s', host: target.url, out });
     expect(r.exitCode).toBe(ExitCode.InternalError);
     expect(r.stderr).toMatch(/warning: worker 0 is blocked: its event loop has not turned for 1s \(running: Spinner\.spin/);
-    expect(r.stderr).toMatch(/internal error: worker 0 did not stop within --stop-timeout 1s and was terminated: its thread had been blocked for \d+s; running: Spinner\.spin/);
+    // Named with where the task is written, from the bundle's source map.
+    expect(r.stderr).toMatch(/internal error: worker 0 did not stop within --stop-timeout 1s and was terminated: its thread had been blocked for \d+s; running: Spinner\.spin \(tests\/fixtures\/scenarios\/hangs\/blocking-task\.ts:8\)/);
     for (const f of FILES) expect(existsSync(join(out, f)), f).toBe(true);
     const s = readSummary(out);
     expect(s.meta.exitCode).toBe(ExitCode.InternalError);
