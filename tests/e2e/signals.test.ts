@@ -64,6 +64,22 @@ describe('a signal during the stop phase is an interruption', { timeout: 60_000 
   }
 });
 
+describe('SIGTERM with a worker blocked by a task', { timeout: 60_000 }, () => {
+  it('ends the run within the stop timeout: the blocked worker is terminated, every file written, exit 70', async () => {
+    const out = outDir();
+    const p = startBench(['run', fixture('hangs/blocking-task.ts'), '-u', '4', '-w', '2', '-t', '10m', '--stop-timeout', '1s', '-H', target.url, '--out', out]);
+    await p.waitForStderr(/warning: worker 0 is blocked/);
+    p.child.kill('SIGTERM');
+    // A failure of Volley's own outranks the interruption (docs/exit-codes.md).
+    expect(await p.exited).toBe(70);
+    expect(p.stderr()).toContain('internal error: worker 0 did not stop within --stop-timeout 1s and was terminated');
+    for (const f of FILES) expect(existsSync(join(out, f)), f).toBe(true);
+    const s = readSummary(out);
+    expect(s.meta).toMatchObject({ interrupted: true, exitCode: 70 });
+    expect(s.meta.timedOut).toEqual([expect.stringMatching(/^worker 0 at the stop/)]);
+  });
+});
+
 describe('a second Ctrl-C', { timeout: 60_000 }, () => {
   it('writes every file, with the requests in flight counted as aborted', async () => {
     const out = outDir();
