@@ -97,6 +97,7 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
     // A top-level await in the scenario runs here first: say what is awaited rather than show nothing.
     const scenario = await sayWhileWaiting(loadScenarioOptions(bundle.path, req.scenario), (ms) =>
       io.stderr.write(`loading the scenario… (its top-level code is still running, ${formatDuration(ms)})\n`),
+      3000,
     );
     const cfg = resolveConfig(req.scenario, { cli, scenario, file: file.options });
     prepareOutputs(cfg, cwd);

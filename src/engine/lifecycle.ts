@@ -13,7 +13,7 @@ export function lifecycleTimeoutMs(cfg: RunConfig): number {
  * top-level `await`, a slow setup()): a start-up that takes long must not look
  * like a hang with nothing on the screen.
  */
-export async function sayWhileWaiting<T>(p: Promise<T>, say: (waitedMs: number) => void, firstMs = 2000, everyMs = 5000): Promise<T> {
+export async function sayWhileWaiting<T>(p: Promise<T>, say: (waitedMs: number) => void, firstMs = 3000, everyMs = 5000): Promise<T> {
   const start = performance.now();
   let timer = setTimeout(function tell() {
     say(performance.now() - start);

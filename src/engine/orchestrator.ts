@@ -198,6 +198,8 @@ export class Run {
       const note = this.deps.note ?? this.deps.warn;
       const ready = await sayWhileWaiting(Promise.all(workers.map((w) => w.next('ready'))), (ms) =>
         note(`loading the scenario in ${W} worker${W === 1 ? '' : 's'}… (its top-level code is still running, ${formatDuration(ms)})`),
+        // Threads take a while to start on a busy machine: only a wait past that is worth a line.
+        5000,
       );
       // Each worker checked the classes its scenarios use (describeClasses): one without tasks never gets here.
       this.classes = ready[0]!.classes;
@@ -239,7 +241,7 @@ export class Run {
     const limitMs = lifecycleTimeoutMs(this.cfg);
     let result: { data?: unknown; error?: string } = {};
     const outcome = await boundedHook(async () => {
-      result = await sayWhileWaiting(this.callWorker0('setup'), (ms) => (this.deps.note ?? this.deps.warn)(`waiting for setup()… (${formatDuration(ms)})`));
+      result = await sayWhileWaiting(this.callWorker0('setup'), (ms) => (this.deps.note ?? this.deps.warn)(`waiting for setup()… (${formatDuration(ms)})`), 5000);
     }, limitMs);
     if (outcome === 'timeout') throw new UserError(`setup() did not finish within ${formatDuration(limitMs)} (--lifecycle-timeout)`, 'make setup() settle (an await that never resolves?), or give it longer with --lifecycle-timeout');
     return result;
