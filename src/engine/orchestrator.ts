@@ -28,7 +28,7 @@ import { applyShapes, loadShapes } from './shapes.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
 import { Watchdog } from './watchdog.js';
 import { stopWorkersWithDeadline } from './stop-workers.js';
-import { boundedHook, lifecycleTimeoutMs, sayWhileWaiting } from './lifecycle.js';
+import { lifecycleTimeoutMs, runSetupBounded, runTeardownBounded, sayWhileWaiting } from './lifecycle.js';
 import { formatDuration } from '../config/duration.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
@@ -237,14 +237,8 @@ export class Run {
   }
 
   /** setup() on one worker, bounded by --lifecycle-timeout (a UserError past it: the run cannot start without its data). */
-  private async setupBounded(): Promise<{ data?: unknown; error?: string }> {
-    const limitMs = lifecycleTimeoutMs(this.cfg);
-    let result: { data?: unknown; error?: string } = {};
-    const outcome = await boundedHook(async () => {
-      result = await sayWhileWaiting(this.callWorker0('setup'), (ms) => (this.deps.note ?? this.deps.warn)(`waiting for setup()… (${formatDuration(ms)})`), 5000);
-    }, limitMs);
-    if (outcome === 'timeout') throw new UserError(`setup() did not finish within ${formatDuration(limitMs)} (--lifecycle-timeout)`, 'make setup() settle (an await that never resolves?), or give it longer with --lifecycle-timeout');
-    return result;
+  private setupBounded(): Promise<{ data?: unknown; error?: string }> {
+    return runSetupBounded(() => this.callWorker0('setup'), lifecycleTimeoutMs(this.cfg), this.deps.note ?? this.deps.warn);
   }
 
   /**
@@ -254,34 +248,14 @@ export class Run {
    * or undefined when teardown() added nothing.
    */
   async close(): Promise<{ timedOut?: string; teardownError?: string } | undefined> {
-    let added: { timedOut?: string; teardownError?: string } | undefined;
     try {
       // With --setup-data, teardown() runs once elsewhere (bench teardown); a second Ctrl-C skips it.
       if (this.cfg.extra.setupData !== undefined || this.stopReason === 'interrupted twice' || !this.pool) return undefined;
-      if (this.pool.workers.every((w) => w.died !== undefined)) {
-        this.deps.warn('teardown() not run: no worker left to run it');
-        return { teardownError: 'not run: no worker left to run it' };
-      }
-      const limitMs = lifecycleTimeoutMs(this.cfg);
-      let td: { error?: string } = {};
-      const outcome = await Promise.race([
-        boundedHook(async () => {
-          td = await this.callWorker0('teardown').catch((err: Error) => ({ error: `no worker left to run it (${err.message})` }));
-        }, limitMs),
-        new Promise<'hurried'>((r) => (this.cutTeardown = () => r('hurried'))),
-      ]);
-      this.cutTeardown = undefined;
-      if (outcome === 'timeout') {
-        this.deps.warn(`teardown() did not finish within ${formatDuration(limitMs)} (--lifecycle-timeout): left unfinished; the results were written before it ran`);
-        added = { timedOut: `teardown() after ${formatDuration(limitMs)}` };
-      } else if (outcome === 'hurried') {
-        this.deps.warn('teardown() not waited for: interrupted while it ran; the results were written before it');
-      } else if (td.error) {
-        this.deps.warn(`teardown() failed: ${td.error}`);
-        added = { teardownError: td.error };
-      }
-      return added;
+      const alive = this.pool.workers.some((w) => w.died === undefined);
+      const cut = new Promise<void>((r) => (this.cutTeardown = r));
+      return await runTeardownBounded(alive ? () => this.callWorker0('teardown') : undefined, lifecycleTimeoutMs(this.cfg), cut, this.deps.warn);
     } finally {
+      this.cutTeardown = undefined;
       await this.shutdown();
     }
   }
