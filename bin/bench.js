@@ -1,2 +1,5 @@
 #!/usr/bin/env node
-import '../dist/cli.js';
+// The signal handlers first, on their own: the CLI's modules take a moment to
+// load, and a SIGTERM meanwhile must still exit cleanly (src/cli/signals.ts).
+import '../dist/signals.js';
+await import('../dist/cli.js');

@@ -65,6 +65,8 @@ export interface Options {
   seed?: number;
   /** Grace period for in-flight requests when the run stops (default 5s). */
   stopTimeout?: Duration;
+  /** Bound of setup(), teardown() and each user's onStart()/onStop() (default 30s). */
+  lifecycleTimeout?: Duration;
   /** Per-request timeout (default 60s). */
   requestTimeout?: Duration;
   /** Exit code when the run finished but requests failed (default 1). */

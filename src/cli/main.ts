@@ -6,6 +6,8 @@ import { runScenario, writeSummary, secretValues, formatSummaryTable } from './r
 import type { Run } from '../engine/orchestrator.js';
 import type { RunConfig } from '../config/resolve.js';
 import { registerExtraCommands } from './commands.js';
+import { claimSignals, releaseSignals } from './signals.js';
+import { writeReports } from '../report/files/write-reports.js';
 
 const io = { stdout: process.stdout, stderr: process.stderr };
 
@@ -49,6 +51,7 @@ program
   .option('--seed <n>', 'seed for reproducible task picks, waits and prompts', num)
   .option('-c, --config <file>', 'config file (default: bench.config.ts in the current folder)')
   .option('--stop-timeout <duration>', 'grace period for in-flight requests at the end (default 5s)')
+  .option('--lifecycle-timeout <duration>', 'bound of setup(), teardown(), onStart() and onStop() (default 30s)')
   .option('--request-timeout <duration>', 'timeout of each request (default 60s)')
   .option('--exit-code-on-error <n>', 'exit code when requests failed (default 1)', num)
   .option('--user-classes <names>', 'comma-separated user classes to run')
@@ -80,27 +83,41 @@ program
     if (threshold) options.thresholds = threshold;
     const controller = new AbortController();
     let current: { run: Run; cfg: RunConfig } | undefined;
-    let interrupts = 0;
-    const onSignal = () => {
-      interrupts++;
-      if (interrupts === 1) {
-        process.stderr.write('\nstopping: finishing in-flight requests (Ctrl-C again to exit at once)\n');
-        controller.abort();
-        return;
-      }
-      // Second Ctrl-C: write what is known and leave.
+    // What is known now, every file, and leave: a third signal, or a second one the run does not answer in time.
+    const writeNowAndExit = () => {
       if (current) {
         const summary = current.run.buildSummary();
         summary.meta.interrupted = true;
         summary.meta.stopReason = 'interrupted twice';
         summary.meta.exitCode = ExitCode.Interrupted;
-        if (current.cfg.out) writeSummary(summary, resolve(current.cfg.out));
+        if (current.cfg.out) {
+          writeSummary(summary, resolve(current.cfg.out));
+          writeReports(summary, resolve(current.cfg.out));
+        }
         process.stdout.write('\n' + formatSummaryTable(summary));
       }
       process.exit(ExitCode.Interrupted);
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    // docs/exit-codes.md#signals: before the run exists a signal exits at once (signals.ts); then the first stops gracefully, the second at once.
+    claimSignals((signal, count) => {
+      if (!current) {
+        process.stderr.write(`\n${signal} before the run started: exiting, nothing ran\n`);
+        process.exit(ExitCode.Interrupted);
+      }
+      if (count === 1) {
+        process.stderr.write('\nstopping: finishing in-flight requests (Ctrl-C again to exit at once)\n');
+        controller.abort();
+        return;
+      }
+      if (count === 2) {
+        // In-flight requests are aborted (and counted so) and every file is written, without waiting for the grace or teardown().
+        process.stderr.write('\nstopping now: aborting in-flight requests and writing the results (again to exit without them)\n');
+        current.run.interruptAgain();
+        setTimeout(writeNowAndExit, 5000).unref();
+        return;
+      }
+      writeNowAndExit();
+    });
     const tuiWanted = process.stdout.isTTY && !process.env.CI && !opts.headless;
     const tuiModule = tuiWanted ? await import('../report/tui/index.js').catch(() => undefined) : undefined;
     // The TUI shows at once (bundling, starting workers), not after 2-3 s of a blank terminal.
@@ -125,6 +142,10 @@ program
   });
 
 registerExtraCommands(program, io);
+// Other commands handle their signals themselves (bench mock, fleet…), or are quick.
+program.hook('preAction', (_program, action) => {
+  if (action.name() !== 'run') releaseSignals();
+});
 
 try {
   await program.parseAsync(process.argv);

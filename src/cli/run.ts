@@ -13,6 +13,10 @@ import { parseThresholds } from '../thresholds/index.js';
 import type { OutputStreams, Reporter } from '../report/reporter.js';
 import { formatSummaryTable } from '../report/table.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { applyStopVerdict, nothingCompleted } from '../engine/verdict.js';
+import { sayWhileWaiting } from '../engine/lifecycle.js';
+import { formatDuration } from '../config/duration.js';
+import { writeReports } from '../report/files/write-reports.js';
 
 export interface RunRequest {
   scenario: string;
@@ -72,6 +76,8 @@ export function secretValues(): string[] {
 export function exitCodeFor(summary: RunSummary, cfg: RunConfig): number {
   if (summary.meta.interrupted) return ExitCode.Interrupted;
   if (summary.thresholds?.some((t) => !t.ok)) return ExitCode.ThresholdsCrossed;
+  // Not --exit-code-on-error: that one forgives failed requests, and here none even completed.
+  if (nothingCompleted(summary)) return ExitCode.RequestsFailed;
   if (summary.total.failures > 0) return cfg.exitCodeOnError;
   return ExitCode.Success;
 }
@@ -88,7 +94,11 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
   const file = await loadConfigFile(req.config, cwd);
   const bundle = await bundleFile(scenarioPath, 'scenario');
   try {
-    const scenario = await loadScenarioOptions(bundle.path, req.scenario, (m) => io.stderr.write(`warning: ${m}\n`));
+    // A top-level await in the scenario runs here first: say what is awaited rather than show nothing.
+    const scenario = await sayWhileWaiting(loadScenarioOptions(bundle.path, req.scenario, (m) => io.stderr.write(`warning: ${m}\n`)), (ms) =>
+      io.stderr.write(`loading the scenario… (its top-level code is still running, ${formatDuration(ms)})\n`),
+      3000,
+    );
     const cfg = resolveConfig(req.scenario, { cli, scenario, file: file.options });
     prepareOutputs(cfg, cwd);
     const thresholds = parseThresholds(cfg.thresholds, 'thresholds');
@@ -116,7 +126,8 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
         })
       : undefined;
     if (live) reporters.push(live);
-    const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd, scenarioHash: bundle.sourceHash });
+    const note = (m: string) => io.stderr.write(`${m}\n`);
+    const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd, note, scenarioHash: bundle.sourceHash });
     live?.onAbort((reason) => run.stop(`aborted by bench watch: ${reason}`, true));
     for (const r of reporters) r.bindStop?.(() => run.stop('stopped by user', true));
     req.onRun?.(run, cfg);
@@ -127,12 +138,12 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
     try {
       summary = await run.execute();
     } catch (err) {
+      req.signal?.removeEventListener('abort', onAbort);
       // onRunEnd never comes: let the live view's connections go, so the process can exit.
       await live?.close();
       throw err;
-    } finally {
-      req.signal?.removeEventListener('abort', onAbort);
     }
+    applyStopVerdict(summary);
     run.applyThresholds(summary);
     if (warnings.length > 0) summary.warnings = [...warnings];
     // A failure of Volley's own during the run (a worker died, a load model threw) outranks the figures.
@@ -142,7 +153,18 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
     if (cfg.out) writeSummary(summary, resolve(cwd, cfg.out));
     await run.finish(summary);
     if (internal !== undefined) io.stderr.write(`internal error: ${redact(internal, secretValues())}\n  the run stopped there; the results are what it measured until then\n`);
+    if (nothingCompleted(summary)) io.stderr.write(`failed: no request completed; ${summary.total.aborted} were still in flight at the stop and aborted\n`);
     if (cfg.out) io.stderr.write(`results written to ${cfg.out}/\n`);
+    // teardown() only now, every file written: one that hangs or is cut short by a signal loses nothing.
+    const added = await run.close().finally(() => req.signal?.removeEventListener('abort', onAbort));
+    if (added) {
+      if (added.timedOut) (summary.meta.timedOut ??= []).push(added.timedOut);
+      if (added.teardownError) summary.meta.teardownError = added.teardownError;
+      if (cfg.out) {
+        writeSummary(summary, resolve(cwd, cfg.out));
+        writeReports(summary, resolve(cwd, cfg.out));
+      }
+    }
     return { exitCode, summary, config: cfg };
   } finally {
     bundle.dispose();

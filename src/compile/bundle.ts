@@ -8,6 +8,7 @@ import { SCENARIO_FILE } from '../api/files.js';
 import { ScenarioError } from '../errors.js';
 import { packageRoot } from '../util/package-root.js';
 import { SOURCE_DEFINES, sourcePathsPlugin } from './source-paths.js';
+import { makeTempDir } from './temp-dirs.js';
 
 export interface Bundle {
   /** Absolute path of the ESM bundle. */
@@ -77,7 +78,7 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
   if (!existsSync(abs)) {
     throw new ScenarioError(`${kind} file not found: ${file}`, kind === 'scenario' ? 'give the path of a .ts or .js scenario, e.g. `bench run scenarios/quickstart.ts`' : 'check the --config path');
   }
-  const dir = mkdtempSync(join(tmpdir(), 'volley-'));
+  const { dir, dispose } = makeTempDir();
   const out = join(dir, `${kind}.mjs`);
   const api = pathToFileURL(join(packageRoot(), 'dist', 'index.js')).href;
   const entryUrl = JSON.stringify(pathToFileURL(abs).href);
@@ -115,14 +116,14 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
     });
     hash = sourceHash(result.metafile.inputs, abs);
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    dispose();
     const errors = (err as { errors?: Message[] }).errors;
     if (errors?.length) {
       throw new ScenarioError(`${kind} ${file} does not compile:\n${errors.slice(0, 5).map((m) => formatMessage(m, process.cwd())).join('\n')}`, missingPackageHint(errors, abs));
     }
     throw err;
   }
-  return { path: out, sourceHash: hash, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { path: out, sourceHash: hash, dispose };
 }
 
 /**

@@ -74,6 +74,8 @@ export const optionsSchema = z
     out: z.string().min(1),
     seed: z.number().int(),
     stopTimeout: durationMs,
+    /** Bound of setup(), teardown() and each user's onStart()/onStop() (docs/exit-codes.md#hangs). */
+    lifecycleTimeout: durationMs.refine((ms) => ms > 0, { message: 'expected a duration above 0, e.g. 30s' }),
     requestTimeout: durationMs.refine((ms) => ms > 0, { message: 'expected a duration above 0, e.g. 30s' }).refine(belowTimerLimit, { message: TIMER_LIMIT_MESSAGE }),
     exitCodeOnError: z.number().int().min(0).max(255),
     userClasses: list,

@@ -33,6 +33,10 @@ import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 import { endOfRunWarnings, GeneratorLoad } from './generator-load.js';
 import { fixedCountWarning } from './class-mix-check.js';
 import { checkMachineLimits } from './machine-limits.js';
+import { Watchdog } from './watchdog.js';
+import { stopWorkersWithDeadline } from './stop-workers.js';
+import { lifecycleTimeoutMs, runSetupBounded, runTeardownBounded, sayWhileWaiting } from './lifecycle.js';
+import { formatDuration } from '../config/duration.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
 export interface SideService {
@@ -52,6 +56,8 @@ export interface RunDeps {
   cwd?: string;
   /** The scenario's content hash (Bundle.sourceHash), recorded in summary.json for bench merge. */
   scenarioHash?: string;
+  /** Receives progress notes (still loading the scenario…), stderr in the CLI; default: warn. */
+  note?: (message: string) => void;
 }
 
 /**
@@ -93,6 +99,15 @@ export class Run {
   private fatal?: { message: string; hint?: string; userError?: boolean };
   /** Failures of Volley's own during the run (a worker died, a load model threw): the run ends, its results are written, exit code 70. */
   private readonly failures: string[] = [];
+  /** Watches the workers' heartbeats: blocked ones are shown live, and named when they do not stop. */
+  private watchdog?: Watchdog;
+  /** What did not finish in time (meta.timedOut). */
+  private readonly timedOut: string[] = [];
+  private hurryRequested?: () => void;
+  /** Settles when a signal comes during the stop: in-flight requests are aborted at once. */
+  private readonly hurried = new Promise<void>((r) => (this.hurryRequested = r));
+  /** Set while teardown() runs: a signal then ends the wait for it. */
+  private cutTeardown?: () => void;
 
   constructor(
     private readonly cfg: RunConfig,
@@ -107,7 +122,8 @@ export class Run {
 
   /** Asks for a graceful stop (SIGINT, q in the TUI, a threshold). The first reason wins. */
   stop(reason: string, interrupted = false): void {
-    if (this.stopReason) return;
+    // One rule (docs/exit-codes.md): a signal once the run is stopping still cuts requests short, so the run is interrupted.
+    if (this.stopReason) return void (interrupted && this.interruptStop(reason));
     this.stopReason = reason;
     this.interrupted = interrupted;
     this.stopRequested?.();
@@ -121,6 +137,26 @@ export class Run {
   fail(reason: string): void {
     this.failures.push(reason);
     this.stop(reason.split('\n')[0]!);
+  }
+
+  /** A signal during the stop: in-flight requests are aborted now, and the run counts as interrupted. */
+  private interruptStop(reason: string): void {
+    if (!this.interrupted) this.stopReason = `${this.stopReason}, then ${reason}`;
+    this.interrupted = true;
+    this.hurryRequested?.();
+    this.cutTeardown?.();
+  }
+
+  /**
+   * A second Ctrl-C: end as fast as possible, still counting what was in
+   * flight (aborted) and writing every file: no grace, no teardown().
+   */
+  interruptAgain(): void {
+    if (!this.stopReason) this.stop('interrupted', true);
+    this.stopReason = 'interrupted twice';
+    this.interrupted = true;
+    this.hurryRequested?.();
+    this.cutTeardown?.();
   }
 
   /** What went wrong inside Volley during the run, if anything (exit code 70); undefined for a clean run. */
@@ -162,6 +198,7 @@ export class Run {
       snapshotIntervalMs: this.cfg.snapshotIntervalMs,
       extra: this.cfg.extra as Record<string, unknown>,
       stageBudget: this.stageBudget.buffer,
+      lifecycleTimeoutMs: lifecycleTimeoutMs(this.cfg),
     };
     // Each scenario is its own group of users on every worker; runners are built once classes are known.
     const separate = this.separateScenarios;
@@ -174,7 +211,13 @@ export class Run {
     }));
     const workers = this.pool.workers;
     try {
-      const ready = await Promise.all(workers.map((w) => w.next('ready')));
+      this.watchdog = new Watchdog(workers, (i, tasks) => this.deps.warn(`worker ${i} is blocked: its event loop has not turned for 1s${tasks ? ` (running: ${tasks})` : ''}`)).start();
+      const note = this.deps.note ?? this.deps.warn;
+      const ready = await sayWhileWaiting(Promise.all(workers.map((w) => w.next('ready'))), (ms) =>
+        note(`loading the scenario in ${W} worker${W === 1 ? '' : 's'}… (its top-level code is still running, ${formatDuration(ms)})`),
+        // Threads take a while to start on a busy machine: only a wait past that is worth a line.
+        5000,
+      );
       // Each worker checked the classes its scenarios use (describeClasses): one without tasks never gets here.
       this.classes = ready[0]!.classes;
       this.runners = this.scenarios.map(
@@ -186,13 +229,15 @@ export class Run {
       await this.checkHosts(hostAliases);
 
       // With --setup-data, setup() ran once elsewhere (bench setup); this instance only reads its result.
-      const setup = setupFile !== undefined ? { data: fileData } : await this.callWorker0('setup');
+      const setup = setupFile !== undefined ? { data: fileData } : await this.setupBounded();
       if (setup.error) throw new UserError(`setup() failed: ${setup.error}`, 'fix the exported setup() function of the scenario');
       this.setupData = setup.data;
       await this.waitForStartAt();
       await this.waitForSignalIfPaused();
       // 'begin' starts the workers' snapshot timers, so it comes after the wait, just before the load.
-      for (const w of workers) w.post({ type: 'begin', setupData: setup.data, hostAliases });
+      // endAtMs: a worker that reads the stop message late (overloaded) still starts no task past -t.
+      const endAtMs = this.cfg.durationMs !== undefined ? Date.now() + this.cfg.durationMs : undefined;
+      for (const w of workers) w.post({ type: 'begin', setupData: setup.data, hostAliases, endAtMs });
       // A sweep's users are its highest --concurrency, not the default -u 1.
       const users = this.cfg.extra.concurrency ? Math.max(...this.cfg.extra.concurrency) : this.cfg.users;
       await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.share(users), workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
@@ -207,8 +252,32 @@ export class Run {
       await this.shutdown();
       throw unwrapFatal(err);
     }
-    await this.shutdown();
+    // teardown() and the shutdown come in close(), once the caller has written the results.
     return this.buildSummary();
+  }
+
+  /** setup() on one worker, bounded by --lifecycle-timeout (a UserError past it: the run cannot start without its data). */
+  private setupBounded(): Promise<{ data?: unknown; error?: string }> {
+    return runSetupBounded(() => this.callWorker0('setup'), lifecycleTimeoutMs(this.cfg), this.deps.note ?? this.deps.warn);
+  }
+
+  /**
+   * After the results are written: runs teardown() (bounded by
+   * --lifecycle-timeout; a signal stops the wait), then ends the workers and
+   * side services. Returns what the summary should add (then written again),
+   * or undefined when teardown() added nothing.
+   */
+  async close(): Promise<{ timedOut?: string; teardownError?: string } | undefined> {
+    try {
+      // With --setup-data, teardown() runs once elsewhere (bench teardown); a second Ctrl-C skips it.
+      if (this.cfg.extra.setupData !== undefined || this.stopReason === 'interrupted twice' || !this.pool) return undefined;
+      const alive = this.pool.workers.some((w) => w.died === undefined);
+      const cut = new Promise<void>((r) => (this.cutTeardown = r));
+      return await runTeardownBounded(alive ? () => this.callWorker0('teardown') : undefined, lifecycleTimeoutMs(this.cfg), cut, this.deps.warn);
+    } finally {
+      this.cutTeardown = undefined;
+      await this.shutdown();
+    }
   }
 
   /** --paused: everything is ready; the load starts on SIGUSR1 (or the run is stopped while waiting). */
@@ -383,6 +452,13 @@ export class Run {
           this.deps.warn(m.message);
         }
         break;
+      case 'timedOut': {
+        const what = `${m.what}() after ${formatDuration(m.afterMs)}`;
+        if (this.timedOut.includes(what)) break;
+        this.timedOut.push(what);
+        this.deps.warn(`${m.what}() did not settle within ${formatDuration(m.afterMs)} (--lifecycle-timeout): counted as a failure of ${m.what}, and the user ${m.what.endsWith('onStart') ? 'ran no task' : 'ended'}`);
+        break;
+      }
       case 'fatal':
         // A user error ends the run with it (exit 2); a worker that died ends it with what the others have (exit 70).
         if (m.userError) {
@@ -469,7 +545,7 @@ export class Run {
       targetUsers: this.targetUsers,
       workers: this.pool?.workers.length ?? 0,
       stage: this.stage?.info.name,
-      health: [...this.health.values()].sort((a, b) => a.index - b.index),
+      health: [...this.health.values()].sort((a, b) => a.index - b.index).map((h) => ({ ...h, blockedMs: this.watchdog?.blockedForMs(h.index) })),
       intervalSec,
       hasSlo: Boolean(this.cfg.extra.slo),
     });
@@ -487,24 +563,25 @@ export class Run {
   }
 
   private async stopWorkers(): Promise<void> {
-    // A dead worker answers nothing (next() rejects at once, or when it dies while stopping): the figures it had not sent are lost.
-    const workers = this.pool!.workers.filter((w) => w.died === undefined);
-    const stopped = await Promise.all(
-      workers.map((w) => {
-        const p = w.next('stopped').catch(() => undefined);
-        w.post({ type: 'stop', graceMs: this.cfg.stopTimeoutMs });
-        return p;
+    // A dead worker answers nothing; one that does not answer in time is terminated: the figures it had not sent are lost.
+    const grace = this.cfg.stopTimeoutMs;
+    const stopped = await sayWhileWaiting(
+      stopWorkersWithDeadline(this.pool!.workers, {
+        graceMs: grace,
+        stopAtMs: this.stoppedWall || Date.now(),
+        watchdog: this.watchdog,
+        hurried: this.hurried,
+        onTerminated: (i, tasks) => this.timedOut.push(`worker ${i} at the stop${tasks ? ` (running: ${tasks})` : ''}`),
       }),
+      (ms) => (this.deps.note ?? this.deps.warn)(`stopping (${this.stopReason}): waiting for requests in flight, ${formatDuration(ms)} of --stop-timeout ${formatDuration(grace)}`),
+      1000,
     );
-    for (const s of stopped) if (s) this.mergeDelta(s.delta, s.scenarioDeltas);
+    this.watchdog?.stop();
+    for (const s of stopped) this.mergeDelta(s.delta, s.scenarioDeltas);
     // The last, partial interval: in the totals, and to the live view, but not a row of the history.
     const last = this.foldInterval();
     if (!last.warmup) await this.emitInterval(last.interval, last.snap);
     this.closeStage();
-    // With --setup-data, teardown() runs once elsewhere too (bench teardown).
-    if (this.cfg.extra.setupData !== undefined) return;
-    const td = await this.callWorker0('teardown').catch((err: Error) => ({ error: `no worker left to run it (${err.message})` }));
-    if (td.error) this.deps.warn(`teardown() failed: ${td.error}`);
   }
 
   /** Runs setup() or teardown() on one worker: the first one still alive. */
@@ -541,6 +618,7 @@ export class Run {
   }
 
   private async shutdown(): Promise<void> {
+    this.watchdog?.stop();
     const pool = this.pool;
     if (pool) {
       for (const w of pool.workers) w.post({ type: 'exit' });
@@ -605,6 +683,7 @@ export class Run {
         interrupted: this.interrupted,
         stopReason: this.stopReason || 'unknown',
         ...(this.deps.scenarioHash && { scenarioHash: this.deps.scenarioHash }),
+        timedOut: this.timedOut.length ? [...this.timedOut] : undefined,
       },
       generatorOverloaded: overload !== undefined,
       generatorOverload: overload,

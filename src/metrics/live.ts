@@ -8,6 +8,8 @@ export interface WorkerHealth {
   /** Event-loop delay p99 over the last interval, ms. */
   eventLoopDelayMs: number;
   users: number;
+  /** Set while the worker's event loop has not turned for over a second (its heartbeat stopped): how long, ms. */
+  blockedMs?: number;
 }
 
 /**

@@ -156,6 +156,16 @@ export interface RunSummary extends SummaryFigures {
     scenarioHash?: string;
     /** Set by bench merge when the segments merged are not the whole plan (an instance missing): one line per gap or overlap. */
     incomplete?: string[];
+    /**
+     * What did not finish in time (docs/exit-codes.md#hangs): a setup()/teardown()
+     * or a user's onStart()/onStop() past --lifecycle-timeout, a worker that did
+     * not stop within --stop-timeout (terminated). Absent when nothing did.
+     */
+    timedOut?: string[];
+    /** Requests and tasks cut short by the end of the run (in flight at the stop): not failures, not completed. */
+    abortedAtStop?: number;
+    /** teardown() threw (its message); the results were written before it ran. */
+    teardownError?: string;
   };
   llm?: LlmSummary;
   stages?: StageSummary[];

@@ -2,6 +2,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { packageRoot } from '../util/package-root.js';
+import { HEARTBEAT_BYTES } from '../runtime/heartbeat.js';
 import type { FromWorker, ToWorker, WorkerInit, WorkerOptions } from './protocol.js';
 
 export interface WorkerHandle {
@@ -14,6 +15,14 @@ export interface WorkerHandle {
   done: Promise<void>;
   /** Why the worker's thread died, once it has; it then answers nothing more. */
   readonly died: string | undefined;
+  /** Memory the worker writes its heartbeat and tasks in flight to (runtime/heartbeat.ts), read by the watchdog. */
+  readonly heartbeat: Int32Array;
+  /**
+   * Ends the worker's thread at once, even one stuck in a loop: it answers
+   * nothing more, and its death is not reported as a failure of its own
+   * (`why` is what `died` says).
+   */
+  terminate(why: string): Promise<void>;
 }
 
 /**
@@ -43,11 +52,17 @@ export class WorkerPool {
     port1.on('message', (m: FromWorker) => {
       for (const l of [...listeners]) l(m);
     });
-    const init: WorkerInit = { port: port2 as MessagePort, workerIndex: index, workerCount: count, bundlePath, options };
+    const heartbeat = new SharedArrayBuffer(HEARTBEAT_BYTES);
+    const init: WorkerInit = { port: port2 as MessagePort, workerIndex: index, workerCount: count, bundlePath, options, heartbeat };
     let died: string | undefined;
+    let threadId: number | undefined;
+    port1.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') threadId = m.threadId;
+    });
     const done = this.piscina.run(init, { transferList: [port2] as never }).then(
       () => undefined,
       (err: unknown) => {
+        if (died !== undefined) return; // terminated on purpose: already said why
         died = `worker ${index} died: ${err instanceof Error ? err.message : String(err)}`;
         for (const l of [...listeners]) l({ type: 'fatal', message: died });
       },
@@ -61,6 +76,15 @@ export class WorkerPool {
         if (died === undefined) port1.postMessage(msg);
       },
       onMessage: (fn) => listeners.push(fn),
+      heartbeat: new Int32Array(heartbeat),
+      terminate: async (why) => {
+        if (died !== undefined) return;
+        died = why;
+        // A dead worker answers nothing: whoever waits on it learns now.
+        for (const l of [...listeners]) l({ type: 'fatal', message: why });
+        const thread = this.piscina.threads.find((t) => t.threadId === threadId);
+        await thread?.terminate();
+      },
       next: (type) =>
         new Promise((resolve, reject) => {
           // A dead worker answers nothing: waiting for it would hang the run.

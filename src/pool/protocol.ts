@@ -15,6 +15,8 @@ export interface WorkerInit {
   bundlePath: string;
   /** Resolved, serializable run options. */
   options: WorkerOptions;
+  /** Shared with the main thread's watchdog: the worker's heartbeat and its tasks in flight (runtime/heartbeat.ts). */
+  heartbeat?: SharedArrayBuffer;
 }
 
 export interface WorkerOptions {
@@ -38,6 +40,8 @@ export interface WorkerOptions {
   scenarios?: WorkerScenario[];
   /** A sweep stage's request cap, shared with the engine (stage-budget.ts). */
   stageBudget?: SharedArrayBuffer;
+  /** Bound of each user's onStart and onStop (--lifecycle-timeout); default 30 s. */
+  lifecycleTimeoutMs?: number;
 }
 
 /** One scenario's share of a worker: its classes, its iteration budget, its model's kind. */
@@ -89,9 +93,14 @@ export type ToWorker =
   /** Run the scenario's exported setup() and answer with 'setupDone'. */
   | { type: 'setup' }
   /** The data setup() returned, handed to every user; load may begin. */
-  | { type: 'begin'; setupData: unknown; hostAliases: Record<string, string> }
-  /** Stop starting tasks; abort what is still in flight after graceMs; run onStop; answer 'stopped'. */
-  | { type: 'stop'; graceMs: number }
+  | { type: 'begin'; setupData: unknown; hostAliases: Record<string, string>; endAtMs?: number }
+  /**
+   * Stop starting tasks; abort what is still in flight after graceMs; run onStop; answer 'stopped'.
+   * `stopAtMs` (epoch ms): when the main thread stopped; the grace counts from then, not from when this message is read.
+   */
+  | { type: 'stop'; graceMs: number; stopAtMs?: number }
+  /** A signal during the stop: abort what is in flight now instead of after the grace. */
+  | { type: 'hurry' }
   /** Run the scenario's exported teardown(setupData) and answer 'teardownDone'. */
   | { type: 'teardown'; setupData: unknown }
   /** Send a snapshot now (a stage boundary). */
@@ -108,7 +117,11 @@ export interface WorkerHealthSample {
 }
 
 export type FromWorker =
-  | { type: 'ready'; classes: UserClassInfo[] }
+  | { type: 'ready'; classes: UserClassInfo[]; threadId?: number }
+  /** Names of tasks the heartbeat counts, from slot `first` on (sent once per new name). */
+  | { type: 'taskNames'; first: number; names: string[] }
+  /** A user's onStart or onStop did not settle within --lifecycle-timeout (sent once per class and hook). */
+  | { type: 'timedOut'; what: string; afterMs: number }
   | { type: 'setupDone'; data: unknown; error?: string }
   | { type: 'snapshot'; delta: MetricsDelta; users: number; health: WorkerHealthSample; scenarioDeltas?: Record<string, MetricsDelta> }
   /**

@@ -22,10 +22,13 @@ export function runVerdict(summary: RunSummary): Verdict {
   if (summary.meta.interrupted) reasons.push(`interrupted: ${summary.meta.stopReason}`);
   if (summary.meta.incomplete?.length) reasons.push(`incomplete: the segments merged are not the whole plan (${summary.meta.incomplete.join('; ')})`);
   if (summary.generatorOverloaded) reasons.push('the load generator was overloaded: latencies include its own delays');
+  if (requests === 0 && summary.total.aborted > 0) reasons.push(`no request completed: ${summary.total.aborted} aborted at the stop`);
+  for (const t of summary.meta.timedOut ?? []) reasons.push(`timed out: ${t}`);
+  if (summary.meta.teardownError) reasons.push(`teardown() failed: ${summary.meta.teardownError}`);
 
   const code = summary.meta.exitCode;
   let status: Verdict['status'];
   if (code !== undefined) status = code === ExitCode.Success ? 'passed' : code === ExitCode.Interrupted ? 'interrupted' : 'failed';
-  else status = crossed.length > 0 || failures > 0 ? 'failed' : summary.meta.interrupted ? 'interrupted' : 'passed';
+  else status = crossed.length > 0 || failures > 0 || (requests === 0 && summary.total.aborted > 0) ? 'failed' : summary.meta.interrupted ? 'interrupted' : 'passed';
   return { status, label: status.toUpperCase(), reasons };
 }

@@ -7,6 +7,7 @@ import type { StageBudget } from '../pool/stage-budget.js';
 import { ArrivalTimer } from './arrival-timer.js';
 import type { UserClass } from './load-scenario.js';
 import type { TagFilter } from './tasks.js';
+import type { Heartbeat } from './heartbeat.js';
 import { VirtualUser, type ClientAttacher, type UserHost, type UserMode } from './virtual-user.js';
 
 /** What a group needs from the worker that holds it. */
@@ -31,6 +32,11 @@ export interface GroupOwner {
   onFatal(err: unknown): void;
   /** A warning for the user, sent once per worker for each `key`. */
   warnOnce(key: string, message: string): void;
+  readonly heartbeat?: Heartbeat;
+  /** A user's onStart or onStop did not settle in time. */
+  hookTimedOut(what: string, afterMs: number): void;
+  /** True once the run's planned end (-t) has passed: no task starts after it, whatever the stop message's delay. */
+  pastEnd(): boolean;
 }
 
 /** Users a worker starts per turn of its event loop; between batches its timers (snapshots) run. */
@@ -114,9 +120,15 @@ export class UserGroup implements UserHost {
   stageTurn(): boolean {
     return this.owner.stageBudget?.tryStartTask() ?? true;
   }
+  get heartbeat(): Heartbeat | undefined {
+    return this.owner.heartbeat;
+  }
+  hookTimedOut(what: string, afterMs: number): void {
+    this.owner.hookTimedOut(what, afterMs);
+  }
 
   takeIteration(): boolean {
-    if (this.stopping || this.iterationsLeft <= 0) return false;
+    if (this.stopping || this.iterationsLeft <= 0 || this.owner.pastEnd()) return false;
     this.iterationsLeft--;
     this.inFlight++;
     return true;

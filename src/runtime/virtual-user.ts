@@ -10,6 +10,8 @@ import type { MetricsRecorder, RequestSample } from '../metrics/recorder.js';
 import type { WorkerOptions } from '../pool/protocol.js';
 import { deriveSeed, seededRandom } from '../util/random.js';
 import { InterruptibleSleep } from './sleep.js';
+import type { Heartbeat } from './heartbeat.js';
+import { boundedHook, DEFAULT_LIFECYCLE_TIMEOUT_MS } from './lifecycle.js';
 import { pickTask, taskTable, type TaskEntry, type TaskTable, type TagFilter } from './tasks.js';
 import type { UserClass } from './load-scenario.js';
 import { waitSecondsProblem, waitTimeFieldProblem, waitTimeThrew } from './wait-check.js';
@@ -44,6 +46,10 @@ export interface UserHost {
   warnOnce(key: string, message: string): void;
   /** Claims one task run from the budget; false when it is used up. */
   takeIteration(): boolean;
+  /** Counts tasks in flight for the main thread's watchdog (absent in tests that build users alone). */
+  readonly heartbeat?: Heartbeat;
+  /** A user's onStart or onStop did not settle within the lifecycle timeout. */
+  hookTimedOut?(what: string, afterMs: number): void;
   finishIteration(): void;
 }
 
@@ -119,6 +125,8 @@ export class VirtualUser {
   private wakeArrival?: () => void;
   /** Open model: how late the current task started; -1 outside an arrival's task. */
   private scheduleDelayMs = -1;
+  /** The task (or hook) running now: what is counted as aborted if it never settles (abandon()). */
+  private currentTask?: string;
 
   constructor(
     readonly cls: UserClass,
@@ -193,7 +201,8 @@ export class VirtualUser {
         return;
       }
       started = true;
-      if (user.onStart) await this.call('onStart', () => user!.onStart!());
+      // An onStart that never settles ends this user (recorded as a failure), rather than leaving it idle and unseen.
+      if (user.onStart && (await this.call('onStart', () => user!.onStart!())) === 'timeout') return;
       const table = tableFor(this.cls, rt.filter);
       if (this.mode.onFree) await this.runArrivals(table, user, recorder);
       else await this.runLoop(table, user);
@@ -255,15 +264,39 @@ export class VirtualUser {
     return base;
   }
 
-  /** Runs a lifecycle hook; a throw other than StopUser is recorded and swallowed. */
-  private async call(name: string, fn: () => unknown): Promise<void> {
+  /**
+   * Runs a lifecycle hook, bounded by --lifecycle-timeout; a throw other than
+   * StopUser is recorded and swallowed, and so is a hook that does not settle
+   * in time (a failure, and 'timeout' returned).
+   */
+  private async call(name: string, fn: () => unknown): Promise<void | 'timeout'> {
     const start = performance.now();
+    const what = `${this.cls.name}.${name}`;
+    const limitMs = this.rt.options.lifecycleTimeoutMs ?? DEFAULT_LIFECYCLE_TIMEOUT_MS;
+    this.currentTask = what;
     try {
-      await fn();
+      if ((await boundedHook(fn, limitMs)) === 'timeout') {
+        this.rt.recorder.recordRequest({ method: 'TASK', name: what, durationMs: performance.now() - start, bytes: 0, error: `${name}() did not settle within ${limitMs / 1000}s (--lifecycle-timeout)` });
+        this.rt.hookTimedOut?.(what, limitMs);
+        return 'timeout';
+      }
     } catch (err) {
       if (err instanceof StopUser) throw err;
-      this.rt.recorder.recordRequest({ method: 'TASK', name: `${this.cls.name}.${name}`, durationMs: performance.now() - start, bytes: 0, error: messageOf(err) });
+      this.rt.recorder.recordRequest({ method: 'TASK', name: what, durationMs: performance.now() - start, bytes: 0, error: messageOf(err) });
+    } finally {
+      this.currentTask = undefined;
     }
+  }
+
+  /**
+   * The run is over and this user is still inside a task (or hook) whose
+   * promise never settled: count that task as aborted under its name, so it is
+   * not lost. Called once, when the worker gives up waiting for the user.
+   */
+  abandon(): void {
+    if (this.currentTask === undefined) return;
+    this.rt.recorder.recordRequest({ method: 'TASK', name: this.currentTask, durationMs: 0, bytes: 0, aborted: true });
+    this.currentTask = undefined;
   }
 
   /** One pick-run-wait cycle for the user or a task set; false when no task could run. */
@@ -282,6 +315,9 @@ export class VirtualUser {
     rt.recorder.recordTask(entry.name);
     // One clock read serves the failure's duration and the wait time's lastTaskSeconds.
     const start = performance.now();
+    const beat = rt.heartbeat?.taskStarted(entry, this.cls, entry.name) ?? -1;
+    const outer = this.currentTask;
+    this.currentTask = entry.name;
     try {
       if (entry.taskSet) await this.runTaskSet(entry, target);
       else {
@@ -294,6 +330,8 @@ export class VirtualUser {
         }
       }
     } finally {
+      this.currentTask = outer;
+      rt.heartbeat?.taskEnded(beat);
       // Also when the task left with StopUser or interrupt(): the budget's in-flight count must drop.
       this.settle?.();
       this.rt.finishIteration();

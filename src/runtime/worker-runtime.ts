@@ -11,6 +11,10 @@ import { taskTable } from './tasks.js';
 import { UserGroup, type GroupOwner } from './user-group.js';
 import type { ClientAttacher } from './virtual-user.js';
 import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
+import type { Heartbeat } from './heartbeat.js';
+
+/** After the grace and the abort, how long users get to return before their tasks are counted as aborted. */
+export const ABANDON_AFTER_MS = 500;
 
 /**
  * Everything one worker thread shares among its users: the recorder, the one
@@ -44,6 +48,14 @@ export class WorkerRuntime implements GroupOwner {
     this.warned.add(key);
     this.onWarning(message);
   }
+  /** A hook of some user did not settle in time: told once per class and hook. */
+  onHookTimedOut: (what: string, afterMs: number) => void = () => undefined;
+  private readonly hooksTimedOut = new Set<string>();
+  heartbeat?: Heartbeat;
+  /** The run's planned end (epoch ms) with -t: no task starts after it. */
+  endAtMs?: number;
+  private hurried = false;
+  private hurryNow?: () => void;
 
   constructor(
     readonly options: WorkerOptions,
@@ -101,6 +113,26 @@ export class WorkerRuntime implements GroupOwner {
     });
   }
 
+  hookTimedOut(what: string, afterMs: number): void {
+    if (this.hooksTimedOut.has(what)) return;
+    this.hooksTimedOut.add(what);
+    this.onHookTimedOut(what, afterMs);
+  }
+
+  pastEnd(): boolean {
+    if (this.endAtMs === undefined || this.stopping) return this.stopping;
+    if (Date.now() < this.endAtMs) return false;
+    // Stop as the stop message would: a worker that is behind reads it late, its users must not go on meanwhile.
+    this.stopping = true;
+    return true;
+  }
+
+  /** A signal during the stop: in-flight requests are aborted now rather than after the grace. */
+  hurry(): void {
+    this.hurried = true;
+    this.hurryNow?.();
+  }
+
   nextUserId(): number {
     return this.workerIndex + this.workerCount * this.nextLocalId++;
   }
@@ -152,8 +184,13 @@ export class WorkerRuntime implements GroupOwner {
     return { delta, scenarioDeltas };
   }
 
-  /** Stops every user: no new tasks; in-flight requests get graceMs, then are aborted. */
-  async stopAll(graceMs: number): Promise<void> {
+  /**
+   * Stops every user: no new tasks; in-flight requests get graceMs (counted
+   * from stopAtMs, when the main thread stopped), then are aborted. Users still
+   * not done shortly after (a task awaiting a promise that never settles) are
+   * given up: their task is counted as aborted.
+   */
+  async stopAll(graceMs: number, stopAtMs = Date.now()): Promise<void> {
     this.stopping = true;
     const all = [...this.groups.values()].flatMap((g) => {
       g.stop();
@@ -161,7 +198,11 @@ export class WorkerRuntime implements GroupOwner {
     });
     const settled = Promise.allSettled(all.map((u) => u.done));
     let timer: LongTimeout | undefined;
-    const grace = new Promise<'timeout'>((r) => (timer = setLongTimeout(() => r('timeout'), graceMs)));
+    const leftMs = this.hurried ? 0 : Math.max(0, Math.min(graceMs, stopAtMs + graceMs - Date.now()));
+    const grace = new Promise<'timeout'>((r) => {
+      this.hurryNow = () => r('timeout');
+      timer = setLongTimeout(() => r('timeout'), leftMs);
+    });
     const outcome = await Promise.race([settled, grace]);
     timer?.clear();
     if (outcome === 'timeout') {
@@ -169,7 +210,11 @@ export class WorkerRuntime implements GroupOwner {
       // Destroying the agent fails every in-flight request at once; the clients
       // see hardStop aborted and record those requests as aborted.
       await this.dispatcher.destroy().catch(() => undefined);
-      await Promise.race([settled, new Promise((r) => setTimeout(r, 2000))]);
+      // Short: the main thread gives a worker --stop-timeout plus ABANDON_AFTER_MS and a little, then terminates it.
+      let wait: NodeJS.Timeout | undefined;
+      const done = await Promise.race([settled.then(() => true), new Promise<false>((r) => (wait = setTimeout(() => r(false), ABANDON_AFTER_MS)))]);
+      clearTimeout(wait);
+      if (!done) for (const u of all) u.abandon();
     } else {
       await this.dispatcher.close().catch(() => undefined);
     }

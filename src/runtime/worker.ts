@@ -1,4 +1,8 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { threadId } from 'node:worker_threads';
+import { Heartbeat } from './heartbeat.js';
+import { FunctionLocator } from './function-location.js';
+import type { TaskEntry } from './tasks.js';
 import type { FromWorker, ToWorker, WorkerInit } from '../pool/protocol.js';
 import { UserError } from '../errors.js';
 import { flushRequestsLogs } from '../clients/llm/requests-log.js';
@@ -25,6 +29,14 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
 
   let rt: WorkerRuntime;
   let scenario: Awaited<ReturnType<typeof loadScenario>>;
+  // Beats from the start: a scenario whose top-level code or setup() blocks the thread shows as blocked too.
+  const locator = new FunctionLocator(init.bundlePath);
+  const heartbeat = new Heartbeat(
+    init.heartbeat,
+    (first, names) => send({ type: 'taskNames', first, names }),
+    (task, cls) => locator.locate((task as TaskEntry).fn ?? (task as TaskEntry).taskSet, cls),
+  );
+  heartbeat.start();
   try {
     scenario = await loadScenario(init.bundlePath, options.userClasses);
     // Every problem with the classes (a constructor that throws, a bad weight, no host, nothing to run) is a user error now, before any user starts.
@@ -34,8 +46,10 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
       samples,
       { recorder: new MetricsRecorder(), dispatcher: rt.dispatcher, sockets: rt.sockets, baseUrl: undefined, requestTimeoutMs: options.requestTimeoutMs, random: Math.random, hardStop: rt.hardStop.signal, options: options.extra },
     );
-    send({ type: 'ready', classes });
+    rt.heartbeat = heartbeat;
+    send({ type: 'ready', classes, threadId });
   } catch (err) {
+    heartbeat.stop();
     send(fatalOf(err));
     // Closing the port now could drop the message before the main thread reads it:
     // wait for its 'exit', which it sends to every worker when the run cannot start.
@@ -62,6 +76,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
   rt.onIdle = (scenario, seen) => send({ type: 'idle', scenario, seen });
   rt.onFatal = (err) => send(fatalOf(err));
   rt.onWarning = (message) => send({ type: 'warning', message });
+  rt.onHookTimedOut = (what, afterMs) => send({ type: 'timedOut', what, afterMs });
 
   await new Promise<void>((resolve) => {
     port.on('message', async (msg: ToWorker) => {
@@ -77,6 +92,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
         }
         case 'begin':
           rt.setupData = msg.setupData;
+          rt.endAtMs = msg.endAtMs;
           Object.assign(options.hostAliases, msg.hostAliases);
           rt.begin();
           // Half an interval out of phase with the main thread's ticks, so each of its
@@ -102,7 +118,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
           rt.stopScenario(msg.scenario);
           break;
         case 'stop': {
-          await rt.stopAll(msg.graceMs);
+          await rt.stopAll(msg.graceMs, msg.stopAtMs);
           // Worker threads end without exit handlers: write the last request-log lines now.
           flushRequestsLogs();
           if (ticker) clearTimeout(ticker); // clears the interval too
@@ -110,6 +126,9 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
           send({ type: 'stopped', delta, scenarioDeltas });
           break;
         }
+        case 'hurry':
+          rt.hurry();
+          break;
         case 'teardown': {
           let error: string | undefined;
           try {
@@ -121,6 +140,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
           break;
         }
         case 'exit':
+          heartbeat.stop();
           loopDelay.disable();
           port.close();
           resolve();

@@ -168,7 +168,9 @@ describe('stopping', () => {
     expect(slow.failures).toBe(0);
     expect(r.summary.total.failures).toBe(0);
     expect(r.summary.errors).toEqual([]);
-    expect(r.exitCode).toBe(0);
+    // Not failures, but nothing completed either: such a run fails (issue 11, docs/exit-codes.md#nothing-completed).
+    expect(r.exitCode).toBe(1);
+    expect(r.summary.meta.stopReason).toBe('duration reached; no request completed (2 aborted at the stop)');
     expect(r.stdout).toContain('2 requests were still in flight at the end and were aborted');
   });
 

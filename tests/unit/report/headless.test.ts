@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { EndpointSummary } from '../../../src/metrics/summary-types.js';
+import { captureStream } from '../../helpers/run-fixture.js';
 import type { LiveSnapshot } from '../../../src/metrics/live.js';
 import { createHeadlessReporter } from '../../../src/report/headless.js';
 
@@ -31,4 +33,27 @@ it('stays quiet for small runs', () => {
   const stderr = sink();
   createHeadlessReporter({ stdout: sink(), stderr }).onSnapshot!(snap(1000, 10, 100));
   expect(stderr.text).not.toContain('starting users');
+});
+
+const total: EndpointSummary = {
+  method: '', name: 'Aggregated', requests: 10, failures: 0, aborted: 0, rps: 1, failuresPerSec: 0, bytes: 0,
+  latencyMs: { count: 10, min: 1, mean: 1, p50: 1, p90: 1, p95: 1, p99: 1, p999: 1, max: 1 },
+};
+
+function snapshot(health: LiveSnapshot['health']): LiveSnapshot {
+  return {
+    scenario: 'x.ts', elapsedMs: 2000, durationMs: 10_000, users: 2, targetUsers: 2, workers: health.length,
+    endpoints: [total], total, currentRps: {}, interval: { rps: 1, failuresPerSec: 0, p50Ms: 1, p95Ms: 1, p99Ms: 1 },
+    errors: [], checks: [], health,
+  };
+}
+
+describe('headless progress', () => {
+  it('ends the line with each blocked worker and how long it has been blocked', () => {
+    const stderr = captureStream();
+    const r = createHeadlessReporter({ stdout: captureStream(), stderr }, 0);
+    r.onSnapshot!(snapshot([{ index: 0, cpu: 0.1, eventLoopDelayMs: 1, users: 1 }, { index: 1, cpu: 0.1, eventLoopDelayMs: 1, users: 1, blockedMs: 3200 }]));
+    expect(stderr.text()).toMatch(/reqs 10 .* worker 1 BLOCKED 3s\n$/);
+    expect(stderr.text()).not.toContain('worker 0 BLOCKED');
+  });
 });

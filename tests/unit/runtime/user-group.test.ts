@@ -33,6 +33,8 @@ it('starts a large count of users in batches, so the worker can report in betwee
     onIdle: () => undefined,
     onFatal: () => undefined,
     warnOnce: () => undefined,
+    hookTimedOut: () => undefined,
+    pastEnd: () => false,
   };
   const group = new UserGroup({ name: 'default', model: 'closed', separateStats: false }, owner, new MetricsRecorder(), new Map([['Idle', Idle as unknown as UserClass]]), []);
   const total = 2 * START_BATCH + 10;

@@ -92,6 +92,15 @@ describe('buildFrame', () => {
     }
   });
 
+  it('shows a worker whose heartbeat stopped as blocked, in the health box and its one-line summary', () => {
+    const s = snapshot({ health: [{ index: 0, cpu: 0.3, eventLoopDelayMs: 2, users: 5 }, { index: 1, cpu: 0.3, eventLoopDelayMs: 2, users: 5, blockedMs: 3400 }] });
+    for (const [width, height] of [[160, 48], [80, 24]]) {
+      const text = screenText(buildFrame(viewOf(s), ui(), width, height)).replace(/\s+/g, ' ');
+      expect(text).toMatch(/1 BLOCKED 3s|worker 1 BLOCKED 3s/);
+    }
+    expect(screenText(buildFrame(viewOf(snapshot()), ui(), 160, 48))).not.toContain('BLOCKED');
+  });
+
   it('shows LLM percentiles, tokens/s, thresholds and the stage when the snapshot has them', () => {
     const llm = {
       requests: 10, failures: 0, ttftMs: stats(200), ttfctMs: stats(200), tpotMs: stats(20), itlMs: stats(15), e2eMs: stats(2000),
