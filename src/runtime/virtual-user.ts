@@ -169,6 +169,8 @@ export class VirtualUser {
         random: this.random,
         hardStop: rt.hardStop,
         options: rt.options.extra,
+        // A Retry-After wait is one of the user's waits: a stop cuts it short.
+        pause: (ms) => this.sleeper.sleep(ms).then(() => this.active),
       };
       const http = createHttpClient(ctx);
       this.settle = http.settle;

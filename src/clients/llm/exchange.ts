@@ -2,6 +2,8 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { LlmErrorKind } from '../../api/llm.js';
 import { errorMessage, StreamDelta, type Usage } from './adapter.js';
 import type { ResponseSink, Sending, Transport, TransportRequest } from '../transport.js';
+import { bodyTooLargeMessage, DEFAULT_MAX_BODY_BYTES, isProtocolError } from '../answer-limits.js';
+import { retryAfterMs, retryAfterNote } from '../retry-after.js';
 import { SseDecoder } from './sse.js';
 import { ContentTemplate } from './template.js';
 
@@ -10,6 +12,8 @@ export interface ExchangeRequest extends TransportRequest {
   /** Expect an SSE stream (a JSON answer is still accepted). */
   stream: boolean;
   timeoutMs: number;
+  /** A non-streamed answer larger than this fails as body_too_large (--max-body; default 4 MiB). */
+  maxBodyBytes?: number;
   /** Parses one SSE event; throws on malformed data. */
   parseEvent?: (event: string | undefined, data: string, out: StreamDelta) => void;
   /** Parses a whole JSON answer; without it, the body text is returned as is. */
@@ -23,6 +27,8 @@ export interface ExchangeOutcome {
   status: number;
   /** The server's id for the request, from a response header (see requestIdOf). */
   requestId?: string;
+  /** Retry-After of a 429 or 503 answer, in ms. */
+  retryAfterMs?: number;
   /** Taken right before the request is handed to the transport. */
   startMs: number;
   endMs: number;
@@ -50,6 +56,7 @@ export function emptyOutcome(): ExchangeOutcome {
   return {
     status: 0,
     requestId: undefined,
+    retryAfterMs: undefined,
     startMs: 0,
     endMs: 0,
     bytes: 0,
@@ -70,8 +77,6 @@ export function emptyOutcome(): ExchangeOutcome {
 
 /** An error body is only read for its message: the rest is dropped, not buffered. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
-/** A non-streamed answer larger than this is treated as malformed rather than held in memory. */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_MESSAGE_CHARS = 300;
 
 function clip(s: string): string {
@@ -152,6 +157,7 @@ class Exchange implements ResponseSink {
     if (this.settled) return;
     this.out.status = status;
     this.out.requestId = requestIdOf(headers);
+    this.out.retryAfterMs = retryAfterMs(status, headers['retry-after']);
     if (status >= 400) this.mode = 'error';
     else if (this.req.stream && this.req.parseEvent && isEventStream(headers['content-type'])) {
       this.mode = 'sse';
@@ -169,9 +175,10 @@ class Exchange implements ResponseSink {
       if (this.sse!.overflow) this.abort('malformed', `malformed stream: an SSE line or event is over 1 MiB`);
       return;
     }
-    const limit = this.mode === 'error' ? MAX_ERROR_BODY_BYTES : MAX_BODY_BYTES;
+    const limit = this.mode === 'error' ? MAX_ERROR_BODY_BYTES : (this.req.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     if (this.collected + n > limit) {
-      if (this.mode === 'body') this.abort('malformed', `malformed answer: the body is over ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
+      // Memory stays bounded by users x --max-body whatever the server sends.
+      if (this.mode === 'body') this.abort('body_too_large', bodyTooLargeMessage(limit));
       return;
     }
     this.collected += n;
@@ -198,7 +205,7 @@ class Exchange implements ResponseSink {
       } catch {
         // not JSON: keep the text
       }
-      this.fail(statusKind(out.status), `HTTP ${out.status}${detail ? ': ' + clip(detail) : ''}`);
+      this.fail(statusKind(out.status), `HTTP ${out.status}${detail ? ': ' + clip(detail) : ''}${retryAfterNote(out.retryAfterMs)}`);
     } else {
       const text = this.bodyText();
       out.bodyText = text;
@@ -213,7 +220,8 @@ class Exchange implements ResponseSink {
     if (this.out.errorKind === undefined) {
       const code = (err as { code?: string }).code;
       // Timeouts are the exchange's own timer (onTimeout): neither transport has one.
-      if (this.out.status > 0) this.fail('stream_broken', `connection lost mid-answer: ${err.message || code}`);
+      if (isProtocolError(err)) this.fail('protocol', `protocol: the server's answer is not valid HTTP (${err.message || code})`);
+      else if (this.out.status > 0) this.fail('stream_broken', `connection lost mid-answer: ${err.message || code}`);
       else this.fail('network', err.message || code || String(err));
     }
     this.settle();
