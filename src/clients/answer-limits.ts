@@ -20,7 +20,10 @@ export function bodyTooLargeMessage(maxBytes: number): string {
  * socket transport's own parser (wire/response-parser.ts).
  */
 export function isProtocolError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | undefined)?.code;
+  const e = err as { code?: unknown; name?: unknown } | undefined;
+  // undici 7 leaves llhttp's HTTPParserError without a code: its name tells it apart.
+  if (e?.name === 'HTTPParserError') return true;
+  const code = e?.code;
   if (typeof code !== 'string') return false;
   return code.startsWith('HPE_') || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'VOLLEY_HTTP_PARSE';
 }

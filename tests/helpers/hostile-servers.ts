@@ -28,7 +28,7 @@ export type HostileKind =
   | 'close-after-each'
   /** 429 with `retry-after: 5`. */
   | 'retry-after'
-  /** Good answers until killAfterMs, then every connection destroyed and the port closed. */
+  /** Good answers until killAfterRequests were answered, then every connection destroyed and the port closed. */
   | 'killed-mid-run'
   /** A good answer whose `x-request-id` and error-ish headers echo the request's `authorization` (a key leak waiting to happen). */
   | 'echo-key';
@@ -71,7 +71,7 @@ function pump(socket: Socket, chunk: Buffer | ((b: Buffer) => Buffer), left: num
   next();
 }
 
-export async function startHostileServer(kind: HostileKind, opts: { killAfterMs?: number } = {}): Promise<HostileServer> {
+export async function startHostileServer(kind: HostileKind, opts: { killAfterRequests?: number } = {}): Promise<HostileServer> {
   let requests = 0;
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -120,6 +120,7 @@ export async function startHostileServer(kind: HostileKind, opts: { killAfterMs?
         return;
       case 'killed-mid-run':
         socket.write(goodAnswer(false));
+        if (requests === (opts.killAfterRequests ?? 20)) setImmediate(kill);
         return;
       case 'echo-key': {
         const auth = /\r\nauthorization:\s*([^\r]*)/i.exec(head)?.[1] ?? '';
@@ -163,13 +164,9 @@ export async function startHostileServer(kind: HostileKind, opts: { killAfterMs?
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const kill = () => {
+  function kill() {
     server.close();
     for (const s of sockets) s.destroy();
-  };
-  if (kind === 'killed-mid-run') {
-    const t = setTimeout(kill, opts.killAfterMs ?? 1000);
-    timers.add(t);
   }
   return {
     url,
