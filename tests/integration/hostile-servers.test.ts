@@ -77,7 +77,8 @@ async function runAgainst(server: HostileServer, client: (typeof CLIENTS)[number
     workers: 1,
     duration: '2s',
     requestTimeout: '1s',
-    stopTimeout: '1s',
+    // Longer than the deadline: every request ends by itself before the stop would abort it.
+    stopTimeout: '3s',
     out,
     ...(llm ? { requestsLog: join(out, 'requests.jsonl') } : {}),
     ...client.options,
@@ -95,7 +96,6 @@ describe.each(CLIENTS)('$name against hostile servers', (client) => {
       const r = await runAgainst(server, client, out);
       const total = r.summary.total;
       const byKind = failuresByKind(r.summary, llm);
-      if (process.env.DEBUG_HOSTILE) console.log(kind, JSON.stringify({ total, byKind, errors: r.summary.errors, llm: r.summary.llm?.errorsByKind, code: r.exitCode }));
       const want = typeof expected.kind === 'function' ? expected.kind(llm) : expected.kind;
       if (want === undefined) expect(byKind).toEqual({});
       else {
@@ -104,6 +104,8 @@ describe.each(CLIENTS)('$name against hostile servers', (client) => {
         expect(byKind[want]).toBeGreaterThanOrEqual(USERS);
         expect(total.failures).toBe(byKind[want]);
       }
+      // A run with failures exits 1, one without exits 0 (whatever the rule for runs where nothing completed).
+      expect(r.exitCode).toBe(want === undefined ? 0 : 1);
       if (expected.successes) expect(total.requests - total.failures).toBeGreaterThan(USERS);
       else expect(total.requests).toBe(total.failures);
       // Every request ended by its deadline or its answer: none left for the stop to abort.
@@ -129,6 +131,7 @@ describe.each(CLIENTS)('$name against hostile servers', (client) => {
       const byKind = failuresByKind(r.summary, llm);
       // Refused connections; a stream cut by the kill is a broken stream.
       for (const k of Object.keys(byKind)) expect(['network', 'stream_broken']).toContain(k);
+      expect(r.exitCode).toBe(1);
       expect(existsSync(join(out, 'summary.json'))).toBe(true);
     } finally {
       await server.close();
@@ -146,6 +149,7 @@ describe.each(CLIENTS)('$name against hostile servers', (client) => {
       expect(total.failures).toBe(USERS);
       expect(r.summary.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^HTTP 429\b.*\(Retry-After 5s\)$/)]);
       if (llm) expect(failuresByKind(r.summary, llm)).toEqual({ http_429: USERS });
+      expect(r.exitCode).toBe(1);
     } finally {
       await server.close();
     }
