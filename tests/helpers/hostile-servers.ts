@@ -16,6 +16,8 @@ export type HostileKind =
   | 'trickle'
   /** A chunked body of 1 MiB chunks, as fast as the client reads, without end. */
   | 'endless-body'
+  /** An SSE chat stream of 1 KiB tokens, as fast as the client reads, without end. */
+  | 'endless-stream'
   /** A 200 MiB content-length body, as fast as the client reads. */
   | 'huge-body'
   /** A head promising 1,000 bytes, 100 of them, then a TCP reset. */
@@ -98,6 +100,13 @@ export async function startHostileServer(kind: HostileKind, opts: { killAfterReq
         socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n');
         pump(socket, Buffer.concat([Buffer.from(`${MIB.length.toString(16)}\r\n`), MIB, Buffer.from('\r\n')]), Infinity);
         return;
+      case 'endless-stream': {
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n');
+        const event = `data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"${'y'.repeat(1024)}"},"finish_reason":null}]}\n\n`;
+        const events = event.repeat(64);
+        pump(socket, Buffer.from(`${Buffer.byteLength(events).toString(16)}\r\n${events}\r\n`), Infinity);
+        return;
+      }
       case 'huge-body':
         socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${HUGE_BYTES}\r\n\r\n`);
         pump(socket, MIB, HUGE_BYTES);

@@ -57,6 +57,7 @@ const CASES: Array<[HostileKind, Expectation]> = [
   ['trickle', { kind: 'timeout' }],
   ['endless-body', { kind: 'body_too_large' }],
   ['huge-body', { kind: 'body_too_large' }],
+  ['endless-stream', { kind: 'body_too_large' }],
   ['reset-mid-body', { kind: (llm) => (llm ? 'stream_broken' : 'network') }],
   ['invalid-http', { kind: 'protocol' }],
   ['bad-chunk', { kind: 'protocol' }],

@@ -118,6 +118,8 @@ class Exchange implements ResponseSink {
   private readonly template = new ContentTemplate();
   private parts: Buffer[] = [];
   private collected = 0;
+  /** Text kept from a stream, plus 8 bytes per piece for its arrival time: capped by --max-body like a body. */
+  private keptText = 0;
   /** Arrival time of the body chunk being parsed: every event in it shares it. */
   private now = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -245,6 +247,7 @@ class Exchange implements ResponseSink {
     const now = this.now;
     const hasContent = delta.content.length > 0;
     if (delta.reasoning.length > 0) {
+      if (!this.keep(delta.reasoning.length)) return;
       out.reasoning.push(delta.reasoning);
       out.firstTokenMs ??= now;
       if (!hasContent) {
@@ -272,7 +275,27 @@ class Exchange implements ResponseSink {
     return true;
   };
 
+  /**
+   * Counts text a stream makes us keep; false (and the request failed) past
+   * --max-body, so a stream that never ends cannot fill memory before its
+   * deadline. 4 MiB is about a million tokens: far more than any real answer.
+   */
+  private keep(chars: number): boolean {
+    this.keptText += chars + 8;
+    const limit = this.req.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (this.keptText <= limit) return true;
+    // What was kept goes too, as with a body over the cap: nothing of it is returned or tokenized.
+    const { out } = this;
+    out.content = [];
+    out.reasoning = [];
+    out.chunkTimes = [];
+    out.chunkRefs = [];
+    this.abort('body_too_large', bodyTooLargeMessage(limit).replace('the response body is', "the stream's text is"));
+    return false;
+  }
+
   private addContent(text: string): void {
+    if (!this.keep(text.length)) return;
     const { out } = this;
     const now = this.now;
     out.content.push(text);
