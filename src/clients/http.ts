@@ -123,18 +123,15 @@ class InFlight implements Dispatcher.DispatchHandler {
     private readonly method: string,
     private readonly name: string,
     private readonly opts: RequestOptions,
-    private readonly timeoutMs: number,
+    readonly timeoutMs: number,
   ) {
     this.kept = (opts.discardBody ?? user.discardBodies) ? -1 : 0;
-    this.timer = setTimeout(this.onTimeout, timeoutMs);
+    // One shared function, the request as its argument: no closure per request.
+    this.timer = setTimeout(timeOut, timeoutMs, this);
   }
 
-  private readonly onTimeout = (): void => {
-    this.end(new Error(`timeout: no complete response within ${this.timeoutMs} ms`));
-  };
-
   /** Ends the request from this side: tears its connection down, or finishes it at once while it waits for one. */
-  private end(cause: Error): void {
+  end(cause: Error): void {
     if (this.settled || this.cause) return;
     this.cause = cause;
     if (this.abortRequest) this.abortRequest(cause);
@@ -217,6 +214,10 @@ class InFlight implements Dispatcher.DispatchHandler {
     }
     this.resolve(res);
   }
+}
+
+function timeOut(req: InFlight): void {
+  req.end(new Error(`timeout: no complete response within ${req.timeoutMs} ms`));
 }
 
 /**
