@@ -12,7 +12,7 @@ export interface ExchangeRequest extends TransportRequest {
   /** Expect an SSE stream (a JSON answer is still accepted). */
   stream: boolean;
   timeoutMs: number;
-  /** A non-streamed answer larger than this fails as body_too_large (--max-body; default 4 MiB). */
+  /** A non-streamed answer, or the text kept from a stream, larger than this fails as body_too_large (--max-body; default 4 MiB). */
   maxBodyBytes?: number;
   /** Parses one SSE event; throws on malformed data. */
   parseEvent?: (event: string | undefined, data: string, out: StreamDelta) => void;
