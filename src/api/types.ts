@@ -51,7 +51,11 @@ export interface HttpResponse {
   /** Body bytes received (also when the body was discarded). */
   bytes: number;
   timings: ResponseTimings;
-  /** Set when the request failed at the network level (status is then 0). */
+  /**
+   * Set when the request failed before a complete answer (status is then 0):
+   * `timeout: …`, `protocol: …` (not valid HTTP), `body_too_large: …` (over
+   * `--max-body`), or the network error's message.
+   */
   error?: string;
   text(): string;
   json<T = unknown>(): T;
