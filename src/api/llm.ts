@@ -128,7 +128,11 @@ export type LlmErrorKind =
   | 'malformed'
   | 'timeout'
   | 'aborted'
-  | 'network';
+  | 'network'
+  /** The server's bytes are not valid HTTP (bad status line or headers, broken chunk framing, short body). */
+  | 'protocol'
+  /** A non-streamed answer over `--max-body`: the rest was dropped with the connection. */
+  | 'body_too_large';
 
 /**
  * What `this.llm.chat()` and `completions()` return. Times are in milliseconds

@@ -10,8 +10,18 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean>;
   /** Name to group statistics under; default: the path without the query string. */
   name?: string;
-  /** Request timeout in milliseconds (default: --request-timeout, 60 s). */
+  /**
+   * Deadline of the whole request in milliseconds, connecting, headers and body
+   * together (default: --request-timeout, 60 s).
+   */
   timeout?: number;
+  /**
+   * Count the response body but keep none of it (`text()` is then `''`), as k6's
+   * `discardResponseBodies`; `false` keeps this one even when the option
+   * `discardResponseBodies` is set. Either way, a body over `--max-body` fails the request.
+   * @example await this.client.get('/video.mp4', { discardBody: true });
+   */
+  discardBody?: boolean;
   /**
    * Locust's catch_response: the request is recorded only when you call
    * `res.success()` or `res.failure(reason)` (or, if you call neither, by its status).
@@ -31,14 +41,21 @@ export interface ResponseTimings {
   totalMs: number;
 }
 
-/** The response of a request made through `this.client`. The body is always read in full. */
+/**
+ * The response of a request made through `this.client`. The body is read as it
+ * arrives; it is kept (up to `--max-body`) unless the request set `discardBody`.
+ */
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  /** Body size in bytes. */
+  /** Body bytes received (also when the body was discarded). */
   bytes: number;
   timings: ResponseTimings;
-  /** Set when the request failed at the network level (status is then 0). */
+  /**
+   * Set when the request failed before a complete answer (status is then 0):
+   * `timeout: …`, `protocol: …` (not valid HTTP), `body_too_large: …` (over
+   * `--max-body`), or the network error's message.
+   */
   error?: string;
   text(): string;
   json<T = unknown>(): T;

@@ -53,6 +53,7 @@ program
   .option('--stop-timeout <duration>', 'grace period for in-flight requests at the end (default 5s)')
   .option('--lifecycle-timeout <duration>', 'bound of setup(), teardown(), onStart() and onStop() (default 30s)')
   .option('--request-timeout <duration>', 'timeout of each request (default 60s)')
+  .option('--max-body <size>', 'largest response body kept per request, e.g. 16MiB (default 4MiB); more fails the request')
   .option('--exit-code-on-error <n>', 'exit code when requests failed (default 1)', num)
   .option('--user-classes <names>', 'comma-separated user classes to run')
   .option('--tags <tags>', 'run only tasks with one of these tags (comma-separated)')

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { MetricsRecorder } from '../metrics/recorder.js';
+import type { Pause } from './retry-after.js';
 import type { SocketPool } from './wire/pool.js';
 
 /**
@@ -18,6 +19,8 @@ export interface ClientContext {
   random: () => number;
   /** Aborted when the run's stop timeout expires: in-flight requests are then recorded as aborted. */
   hardStop: AbortSignal;
+  /** The user's interruptible sleep, for Retry-After waits (retry-after.ts); without it, a timer that the hard stop ends. */
+  pause?: Pause;
   /** The resolved run options (serializable), including feature-specific ones (LLM, etc.). */
   options: Record<string, unknown>;
 }

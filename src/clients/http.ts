@@ -1,19 +1,20 @@
 import { util, type Dispatcher } from 'undici';
 import type { HttpClient, HttpResponse, RequestOptions, ResponseTimings } from '../api/types.js';
 import type { MetricsRecorder } from '../metrics/recorder.js';
+import { bodyTooLargeMessage, isProtocolError, maxBodyOf } from './answer-limits.js';
 import type { ClientContext } from './context.js';
+import { RetryAfterGate, retryAfterMs, retryAfterNote, timerPause } from './retry-after.js';
+import { StopUser } from '../errors.js';
 
 const parseHeaders = util.parseHeaders;
 const NO_CHUNKS: Buffer[] = [];
 const NO_OPTIONS: RequestOptions = {};
 const SLASH = 47; // '/'
-/**
- * undici's headers and body timeouts run on its coarse timers (about a second
- * of resolution); shorter timeouts get a timer of their own per request.
- */
-const COARSE_TIMEOUT_MS = 1000;
 
-/** A response whose body was read in full; headers, text and JSON are decoded on demand. */
+/**
+ * A response whose body was read as it arrived: every byte counted, the bytes
+ * kept unless the body is discarded; headers, text and JSON are decoded on demand.
+ */
 class MeasuredResponse implements HttpResponse {
   status = 0;
   rawHeaders?: Buffer[];
@@ -24,6 +25,8 @@ class MeasuredResponse implements HttpResponse {
   totalMs = 0;
   private timingsView?: ResponseTimings;
   error?: string;
+  /** Retry-After of a 429 or 503, in ms. */
+  retryAfterMs?: number;
   chunks: Buffer[] = NO_CHUNKS;
   private decoded?: string;
 
@@ -56,7 +59,7 @@ class MeasuredResponse implements HttpResponse {
 
 function failureReason(res: MeasuredResponse, okStatuses?: number[]): string | undefined {
   if (res.error !== undefined) return res.error;
-  if (res.status >= 400 && !okStatuses?.includes(res.status)) return `HTTP ${res.status}`;
+  if (res.status >= 400 && !okStatuses?.includes(res.status)) return `HTTP ${res.status}${retryAfterNote(res.retryAfterMs)}`;
   return undefined;
 }
 
@@ -81,6 +84,11 @@ interface UserClient {
   recorder: MetricsRecorder;
   hardStop: AbortSignal;
   pendingVerdicts: Array<() => void>;
+  /** Bytes of one body kept at most (--max-body). */
+  maxBodyBytes: number;
+  /** discardResponseBodies: keep no body unless the request asks (discardBody: false). */
+  discardBodies: boolean;
+  retryAfter: RetryAfterGate;
 }
 
 /**
@@ -94,8 +102,19 @@ class InFlight implements Dispatcher.DispatchHandler {
   readonly res = new MeasuredResponse();
   private readonly startMs = performance.now();
   private settled = false;
-  /** Only for a timeout under COARSE_TIMEOUT_MS: fires undici's abort for this request. */
-  private timer?: NodeJS.Timeout;
+  /**
+   * The deadline of the whole exchange: queue, connect, headers and body. Not
+   * undici's headersTimeout/bodyTimeout: those restart on every chunk, so a
+   * body that never ends, or trickles a byte at a time, never times out. Node
+   * keeps timers of one duration in one list, so this is cheap per request.
+   */
+  private readonly timer: NodeJS.Timeout;
+  /** undici's abort for this request, once it is on a connection. */
+  private abortRequest?: (err?: Error) => void;
+  /** Why this side ended the request (timeout, body over the cap): undici's error is replaced by it. */
+  private cause?: Error;
+  /** Body bytes kept so far; -1 when the body is discarded. */
+  private kept: number;
   resolve!: (res: MeasuredResponse) => void;
   reject!: (err: unknown) => void;
 
@@ -104,20 +123,39 @@ class InFlight implements Dispatcher.DispatchHandler {
     private readonly method: string,
     private readonly name: string,
     private readonly opts: RequestOptions,
-    private readonly shortTimeoutMs?: number,
-  ) {}
+    readonly timeoutMs: number,
+  ) {
+    this.kept = (opts.discardBody ?? user.discardBodies) ? -1 : 0;
+    // One shared function, the request as its argument: no closure per request.
+    this.timer = setTimeout(timeOut, timeoutMs, this);
+  }
+
+  /** Ends the request from this side: tears its connection down, or finishes it at once while it waits for one. */
+  end(cause: Error): void {
+    if (this.settled || this.cause) return;
+    this.cause = cause;
+    if (this.abortRequest) this.abortRequest(cause);
+    else this.finish(cause);
+  }
 
   onConnect(abort: (err?: Error) => void): void {
-    const ms = this.shortTimeoutMs;
-    if (ms === undefined || this.settled || this.timer) return;
-    // The whole exchange from here, headers and body: the request fails with this error.
-    this.timer = setTimeout(() => abort(new Error(`timeout: no complete response within ${ms} ms`)), ms);
+    this.abortRequest = abort;
+    // Ended while it waited for a connection: undici must not send it now.
+    if (this.cause) abort(this.cause);
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    this.res.status = statusCode;
-    this.res.rawHeaders = rawHeaders;
-    this.res.headersMs = performance.now() - this.startMs;
+    const res = this.res;
+    res.status = statusCode;
+    res.rawHeaders = rawHeaders;
+    res.headersMs = performance.now() - this.startMs;
+    if (statusCode === 429 || statusCode === 503) {
+      const ms = retryAfterMs(statusCode, res.headers['retry-after']);
+      if (ms !== undefined) {
+        res.retryAfterMs = ms;
+        this.user.retryAfter.hold(ms);
+      }
+    }
     return true;
   }
 
@@ -125,6 +163,14 @@ class InFlight implements Dispatcher.DispatchHandler {
     const res = this.res;
     if (res.bytes === 0) res.firstByteMs = performance.now() - this.startMs;
     res.bytes += chunk.length;
+    if (this.kept < 0 || this.cause) return true;
+    this.kept += chunk.length;
+    if (this.kept > this.user.maxBodyBytes) {
+      // Memory stays bounded by users x --max-body whatever the server sends: drop the rest and the connection.
+      res.chunks = NO_CHUNKS;
+      this.end(new Error(bodyTooLargeMessage(this.user.maxBodyBytes)));
+      return true;
+    }
     if (res.chunks === NO_CHUNKS) res.chunks = [chunk];
     else res.chunks.push(chunk);
     return true;
@@ -136,13 +182,15 @@ class InFlight implements Dispatcher.DispatchHandler {
 
   onError(err: Error): void {
     this.res.status = 0;
-    this.finish(err);
+    if (this.cause) this.finish(this.cause);
+    else if (isProtocolError(err)) this.finish(new Error(`protocol: the server's answer is not valid HTTP (${err.message || (err as { code?: string }).code})`));
+    else this.finish(err);
   }
 
   finish(err: Error | undefined): void {
     if (this.settled) return;
     this.settled = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    clearTimeout(this.timer);
     const res = this.res;
     const t = performance.now() - this.startMs;
     res.totalMs = t;
@@ -168,14 +216,26 @@ class InFlight implements Dispatcher.DispatchHandler {
   }
 }
 
+function timeOut(req: InFlight): void {
+  req.end(new Error(`timeout: no complete response within ${req.timeoutMs} ms`));
+}
+
 /**
  * The HttpUser client. It talks to undici's dispatcher directly: no stream
- * objects per request, body chunks kept as-is and only concatenated if the user
- * reads them. This is the hot path of every HTTP scenario.
+ * objects per request, body chunks kept as-is (up to --max-body, or not at all
+ * with discardBody) and only concatenated if the user reads them. This is the
+ * hot path of every HTTP scenario.
  */
 export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): void } {
   const { dispatcher } = ctx;
-  const user: UserClient = { recorder: ctx.recorder, hardStop: ctx.hardStop, pendingVerdicts: [] };
+  const user: UserClient = {
+    recorder: ctx.recorder,
+    hardStop: ctx.hardStop,
+    pendingVerdicts: [],
+    maxBodyBytes: maxBodyOf(ctx.options),
+    discardBodies: ctx.options.discardResponseBodies === true,
+    retryAfter: new RetryAfterGate(ctx.pause ?? timerPause(ctx.hardStop)),
+  };
   let origin: string | undefined;
   let basePath = '';
   if (ctx.baseUrl) {
@@ -185,6 +245,13 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
   }
 
   function send(method: string, path: string, opts: RequestOptions = NO_OPTIONS): Promise<HttpResponse> {
+    const wait = user.retryAfter.wait();
+    if (wait === undefined) return dispatch(method, path, opts);
+    // A server said Retry-After: this request waits it out; a user stopped meanwhile sends nothing.
+    return wait.then((ranOut) => (ranOut ? dispatch(method, path, opts) : Promise.reject(new StopUser('stopped while waiting out a Retry-After'))));
+  }
+
+  function dispatch(method: string, path: string, opts: RequestOptions): Promise<HttpResponse> {
     let target = origin;
     let fullPath: string;
     if (path.charCodeAt(0) === SLASH) {
@@ -210,14 +277,14 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
       if (!hasContentType(headers)) headers['content-type'] = 'application/json';
     }
     const timeout = opts.timeout ?? ctx.requestTimeoutMs;
-    const req = new InFlight(user, method, opts.name ?? nameFor(path), opts, timeout < COARSE_TIMEOUT_MS ? timeout : undefined);
+    const req = new InFlight(user, method, opts.name ?? nameFor(path), opts, timeout);
     const done = new Promise<HttpResponse>((resolve, reject) => {
       req.resolve = resolve;
       req.reject = reject;
     });
     try {
       dispatcher.dispatch(
-        { origin: target!, path: fullPath, method: method as Dispatcher.HttpMethod, headers, body: body ?? null, headersTimeout: timeout, bodyTimeout: timeout },
+        { origin: target!, path: fullPath, method: method as Dispatcher.HttpMethod, headers, body: body ?? null, headersTimeout: 0, bodyTimeout: 0 },
         req,
       );
     } catch (err) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDurationMs } from './duration.js';
+import { parseSizeBytes } from './size.js';
 import { thresholdsSchema } from '../thresholds/schema.js';
 import { parseSegment } from '../distributed/segment.js';
 import { parseStartAt } from '../distributed/start-at.js';
@@ -108,6 +109,17 @@ export const optionsSchema = z
     requestsLog: z.string().min(1),
     /** How LLM requests to plain-HTTP servers travel: raw sockets (default) or undici (docs/llm.md). */
     llmTransport: z.enum(['socket', 'undici']),
+    /** Per-response body cap, a size such as 16MiB (docs/scenarios.md, "Response bodies"). */
+    maxBody: z.union([z.string(), z.number()]).transform((v, ctx) => {
+      const bytes = parseSizeBytes(v);
+      if (bytes === undefined || bytes < 1) {
+        ctx.addIssue({ code: 'custom', message: 'expected a size above 0 such as 16MiB, 512KiB or 4000000 (bytes)' });
+        return z.NEVER;
+      }
+      return bytes;
+    }),
+    /** HttpUser: keep no response body (k6's discardResponseBodies); a request's `discardBody: false` still keeps its own. */
+    discardResponseBodies: z.boolean(),
     model: z.string().min(1),
     mock: mockOptions,
     // Runs on many machines (docs/distributed.md). Kept as given (validated here) and

@@ -189,6 +189,8 @@ export class VirtualUser {
         random: this.random,
         hardStop: rt.hardStop,
         options: rt.options.extra,
+        // A Retry-After wait is one of the user's waits: a stop cuts it short, and a stopped user (onStop) does not wait.
+        pause: (ms) => (this.active ? this.sleeper.sleep(ms).then(() => this.active) : Promise.resolve(false)),
       };
       const http = createHttpClient(ctx);
       this.settle = http.settle;

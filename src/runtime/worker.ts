@@ -5,7 +5,7 @@ import { FunctionLocator } from './function-location.js';
 import type { TaskEntry } from './tasks.js';
 import type { FromWorker, ToWorker, WorkerInit } from '../pool/protocol.js';
 import { UserError } from '../errors.js';
-import { flushRequestsLogs } from '../clients/llm/requests-log.js';
+import { drainRequestsLogs } from '../clients/llm/requests-log.js';
 import { loadScenario } from './load-scenario.js';
 import { describeClasses } from './describe.js';
 import { WorkerRuntime } from './worker-runtime.js';
@@ -120,7 +120,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
         case 'stop': {
           await rt.stopAll(msg.graceMs, msg.stopAtMs);
           // Worker threads end without exit handlers: write the last request-log lines now.
-          flushRequestsLogs();
+          await drainRequestsLogs();
           if (ticker) clearTimeout(ticker); // clears the interval too
           const { delta, scenarioDeltas } = rt.takeDeltas();
           send({ type: 'stopped', delta, scenarioDeltas });

@@ -15,7 +15,7 @@ import {
   type RerankOptions,
   type RerankResult,
 } from '../../api/llm.js';
-import { redact, UserError } from '../../errors.js';
+import { redact, StopUser, UserError } from '../../errors.js';
 import { loadDataset, recordText } from '../../llm/dataset.js';
 import { folderImages, generatedImage, imageSizeProblem, imageVariants, prebuildImages } from '../../llm/images.js';
 import { promptSource, type PromptSource } from '../../llm/prompt.js';
@@ -30,6 +30,9 @@ import { finishGeneration, recordFailure, recordSimple } from './finish.js';
 import { requestsLogFor, type RequestLogRecord, type RequestsLog } from './requests-log.js';
 import { parseSlos, type Slo } from './slo.js';
 import { applyLlmRunOptions } from './run-options.js';
+import { headerSecrets } from './redaction.js';
+import { maxBodyOf } from '../answer-limits.js';
+import { RetryAfterGate, timerPause } from '../retry-after.js';
 
 /** True for an instance of LLMUser (checked by brand, so two copies of the API module agree). */
 export function isLlmUser(user: unknown): user is LLMUser {
@@ -131,6 +134,8 @@ class UserLlmClient implements LlmClient {
   private readonly requestsLog: RequestsLog | undefined;
   private tokenizerCache?: Tokenizer;
   private transport?: Transport;
+  private readonly retryAfter: RetryAfterGate;
+  private readonly maxBodyBytes: number;
 
   constructor(
     private readonly user: LLMUser,
@@ -138,8 +143,10 @@ class UserLlmClient implements LlmClient {
   ) {
     this.target = resolveTarget(user, ctx.baseUrl);
     this.slos = parseSlos(ctx.options.slo);
-    this.secrets = this.target.apiKey ? [this.target.apiKey] : [];
+    this.secrets = [...(this.target.apiKey ? [this.target.apiKey] : []), ...headerSecrets(this.target.adapter.headers)];
     this.requestsLog = requestsLogFor(ctx.options);
+    this.retryAfter = new RetryAfterGate(ctx.pause ?? timerPause(ctx.hardStop));
+    this.maxBodyBytes = maxBodyOf(ctx.options);
     // Fail at user start, not at the first request, on a bad traffic string.
     parseTrafficCached(this.trafficText());
   }
@@ -358,7 +365,8 @@ class UserLlmClient implements LlmClient {
     return this.transport;
   }
 
-  private send(
+  /** Waits out a Retry-After the server sent earlier, then sends. */
+  private async send(
     endpoint: Endpoint,
     body: Record<string, unknown>,
     opts: { headers?: Record<string, string>; timeoutMs?: number; signal?: AbortSignal },
@@ -370,10 +378,12 @@ class UserLlmClient implements LlmClient {
     if (!origin) {
       throw new UserError(`${this.user.constructor.name}: no host to send LLM requests to`, "set `host` on the user class or pass --host, e.g. 'http://127.0.0.1:8000'");
     }
+    const wait = this.retryAfter.wait();
+    if (wait !== undefined && !(await wait)) throw new StopUser('stopped while waiting out a Retry-After');
     const extra = this.user.extraBody;
     if (extra) Object.assign(body, extra);
     for (const key in opts) if (!OWN_OPTIONS.has(key)) body[key] = (opts as Record<string, unknown>)[key];
-    return runExchange(this.transportFor(origin), this.ctx.hardStop, {
+    const out = await runExchange(this.transportFor(origin), this.ctx.hardStop, {
       origin,
       method: 'POST',
       path: joinPath(basePath, endpoint.path),
@@ -381,10 +391,17 @@ class UserLlmClient implements LlmClient {
       body: JSON.stringify(body),
       stream,
       timeoutMs: opts.timeoutMs ?? this.ctx.requestTimeoutMs,
+      maxBodyBytes: this.maxBodyBytes,
       parseEvent,
       parseBody,
       signal: opts.signal,
     });
+    if (out.retryAfterMs !== undefined) this.retryAfter.hold(out.retryAfterMs);
+    // Whatever the server sent back may echo a credential: nothing of it reaches a file unredacted.
+    const secrets = opts.headers ? [...this.secrets, ...headerSecrets(opts.headers)] : this.secrets;
+    if (out.errorMessage !== undefined) out.errorMessage = redact(out.errorMessage, secrets);
+    if (out.requestId !== undefined) out.requestId = redact(out.requestId, secrets);
+    return out;
   }
 
   private finish(endpoint: Endpoint, out: ExchangeOutcome, messages: ChatMessage[], localInput: number, opts: LlmCallOptions): LlmResult {

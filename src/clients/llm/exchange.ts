@@ -2,6 +2,8 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { LlmErrorKind } from '../../api/llm.js';
 import { errorMessage, StreamDelta, type Usage } from './adapter.js';
 import type { ResponseSink, Sending, Transport, TransportRequest } from '../transport.js';
+import { bodyTooLargeMessage, DEFAULT_MAX_BODY_BYTES, isProtocolError } from '../answer-limits.js';
+import { retryAfterMs, retryAfterNote } from '../retry-after.js';
 import { SseDecoder } from './sse.js';
 import { ContentTemplate } from './template.js';
 import { MAX_TIMER_MS } from '../../util/long-timeout.js';
@@ -11,6 +13,8 @@ export interface ExchangeRequest extends TransportRequest {
   /** Expect an SSE stream (a JSON answer is still accepted). */
   stream: boolean;
   timeoutMs: number;
+  /** A non-streamed answer, or the text kept from a stream, larger than this fails as body_too_large (--max-body; default 4 MiB). */
+  maxBodyBytes?: number;
   /** Parses one SSE event; throws on malformed data. */
   parseEvent?: (event: string | undefined, data: string, out: StreamDelta) => void;
   /** Parses a whole JSON answer; without it, the body text is returned as is. */
@@ -24,6 +28,8 @@ export interface ExchangeOutcome {
   status: number;
   /** The server's id for the request, from a response header (see requestIdOf). */
   requestId?: string;
+  /** Retry-After of a 429 or 503 answer, in ms. */
+  retryAfterMs?: number;
   /** Taken right before the request is handed to the transport. */
   startMs: number;
   endMs: number;
@@ -51,6 +57,7 @@ export function emptyOutcome(): ExchangeOutcome {
   return {
     status: 0,
     requestId: undefined,
+    retryAfterMs: undefined,
     startMs: 0,
     endMs: 0,
     bytes: 0,
@@ -71,8 +78,6 @@ export function emptyOutcome(): ExchangeOutcome {
 
 /** An error body is only read for its message: the rest is dropped, not buffered. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
-/** A non-streamed answer larger than this is treated as malformed rather than held in memory. */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_MESSAGE_CHARS = 300;
 
 function clip(s: string): string {
@@ -114,6 +119,8 @@ class Exchange implements ResponseSink {
   private readonly template = new ContentTemplate();
   private parts: Buffer[] = [];
   private collected = 0;
+  /** Text kept from a stream, plus 8 bytes per piece for its arrival time: capped by --max-body like a body. */
+  private keptText = 0;
   /** Arrival time of the body chunk being parsed: every event in it shares it. */
   private now = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -153,6 +160,7 @@ class Exchange implements ResponseSink {
     if (this.settled) return;
     this.out.status = status;
     this.out.requestId = requestIdOf(headers);
+    this.out.retryAfterMs = retryAfterMs(status, headers['retry-after']);
     if (status >= 400) this.mode = 'error';
     else if (this.req.stream && this.req.parseEvent && isEventStream(headers['content-type'])) {
       this.mode = 'sse';
@@ -170,9 +178,10 @@ class Exchange implements ResponseSink {
       if (this.sse!.overflow) this.abort('malformed', `malformed stream: an SSE line or event is over 1 MiB`);
       return;
     }
-    const limit = this.mode === 'error' ? MAX_ERROR_BODY_BYTES : MAX_BODY_BYTES;
+    const limit = this.mode === 'error' ? MAX_ERROR_BODY_BYTES : (this.req.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     if (this.collected + n > limit) {
-      if (this.mode === 'body') this.abort('malformed', `malformed answer: the body is over ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
+      // Memory stays bounded by users x --max-body whatever the server sends.
+      if (this.mode === 'body') this.abort('body_too_large', bodyTooLargeMessage(limit));
       return;
     }
     this.collected += n;
@@ -199,7 +208,7 @@ class Exchange implements ResponseSink {
       } catch {
         // not JSON: keep the text
       }
-      this.fail(statusKind(out.status), `HTTP ${out.status}${detail ? ': ' + clip(detail) : ''}`);
+      this.fail(statusKind(out.status), `HTTP ${out.status}${detail ? ': ' + clip(detail) : ''}${retryAfterNote(out.retryAfterMs)}`);
     } else {
       const text = this.bodyText();
       out.bodyText = text;
@@ -214,7 +223,8 @@ class Exchange implements ResponseSink {
     if (this.out.errorKind === undefined) {
       const code = (err as { code?: string }).code;
       // Timeouts are the exchange's own timer (onTimeout): neither transport has one.
-      if (this.out.status > 0) this.fail('stream_broken', `connection lost mid-answer: ${err.message || code}`);
+      if (isProtocolError(err)) this.fail('protocol', `protocol: the server's answer is not valid HTTP (${err.message || code})`);
+      else if (this.out.status > 0) this.fail('stream_broken', `connection lost mid-answer: ${err.message || code}`);
       else this.fail('network', err.message || code || String(err));
     }
     this.settle();
@@ -238,6 +248,7 @@ class Exchange implements ResponseSink {
     const now = this.now;
     const hasContent = delta.content.length > 0;
     if (delta.reasoning.length > 0) {
+      if (!this.keep(delta.reasoning.length)) return;
       out.reasoning.push(delta.reasoning);
       out.firstTokenMs ??= now;
       if (!hasContent) {
@@ -265,7 +276,27 @@ class Exchange implements ResponseSink {
     return true;
   };
 
+  /**
+   * Counts text a stream makes us keep; false (and the request failed) past
+   * --max-body, so a stream that never ends cannot fill memory before its
+   * deadline. 4 MiB is about a million tokens: far more than any real answer.
+   */
+  private keep(chars: number): boolean {
+    this.keptText += chars + 8;
+    const limit = this.req.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (this.keptText <= limit) return true;
+    // What was kept goes too, as with a body over the cap: nothing of it is returned or tokenized.
+    const { out } = this;
+    out.content = [];
+    out.reasoning = [];
+    out.chunkTimes = [];
+    out.chunkRefs = [];
+    this.abort('body_too_large', bodyTooLargeMessage(limit).replace('the response body is', "the stream's text is"));
+    return false;
+  }
+
   private addContent(text: string): void {
+    if (!this.keep(text.length)) return;
     const { out } = this;
     const now = this.now;
     out.content.push(text);

@@ -48,6 +48,8 @@ export class RequestsLog {
   private pending: string[] = [];
   private pendingBytes = 0;
   private writing = false;
+  /** Called when the batch being written has landed (see drain). */
+  private landed: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   /** Set after a write failed: the log is off for the rest of the run (warned once). */
   private broken = false;
@@ -72,6 +74,7 @@ export class RequestsLog {
     this.writing = true;
     appendFile(this.path, text, (err) => {
       this.writing = false;
+      for (const f of this.landed.splice(0)) f();
       if (err) return this.fail(err);
       if (this.pending.length > 0) this.flush();
     });
@@ -87,6 +90,17 @@ export class RequestsLog {
     } catch (err) {
       this.fail(err as Error);
     }
+  }
+
+  /**
+   * Waits for a batch being written asynchronously to land, then writes the
+   * rest synchronously: a worker thread that ends right after would otherwise
+   * lose the lines of that batch.
+   */
+  async drain(): Promise<void> {
+    // A landed batch may start the next one: wait until none is in flight.
+    while (this.writing) await new Promise<void>((resolve) => this.landed.push(resolve));
+    this.flushSync();
   }
 
   private take(): string {
@@ -129,4 +143,9 @@ export function requestsLogFor(options: Record<string, unknown>): RequestsLog | 
  */
 export function flushRequestsLogs(): void {
   for (const log of logs.values()) log.flushSync();
+}
+
+/** Like flushRequestsLogs, after the batches being written have landed: for a worker about to end. */
+export async function drainRequestsLogs(): Promise<void> {
+  await Promise.all([...logs.values()].map((log) => log.drain()));
 }

@@ -22,6 +22,16 @@ describe('RequestsLog', () => {
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(3);
   });
 
+  it('drain() writes the batch in flight and the rest before it returns (a worker ends right after)', async () => {
+    const path = join(dir, 'drain.jsonl');
+    const log = new RequestsLog(path);
+    for (let i = 0; i < 5; i++) log.write(record(i));
+    log.flush(); // an asynchronous append, now in flight
+    for (let i = 5; i < 10; i++) log.write(record(i));
+    await log.drain();
+    expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l).e2eMs)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it('is off without the option, and one per file otherwise', () => {
     expect(requestsLogFor({})).toBeUndefined();
     const path = join(dir, 'b.jsonl');
