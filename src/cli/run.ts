@@ -5,7 +5,7 @@ import { loadConfigFile, loadScenarioOptions, resolveConfig, type RunConfig } fr
 import type { ParsedOptions } from '../config/schema.js';
 import { validateOptions } from '../config/validate.js';
 import { Run, type SideService } from '../engine/orchestrator.js';
-import { ExitCode, redact, UserError } from '../errors.js';
+import { ExitCode, formatError, redact, UserError } from '../errors.js';
 import type { RunSummary } from '../metrics/summary-types.js';
 import { createHeadlessReporter } from '../report/headless.js';
 import { createFileReporter } from '../report/files/write-reports.js';
@@ -132,11 +132,14 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
     run.applyThresholds(summary);
     // A failure of Volley's own during the run (a worker died, a load model threw) outranks the figures.
     const internal = run.internalError;
-    const exitCode = internal !== undefined ? ExitCode.InternalError : exitCodeFor(summary, cfg);
+    let exitCode = internal !== undefined ? ExitCode.InternalError : exitCodeFor(summary, cfg);
+    // Every request refused (401/403) or unable to connect: the run guard stopped it, a user error (docs/exit-codes.md).
+    if (internal === undefined && run.userStop) exitCode = ExitCode.UserError;
     summary.meta.exitCode = exitCode;
     if (cfg.out) writeSummary(summary, resolve(cwd, cfg.out));
     await run.finish(summary);
     if (internal !== undefined) io.stderr.write(`internal error: ${redact(internal, secretValues())}\n  the run stopped there; the results are what it measured until then\n`);
+    if (internal === undefined && run.userStop) io.stderr.write(`${redact(formatError(run.userStop), secretValues())}\n`);
     if (cfg.out) io.stderr.write(`results written to ${cfg.out}/\n`);
     return { exitCode, summary, config: cfg };
   } finally {

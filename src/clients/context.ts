@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { MetricsRecorder } from '../metrics/recorder.js';
+import type { ErrorBackoff } from './backoff.js';
 import type { SocketPool } from './wire/pool.js';
 
 /**
@@ -20,4 +21,6 @@ export interface ClientContext {
   hardStop: AbortSignal;
   /** The resolved run options (serializable), including feature-specific ones (LLM, etc.). */
   options: Record<string, unknown>;
+  /** The user's backoff after failures (clients/backoff.ts); absent when it is off (`backoffOnError = false`, open models). */
+  backoff?: ErrorBackoff;
 }

@@ -2,6 +2,7 @@ import { util, type Dispatcher } from 'undici';
 import type { HttpClient, HttpResponse, RequestOptions, ResponseTimings } from '../api/types.js';
 import type { MetricsRecorder } from '../metrics/recorder.js';
 import type { ClientContext } from './context.js';
+import { CONNECT_ERRORS_COUNTER, isConnectError, type ErrorBackoff } from './backoff.js';
 
 const parseHeaders = util.parseHeaders;
 const NO_CHUNKS: Buffer[] = [];
@@ -81,6 +82,7 @@ interface UserClient {
   recorder: MetricsRecorder;
   hardStop: AbortSignal;
   pendingVerdicts: Array<() => void>;
+  backoff: ErrorBackoff | undefined;
 }
 
 /**
@@ -150,6 +152,7 @@ class InFlight implements Dispatcher.DispatchHandler {
     if (res.firstByteMs === 0) res.firstByteMs = res.headersMs;
     if (err) res.error = err.message || err.name;
     const { user, method, name, opts } = this;
+    if (user.backoff !== undefined || err !== undefined) noteConnectOutcome(user, res.status, err);
     try {
       if (user.hardStop.aborted && res.error !== undefined) {
         user.recorder.recordRequest({ method, name, durationMs: t, bytes: res.bytes, aborted: true });
@@ -175,7 +178,7 @@ class InFlight implements Dispatcher.DispatchHandler {
  */
 export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): void } {
   const { dispatcher } = ctx;
-  const user: UserClient = { recorder: ctx.recorder, hardStop: ctx.hardStop, pendingVerdicts: [] };
+  const user: UserClient = { recorder: ctx.recorder, hardStop: ctx.hardStop, pendingVerdicts: [], backoff: ctx.backoff };
   let origin: string | undefined;
   let basePath = '';
   if (ctx.baseUrl) {
@@ -185,6 +188,9 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
   }
 
   function send(method: string, path: string, opts: RequestOptions = NO_OPTIONS): Promise<HttpResponse> {
+    // After a request that could not connect, the next one waits (clients/backoff.ts).
+    const backoff = user.backoff;
+    if (backoff !== undefined && backoff.pendingMs() > 0) return backoff.ready().then(() => send(method, path, opts));
     let target = origin;
     let fullPath: string;
     if (path.charCodeAt(0) === SLASH) {
@@ -241,6 +247,17 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
       for (const f of pending.splice(0)) f();
     },
   };
+}
+
+/**
+ * A request that could not connect is counted (the run guard stops a run whose
+ * every request is one) and makes the user back off; any answer resets it.
+ */
+function noteConnectOutcome(user: UserClient, status: number, err: Error | undefined): void {
+  if (err !== undefined && status === 0 && !user.hardStop.aborted && isConnectError(err)) {
+    user.recorder.add(CONNECT_ERRORS_COUNTER, 1);
+    user.backoff?.failed();
+  } else if (status > 0) user.backoff?.succeeded();
 }
 
 function noHost(method: string, path: string): Error {

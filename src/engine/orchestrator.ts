@@ -15,6 +15,7 @@ import type { FromWorker, UserClassInfo, WorkerOptions } from '../pool/protocol.
 import type { Reporter } from '../report/reporter.js';
 import { packageVersion } from '../util/package-root.js';
 import { errorRateExceeded } from './error-rate.js';
+import { RunGuard } from './run-guard.js';
 import { checkHostReachable } from './host-check.js';
 import { buildLiveSnapshot, historyRow } from './live.js';
 import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
@@ -79,6 +80,10 @@ export class Run {
   private fatal?: { message: string; hint?: string; userError?: boolean };
   /** Failures of Volley's own during the run (a worker died, a load model threw): the run ends, its results are written, exit code 70. */
   private readonly failures: string[] = [];
+  /** Stops a run whose every request is refused (401/403) or cannot connect (run-guard.ts). */
+  private guard?: RunGuard;
+  /** Why the run guard stopped the run: a user error (exit 2), with the results still written. */
+  userStop?: UserError;
 
   constructor(
     private readonly cfg: RunConfig,
@@ -160,6 +165,7 @@ export class Run {
       const ready = await Promise.all(workers.map((w) => w.next('ready')));
       // Each worker checked the classes its scenarios use (describeClasses): one without tasks never gets here.
       this.classes = ready[0]!.classes;
+      this.guard = new RunGuard(this.classes, this.cfg.host);
       this.runners = this.scenarios.map(
         (s, i) => new ScenarioRunner(i, s, pickExecutor(this.cfg, s), this.classesOf(s), this.port(), this.shapeFor.get(s.name), separate),
       );
@@ -394,6 +400,11 @@ export class Run {
   private async tick(): Promise<LiveSnapshot> {
     const { interval, snap, intervalSec, warmup } = this.foldInterval();
     this.history.push(historyRow(snap, interval));
+    const refused = this.guard?.observe(interval);
+    if (refused && !this.stopReason) {
+      this.userStop = refused;
+      this.stop(refused.message);
+    }
     const tooManyErrors = this.stopReason ? undefined : errorRateExceeded(snap.total, this.cfg.extra.maxErrorRate);
     if (tooManyErrors) this.stop(tooManyErrors);
     if (this.deps.thresholds.length) {

@@ -69,6 +69,8 @@ export interface UserClassInfo {
   taskCount: number;
   /** Scenarios ('default' for the run's own) whose --tags/--exclude-tags leave this class no task: it runs no user there. */
   noTasksIn?: string[];
+  /** LLM users: the environment variable their API key is read from (named, never its value, when the server refuses it). */
+  apiKeyEnv?: string;
 }
 
 export type ToWorker =

@@ -2,6 +2,8 @@ import { HttpUser, type User } from '../api/user.js';
 import { UserError } from '../errors.js';
 import type { UserClassInfo, WorkerOptions, WorkerScenario } from '../pool/protocol.js';
 import type { UserClass } from './load-scenario.js';
+import { isLlmUser } from '../clients/llm/client.js';
+import { apiKeyEnvOf } from '../clients/llm/config.js';
 import { collectTasks, taskTable, type TagFilter } from './tasks.js';
 
 /** One problem with a user class, as the user reads it. */
@@ -62,7 +64,7 @@ export function describeClasses(classes: UserClass[], options: WorkerOptions): D
     } catch (err) {
       add(problemOf(err));
     }
-    infos.push({ name, weight: typeof weight === 'number' ? weight : 1, fixedCount: typeof fixedCount === 'number' ? fixedCount : undefined, host: user?.host, taskCount });
+    infos.push({ name, weight: typeof weight === 'number' ? weight : 1, fixedCount: typeof fixedCount === 'number' ? fixedCount : undefined, host: user?.host, taskCount, ...(isLlmUser(user) && { apiKeyEnv: apiKeyEnvOf(user) }) });
   }
   // Tags may leave some classes of a scenario with nothing to run: they run no user there.
   // A scenario left with no class that has a task is an error.

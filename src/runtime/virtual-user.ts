@@ -4,6 +4,7 @@ import { InterruptTaskSet } from '../api/taskset.js';
 import type { PacedWait, WaitTime } from '../api/wait.js';
 import { StopUser } from '../errors.js';
 import { createHttpClient } from '../clients/http.js';
+import { ErrorBackoff } from '../clients/backoff.js';
 import type { ClientContext } from '../clients/context.js';
 import type { SocketPool } from '../clients/wire/pool.js';
 import type { MetricsRecorder, RequestSample } from '../metrics/recorder.js';
@@ -107,6 +108,8 @@ export class VirtualUser {
   private wakeArrival?: () => void;
   /** Open model: how late the current task started; -1 outside an arrival's task. */
   private scheduleDelayMs = -1;
+  /** Waits after failures (clients/backoff.ts); closed models only, and not with `backoffOnError = false`. */
+  private backoff?: ErrorBackoff;
 
   constructor(
     readonly cls: UserClass,
@@ -123,6 +126,7 @@ export class VirtualUser {
     this.stopRequested = true;
     this.stopping = true;
     this.sleeper.interrupt();
+    this.backoff?.interrupt();
     this.wakeArrival?.();
   }
 
@@ -170,6 +174,10 @@ export class VirtualUser {
         hardStop: rt.hardStop,
         options: rt.options.extra,
       };
+      // Open models are paced by their schedule, not by the user: no backoff there.
+      if (!this.mode.onFree && (user as { backoffOnError?: unknown }).backoffOnError !== false) {
+        ctx.backoff = this.backoff = new ErrorBackoff(seededRandom(deriveSeed(rt.options.seed ^ 0x5bd1e995, this.userId)));
+      }
       const http = createHttpClient(ctx);
       this.settle = http.settle;
       (user as unknown as Record<symbol, unknown>)[HTTP_CLIENT] = http;
