@@ -61,8 +61,8 @@ export class HttpUser extends User {
 
   /**
    * After a failed LLM request, or an HTTP request that could not connect, the
-   * user's next request waits: 200 ms, doubling with each failure in a row up
-   * to 5 s, with jitter; a success resets it (docs/llm.md#backoff). Closed
+   * user's next request waits: 100–200 ms, doubling with each failure in a row
+   * up to 2.5–5 s (jitter); a success resets it (docs/llm.md#backoff). Closed
    * load models only. Set to false to retry at once.
    * @example backoffOnError = false; // measure how the server copes with clients that never back off
    */

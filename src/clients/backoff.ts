@@ -1,9 +1,9 @@
 /**
  * What keeps a failing user from retrying in a tight loop (docs/llm.md#backoff).
  * After a failed LLM request, or an HTTP request that could not connect, the
- * user's next request waits: 200 ms after the first failure in a row, doubling
- * with each further one up to 5 s, each delay drawn between half and all of
- * that (jitter, so users do not retry in step). The wait counts from the
+ * user's next request waits: a step of 200 ms after the first failure in a row,
+ * doubling with each further one up to 5 s, each delay drawn between half and
+ * all of its step (jitter, so users do not retry in step). The wait counts from the
  * failure, so a wait time already spent counts toward it. A success resets it.
  */
 export const BACKOFF_BASE_MS = 200;
