@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleFile } from '../compile/bundle.js';
 import { loadConfigFile, loadScenarioOptions, resolveConfig, type RunConfig } from '../config/resolve.js';
@@ -13,6 +12,7 @@ import { parseThresholds } from '../thresholds/index.js';
 import type { OutputStreams, Reporter } from '../report/reporter.js';
 import { formatSummaryTable } from '../report/table.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { makeDir } from '../util/make-dir.js';
 
 export interface RunRequest {
   scenario: string;
@@ -168,7 +168,7 @@ function prepareOutputs(cfg: RunConfig, cwd: string): void {
     }
   };
   const out = cfg.out;
-  if (out) attempt('--out', out, () => mkdirSync(resolve(cwd, out), { recursive: true }), 'give a folder you can write to');
+  if (out) attempt('--out', out, () => makeDir(resolve(cwd, out)), 'give a folder you can write to');
   const log = cfg.extra.requestsLog;
   if (typeof log === 'string') attempt('--requests-log', log, () => writeFileAtomic(resolve(cwd, log), ''), 'give a file in a folder you can write to');
 }

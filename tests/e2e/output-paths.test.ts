@@ -1,0 +1,27 @@
+/** Output paths that cannot be written: refused at once, before the load, with exit 2. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBench } from '../helpers/bench-process.js';
+import { SCENARIOS } from '../helpers/run-fixture.js';
+import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+
+let target: TargetServer;
+beforeAll(async () => {
+  target = await startTargetServer();
+});
+afterAll(() => target.close());
+
+describe('--out under a folder that cannot hold one', () => {
+  // Node's recursive mkdir spun at 100 % CPU there, deaf to Ctrl-C: the kill below ended it, with no exit code.
+  it.skipIf(!existsSync('/proc/self'))('--out /proc/…: exit 2, a message naming --out, no load', async () => {
+    const p = startBench(['run', join(SCENARIOS, 'tagged.ts'), '-u', '1', '-t', '1s', '-H', target.url, '--out', '/proc/volley-x/results']);
+    const killer = setTimeout(() => p.child.kill('SIGKILL'), 30_000);
+    const code = await p.exited;
+    clearTimeout(killer);
+    expect(code).toBe(2);
+    expect(p.stderr()).toContain('error: --out /proc/volley-x/results: cannot write there (ENOENT)');
+    expect(p.stderr()).not.toContain('    at ');
+    expect(target.hits.size).toBe(0);
+  });
+});
