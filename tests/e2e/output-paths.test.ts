@@ -14,7 +14,7 @@ afterAll(() => target.close());
 
 describe('--out under a folder that cannot hold one', () => {
   // Node's recursive mkdir spun at 100 % CPU there, deaf to Ctrl-C: the kill below ended it, with no exit code.
-  it.skipIf(!existsSync('/proc/self'))('--out /proc/…: exit 2, a message naming --out, no load', async () => {
+  it.skipIf(!existsSync('/proc/self'))(`--out /proc/…: exit 2, a message naming --out, no load${existsSync('/proc/self') ? '' : ' (skipped: no /proc on this system)'}`, async () => {
     const p = startBench(['run', join(SCENARIOS, 'tagged.ts'), '-u', '1', '-t', '1s', '-H', target.url, '--out', '/proc/volley-x/results']);
     const killer = setTimeout(() => p.child.kill('SIGKILL'), 30_000);
     const code = await p.exited;
