@@ -16,6 +16,7 @@ import type { Reporter } from '../report/reporter.js';
 import { packageVersion } from '../util/package-root.js';
 import { errorRateExceeded } from './error-rate.js';
 import { RunGuard } from './run-guard.js';
+import { checkSomeUserRuns } from './empty-plan.js';
 import { checkHostReachable } from './host-check.js';
 import { buildLiveSnapshot, historyRow } from './live.js';
 import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
@@ -135,6 +136,7 @@ export class Run {
     this.scenarios = applied.scenarios;
     this.shapeFor = applied.shapeFor;
     checkSegmentPlan(this.scenarios, this.segment);
+    checkSomeUserRuns(this.scenarios);
     // Read before any worker starts, so a bad file fails at once.
     const setupFile = this.cfg.extra.setupData;
     const fileData = setupFile !== undefined ? readSetupData(resolve(this.deps.cwd ?? '.', setupFile)) : undefined;
