@@ -304,7 +304,7 @@ export class Run {
 
   /** Closes the current stage (flushing workers so its figures are complete) and opens the next. */
   private async beginStage(info: StageInfo): Promise<void> {
-    await this.flushWorkers();
+    await this.flushWorkers(info.warmup);
     this.closeStage();
     this.stage = { info, agg: new MetricsAggregate(), startedAt: performance.now() };
   }
@@ -328,11 +328,11 @@ export class Run {
   }
 
   /** Asks every worker for its delta now and folds it in, so a stage boundary is exact up to messaging. */
-  private async flushWorkers(): Promise<void> {
+  private async flushWorkers(warmup?: boolean): Promise<void> {
     const workers = this.pool!.workers.filter((w) => w.died === undefined);
     // A worker that dies meanwhile answers nothing: its part is lost, the others' still count.
     const got = workers.map((w) => Promise.race([w.next('snapshot').catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]));
-    workers.forEach((w) => w.post({ type: 'flush' }));
+    workers.forEach((w) => w.post({ type: 'flush', warmup }));
     await Promise.all(got);
     await this.tick();
   }

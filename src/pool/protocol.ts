@@ -93,7 +93,15 @@ export type ToWorker =
   /** Run the scenario's exported teardown(setupData) and answer 'teardownDone'. */
   | { type: 'teardown'; setupData: unknown }
   /** Send a snapshot now (a stage boundary). */
-  | { type: 'flush' }
+  | {
+      type: 'flush';
+      /**
+       * The stage that begins is a warm-up (its figures stay out of the
+       * summary): set with the flush, so each request lands on one side of the
+       * boundary in both the figures and the --requests-log (its lines say `warmup`).
+       */
+      warmup?: boolean;
+    }
   /** Options for the clients that change between stages (e.g. the traffic shape of a sweep). */
   | { type: 'extra'; extra: Record<string, unknown> }
   /** End the task: the worker returns and the thread may be reused. */

@@ -363,7 +363,7 @@ class UserLlmClient implements LlmClient {
     if (out.errorMessage !== undefined) out.errorMessage = redact(out.errorMessage, this.secrets);
     this.noteOutcome(out);
     const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos);
-    if (this.requestsLog) this.requestsLog.write(generationRecord(name, out, result, this.ctx.options.trafficOverride));
+    if (this.requestsLog) this.requestsLog.write(warmupMarked(generationRecord(name, out, result, this.ctx.options.trafficOverride), this.ctx.options));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, result.errorKind!, result);
     return result;
   }
@@ -382,7 +382,7 @@ class UserLlmClient implements LlmClient {
       result.errorKind = out.errorKind;
       recordFailure(this.ctx.recorder, name, out, result.error);
     } else recordSimple(this.ctx.recorder, name, out, inputTokens);
-    if (this.requestsLog) this.requestsLog.write(simpleRecord(name, out, result, inputTokens));
+    if (this.requestsLog) this.requestsLog.write(warmupMarked(simpleRecord(name, out, result, inputTokens), this.ctx.options));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, out.errorKind!, result as never);
     return result;
   }
@@ -399,6 +399,12 @@ class UserLlmClient implements LlmClient {
 }
 
 type LlmCallOptions = { name?: string; throwOnError?: boolean };
+
+/** A line of a warm-up stage (a sweep's --warmup, or the drain after its last stage) says so: the summary leaves those requests out. */
+function warmupMarked(rec: RequestLogRecord, options: Record<string, unknown>): RequestLogRecord {
+  if (options.warmupStage === true) rec.warmup = true;
+  return rec;
+}
 
 /** The --requests-log line of a chat or completion request. */
 function generationRecord(name: string, out: ExchangeOutcome, r: LlmResult, stage: unknown): RequestLogRecord {

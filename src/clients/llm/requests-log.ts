@@ -31,6 +31,8 @@ export interface RequestLogRecord {
   traffic?: string;
   errorKind?: string;
   error?: string;
+  /** Made during a sweep's warm-up (or its drain after the last stage): not in the summary's figures. */
+  warmup?: boolean;
 }
 
 /** Lines are written once this many bytes are waiting, or FLUSH_AFTER_MS after the first one. */
