@@ -6,6 +6,7 @@ import { validateOptions } from '../config/validate.js';
 import { Run, type SideService } from '../engine/orchestrator.js';
 import { ExitCode, formatError, redact, UserError } from '../errors.js';
 import type { RunSummary } from '../metrics/summary-types.js';
+import { taskTotals } from '../metrics/summarize.js';
 import { createHeadlessReporter } from '../report/headless.js';
 import { createFileReporter } from '../report/files/write-reports.js';
 import { parseThresholds } from '../thresholds/index.js';
@@ -72,7 +73,7 @@ export function secretValues(): string[] {
 export function exitCodeFor(summary: RunSummary, cfg: RunConfig): number {
   if (summary.meta.interrupted) return ExitCode.Interrupted;
   if (summary.thresholds?.some((t) => !t.ok)) return ExitCode.ThresholdsCrossed;
-  if (summary.total.failures > 0) return cfg.exitCodeOnError;
+  if (summary.total.failures > 0 || taskTotals(summary.tasks).errors > 0) return cfg.exitCodeOnError;
   return ExitCode.Success;
 }
 

@@ -1,6 +1,7 @@
 import type { EndpointSummary, RunSummary } from '../metrics/summary-types.js';
 import { formatThresholdValue } from '../thresholds/format.js';
 import { formatMsCompact } from './format-number.js';
+import { errorText, taskErrorsLine } from './error-text.js';
 
 /** Formats rows as aligned columns; the first column is left-aligned, the rest right-aligned. */
 export function columns(rows: string[][], leftAligned = 2): string {
@@ -44,6 +45,8 @@ export function formatSummaryTable(s: RunSummary): string {
   out.push(columns(rows));
   const aborted = s.endpoints.reduce((a, e) => a + e.aborted, 0);
   if (aborted) out.push(`\n${aborted} requests were still in flight at the end and were aborted (not counted as failures).`);
+  const taskErrors = taskErrorsLine(s.tasks);
+  if (taskErrors) out.push(`\n${taskErrors}`);
   if (s.llm) {
     const l = s.llm;
     out.push('\nLLM metrics (ms unless noted)');
@@ -89,7 +92,7 @@ export function formatSummaryTable(s: RunSummary): string {
   }
   if (s.errors.length) {
     out.push('\nErrors');
-    out.push(columns([['Count', 'Type', 'Name', 'Message'], ...s.errors.slice(0, 20).map((e) => [String(e.count), e.method, truncate(e.name, 40), truncate(e.message, 80)])], 0));
+    out.push(columns([['Count', 'Type', 'Name', 'Message'], ...s.errors.slice(0, 20).map((e) => [String(e.count), e.method, truncate(e.name, 40), truncate(errorText(e), 100)])], 0));
     if (s.errors.length > 20) out.push(`… and ${s.errors.length - 20} more kinds (see summary.json)`);
   }
   if (s.checks.length) {

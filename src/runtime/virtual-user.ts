@@ -11,6 +11,7 @@ import type { MetricsRecorder, RequestSample } from '../metrics/recorder.js';
 import type { WorkerOptions } from '../pool/protocol.js';
 import { deriveSeed, seededRandom } from '../util/random.js';
 import { InterruptibleSleep } from './sleep.js';
+import { describeTaskError } from './task-error.js';
 import { pickTask, taskTable, type TaskEntry, type TaskTable, type TagFilter } from './tasks.js';
 import type { UserClass } from './load-scenario.js';
 
@@ -67,11 +68,6 @@ function tableFor(cls: object, filter: TagFilter): TaskTable {
     byFilter.set(filter, t);
   }
   return t;
-}
-
-function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
 }
 
 /**
@@ -156,7 +152,7 @@ export class VirtualUser {
       try {
         user = new this.cls();
       } catch (err) {
-        rt.recorder.recordRequest({ method: 'TASK', name: `${this.cls.name}.constructor`, durationMs: 0, bytes: 0, error: messageOf(err) });
+        this.taskError(`${this.cls.name}.constructor`, err);
         return;
       }
       user.userId = this.userId;
@@ -194,7 +190,7 @@ export class VirtualUser {
       if (this.mode.onFree) await this.runArrivals(table, user, recorder);
       else await this.runLoop(table, user);
     } catch (err) {
-      if (!(err instanceof StopUser) && !(err instanceof InterruptTaskSet)) rt.recorder.recordError('TASK', this.cls.name, messageOf(err));
+      if (!(err instanceof StopUser) && !(err instanceof InterruptTaskSet)) this.taskError(this.cls.name, err);
     } finally {
       if (started && user?.onStop) await this.call('onStop', () => user!.onStop!()).catch(() => undefined);
       this.settle?.();
@@ -253,13 +249,21 @@ export class VirtualUser {
 
   /** Runs a lifecycle hook; a throw other than StopUser is recorded and swallowed. */
   private async call(name: string, fn: () => unknown): Promise<void> {
-    const start = performance.now();
     try {
       await fn();
     } catch (err) {
       if (err instanceof StopUser) throw err;
-      this.rt.recorder.recordRequest({ method: 'TASK', name: `${this.cls.name}.${name}`, durationMs: performance.now() - start, bytes: 0, error: messageOf(err) });
+      this.taskError(`${this.cls.name}.${name}`, err);
     }
+  }
+
+  /**
+   * A task or hook threw: a task error, with where the scenario threw it;
+   * not a request (Locust keeps exceptions apart from request failures too).
+   */
+  private taskError(name: string, err: unknown): void {
+    const { message, ...where } = describeTaskError(err);
+    this.rt.recorder.recordTaskError(name, message, where);
   }
 
   /** One pick-run-wait cycle for the user or a task set; false when no task could run. */
@@ -281,7 +285,7 @@ export class VirtualUser {
           await entry.fn!.call(target, target);
         } catch (err) {
           if (err instanceof StopUser || err instanceof InterruptTaskSet) throw err;
-          if (!rt.hardStop.aborted) rt.recorder.recordRequest({ method: 'TASK', name: entry.name, durationMs: performance.now() - start, bytes: 0, error: messageOf(err) });
+          if (!rt.hardStop.aborted) this.taskError(entry.name, err);
         }
       }
     } finally {

@@ -2,9 +2,9 @@ import type { Reporter, TestModule } from 'vitest/node';
 
 /**
  * The default reporter counts skipped tests but does not say why. This one
- * ends the run with one line per skipped group: the file, the suite's title
- * (which carries the reason: `… (skipped: redis-server not found; apt-get
- * install -y redis-server)`), or the note given to `ctx.skip(note)`.
+ * ends the run with one line per skipped group: the file, and the suite's or
+ * test's title, which carries the reason (`… (skipped: redis-server not found;
+ * apt-get install -y redis-server)`), or the note given to `ctx.skip(note)`.
  */
 export default class SkipReasonsReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
@@ -14,7 +14,9 @@ export default class SkipReasonsReporter implements Reporter {
         const r = t.result();
         const note = r.state === 'skipped' ? r.note : undefined;
         const suite = topSuiteName(t);
-        const why = note ?? (suite && /skipped/i.test(suite) ? suite : t.fullName);
+        // Tests left out by a name filter (-t) or .only carry no reason: not listed.
+        const why = note ?? (suite && /\(skipped: /.test(suite) ? suite : /\(skipped: /.test(t.name) ? t.fullName : undefined);
+        if (why === undefined) continue;
         const key = `${m.relativeModuleId}: ${why}`;
         groups.set(key, (groups.get(key) ?? 0) + 1);
       }

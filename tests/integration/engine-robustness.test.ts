@@ -37,8 +37,10 @@ describe('user classes are checked before the run', { timeout: 20_000 }, () => {
   it('a constructor that throws only later fails those users, and the run ends when none is left', async () => {
     const r = await runFixture('robustness/flaky-constructor.ts', { users: 4, workers: 2, iterations: 10, host: target.url });
     expect(r.summary.meta.stopReason).toBe('all users stopped');
-    expect(r.summary.endpoints).toEqual([expect.objectContaining({ method: 'TASK', name: 'Flaky.constructor', requests: 4, failures: 4 })]);
-    expect(r.summary.errors).toEqual([{ method: 'TASK', name: 'Flaky.constructor', message: 'out of test accounts', count: 4 }]);
+    // Not requests: task errors, with where the scenario threw.
+    expect(r.summary.endpoints).toEqual([]);
+    expect(r.summary.tasks).toEqual([{ name: 'Flaky.constructor', runs: 0, errors: 4 }]);
+    expect(r.summary.errors).toEqual([expect.objectContaining({ method: 'TASK', name: 'Flaky.constructor', message: 'out of test accounts', count: 4, location: expect.stringMatching(/flaky-constructor\.ts:\d+$/) })]);
     expect(r.exitCode).toBe(ExitCode.RequestsFailed);
   });
 
