@@ -92,7 +92,7 @@ export function formatSummaryTable(s: RunSummary): string {
   }
   if (s.errors.length) {
     out.push('\nErrors');
-    out.push(columns([['Count', 'Type', 'Name', 'Message'], ...s.errors.slice(0, 20).map((e) => [String(e.count), e.method, truncate(e.name, 40), truncate(errorText(e), 100)])], 0));
+    out.push(columns([['Count', 'Type', 'Name', 'Message'], ...s.errors.slice(0, 20).map((e) => [String(e.count), e.method, truncate(e.name, 40), errorText(e, 80)])], 0));
     if (s.errors.length > 20) out.push(`… and ${s.errors.length - 20} more kinds (see summary.json)`);
   }
   if (s.checks.length) {
