@@ -59,7 +59,7 @@ describe('lifecycle', () => {
 
   it('ends a user on StopUser, still calling onStop, while the run goes on', async () => {
     const r = await runFixture('stop-user.ts', { host: target.url, users: 3, workers: 2, duration: '1s' });
-    expect(r.summary.tasks).toEqual([{ name: 'quit', runs: 3 }]);
+    expect(r.summary.tasks).toEqual([{ name: 'quit', runs: 3, errors: 0 }]);
     expect(r.summary.counters).toEqual({ onStop: 3 });
     expect(r.summary.total).toMatchObject({ requests: 3, failures: 0 });
     expect(r.summary.errors).toEqual([]);

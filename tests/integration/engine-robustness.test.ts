@@ -82,11 +82,11 @@ describe('user classes are checked before the run', { timeout: 20_000 }, () => {
     expect(closed.stderr).toContain('warning: --tags checkout leaves Looker with no task to run: no user of it runs');
     expect(closed.summary.meta.stopReason).toBe('iterations done');
     expect(closed.summary.counters).toEqual({ 'users.Buyer': 4 });
-    expect(closed.summary.tasks).toEqual([{ name: 'buy', runs: 20 }]);
+    expect(closed.summary.tasks).toEqual([{ name: 'buy', runs: 20, errors: 0 }]);
     // An open model picks its users among the classes that have a task too.
     const open = await runFixture('robustness/tagged-classes.ts', { rate: '50/s', workers: 1, iterations: 10, tags: 'checkout', host: target.url });
     expect(open.summary.meta.stopReason).toBe('iterations done');
-    expect(open.summary.tasks).toEqual([{ name: 'buy', runs: 10 }]);
+    expect(open.summary.tasks).toEqual([{ name: 'buy', runs: 10, errors: 0 }]);
     expect(open.summary.counters['users.Looker']).toBeUndefined();
   });
 });
