@@ -24,9 +24,9 @@ export class ErrorBackoff {
   private streak = 0;
   /** performance.now() before which the next request waits; 0: none pending. */
   private dueMs = 0;
-  private wake?: () => void;
-  private timer?: NodeJS.Timeout;
-  /** Failures in a row that made the user wait, for tests and the docs' arithmetic. */
+  /** Requests waiting now (a task may send several at once): interrupt() releases them all. */
+  private readonly waiting = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  /** How many times a request waited, for tests. */
   waits = 0;
 
   constructor(private readonly random: () => number) {}
@@ -54,23 +54,29 @@ export class ErrorBackoff {
     const ms = this.pendingMs();
     if (ms === 0) return Promise.resolve();
     this.waits++;
+    const due = this.dueMs;
     return new Promise<void>((resolve) => {
-      this.wake = resolve;
-      this.timer = setTimeout(() => {
-        this.wake = undefined;
-        this.dueMs = 0;
-        resolve();
-      }, ms);
+      const w = {
+        resolve,
+        timer: setTimeout(() => {
+          this.waiting.delete(w);
+          // Served, unless a failure meanwhile set a later one (a timer may also fire a hair early).
+          if (this.dueMs === due) this.dueMs = 0;
+          resolve();
+        }, ms),
+      };
+      this.waiting.add(w);
     });
   }
 
-  /** Ends a wait now (the user was told to stop). */
+  /** Ends every wait now (the user was told to stop). */
   interrupt(): void {
-    if (this.timer) clearTimeout(this.timer);
     this.dueMs = 0;
-    const w = this.wake;
-    this.wake = undefined;
-    w?.();
+    for (const w of this.waiting) {
+      clearTimeout(w.timer);
+      w.resolve();
+    }
+    this.waiting.clear();
   }
 }
 
