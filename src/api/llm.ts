@@ -121,6 +121,8 @@ export interface RerankOptions extends LlmRequestOptions {
 /** Why an LLM request failed; each kind is counted as `llm.errors.<kind>`. */
 export type LlmErrorKind =
   | 'http_4xx'
+  /** HTTP 401 or 403: the API key is missing or refused. */
+  | 'auth'
   | 'http_429'
   | 'http_5xx'
   | 'stream_error'

@@ -59,6 +59,15 @@ export class User {
 export class HttpUser extends User {
   static abstract = true;
 
+  /**
+   * After a failed LLM request, or an HTTP request that could not connect, the
+   * user's next request waits: 100–200 ms, doubling with each failure in a row
+   * up to 2.5–5 s (jitter); a success resets it (docs/llm.md#backoff). Closed
+   * load models only. Set to false to retry at once.
+   * @example backoffOnError = false; // measure how the server copes with clients that never back off
+   */
+  backoffOnError = true;
+
   /** The measured HTTP client. Requests of one user are sequential. */
   get client(): HttpClient {
     const c = (this as unknown as Record<symbol, HttpClient | undefined>)[HTTP_CLIENT];

@@ -1,12 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleFile } from '../compile/bundle.js';
 import { loadConfigFile, loadScenarioOptions, resolveConfig, type RunConfig } from '../config/resolve.js';
 import type { ParsedOptions } from '../config/schema.js';
 import { validateOptions } from '../config/validate.js';
 import { Run, type SideService } from '../engine/orchestrator.js';
-import { ExitCode, redact, UserError } from '../errors.js';
+import { ExitCode, formatError, redact, UserError } from '../errors.js';
 import type { RunSummary } from '../metrics/summary-types.js';
+import { taskTotals } from '../metrics/summarize.js';
 import { createHeadlessReporter } from '../report/headless.js';
 import { createFileReporter } from '../report/files/write-reports.js';
 import { parseThresholds } from '../thresholds/index.js';
@@ -17,6 +17,7 @@ import { applyStopVerdict, nothingCompleted } from '../engine/verdict.js';
 import { sayWhileWaiting } from '../engine/lifecycle.js';
 import { formatDuration } from '../config/duration.js';
 import { writeReports } from '../report/files/write-reports.js';
+import { makeDir } from '../util/make-dir.js';
 
 export interface RunRequest {
   scenario: string;
@@ -78,7 +79,7 @@ export function exitCodeFor(summary: RunSummary, cfg: RunConfig): number {
   if (summary.thresholds?.some((t) => !t.ok)) return ExitCode.ThresholdsCrossed;
   // Not --exit-code-on-error: that one forgives failed requests, and here none even completed.
   if (nothingCompleted(summary)) return ExitCode.RequestsFailed;
-  if (summary.total.failures > 0) return cfg.exitCodeOnError;
+  if (summary.total.failures > 0 || taskTotals(summary.tasks).errors > 0) return cfg.exitCodeOnError;
   return ExitCode.Success;
 }
 
@@ -148,12 +149,15 @@ export async function runScenario(req: RunRequest, io: OutputStreams): Promise<R
     if (warnings.length > 0) summary.warnings = [...warnings];
     // A failure of Volley's own during the run (a worker died, a load model threw) outranks the figures.
     const internal = run.internalError;
-    const exitCode = internal !== undefined ? ExitCode.InternalError : exitCodeFor(summary, cfg);
+    let exitCode = internal !== undefined ? ExitCode.InternalError : exitCodeFor(summary, cfg);
+    // Every request refused (401/403) or unable to connect: the run guard stopped it, a user error (docs/exit-codes.md).
+    if (internal === undefined && run.userStop) exitCode = ExitCode.UserError;
     summary.meta.exitCode = exitCode;
     if (cfg.out) writeSummary(summary, resolve(cwd, cfg.out));
     await run.finish(summary);
     if (internal !== undefined) io.stderr.write(`internal error: ${redact(internal, secretValues())}\n  the run stopped there; the results are what it measured until then\n`);
     if (nothingCompleted(summary)) io.stderr.write(`failed: no request completed; ${summary.total.aborted} were still in flight at the stop and aborted\n`);
+    if (internal === undefined && run.userStop) io.stderr.write(`${redact(formatError(run.userStop), secretValues())}\n`);
     if (cfg.out) io.stderr.write(`results written to ${cfg.out}/\n`);
     // teardown() only now, every file written: one that hangs or is cut short by a signal loses nothing.
     const added = await run.close().finally(() => req.signal?.removeEventListener('abort', onAbort));
@@ -192,7 +196,7 @@ function prepareOutputs(cfg: RunConfig, cwd: string): void {
     }
   };
   const out = cfg.out;
-  if (out) attempt('--out', out, () => mkdirSync(resolve(cwd, out), { recursive: true }), 'give a folder you can write to');
+  if (out) attempt('--out', out, () => makeDir(resolve(cwd, out)), 'give a folder you can write to');
   const log = cfg.extra.requestsLog;
   if (typeof log === 'string') attempt('--requests-log', log, () => writeFileAtomic(resolve(cwd, log), ''), 'give a file in a folder you can write to');
 }

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { MetricsRecorder } from '../metrics/recorder.js';
 import type { Pause } from './retry-after.js';
+import type { ErrorBackoff } from './backoff.js';
 import type { SocketPool } from './wire/pool.js';
 
 /**
@@ -23,4 +24,6 @@ export interface ClientContext {
   pause?: Pause;
   /** The resolved run options (serializable), including feature-specific ones (LLM, etc.). */
   options: Record<string, unknown>;
+  /** The user's backoff after failures (clients/backoff.ts); absent when it is off (`backoffOnError = false`, open models). */
+  backoff?: ErrorBackoff;
 }

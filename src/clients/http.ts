@@ -5,6 +5,7 @@ import { bodyTooLargeMessage, isProtocolError, maxBodyOf } from './answer-limits
 import type { ClientContext } from './context.js';
 import { RetryAfterGate, retryAfterMs, retryAfterNote, timerPause } from './retry-after.js';
 import { StopUser } from '../errors.js';
+import { CONNECT_ERRORS_COUNTER, isConnectError, type ErrorBackoff } from './backoff.js';
 
 const parseHeaders = util.parseHeaders;
 const NO_CHUNKS: Buffer[] = [];
@@ -89,6 +90,7 @@ interface UserClient {
   /** discardResponseBodies: keep no body unless the request asks (discardBody: false). */
   discardBodies: boolean;
   retryAfter: RetryAfterGate;
+  backoff: ErrorBackoff | undefined;
 }
 
 /**
@@ -198,6 +200,7 @@ class InFlight implements Dispatcher.DispatchHandler {
     if (res.firstByteMs === 0) res.firstByteMs = res.headersMs;
     if (err) res.error = err.message || err.name;
     const { user, method, name, opts } = this;
+    if (user.backoff !== undefined || err !== undefined) noteConnectOutcome(user, res.status, err);
     try {
       if (user.hardStop.aborted && res.error !== undefined) {
         user.recorder.recordRequest({ method, name, durationMs: t, bytes: res.bytes, aborted: true });
@@ -235,6 +238,7 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
     maxBodyBytes: maxBodyOf(ctx.options),
     discardBodies: ctx.options.discardResponseBodies === true,
     retryAfter: new RetryAfterGate(ctx.pause ?? timerPause(ctx.hardStop)),
+    backoff: ctx.backoff,
   };
   let origin: string | undefined;
   let basePath = '';
@@ -252,6 +256,9 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
   }
 
   function dispatch(method: string, path: string, opts: RequestOptions): Promise<HttpResponse> {
+    // After a request that could not connect, the next one waits (clients/backoff.ts).
+    const backoff = user.backoff;
+    if (backoff !== undefined && backoff.pendingMs() > 0) return backoff.ready().then(() => dispatch(method, path, opts));
     let target = origin;
     let fullPath: string;
     if (path.charCodeAt(0) === SLASH) {
@@ -308,6 +315,17 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
       for (const f of pending.splice(0)) f();
     },
   };
+}
+
+/**
+ * A request that could not connect is counted (the run guard stops a run whose
+ * every request is one) and makes the user back off; any answer resets it.
+ */
+function noteConnectOutcome(user: UserClient, status: number, err: Error | undefined): void {
+  if (err !== undefined && status === 0 && !user.hardStop.aborted && isConnectError(err)) {
+    user.recorder.add(CONNECT_ERRORS_COUNTER, 1);
+    user.backoff?.failed();
+  } else if (status > 0) user.backoff?.succeeded();
 }
 
 function noHost(method: string, path: string): Error {

@@ -1,8 +1,7 @@
 import { build, type Message } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SCENARIO_FILE } from '../api/files.js';
 import { ScenarioError } from '../errors.js';
@@ -76,7 +75,7 @@ function writeTsconfig(dir: string, entry: string): string {
 export async function bundleFile(file: string, kind: 'scenario' | 'config'): Promise<Bundle> {
   const abs = resolve(file);
   if (!existsSync(abs)) {
-    throw new ScenarioError(`${kind} file not found: ${file}`, kind === 'scenario' ? 'give the path of a .ts or .js scenario, e.g. `bench run scenarios/quickstart.ts`' : 'check the --config path');
+    throw new ScenarioError(`${kind} file not found: ${file}`, kind === 'scenario' ? missingScenarioHint(abs) : 'check the --config path');
   }
   const { dir, dispose } = makeTempDir();
   const out = join(dir, `${kind}.mjs`);
@@ -145,3 +144,24 @@ function missingPackageHint(errors: Message[], scenario: string): string | undef
   return `${names.size === 1 ? 'the package is' : 'the packages are'} not installed where the scenario can see it: run \`npm install ${list}\` in ${where} (or the project folder above it that holds its package.json); see docs/own-project.md`;
 }
 
+const SCENARIO_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+
+/**
+ * A hint built from what the user gave: the same name with a scenario's
+ * extension, else the scenarios in the folder named, else that the folder
+ * does not exist. Never a file of Volley's own repository, which a project
+ * elsewhere does not have.
+ */
+export function missingScenarioHint(abs: string): string {
+  const dir = dirname(abs);
+  const near = SCENARIO_EXTENSIONS.map((ext) => abs + ext).find((p) => existsSync(p));
+  if (near) return `did you mean ${relative(process.cwd(), near) || near}?`;
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return `the folder ${dir} does not exist: check the path (relative paths are read from ${process.cwd()})`;
+  const stem = basename(abs, extname(abs)).toLowerCase();
+  const scenarios = readdirSync(dir)
+    .filter((f) => SCENARIO_EXTENSIONS.includes(extname(f)) && !f.endsWith('.d.ts') && !f.startsWith('bench.config.'))
+    .sort((a, b) => Number(b.toLowerCase().includes(stem)) - Number(a.toLowerCase().includes(stem)) || a.localeCompare(b));
+  if (scenarios.length === 0) return `${dir} has no .ts or .js file: give the path of a scenario file`;
+  const shown = scenarios.slice(0, 5).map((f) => relative(process.cwd(), join(dir, f)) || f);
+  return `${dir} has ${shown.join(', ')}${scenarios.length > shown.length ? ', …' : ''}`;
+}

@@ -2,7 +2,7 @@ import type { MetricsAggregate } from '../metrics/aggregate.js';
 import { latencyStats } from '../metrics/histogram.js';
 import type { HistoryRow } from '../metrics/summary-types.js';
 import type { LiveSnapshot } from '../metrics/live.js';
-import { checkList, endpointSummaries, endpointSummary, errorList } from '../metrics/summarize.js';
+import { checkList, endpointSummaries, endpointSummary, errorList, taskList } from '../metrics/summarize.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
 
 /** The run's state that a snapshot carries as it is, plus what the figures need. */
@@ -33,6 +33,7 @@ export function buildLiveSnapshot(total: MetricsAggregate, interval: MetricsAggr
     interval: { rps: it.requests / inp.intervalSec, failuresPerSec: it.failures / inp.intervalSec, p50Ms: lat.p50, p95Ms: lat.p95, p99Ms: lat.p99 },
     errors: errorList(total),
     checks: checkList(total),
+    tasks: taskList(total),
     health: inp.health,
   };
   const llm = buildLlmSummary(total, elapsedSec, inp.hasSlo);

@@ -15,6 +15,8 @@ import type { FromWorker, UserClassInfo, WorkerOptions } from '../pool/protocol.
 import type { Reporter } from '../report/reporter.js';
 import { packageVersion } from '../util/package-root.js';
 import { errorRateExceeded } from './error-rate.js';
+import { RunGuard } from './run-guard.js';
+import { checkSomeUserRuns } from './empty-plan.js';
 import { checkHostReachable } from './host-check.js';
 import { buildLiveSnapshot, historyRow } from './live.js';
 import { LiveWindow } from './live-window.js';
@@ -108,6 +110,10 @@ export class Run {
   private readonly hurried = new Promise<void>((r) => (this.hurryRequested = r));
   /** Set while teardown() runs: a signal then ends the wait for it. */
   private cutTeardown?: () => void;
+  /** Stops a run whose every request is refused (401/403) or cannot connect (run-guard.ts). */
+  private guard?: RunGuard;
+  /** Why the run guard stopped the run: a user error (exit 2), with the results still written. */
+  userStop?: UserError;
 
   constructor(
     private readonly cfg: RunConfig,
@@ -182,6 +188,7 @@ export class Run {
     this.shapeFor = applied.shapeFor;
     checkSegmentPlan(this.scenarios, this.segment);
     checkMachineLimits(this.cfg, this.scenarios, this.segment);
+    checkSomeUserRuns(this.scenarios);
     // Read before any worker starts, so a bad file fails at once.
     const setupFile = this.cfg.extra.setupData;
     const fileData = setupFile !== undefined ? readSetupData(resolve(this.deps.cwd ?? '.', setupFile)) : undefined;
@@ -220,6 +227,7 @@ export class Run {
       );
       // Each worker checked the classes its scenarios use (describeClasses): one without tasks never gets here.
       this.classes = ready[0]!.classes;
+      this.guard = new RunGuard(this.classes, this.cfg.host);
       this.runners = this.scenarios.map(
         (s, i) => new ScenarioRunner(i, s, pickExecutor(this.cfg, s), this.classesOf(s), this.port(), this.shapeFor.get(s.name), separate),
       );
@@ -389,7 +397,7 @@ export class Run {
 
   /** Closes the current stage (flushing workers so its figures are complete) and opens the next. */
   private async beginStage(info: StageInfo): Promise<void> {
-    await this.flushWorkers();
+    await this.flushWorkers(info.warmup);
     this.closeStage();
     this.stageBudget.open(info.warmup ? undefined : info.maxRequests);
     this.stage = { info, agg: new MetricsAggregate(), startedAt: performance.now() };
@@ -420,11 +428,11 @@ export class Run {
   }
 
   /** Asks every worker for its delta now and folds it in, so a stage boundary is exact up to messaging. */
-  private async flushWorkers(): Promise<void> {
+  private async flushWorkers(warmup?: boolean): Promise<void> {
     const workers = this.pool!.workers.filter((w) => w.died === undefined);
     // A worker that dies meanwhile answers nothing: its part is lost, the others' still count.
     const got = workers.map((w) => Promise.race([w.next('snapshot').catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]));
-    workers.forEach((w) => w.post({ type: 'flush' }));
+    workers.forEach((w) => w.post({ type: 'flush', warmup }));
     await Promise.all(got);
     await this.tick();
   }
@@ -509,6 +517,11 @@ export class Run {
   private async tick(): Promise<LiveSnapshot> {
     const { interval, snap, intervalSec, warmup } = this.foldInterval();
     this.history.push(historyRow(snap, interval));
+    const refused = this.guard?.observe(interval);
+    if (refused && !this.stopReason) {
+      this.userStop = refused;
+      this.stop(refused.message);
+    }
     const tooManyErrors = this.stopReason ? undefined : errorRateExceeded(snap.total, this.cfg.extra.maxErrorRate);
     if (tooManyErrors) this.stop(tooManyErrors);
     if (this.deps.thresholds.length) {

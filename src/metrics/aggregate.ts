@@ -26,6 +26,8 @@ export class MetricsAggregate {
   readonly checks: Record<string, [number, number]> = {};
   readonly errors = new Map<string, ErrorCount>();
   readonly tasks: Record<string, number> = {};
+  /** Exceptions thrown by tasks and hooks, by task name: not requests. */
+  readonly taskErrors: Record<string, number> = {};
 
   addDelta(d: MetricsDelta): void {
     for (const e of d.endpoints) {
@@ -51,18 +53,19 @@ export class MetricsAggregate {
       acc.latency.add(e.latency);
     }
     for (const [name, h] of o.trends) this.trend(name).add(h);
-    this.addPlain({ counters: o.counters, checks: o.checks, errors: [...o.errors.values()], tasks: o.tasks });
+    this.addPlain({ counters: o.counters, checks: o.checks, errors: [...o.errors.values()], tasks: o.tasks, taskErrors: o.taskErrors });
   }
 
-  private addPlain(d: Pick<MetricsDelta, 'counters' | 'checks' | 'errors' | 'tasks'>): void {
+  private addPlain(d: Pick<MetricsDelta, 'counters' | 'checks' | 'errors' | 'tasks' | 'taskErrors'>): void {
     for (const [k, v] of Object.entries(d.counters)) this.counters[k] = (this.counters[k] ?? 0) + v;
     for (const [k, [p, f]] of Object.entries(d.checks)) {
       const c = this.checks[k] ?? (this.checks[k] = [0, 0]);
       c[0] += p;
       c[1] += f;
     }
-    for (const e of d.errors) countError(this.errors, e.method, e.name, e.message, e.count);
+    for (const e of d.errors) countError(this.errors, e.method, e.name, e.message, e.count, e);
     for (const [k, v] of Object.entries(d.tasks)) this.tasks[k] = (this.tasks[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(d.taskErrors ?? {})) this.taskErrors[k] = (this.taskErrors[k] ?? 0) + v;
   }
 
   endpoint(method: string, name: string): EndpointTotals {

@@ -32,6 +32,9 @@ export interface ErrorDelta {
   name: string;
   message: string;
   count: number;
+  /** A task's exception: where in the scenario it was thrown (ErrorCount). */
+  location?: string;
+  frames?: string[];
 }
 
 export interface MetricsDelta {
@@ -45,4 +48,6 @@ export interface MetricsDelta {
   errors: ErrorDelta[];
   /** Task runs by task name. */
   tasks: Record<string, number>;
+  /** Exceptions thrown by tasks and hooks, by task name (absent in deltas of earlier versions). */
+  taskErrors?: Record<string, number>;
 }

@@ -11,7 +11,14 @@ export const OTHER_ERRORS = '(other errors: too many distinct messages)';
  * on the run's totals, where messages with ids or URLs in them would
  * otherwise grow without end.
  */
-export function countError(errors: Map<string, ErrorCount>, method: string, name: string, message: string, count: number): void {
+export function countError(
+  errors: Map<string, ErrorCount>,
+  method: string,
+  name: string,
+  message: string,
+  count: number,
+  where?: Pick<ErrorCount, 'location' | 'frames'>,
+): void {
   let key = method + ' ' + name + '\n' + message;
   let e = errors.get(key);
   if (e === undefined) {
@@ -22,6 +29,8 @@ export function countError(errors: Map<string, ErrorCount>, method: string, name
     }
     if (e === undefined) {
       e = { method, name, message, count: 0 };
+      if (where?.location !== undefined && message !== OTHER_ERRORS) e.location = where.location;
+      if (where?.frames?.length && message !== OTHER_ERRORS) e.frames = where.frames;
       errors.set(key, e);
     }
   }

@@ -68,6 +68,8 @@ export interface LiveSnapshot {
   /** Most frequent first (errorList). */
   errors: ErrorCount[];
   checks: Array<{ name: string; passes: number; fails: number }>;
+  /** Task runs and exceptions so far, by task (as the summary's `tasks`). */
+  tasks?: Array<{ name: string; runs: number; errors?: number }>;
   health: WorkerHealth[];
   thresholds?: ThresholdResult[];
 }

@@ -42,6 +42,7 @@ export class MetricsRecorder {
   private checks: Record<string, [number, number]> = {};
   private errors = new Map<string, ErrorCount>();
   private tasks: Record<string, number> = {};
+  private taskErrors: Record<string, number> = {};
 
   recordRequest(s: RequestSample): void {
     let byName = this.byMethod.get(s.method);
@@ -70,6 +71,15 @@ export class MetricsRecorder {
 
   recordError(method: string, name: string, message: string): void {
     countError(this.errors, method, name, message, 1);
+  }
+
+  /**
+   * A task (or hook) threw: counted apart from the requests, and listed with
+   * the errors (method `TASK`) with where the scenario threw it.
+   */
+  recordTaskError(name: string, message: string, where?: Pick<ErrorCount, 'location' | 'frames'>): void {
+    this.taskErrors[name] = (this.taskErrors[name] ?? 0) + 1;
+    countError(this.errors, 'TASK', name, message, 1, where);
   }
 
   /** Records a value in milliseconds into a named trend (e.g. 'llm.ttft'). */
@@ -129,6 +139,7 @@ export class MetricsRecorder {
       checks: this.checks,
       errors: [...this.errors.values()],
       tasks: this.tasks,
+      taskErrors: this.taskErrors,
     };
     for (const acc of this.endpoints) {
       if (acc.requests === 0 && acc.aborted === 0 && acc.bytes === 0) continue;
@@ -153,6 +164,7 @@ export class MetricsRecorder {
     this.checks = {};
     this.errors = new Map();
     this.tasks = {};
+    this.taskErrors = {};
     return delta;
   }
 }

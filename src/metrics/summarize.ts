@@ -47,12 +47,29 @@ export function checkList(agg: MetricsAggregate): SummaryFigures['checks'] {
   return Object.entries(agg.checks).map(([name, [passes, fails]]) => ({ name, passes, fails }));
 }
 
+/** Task runs and exceptions by task, most runs first; hooks that threw have errors and no runs. */
+export function taskList(agg: MetricsAggregate): SummaryFigures['tasks'] {
+  const names = new Set([...Object.keys(agg.tasks), ...Object.keys(agg.taskErrors)]);
+  return [...names].map((name) => ({ name, runs: agg.tasks[name] ?? 0, errors: agg.taskErrors[name] ?? 0 })).sort((a, b) => b.runs - a.runs || b.errors - a.errors);
+}
+
+/** All task runs and task errors of a summary or live snapshot (hooks that threw count as errors). */
+export function taskTotals(tasks: ReadonlyArray<{ runs: number; errors?: number }>): { runs: number; errors: number } {
+  let runs = 0;
+  let errors = 0;
+  for (const t of tasks) {
+    runs += t.runs;
+    errors += t.errors ?? 0;
+  }
+  return { runs, errors };
+}
+
 /** The figures every summary level (run, scenario) reports from one aggregate. */
 export function aggregateFigures(agg: MetricsAggregate, durationSec: number): SummaryFigures {
   return {
     total: endpointSummary(agg.total(), durationSec),
     endpoints: endpointSummaries(agg, durationSec),
-    tasks: Object.entries(agg.tasks).map(([name, runs]) => ({ name, runs })).sort((a, b) => b.runs - a.runs),
+    tasks: taskList(agg),
     errors: errorList(agg),
     checks: checkList(agg),
     counters: { ...agg.counters },

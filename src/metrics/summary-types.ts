@@ -91,13 +91,23 @@ export interface ErrorCount {
   name: string;
   message: string;
   count: number;
+  /** A task's exception (method `TASK`): where the scenario threw it, `file:line` of its .ts (source-mapped), as first seen. */
+  location?: string;
+  /** A task's exception: its first stack frames in the scenario's own files (not Volley's, not node_modules'). */
+  frames?: string[];
 }
 
 /** The figures every level of a summary has: the run, each scenario (aggregateFigures builds them). */
 export interface SummaryFigures {
   total: EndpointSummary;
   endpoints: EndpointSummary[];
-  tasks: Array<{ name: string; runs: number }>;
+  /**
+   * Task runs and the exceptions thrown by each task (kept apart from the
+   * requests, as Locust does). Hook failures (`Class.onStart`, `Class.onStop`,
+   * `Class.constructor`) are errors without runs. `errors` is absent in
+   * summaries written before it was added.
+   */
+  tasks: Array<{ name: string; runs: number; errors?: number }>;
   /** Most frequent first (errorList). */
   errors: ErrorCount[];
   checks: Array<{ name: string; passes: number; fails: number }>;

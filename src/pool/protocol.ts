@@ -77,6 +77,8 @@ export interface UserClassInfo {
   traffic?: string;
   /** Scenarios ('default' for the run's own) whose --tags/--exclude-tags leave this class no task: it runs no user there. */
   noTasksIn?: string[];
+  /** LLM users: the environment variable their API key is read from (named, never its value, when the server refuses it). */
+  apiKeyEnv?: string;
 }
 
 export type ToWorker =
@@ -104,7 +106,15 @@ export type ToWorker =
   /** Run the scenario's exported teardown(setupData) and answer 'teardownDone'. */
   | { type: 'teardown'; setupData: unknown }
   /** Send a snapshot now (a stage boundary). */
-  | { type: 'flush' }
+  | {
+      type: 'flush';
+      /**
+       * The stage that begins is a warm-up (its figures stay out of the
+       * summary): set with the flush, so each request lands on one side of the
+       * boundary in both the figures and the --requests-log (its lines say `warmup`).
+       */
+      warmup?: boolean;
+    }
   /** Options for the clients that change between stages (e.g. the traffic shape of a sweep). */
   | { type: 'extra'; extra: Record<string, unknown> }
   /** End the task: the worker returns and the thread may be reused. */

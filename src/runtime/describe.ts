@@ -2,6 +2,8 @@ import { HttpUser, type User } from '../api/user.js';
 import { UserError } from '../errors.js';
 import type { UserClassInfo, WorkerOptions, WorkerScenario } from '../pool/protocol.js';
 import type { UserClass } from './load-scenario.js';
+import { isLlmUser } from '../clients/llm/client.js';
+import { apiKeyEnvOf } from '../clients/llm/config.js';
 import { collectTasks, taskTable, type TagFilter } from './tasks.js';
 import type { WaitTime } from '../api/wait.js';
 import { waitSecondsProblem, waitTimeFieldProblem, waitTimeThrew } from './wait-check.js';
@@ -69,7 +71,7 @@ export function describeClasses(classes: UserClass[], options: WorkerOptions): D
       add(problemOf(err));
     }
     const traffic = (user as { traffic?: unknown } | undefined)?.traffic;
-    infos.push({ name, weight: typeof weight === 'number' ? weight : 1, fixedCount: typeof fixedCount === 'number' ? fixedCount : undefined, host: user?.host, taskCount, ...(typeof traffic === 'string' ? { traffic } : {}) });
+    infos.push({ name, weight: typeof weight === 'number' ? weight : 1, fixedCount: typeof fixedCount === 'number' ? fixedCount : undefined, host: user?.host, taskCount, ...(typeof traffic === 'string' ? { traffic } : {}), ...(isLlmUser(user) && { apiKeyEnv: apiKeyEnvOf(user) }) });
   }
   // Tags may leave some classes of a scenario with nothing to run: they run no user there.
   // A scenario left with no class that has a task is an error.

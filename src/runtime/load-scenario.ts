@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { IS_USER, type User } from '../api/user.js';
 import { ScenarioError, UserError } from '../errors.js';
 import { scenarioExports } from '../util/module-exports.js';
+import { enableScenarioSourceMaps } from './task-error.js';
 
 export type UserClass = (new () => User) & typeof User;
 
@@ -21,6 +22,8 @@ function isUserClass(x: unknown): x is UserClass {
 }
 
 export async function loadScenario(bundlePath: string, userClasses?: string[]): Promise<LoadedScenario> {
+  // A task's exception then names the scenario's .ts file and line, not the bundle's.
+  enableScenarioSourceMaps();
   const mod = scenarioExports((await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>);
   let classes = Object.values(mod).filter(isUserClass);
   if (mod.default && isUserClass(mod.default) && !classes.includes(mod.default)) classes.push(mod.default);

@@ -4,6 +4,7 @@ import { InterruptTaskSet } from '../api/taskset.js';
 import type { PacedWait, WaitTime } from '../api/wait.js';
 import { StopUser } from '../errors.js';
 import { createHttpClient } from '../clients/http.js';
+import { ErrorBackoff } from '../clients/backoff.js';
 import type { ClientContext } from '../clients/context.js';
 import type { SocketPool } from '../clients/wire/pool.js';
 import type { MetricsRecorder, RequestSample } from '../metrics/recorder.js';
@@ -12,6 +13,7 @@ import { deriveSeed, seededRandom } from '../util/random.js';
 import { InterruptibleSleep } from './sleep.js';
 import type { Heartbeat } from './heartbeat.js';
 import { boundedHook, DEFAULT_LIFECYCLE_TIMEOUT_MS } from './lifecycle.js';
+import { describeTaskError } from './task-error.js';
 import { pickTask, taskTable, type TaskEntry, type TaskTable, type TagFilter } from './tasks.js';
 import type { UserClass } from './load-scenario.js';
 import { waitSecondsProblem, waitTimeFieldProblem, waitTimeThrew } from './wait-check.js';
@@ -86,11 +88,6 @@ function tableFor(cls: object, filter: TagFilter): TaskTable {
   return t;
 }
 
-function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
-}
-
 /**
  * A recorder that also records something for every completed request.
  * Object.create keeps every other method and field of the target through the
@@ -127,6 +124,8 @@ export class VirtualUser {
   private scheduleDelayMs = -1;
   /** The task (or hook) running now: what is counted as aborted if it never settles (abandon()). */
   private currentTask?: string;
+  /** Waits after failures (clients/backoff.ts); closed models only, and not with `backoffOnError = false`. */
+  private backoff?: ErrorBackoff;
 
   constructor(
     readonly cls: UserClass,
@@ -143,6 +142,7 @@ export class VirtualUser {
     this.stopRequested = true;
     this.stopping = true;
     this.sleeper.interrupt();
+    this.backoff?.interrupt();
     this.wakeArrival?.();
   }
 
@@ -172,7 +172,7 @@ export class VirtualUser {
       try {
         user = new this.cls();
       } catch (err) {
-        rt.recorder.recordRequest({ method: 'TASK', name: `${this.cls.name}.constructor`, durationMs: 0, bytes: 0, error: messageOf(err) });
+        this.taskError(`${this.cls.name}.constructor`, err);
         return;
       }
       user.userId = this.userId;
@@ -192,6 +192,10 @@ export class VirtualUser {
         // A Retry-After wait is one of the user's waits: a stop cuts it short, and a stopped user (onStop) does not wait.
         pause: (ms) => (this.active ? this.sleeper.sleep(ms).then(() => this.active) : Promise.resolve(false)),
       };
+      // Open models are paced by their schedule, not by the user: no backoff there.
+      if (!this.mode.onFree && (user as { backoffOnError?: unknown }).backoffOnError !== false) {
+        ctx.backoff = this.backoff = new ErrorBackoff(seededRandom(deriveSeed(rt.options.seed ^ 0x5bd1e995, this.userId)));
+      }
       const http = createHttpClient(ctx);
       this.settle = http.settle;
       (user as unknown as Record<symbol, unknown>)[HTTP_CLIENT] = http;
@@ -209,7 +213,7 @@ export class VirtualUser {
       if (this.mode.onFree) await this.runArrivals(table, user, recorder);
       else await this.runLoop(table, user);
     } catch (err) {
-      if (!(err instanceof StopUser) && !(err instanceof InterruptTaskSet)) rt.recorder.recordError('TASK', this.cls.name, messageOf(err));
+      if (!(err instanceof StopUser) && !(err instanceof InterruptTaskSet)) this.taskError(this.cls.name, err);
     } finally {
       if (started && user?.onStop) await this.call('onStop', () => user!.onStop!()).catch(() => undefined);
       this.settle?.();
@@ -278,13 +282,13 @@ export class VirtualUser {
     this.currentTask = what;
     try {
       if ((await boundedHook(fn, limitMs)) === 'timeout') {
-        this.rt.recorder.recordRequest({ method: 'TASK', name: what, durationMs: performance.now() - start, bytes: 0, error: `${name}() did not settle within ${limitMs / 1000}s (--lifecycle-timeout)` });
+        this.rt.recorder.recordTaskError(what, `${name}() did not settle within ${limitMs / 1000}s (--lifecycle-timeout)`);
         this.rt.hookTimedOut?.(what, limitMs);
         return 'timeout';
       }
     } catch (err) {
       if (err instanceof StopUser) throw err;
-      this.rt.recorder.recordRequest({ method: 'TASK', name: what, durationMs: performance.now() - start, bytes: 0, error: messageOf(err) });
+      this.taskError(what, err);
     } finally {
       this.currentTask = undefined;
     }
@@ -299,6 +303,15 @@ export class VirtualUser {
     if (this.currentTask === undefined) return;
     this.rt.recorder.recordRequest({ method: 'TASK', name: this.currentTask, durationMs: 0, bytes: 0, aborted: true });
     this.currentTask = undefined;
+  }
+
+  /**
+   * A task or hook threw: a task error, with where the scenario threw it;
+   * not a request (Locust keeps exceptions apart from request failures too).
+   */
+  private taskError(name: string, err: unknown): void {
+    const { message, ...where } = describeTaskError(err);
+    this.rt.recorder.recordTaskError(name, message, where);
   }
 
   /** One pick-run-wait cycle for the user or a task set; false when no task could run. */
@@ -328,7 +341,7 @@ export class VirtualUser {
           await entry.fn!.call(target, target);
         } catch (err) {
           if (err instanceof StopUser || err instanceof InterruptTaskSet) throw err;
-          if (!rt.hardStop.aborted) rt.recorder.recordRequest({ method: 'TASK', name: entry.name, durationMs: performance.now() - start, bytes: 0, error: messageOf(err) });
+          if (!rt.hardStop.aborted) this.taskError(entry.name, err);
         }
       }
     } finally {

@@ -103,6 +103,8 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
           }, options.snapshotIntervalMs / 2);
           break;
         case 'flush':
+          // Read by the LLM client for its --requests-log lines (clients/llm/client.ts).
+          options.extra.warmupStage = msg.warmup === true;
           snapshot();
           break;
         case 'extra':

@@ -2,6 +2,7 @@ import type { LatencyStats } from '../metrics/histogram.js';
 import type { LlmSummary, RunSummary } from '../metrics/summary-types.js';
 import type { LiveSnapshot } from '../metrics/live.js';
 import { endpointFigures, type EndpointFigures } from './endpoint-figures.js';
+import { taskTotals } from '../metrics/summarize.js';
 import type { MetricKind, Stat } from './threshold.js';
 
 /** What thresholds are evaluated against: the final summary, or the live figures during a run. */
@@ -87,6 +88,15 @@ function checkMetrics(): MetricDef[] {
   ];
 }
 
+/** Exceptions thrown by tasks (and hooks): counted apart from the requests, as Locust does. */
+function taskMetrics(): MetricDef[] {
+  const totals = (view: ThresholdView) => taskTotals(view.tasks ?? []);
+  return [
+    { pattern: 'tasks.errors', kind: 'number', description: 'number of exceptions thrown by tasks and hooks', read: (v) => (totals(v).runs > 0 || totals(v).errors > 0 ? totals(v).errors : null) },
+    { pattern: 'tasks.errors.rate', kind: 'rate', description: 'task exceptions per task run', read: (v) => { const t = totals(v); return ratio(t.errors, t.runs); } },
+  ];
+}
+
 /** Custom trends (`trend('name', ms)` in a scenario) are only in the final summary. */
 const trendMetric: MetricDef = {
   pattern: 'trend[].<stat>',
@@ -102,6 +112,7 @@ export const METRICS: ReadonlyMap<string, MetricDef> = new Map(
     ...requestMetrics('endpoint[]', endpointFigures),
     ...llmMetrics(),
     ...checkMetrics(),
+    ...taskMetrics(),
     trendMetric,
   ].map((d) => [d.pattern, d]),
 );
@@ -113,5 +124,6 @@ export const GROUPS: ReadonlyMap<string, { keyed: boolean }> = new Map([
   ['llm', { keyed: false }],
   ['checks', { keyed: false }],
   ['check', { keyed: true }],
+  ['tasks', { keyed: false }],
   ['trend', { keyed: true }],
 ]);

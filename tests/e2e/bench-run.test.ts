@@ -81,7 +81,7 @@ describe('a successful run', () => {
   });
 
   it('counts task runs, errors and checks', () => {
-    expect(summary.tasks).toEqual([{ name: 'list', runs: summary.total.requests }]);
+    expect(summary.tasks).toEqual([{ name: 'list', runs: summary.total.requests, errors: 0 }]);
     expect(summary.errors).toEqual([]);
     expect(summary.checks).toEqual([]);
     expect(summary.history.length).toBeGreaterThan(0);

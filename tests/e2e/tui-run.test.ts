@@ -27,7 +27,7 @@ async function waitFor(session: string, what: string, ok: (text: string) => bool
   throw new Error(`timed out waiting for ${what}; the screen shows:\n${text}`);
 }
 
-describe.skipIf(!hasTmux)('bench run with the live TUI (tmux)', () => {
+describe.skipIf(!hasTmux)(`bench run with the live TUI (tmux)${hasTmux ? '' : ' (skipped: tmux is not installed; apt-get install -y tmux)'}`, () => {
   const out = mkdtempSync(join(tmpdir(), 'volley-tui-run-'));
   afterAll(() => {
     spawnSync('tmux', ['-L', socket, 'kill-server']);

@@ -59,7 +59,7 @@ describe('lifecycle', () => {
 
   it('ends a user on StopUser, still calling onStop, while the run goes on', async () => {
     const r = await runFixture('stop-user.ts', { host: target.url, users: 3, workers: 2, duration: '1s' });
-    expect(r.summary.tasks).toEqual([{ name: 'quit', runs: 3 }]);
+    expect(r.summary.tasks).toEqual([{ name: 'quit', runs: 3, errors: 0 }]);
     expect(r.summary.counters).toEqual({ onStop: 3 });
     expect(r.summary.total).toMatchObject({ requests: 3, failures: 0 });
     expect(r.summary.errors).toEqual([]);
@@ -67,13 +67,17 @@ describe('lifecycle', () => {
     expect(r.summary.meta.stopReason).toBe('all users stopped');
   });
 
-  it('records a task that throws as a failure under its name with the message, and the user carries on', async () => {
+  it('records a task that throws as a task error under its name, with the message and where it was thrown, and the user carries on', async () => {
     const r = await runFixture('throwing-task.ts', { users: 1, workers: 1, iterations: 5 });
     expect(r.exitCode).toBe(1);
-    expect(r.summary.tasks).toEqual([{ name: 'boom', runs: 5 }]);
-    expect(r.summary.errors).toEqual([{ method: 'TASK', name: 'boom', message: 'kaboom', count: 5 }]);
-    expect(endpoint(r.summary.endpoints, 'TASK', 'boom')).toMatchObject({ requests: 5, failures: 5 });
-    expect(r.stdout).toContain('kaboom');
+    expect(r.summary.tasks).toEqual([{ name: 'boom', runs: 5, errors: 5 }]);
+    expect(r.summary.errors).toEqual([
+      { method: 'TASK', name: 'boom', message: 'kaboom', count: 5, location: expect.stringMatching(/throwing-task\.ts:6$/), frames: [expect.stringMatching(/throwing-task\.ts:6:11/)] },
+    ]);
+    // Not a request: no TASK endpoint, no request figures.
+    expect(r.summary.endpoints).toEqual([]);
+    expect(r.summary.total.requests).toBe(0);
+    expect(r.stdout).toContain('kaboom (at ');
   });
 });
 

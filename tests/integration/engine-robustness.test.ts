@@ -37,8 +37,10 @@ describe('user classes are checked before the run', { timeout: 20_000 }, () => {
   it('a constructor that throws only later fails those users, and the run ends when none is left', async () => {
     const r = await runFixture('robustness/flaky-constructor.ts', { users: 4, workers: 2, iterations: 10, host: target.url });
     expect(r.summary.meta.stopReason).toBe('all users stopped');
-    expect(r.summary.endpoints).toEqual([expect.objectContaining({ method: 'TASK', name: 'Flaky.constructor', requests: 4, failures: 4 })]);
-    expect(r.summary.errors).toEqual([{ method: 'TASK', name: 'Flaky.constructor', message: 'out of test accounts', count: 4 }]);
+    // Not requests: task errors, with where the scenario threw.
+    expect(r.summary.endpoints).toEqual([]);
+    expect(r.summary.tasks).toEqual([{ name: 'Flaky.constructor', runs: 0, errors: 4 }]);
+    expect(r.summary.errors).toEqual([expect.objectContaining({ method: 'TASK', name: 'Flaky.constructor', message: 'out of test accounts', count: 4, location: expect.stringMatching(/flaky-constructor\.ts:\d+$/) })]);
     expect(r.exitCode).toBe(ExitCode.RequestsFailed);
   });
 
@@ -94,11 +96,11 @@ describe('user classes are checked before the run', { timeout: 20_000 }, () => {
     expect(closed.stderr).toContain('warning: --tags checkout leaves Looker with no task to run: no user of it runs');
     expect(closed.summary.meta.stopReason).toBe('iterations done');
     expect(closed.summary.counters).toEqual({ 'users.Buyer': 4 });
-    expect(closed.summary.tasks).toEqual([{ name: 'buy', runs: 20 }]);
+    expect(closed.summary.tasks).toEqual([{ name: 'buy', runs: 20, errors: 0 }]);
     // An open model picks its users among the classes that have a task too.
     const open = await runFixture('robustness/tagged-classes.ts', { rate: '50/s', workers: 1, iterations: 10, tags: 'checkout', host: target.url });
     expect(open.summary.meta.stopReason).toBe('iterations done');
-    expect(open.summary.tasks).toEqual([{ name: 'buy', runs: 10 }]);
+    expect(open.summary.tasks).toEqual([{ name: 'buy', runs: 10, errors: 0 }]);
     expect(open.summary.counters['users.Looker']).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LLMUser, LlmRequestError, type LlmClient } from '../../src/api/llm.js';
 import { attachLlmClient, createLlmClient, isLlmUser } from '../../src/clients/llm/client.js';
 import type { ClientContext } from '../../src/clients/context.js';
+import { ErrorBackoff } from '../../src/clients/backoff.js';
 import { SocketPool } from '../../src/clients/wire/pool.js';
 import { HttpUser } from '../../src/api/user.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
@@ -53,7 +54,7 @@ interface Setup {
   stop: AbortController;
 }
 
-function setup(fields: Partial<LLMUser> = {}, opts: { baseUrl?: string; options?: Record<string, unknown>; timeoutMs?: number } = {}): Setup {
+function setup(fields: Partial<LLMUser> = {}, opts: { baseUrl?: string; options?: Record<string, unknown>; timeoutMs?: number; backoff?: ErrorBackoff } = {}): Setup {
   const user = Object.assign(new TestUser(), fields);
   const recorder = new MetricsRecorder();
   const stop = new AbortController();
@@ -66,6 +67,7 @@ function setup(fields: Partial<LLMUser> = {}, opts: { baseUrl?: string; options?
     random: seededRandom(1),
     hardStop: stop.signal,
     options: opts.options ?? {},
+    backoff: opts.backoff,
   };
   return { llm: createLlmClient(user, ctx), recorder, stop };
 }
@@ -275,6 +277,8 @@ describe.each(TRANSPORTS)('LLM client failures (%s)', (t) => {
   it.each([
     ['429', 'http_429'],
     ['400', 'http_4xx'],
+    ['401', 'auth'],
+    ['403', 'auth'],
     ['503', 'http_5xx'],
   ])('x-mock-error %s is counted as %s', async (status, kind) => {
     const { r, d } = await kindOf({ 'x-mock-error': status });
@@ -283,6 +287,18 @@ describe.each(TRANSPORTS)('LLM client failures (%s)', (t) => {
     expect(r.error).toMatch(new RegExp(`^HTTP ${status}: .*mock: injected error ${status}`));
     expect(d.counters).toMatchObject({ 'llm.requests': 1, 'llm.failures': 1, [`llm.errors.${kind}`]: 1 });
     expect(d.endpoints[0]).toMatchObject({ requests: 1, failures: 1 });
+  });
+
+  it('a failed request makes the next one wait (backoff); a success resets it', async () => {
+    const backoff = new ErrorBackoff(seededRandom(3));
+    const { llm } = setup({}, { backoff });
+    expect((await llm.chat({ headers: { 'x-mock-error': '401' } })).errorKind).toBe('auth');
+    expect(backoff.pendingMs()).toBeGreaterThan(0);
+    expect((await llm.chat()).error).toBeUndefined();
+    expect(backoff.waits).toBe(1);
+    expect(backoff.pendingMs()).toBe(0);
+    await llm.chat();
+    expect(backoff.waits).toBe(1);
   });
 
   it('an error event inside a 200 stream is stream_error', async () => {
@@ -414,7 +430,7 @@ describe.each(TRANSPORTS)('LLM client against a misbehaving server (%s)', (t) =>
   it('never shows the API key, even when the server echoes it', async () => {
     const { llm, recorder } = setup({}, { baseUrl: url + '/echo-key' });
     const r = await llm.chat();
-    expect(r.errorKind).toBe('http_4xx');
+    expect(r.errorKind).toBe('auth');
     expect(r.error).not.toContain(KEY);
     expect(r.error).toContain('Bearer ***');
     const d = recorder.takeDelta();

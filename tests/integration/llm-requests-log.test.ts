@@ -9,6 +9,7 @@ import { flushRequestsLogs, type RequestLogRecord } from '../../src/clients/llm/
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { seededRandom } from '../../src/util/random.js';
+import { runFixture } from '../helpers/run-fixture.js';
 
 let mock: MockServer;
 let dir: string;
@@ -67,5 +68,18 @@ describe('--requests-log', () => {
     expect(b!.outputTokens).toBe(5);
     expect(failed).toMatchObject({ status: 503, errorKind: 'http_5xx' });
     expect(failed!.error).toContain('HTTP 503');
+  });
+});
+
+describe('--requests-log and the summary', () => {
+  it('agree on a sweep: lines made during warm-ups and the drain after the last stage say warmup, the others are the summary\'s requests and aborts', async () => {
+    const file = join(dir, 'sweep.jsonl');
+    // --stop-timeout 100ms: streams still running after the last stage are cut off there (aborted), during the drain.
+    const r = await runFixture('guard/slow-chat.ts', { concurrency: [2, 4], maxTimePerStage: '1s', warmup: '500ms', stopTimeout: '100ms', requestsLog: file, workers: 1 });
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RequestLogRecord);
+    const measured = lines.filter((l) => !l.warmup);
+    expect(lines.some((l) => l.warmup)).toBe(true);
+    expect(measured.filter((l) => l.errorKind !== 'aborted').length).toBe(r.summary.total.requests);
+    expect(measured.filter((l) => l.errorKind === 'aborted').length).toBe(r.summary.total.aborted);
   });
 });

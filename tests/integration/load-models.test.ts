@@ -142,8 +142,8 @@ describe('several scenarios in one run', () => {
     const r = await runFixture(fixture('scenario-iterations'), { host: target.url, workers: 2, duration: '20s' });
     const [small, big] = r.summary.scenarios!;
     expect([small!.endReason, big!.endReason]).toEqual(['iterations done', 'iterations done']);
-    expect(small!.tasks).toEqual([{ name: 'few', runs: 5 }]);
-    expect(big!.tasks).toEqual([{ name: 'many', runs: 12 }]);
+    expect(small!.tasks).toEqual([{ name: 'few', runs: 5, errors: 0 }]);
+    expect(big!.tasks).toEqual([{ name: 'many', runs: 12, errors: 0 }]);
     expect(r.summary.meta.stopReason).toBe('iterations done');
   });
 

@@ -25,6 +25,7 @@ import type { ClientContext } from '../context.js';
 import type { Endpoint, StreamDelta } from './adapter.js';
 import { joinPath, resolveTarget, type ResolvedTarget } from './config.js';
 import { undiciTransport, type Transport } from '../transport.js';
+import { CONNECT_ERRORS_COUNTER, isConnectError } from '../backoff.js';
 import { runExchange, type ExchangeOutcome } from './exchange.js';
 import { finishGeneration, recordFailure, recordSimple } from './finish.js';
 import { requestsLogFor, type RequestLogRecord, type RequestsLog } from './requests-log.js';
@@ -374,6 +375,9 @@ class UserLlmClient implements LlmClient {
     parseEvent: ((event: string | undefined, data: string, out: StreamDelta) => void) | undefined,
     parseBody: ((body: unknown, out: StreamDelta) => void) | undefined,
   ): Promise<ExchangeOutcome> {
+    // A failed request makes the user's next one wait (clients/backoff.ts, docs/llm.md#backoff).
+    const backoff = this.ctx.backoff;
+    if (backoff !== undefined && backoff.pendingMs() > 0) return backoff.ready().then(() => this.send(endpoint, body, opts, stream, parseEvent, parseBody));
     const { origin, basePath, adapter } = this.target;
     if (!origin) {
       throw new UserError(`${this.user.constructor.name}: no host to send LLM requests to`, "set `host` on the user class or pass --host, e.g. 'http://127.0.0.1:8000'");
@@ -407,8 +411,9 @@ class UserLlmClient implements LlmClient {
   private finish(endpoint: Endpoint, out: ExchangeOutcome, messages: ChatMessage[], localInput: number, opts: LlmCallOptions): LlmResult {
     const name = opts.name ?? endpoint.name;
     if (out.errorMessage !== undefined) out.errorMessage = redact(out.errorMessage, this.secrets);
+    this.noteOutcome(out);
     const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos);
-    if (this.requestsLog) this.requestsLog.write(generationRecord(name, out, result, this.ctx.options.trafficOverride));
+    if (this.requestsLog) this.requestsLog.write(warmupMarked(generationRecord(name, out, result, this.ctx.options.trafficOverride), this.ctx.options));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, result.errorKind!, result);
     return result;
   }
@@ -421,18 +426,35 @@ class UserLlmClient implements LlmClient {
     opts: LlmCallOptions,
   ): R {
     const name = opts.name ?? endpoint.name;
+    this.noteOutcome(out);
     if (out.errorKind !== undefined) {
       result.error = redact(out.errorMessage ?? out.errorKind, this.secrets);
       result.errorKind = out.errorKind;
       recordFailure(this.ctx.recorder, name, out, result.error);
     } else recordSimple(this.ctx.recorder, name, out, inputTokens);
-    if (this.requestsLog) this.requestsLog.write(simpleRecord(name, out, result, inputTokens));
+    if (this.requestsLog) this.requestsLog.write(warmupMarked(simpleRecord(name, out, result, inputTokens), this.ctx.options));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, out.errorKind!, result as never);
     return result;
+  }
+
+  /** A failure (not a stop's abort) makes the user back off, a success resets it; one that could not connect is counted for the run guard. */
+  private noteOutcome(out: ExchangeOutcome): void {
+    const kind = out.errorKind;
+    if (kind === undefined) this.ctx.backoff?.succeeded();
+    else if (kind !== 'aborted') {
+      this.ctx.backoff?.failed();
+      if (kind === 'network' && isConnectError({ message: out.errorMessage })) this.ctx.recorder.add(CONNECT_ERRORS_COUNTER, 1);
+    }
   }
 }
 
 type LlmCallOptions = { name?: string; throwOnError?: boolean };
+
+/** A line of a warm-up stage (a sweep's --warmup, or the drain after its last stage) says so: the summary leaves those requests out. */
+function warmupMarked(rec: RequestLogRecord, options: Record<string, unknown>): RequestLogRecord {
+  if (options.warmupStage === true) rec.warmup = true;
+  return rec;
+}
 
 /** The --requests-log line of a chat or completion request. */
 function generationRecord(name: string, out: ExchangeOutcome, r: LlmResult, stage: unknown): RequestLogRecord {

@@ -30,6 +30,11 @@ export interface ResolvedTarget {
   apiKey: string | undefined;
 }
 
+/** The environment variable a user's API key is read from: its `apiKeyEnv`, else its provider's default. */
+export function apiKeyEnvOf(user: LLMUser): string {
+  return user.apiKeyEnv ?? DEFAULT_API_KEY_ENV[user.provider] ?? DEFAULT_API_KEY_ENV.openai;
+}
+
 export function resolveTarget(user: LLMUser, baseUrl: string | undefined): ResolvedTarget {
   const cls = user.constructor.name;
   const provider = user.provider;
@@ -37,7 +42,7 @@ export function resolveTarget(user: LLMUser, baseUrl: string | undefined): Resol
   if (!factory) {
     throw new UserError(`${cls}: unknown provider "${String(provider)}"`, `set \`provider\` to one of ${Object.keys(PROVIDERS).join(', ')}`);
   }
-  const keyEnv = user.apiKeyEnv ?? DEFAULT_API_KEY_ENV[provider];
+  const keyEnv = apiKeyEnvOf(user);
   // Workers get a copy of the parent's environment; the key never leaves this object except in its header.
   const apiKey = process.env[keyEnv] || undefined;
   let origin: string | undefined;

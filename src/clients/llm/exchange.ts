@@ -84,7 +84,9 @@ function clip(s: string): string {
   return s.length > MAX_MESSAGE_CHARS ? s.slice(0, MAX_MESSAGE_CHARS) + '…' : s;
 }
 
+/** The kind of an HTTP error status; 401 and 403 are `auth`: the key is missing or refused (the run guard stops such a run). */
 export function statusKind(status: number): LlmErrorKind {
+  if (status === 401 || status === 403) return 'auth';
   return status === 429 ? 'http_429' : status >= 500 ? 'http_5xx' : 'http_4xx';
 }
 

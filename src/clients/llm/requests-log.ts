@@ -1,4 +1,4 @@
-import { appendFile, appendFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
@@ -31,6 +31,8 @@ export interface RequestLogRecord {
   traffic?: string;
   errorKind?: string;
   error?: string;
+  /** Made during a sweep's warm-up (or its drain after the last stage): not in the summary's figures. */
+  warmup?: boolean;
 }
 
 /** Lines are written once this many bytes are waiting, or FLUSH_AFTER_MS after the first one. */
@@ -47,9 +49,6 @@ const FLUSH_AFTER_MS = 100;
 export class RequestsLog {
   private pending: string[] = [];
   private pendingBytes = 0;
-  private writing = false;
-  /** Called when the batch being written has landed (see drain). */
-  private landed: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   /** Set after a write failed: the log is off for the rest of the run (warned once). */
   private broken = false;
@@ -65,23 +64,14 @@ export class RequestsLog {
     else if (this.timer === undefined) this.timer = setTimeout(this.flush, FLUSH_AFTER_MS);
   }
 
-  /** Starts writing what is buffered (asynchronously); a batch already being written goes first. */
+  /**
+   * Writes what is buffered, synchronously: one append of at most 64 KiB per
+   * 100 ms and worker costs microseconds, and a line is in the file once this
+   * returns. An asynchronous append could still be in flight when the run ends
+   * (the summary is written, the worker exits), so the log would lack lines the
+   * summary counts.
+   */
   readonly flush = (): void => {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.writing || this.pending.length === 0 || this.broken) return;
-    const text = this.take();
-    this.writing = true;
-    appendFile(this.path, text, (err) => {
-      this.writing = false;
-      for (const f of this.landed.splice(0)) f();
-      if (err) return this.fail(err);
-      if (this.pending.length > 0) this.flush();
-    });
-  };
-
-  /** Writes everything buffered now, synchronously (end of run, worker exit). */
-  flushSync(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.pending.length === 0 || this.broken) return;
@@ -90,16 +80,19 @@ export class RequestsLog {
     } catch (err) {
       this.fail(err as Error);
     }
+  };
+
+  /** Writes everything buffered now (end of run, worker exit). */
+  flushSync(): void {
+    this.flush();
   }
 
   /**
-   * Waits for a batch being written asynchronously to land, then writes the
-   * rest synchronously: a worker thread that ends right after would otherwise
-   * lose the lines of that batch.
+   * Writes what is buffered before a worker thread ends (batches are written
+   * synchronously, so none is still in flight).
    */
   async drain(): Promise<void> {
-    // A landed batch may start the next one: wait until none is in flight.
-    while (this.writing) await new Promise<void>((resolve) => this.landed.push(resolve));
+    // Batches are written synchronously, so nothing is in flight: write what is buffered.
     this.flushSync();
   }
 

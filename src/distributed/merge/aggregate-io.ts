@@ -35,9 +35,13 @@ export function aggregateFromSummary(summary: RunSummary, source: string): Metri
   const checks: MetricsDelta['checks'] = {};
   for (const c of summary.checks) checks[c.name] = [c.passes, c.fails];
   const tasks: MetricsDelta['tasks'] = {};
-  for (const t of summary.tasks) tasks[t.name] = t.runs;
+  const taskErrors: Record<string, number> = {};
+  for (const t of summary.tasks) {
+    tasks[t.name] = t.runs;
+    if (t.errors) taskErrors[t.name] = t.errors;
+  }
   const plain = new MetricsAggregate();
-  plain.addDelta({ endpoints: [], trends: [], counters: summary.counters ?? {}, checks, errors: summary.errors, tasks });
+  plain.addDelta({ endpoints: [], trends: [], counters: summary.counters ?? {}, checks, errors: summary.errors, tasks, taskErrors });
   agg.addAggregate(plain);
   return agg;
 }
@@ -59,6 +63,7 @@ export function aggregateToDelta(agg: MetricsAggregate): MetricsDelta {
     checks: Object.fromEntries(Object.entries(agg.checks).map(([k, v]) => [k, [v[0], v[1]]])),
     errors: [...agg.errors.values()].map((e) => ({ ...e })),
     tasks: { ...agg.tasks },
+    taskErrors: { ...agg.taskErrors },
   };
 }
 

@@ -10,11 +10,12 @@ interface TestCase {
 }
 
 /**
- * junit.xml: one testsuite for the run, one test case per threshold and per
- * check, so CI shows crossed thresholds and failing checks as failed tests.
+ * junit.xml: one testsuite for the run: a test case for the run itself, then
+ * one per threshold and per check, so CI shows a run that did not end well,
+ * crossed thresholds and failing checks as failed tests.
  */
 export function junitXml(summary: RunSummary): string {
-  const cases = [...coverageCases(summary), ...thresholdCases(summary), ...checkCases(summary)];
+  const cases = [runCase(summary), ...coverageCases(summary), ...thresholdCases(summary), ...checkCases(summary)];
   const failures = cases.filter((c) => c.failure).length;
   const seconds = (summary.meta.durationMs / 1000).toFixed(3);
   const suiteName = `volley: ${summary.meta.scenario}`;
@@ -45,6 +46,26 @@ function coverageCases(summary: RunSummary): TestCase[] {
   if (!missing?.length) return [];
   const detail = missing.join('; ');
   return [{ classname: 'volley.merge', name: 'the segments merged make up the whole plan', failure: { type: 'MergeIncomplete', message: `the merged figures are partial: ${detail}`, detail: `bench merge was not given every segment of the plan: ${detail}` } }];
+}
+
+/**
+ * The run itself: it fails when it was interrupted, stopped by a user error
+ * (every request refused or unreachable), broke inside Volley, or its requests
+ * failed (exit codes 130, 2, 70, 1); crossed thresholds have their own cases.
+ */
+function runCase(summary: RunSummary): TestCase {
+  const m = summary.meta;
+  const code = m.exitCode ?? (m.interrupted ? 130 : 0);
+  const name = 'run';
+  const detail = `stop reason: ${m.stopReason}; exit code ${code}; ${summary.total.requests} requests, ${summary.total.failures} failed`;
+  if (code === 0 || code === 99 || code === 98) return { classname: 'volley.run', name };
+  const type = code === 130 ? 'RunInterrupted' : code === 70 ? 'InternalError' : code === 2 ? 'RunStopped' : 'RequestsFailed';
+  const message =
+    code === 130 ? `the run was interrupted: ${m.stopReason}`
+    : code === 70 ? `the run broke inside Volley: ${m.stopReason}`
+    : code === 2 ? `the run stopped early: ${m.stopReason.replace(/^stopped early: /, '')}`
+    : `${summary.total.failures} of ${summary.total.requests} requests failed`;
+  return { classname: 'volley.run', name, failure: { type, message, detail } };
 }
 
 function thresholdCases(summary: RunSummary): TestCase[] {

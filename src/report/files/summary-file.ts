@@ -36,9 +36,9 @@ const summaryShape = z.looseObject({
  * Throws a UserError naming the path and how to fix it.
  */
 export function readSummaryJson(dirOrFile: string): RunSummary {
-  const path = existsSync(dirOrFile) && statSync(dirOrFile).isDirectory() ? join(dirOrFile, SUMMARY_FILE) : dirOrFile;
-  const hint = 'pass the folder a run wrote with --out (it holds summary.json), e.g. bench report results';
-  if (!existsSync(path)) throw new UserError(`cannot read ${path}: no such file`, hint, 'E_SUMMARY');
+  const isDir = existsSync(dirOrFile) && statSync(dirOrFile).isDirectory();
+  const path = isDir ? join(dirOrFile, SUMMARY_FILE) : dirOrFile;
+  if (!existsSync(path)) throw new UserError(`cannot read ${path}: no such file`, missingHint(dirOrFile, isDir), 'E_SUMMARY');
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
@@ -58,4 +58,10 @@ export function readSummaryJson(dirOrFile: string): RunSummary {
   // Summaries from runs without histograms still render; the CSV falls back to LatencyStats.
   summary.histograms ??= { endpoints: [], trends: [] };
   return summary;
+}
+
+/** Says what is wrong with the path the user gave: it names that path, not an example of another command. */
+function missingHint(given: string, isDir: boolean): string {
+  if (isDir) return `${given} holds no ${SUMMARY_FILE}: give the folder that \`bench run … --out <dir>\` wrote, or run the scenario again with --out ${given}`;
+  return `${given} does not exist: give the folder that \`bench run … --out <dir>\` wrote (it holds ${SUMMARY_FILE}), or that file itself`;
 }

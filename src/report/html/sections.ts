@@ -4,6 +4,7 @@ import { formatBytes, formatFigure, formatMs, formatNumber, formatPercent } from
 import type { Verdict } from '../verdict.js';
 import { html, type SafeHtml } from './safe-html.js';
 import { table } from './table.js';
+import { errorText } from '../error-text.js';
 
 const dateTime = (iso: string): string => (Number.isNaN(Date.parse(iso)) ? iso : new Date(iso).toISOString().replace('T', ' ').slice(0, 19) + ' UTC');
 
@@ -107,7 +108,7 @@ export function errorsSection(summary: RunSummary): SafeHtml {
     [
       { header: 'Type', text: true, cell: (e) => e.method },
       { header: 'Name', text: true, wrap: true, cell: (e) => e.name },
-      { header: 'Error', text: true, wrap: true, cell: (e) => e.message },
+      { header: 'Error', text: true, wrap: true, cell: (e) => errorText(e) },
       { header: 'Occurrences', cell: (e) => formatNumber(e.count, 0) },
     ],
     summary.errors,

@@ -120,4 +120,12 @@ describe('bench compare', () => {
     await expect(bench('compare', a, a, '--tolerance', 'lots')).rejects.toThrow('--tolerance "lots": expected a percentage such as 10%');
     await expect(bench('compare', a, join(a, 'nope'))).rejects.toThrow(UserError);
   });
+
+  it('a missing run: the hint names the path given, not another command', async () => {
+    const a = resultsDir('http-shop.json');
+    const err = await bench('compare', a, '/missing').then(() => undefined, (e: UserError) => e);
+    expect(err?.message).toBe('cannot read /missing: no such file');
+    expect(err?.hint).toContain('/missing does not exist');
+    expect(err?.hint).not.toContain('bench report');
+  });
 });

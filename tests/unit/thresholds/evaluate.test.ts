@@ -138,3 +138,19 @@ describe('thresholdsToAbort', () => {
     expect(thresholdsToAbort(thresholds, results, 30_000).map((t) => t.expression)).toEqual(['http.p95<1ms', 'http.p99<1ms']);
   });
 });
+
+describe('tasks.errors and tasks.errors.rate', () => {
+  it('read task exceptions, apart from the requests, in the summary and live', () => {
+    const summary = { ...http, tasks: [{ name: 'browse', runs: 40, errors: 0 }, { name: 'buy', runs: 10, errors: 2 }, { name: 'Shopper.onStart', runs: 0, errors: 1 }] };
+    expect(evaluate(['tasks.errors<1', 'tasks.errors.rate<5%'], summary)).toEqual([
+      { expression: 'tasks.errors<1', ok: false, value: 3 },
+      { expression: 'tasks.errors.rate<5%', ok: false, value: 6, unit: '%' },
+    ]);
+    expect(evaluate(['tasks.errors<1'], live({ tasks: [{ name: 'buy', runs: 3, errors: 0 }] }))[0]).toMatchObject({ ok: true, value: 0 });
+  });
+
+  it('have no data before a task ran, and in summaries of earlier versions', () => {
+    expect(evaluate(['tasks.errors.rate<1%'], live())[0]!.value).toBeNull();
+    expect(evaluate(['tasks.errors<1'], { ...http, tasks: [{ name: 'browse', runs: 5 }] })[0]).toMatchObject({ ok: true, value: 0 });
+  });
+});

@@ -21,6 +21,8 @@ describe('failures.csv', () => {
     const summary = { ...http, errors: [{ method: 'TASK', name: 'Shopper.buy', message: 'Error: bad "cart", see\nlog', count: 2 }] };
     const rows: string[][] = parse(failuresCsv(summary));
     expect(rows[1]).toEqual(['TASK', 'Shopper.buy', 'Error: bad "cart", see\nlog', '2']);
+    const located = { ...http, errors: [{ method: 'TASK', name: 'Shopper.buy', message: 'boom', count: 1, location: 'scenarios/shop.ts:14' }] };
+    expect(parse(failuresCsv(located))[1]).toEqual(['TASK', 'Shopper.buy', 'boom (at scenarios/shop.ts:14)', '1']);
   });
 
   it('is the header alone when nothing failed', () => {
