@@ -4,7 +4,7 @@ import { formatThresholdValue } from '../thresholds/format.js';
 import { cut, fitTable, wrapParts, type TextColumn } from './fit-table.js';
 import { formatMsCompact, formatRate } from './format-number.js';
 import { interruptedBanner, runEndLines, stagesNotRun, sweepUsers } from './run-end.js';
-import { errorText, taskErrorsLine } from './error-text.js';
+import { taskErrorsLine } from './error-text.js';
 
 /** Formats rows as aligned columns; the first column is left-aligned, the rest right-aligned. */
 export function columns(rows: string[][], leftAligned = 2): string {
@@ -148,7 +148,8 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
     out.push('\nErrors');
     const cols: TextColumn[] = [r('Count'), { header: 'Type', align: 'left' }, { header: 'Name', align: 'left', shrink: true }, { header: 'Message', align: 'left', shrink: true }];
     // The message is cut first: it is the widest column; the name only when a message is not enough.
-    const rows = s.errors.slice(0, 20).map((e) => [String(e.count), e.method, cut(e.name, 30), errorText(e, 200)]);
+    // Where a task threw gets a line of its own under the message, so cutting the message to fit never hides it.
+    const rows = s.errors.slice(0, 20).flatMap((e) => [[String(e.count), e.method, cut(e.name, 30), e.message], ...(e.location ? [['', '', '', `at ${e.location}`]] : [])]);
     out.push(fitTable(cols.map((c) => (c.header === 'Name' ? { ...c, shrink: false } : c)), rows, width).text);
     if (s.errors.length > 20) out.push(`… and ${s.errors.length - 20} more kinds (see summary.json)`);
   }

@@ -51,7 +51,8 @@ describe('task errors', () => {
     const e = summary.errors.find((x) => x.method === 'TASK')!;
     expect(e).toMatchObject({ name: 'mixed', count: 7, message: "Cannot read properties of undefined (reading 'y')", location: `${file}:5` });
     expect(e.frames).toEqual([`readY (${file}:5:17)`, `Careless.mixed (${file}:13:32)`]);
-    expect(run.stdout).toContain(`Cannot read properties of undefined (reading 'y') (at ${file}:5)`);
+    expect(run.stdout).toMatch(/TASK\s+mixed\s+Cannot read properties of undefined \(reading 'y'\)\n/);
+    expect(run.stdout).toContain(`at ${file}:5\n`);
     expect(readFileSync(join(out, 'failures.csv'), 'utf8')).toContain(`TASK,mixed,Cannot read properties of undefined (reading 'y') (at ${file}:5),7`);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(`(at ${file}:5)`);
   });

@@ -69,12 +69,14 @@ describe('tasks and hooks that never settle', { timeout: 60_000 }, () => {
     expect(r.exitCode).toBe(ExitCode.Success);
   });
 
-  it('an onStart that never settles is reported, counted as a failure, and fails the run', async () => {
+  it('an onStart that never settles is reported, counted as a task error, and fails the run', async () => {
     const before = target.hits.get('GET /items') ?? 0;
     const r = await runFixture('hangs/hanging-on-start.ts', { users: 2, workers: 1, duration: '2s', lifecycleTimeout: '500ms', host: target.url });
     expect(r.stderr).toContain('warning: Stuck.onStart() did not settle within 500ms (--lifecycle-timeout)');
     expect(r.summary.meta.timedOut).toEqual(['Stuck.onStart() after 500ms']);
-    expect(r.summary.endpoints.find((e) => e.name === 'Stuck.onStart')).toMatchObject({ method: 'TASK', failures: 2 });
+    // A task error, not a request (docs/scenarios.md#what-counts-as-a-failure).
+    expect(r.summary.tasks.find((t) => t.name === 'Stuck.onStart')).toMatchObject({ errors: 2 });
+    expect(r.summary.errors.find((e) => e.name === 'Stuck.onStart')).toMatchObject({ method: 'TASK', count: 2 });
     expect((target.hits.get('GET /items') ?? 0) - before).toBe(0);
     expect(r.exitCode).toBe(ExitCode.RequestsFailed);
   });

@@ -72,10 +72,11 @@ describe('--requests-log', () => {
 });
 
 describe('--requests-log and the summary', () => {
-  it('agree on a sweep: lines made during warm-ups and the drain after the last stage say warmup, the others are the summary\'s requests and aborts', async () => {
+  it('agree on a sweep: lines made during warm-ups say warmup, the others are the summary\'s requests and aborts (the last stage keeps what finishes while the run stops)', async () => {
     const file = join(dir, 'sweep.jsonl');
-    // --stop-timeout 100ms: streams still running after the last stage are cut off there (aborted), during the drain.
-    const r = await runFixture('guard/slow-chat.ts', { concurrency: [2, 4], maxTimePerStage: '1s', warmup: '500ms', stopTimeout: '100ms', requestsLog: file, workers: 1 });
+    // A warm-up longer than one request (about 1.25 s), so some finish inside it; --stop-timeout 100ms:
+    // streams still running after the last stage are cut off there (aborted).
+    const r = await runFixture('guard/slow-chat.ts', { concurrency: [2, 4], maxTimePerStage: '1s', warmup: '1500ms', stopTimeout: '100ms', requestsLog: file, workers: 1 });
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RequestLogRecord);
     const measured = lines.filter((l) => !l.warmup);
     expect(lines.some((l) => l.warmup)).toBe(true);
