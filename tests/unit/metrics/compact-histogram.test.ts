@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { LatencyHistogram, SPARSE_BUCKETS, fullHistogramCount } from '../../../src/metrics/compact-histogram.js';
+import { createHistogram, decodeHistogram, encodeHistogram, exactRange, latencyStats, recordMs } from '../../../src/metrics/histogram.js';
+import { seededRandom } from '../../../src/util/random.js';
+
+describe('LatencyHistogram', () => {
+  const random = seededRandom(17);
+  for (const n of [1, 5, 200, 5000]) {
+    it(`has the figures and encoding of a full histogram fed the same ${n} values`, () => {
+      const compact = new LatencyHistogram();
+      const full = createHistogram();
+      for (let i = 0; i < n; i++) {
+        const ms = -Math.log(1 - random()) * 40;
+        compact.recordMs(ms);
+        recordMs(full, ms);
+      }
+      expect(compact.isFull).toBe(n > SPARSE_BUCKETS);
+      expect(compact.totalCount).toBe(n);
+      expect(compact.stats()).toEqual(latencyStats(full));
+      expect(compact.range()).toEqual(exactRange(full));
+      expect(decodeHistogram(compact.encode()).totalCount).toBe(n);
+      expect(latencyStats(decodeHistogram(compact.encode(), compact.range()))).toEqual(latencyStats(decodeHistogram(encodeHistogram(full), exactRange(full))));
+      compact.release();
+    });
+  }
+
+  it('stays sparse for a few values: no full histogram is made', () => {
+    const before = fullHistogramCount().now;
+    const hs = Array.from({ length: 1000 }, (_, i) => {
+      const h = new LatencyHistogram();
+      h.recordMs(1 + i / 10);
+      return h;
+    });
+    expect(hs.every((h) => !h.isFull)).toBe(true);
+    expect(fullHistogramCount().now).toBe(before);
+    // Reading them reuses one scratch histogram and leaves it empty: the second read is the same.
+    expect(hs[3]!.stats()).toEqual(hs[3]!.stats());
+    expect(hs[3]!.stats().count).toBe(1);
+  });
+
+  it('merges sparse into sparse, sparse into full, full into sparse, and buckets round-trip, exactly', () => {
+    const a = new LatencyHistogram();
+    const b = new LatencyHistogram();
+    const ref = createHistogram();
+    for (let i = 0; i < 3000; i++) {
+      const ms = random() * 900;
+      (i % 3 === 0 ? a : b).recordMs(ms);
+      recordMs(ref, ms);
+    }
+    expect(b.isFull).toBe(true);
+    const sum = new LatencyHistogram();
+    sum.add(a); // sparse into sparse
+    sum.add(b); // full into sparse: becomes full
+    expect(sum.stats()).toEqual(latencyStats(ref));
+    const c = new LatencyHistogram();
+    c.recordMs(0.5);
+    const again = new LatencyHistogram();
+    again.addBuckets(c.buckets()!, c.range());
+    again.addHistogram(decodeHistogram(sum.encode(), sum.range()));
+    recordMs(ref, 0.5);
+    expect(again.stats()).toEqual(latencyStats(ref));
+    for (const h of [a, b, sum, c, again]) h.release();
+  });
+
+  it('counts the full histograms it holds, and release gives them back', () => {
+    const before = fullHistogramCount().now;
+    const h = new LatencyHistogram();
+    h.toFull();
+    expect(fullHistogramCount().now).toBe(before + 1);
+    h.release();
+    expect(fullHistogramCount().now).toBe(before);
+  });
+});
