@@ -26,19 +26,12 @@ let scratch: (Histogram & DenseInternals) | undefined;
 const dense = (): Histogram & DenseInternals => createHistogram() as Histogram & DenseInternals;
 const indexOf = (us: number): number => (geometry ??= dense()).countsArrayIndex(us);
 
-/** How many LatencyHistograms hold a full 95 KB HDR histogram now, in this thread (summary.json `names.fullHistograms`). */
-let fullNow = 0;
-let fullPeak = 0;
-export const fullHistogramCount = (): { now: number; peak: number } => ({ now: fullNow, peak: fullPeak });
-
 /**
  * A latency histogram (µs, the shape of histogram.ts) that starts sparse, a
  * map of bucket index to count, and turns into a full HDR histogram once it
  * holds SPARSE_BUCKETS distinct buckets. A request name seen a few times (an
  * id in a URL) costs a few hundred bytes instead of 95 KB; a busy one gets
  * the full histogram, with the same buckets, so its figures are the same.
- * Must be given back with `release()` when dropped while full (the count of
- * full histograms is the engine's own measure of its memory).
  */
 export class LatencyHistogram {
   private sparse: Map<number, number> | undefined = new Map();
@@ -46,6 +39,7 @@ export class LatencyHistogram {
   private count = 0;
   private minUs = Number.MAX_SAFE_INTEGER;
   private maxUs = 0;
+  private cached?: LatencyStats;
 
   get totalCount(): number {
     return this.full ? this.full.totalCount : this.count;
@@ -71,8 +65,6 @@ export class LatencyHistogram {
       this.fill(h);
       this.full = h;
       this.sparse = undefined;
-      fullNow++;
-      if (fullNow > fullPeak) fullPeak = fullNow;
     }
     return this.full;
   }
@@ -131,9 +123,15 @@ export class LatencyHistogram {
     return this.full ? { minUs: this.full.minNonZeroValue, maxUs: this.full.maxValue } : { minUs: this.minUs, maxUs: this.maxUs };
   }
 
+  /**
+   * Latency statistics, remembered until the count changes: the main thread
+   * asks for every name's each second, and totals only grow, so names that
+   * were not recorded meanwhile cost nothing.
+   */
   stats(): LatencyStats {
-    if (this.full) return latencyStats(this.full);
-    return this.withScratch(latencyStats);
+    const n = this.totalCount;
+    if (this.cached?.count !== n) this.cached = this.full ? latencyStats(this.full) : this.withScratch(latencyStats);
+    return { ...this.cached };
   }
 
   /** Compressed base64, the encoding of a full histogram with the same counts (summary.json, merges). */
@@ -142,12 +140,20 @@ export class LatencyHistogram {
     return this.withScratch(encodeHistogram);
   }
 
-  /** Drops the full histogram's share of the count; call when this histogram is thrown away. */
+  /** Empties it; a full histogram stays allocated (a busy name is recorded again soon). */
+  clear(): void {
+    this.cached = undefined;
+    if (this.full) this.full.reset();
+    else this.sparse!.clear();
+    this.count = 0;
+    this.minUs = Number.MAX_SAFE_INTEGER;
+    this.maxUs = 0;
+  }
+
+  /** Empties it and lets a full histogram go: sparse again, a few bytes. */
   release(): void {
-    if (this.full) {
-      this.full = undefined;
-      fullNow--;
-    }
+    this.cached = undefined;
+    this.full = undefined;
     this.sparse = new Map();
     this.count = 0;
     this.minUs = Number.MAX_SAFE_INTEGER;

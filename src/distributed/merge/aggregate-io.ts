@@ -22,7 +22,7 @@ export function aggregateFromSummary(summary: RunSummary, source: string): Metri
     acc.aborted += e.aborted ?? 0;
     acc.bytes += e.bytes;
     const encoded = latency.get(`${e.method} ${e.name}`);
-    if (encoded?.latency) acc.latency.add(decodeHistogram(encoded.latency, encoded));
+    if (encoded?.latency) acc.latency.addHistogram(decodeHistogram(encoded.latency, encoded));
     else if (e.latencyMs.count > 0) {
       throw new UserError(
         `${source}: endpoint "${e.method} ${e.name}" has ${e.latencyMs.count} latencies but no encoded histogram, so it cannot be merged exactly`,
@@ -52,7 +52,7 @@ export function aggregateToDelta(agg: MetricsAggregate): MetricsDelta {
       failures: e.failures,
       aborted: e.aborted,
       bytes: e.bytes,
-      ...(e.latency.totalCount > 0 ? { latency: encodeHistogram(e.latency), ...exactRange(e.latency) } : { latency: '' }),
+      ...(e.latency.totalCount > 0 ? { latency: e.latency.encode(), ...e.latency.range() } : { latency: '' }),
     })),
     trends: [...agg.trends].filter(([, h]) => h.totalCount > 0).map(([name, histogram]) => ({ name, histogram: encodeHistogram(histogram), ...exactRange(histogram) })),
     counters: { ...agg.counters },
