@@ -26,6 +26,7 @@ import type { ScenarioConfig } from '../config/load-models.js';
 import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.js';
 import { applyShapes, loadShapes } from './shapes.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
+import { NameWatch } from '../metrics/name-watch.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
 export interface SideService {
@@ -52,9 +53,11 @@ export interface RunDeps {
  */
 export class Run {
   private pool?: WorkerPool;
-  private readonly total = new MetricsAggregate();
-  private interval = new MetricsAggregate();
+  private readonly total: MetricsAggregate;
+  private interval: MetricsAggregate;
   private readonly history: HistoryRow[] = [];
+  /** Warns when request names grow like ids in URLs (issue 17). */
+  private readonly names = new NameWatch();
   private readonly health = new Map<number, WorkerHealth>();
   private startedAt = 0;
   private loadStartedAt = 0;
@@ -86,6 +89,8 @@ export class Run {
     private readonly deps: RunDeps,
   ) {
     this.stopPromise = new Promise((r) => (this.stopRequested = r));
+    this.total = new MetricsAggregate(cfg.extra.maxNames);
+    this.interval = new MetricsAggregate(cfg.extra.maxNames);
     this.scenarios = cfg.scenarios;
     this.segment = cfg.extra.segment ? parseSegment(cfg.extra.segment) : undefined;
   }
@@ -298,7 +303,7 @@ export class Run {
   private async beginStage(info: StageInfo): Promise<void> {
     await this.flushWorkers();
     this.closeStage();
-    this.stage = { info, agg: new MetricsAggregate(), startedAt: performance.now() };
+    this.stage = { info, agg: new MetricsAggregate(this.cfg.extra.maxNames), startedAt: performance.now() };
   }
 
   private closeStage(): void {
@@ -416,7 +421,7 @@ export class Run {
     const intervalSec = Math.max(0.001, (now - this.lastSnapshotAt) / 1000);
     this.lastSnapshotAt = now;
     const interval = this.interval;
-    this.interval = new MetricsAggregate();
+    this.interval = new MetricsAggregate(this.cfg.extra.maxNames);
     const warmup = Boolean(this.stage?.info.warmup);
     if (!warmup) this.total.addAggregate(interval);
     this.stage?.agg.addAggregate(interval);
@@ -433,6 +438,7 @@ export class Run {
       intervalSec,
       hasSlo: Boolean(this.cfg.extra.slo),
     });
+    snap.names = this.names.update(this.total);
     return { interval, snap, intervalSec, warmup };
   }
 
@@ -525,7 +531,7 @@ export class Run {
 
   /** The summary of what is known now; also used when a second Ctrl-C exits at once. */
   buildSummary(): RunSummary {
-    const live = new MetricsAggregate();
+    const live = new MetricsAggregate(this.cfg.extra.maxNames);
     live.addAggregate(this.total);
     live.addAggregate(this.interval);
     const end = this.stoppedAt || performance.now();
@@ -553,13 +559,14 @@ export class Run {
       llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),
       stages: this.stages.length ? this.stages : undefined,
       scenarios: this.separateScenarios ? this.runners.map((r) => this.scenarioSummary(r, end)) : undefined,
+      names: this.names.update(live),
       history: this.history,
       histograms: summaryHistograms(live),
     };
   }
 
   private scenarioSummary(r: ScenarioRunner, runEnd: number): ScenarioSummary {
-    const agg = r.figures ?? new MetricsAggregate();
+    const agg = r.figures ?? new MetricsAggregate(this.cfg.extra.maxNames);
     const started = r.startedAt || runEnd;
     const durationMs = Math.max(0, (r.endedAt || runEnd) - started);
     const sec = durationMs / 1000;

@@ -13,6 +13,7 @@ import { formatDuration } from '../config/duration.js';
 export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }, everyMs = 5000): Reporter {
   let lastLine = -Infinity;
   let warnedBottleneck = false;
+  let warnedNames = false;
   return {
     onRunStart(info: RunStartInfo) {
       io.stderr.write(`volley: running ${info.scenario} with ${info.users} users on ${info.workers} workers${info.durationMs !== undefined ? ` for ${formatDuration(info.durationMs)}` : ''}\n`);
@@ -21,6 +22,10 @@ export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stde
       if (!warnedBottleneck && s.elapsedMs > 3000 && overloadedWorkers(s.health).length > 0) {
         warnedBottleneck = true;
         io.stderr.write(`warning: ${BOTTLENECK_WARNING} (${bottleneckDetail(s.health)})\n`);
+      }
+      if (!warnedNames && s.names?.warning) {
+        warnedNames = true;
+        io.stderr.write(`warning: ${s.names.warning.message}\n`);
       }
       if (s.elapsedMs - lastLine < everyMs) return;
       // The first snapshot often comes before any worker has reported: "0 users, 0 requests" says nothing.

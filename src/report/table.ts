@@ -1,6 +1,7 @@
 import type { EndpointSummary, RunSummary } from '../metrics/summary-types.js';
 import { formatThresholdValue } from '../thresholds/format.js';
 import { formatMsCompact } from './format-number.js';
+import { isFoldedName } from '../metrics/name-cap.js';
 
 /** Formats rows as aligned columns; the first column is left-aligned, the rest right-aligned. */
 export function columns(rows: string[][], leftAligned = 2): string {
@@ -36,12 +37,29 @@ function endpointRow(e: EndpointSummary): string[] {
 
 const HEADER = ['Type', 'Name', 'Requests', 'Failures', 'req/s', 'Min', 'Mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'Max'];
 
+/** Rows of one table printed at most: with ids in URLs a run can have thousands of names (all of them are in stats.csv and summary.json). */
+export const MAX_TABLE_ROWS = 40;
+
+/** The rows to print: all of them, or the busiest MAX_TABLE_ROWS and every folded row, in the table's order. */
+function printable<T extends { name: string }>(rows: T[], weight: (r: T) => number): T[] {
+  if (rows.length <= MAX_TABLE_ROWS) return rows;
+  const kept = new Set(rows.filter((r) => isFoldedName(r.name)));
+  for (const r of [...rows].sort((a, b) => weight(b) - weight(a))) {
+    if (kept.size >= MAX_TABLE_ROWS) break;
+    kept.add(r);
+  }
+  return rows.filter((r) => kept.has(r));
+}
+
 /** The final table printed on stdout, in the spirit of Locust's summary. Times in ms. */
 export function formatSummaryTable(s: RunSummary): string {
   const out: string[] = [];
-  const rows = [HEADER, ...s.endpoints.map(endpointRow), ['', 'Aggregated', ...endpointRow(s.total).slice(2)]];
+  const shown = printable(s.endpoints, (e) => e.requests);
+  const rows = [HEADER, ...shown.map(endpointRow), ['', 'Aggregated', ...endpointRow(s.total).slice(2)]];
   out.push(`Response times (ms) — ${s.meta.scenario}, ${(s.meta.durationMs / 1000).toFixed(1)}s, ${s.meta.users} users on ${s.meta.workers} workers`);
   out.push(columns(rows));
+  if (shown.length < s.endpoints.length) out.push(`… the busiest ${shown.length} of ${s.endpoints.length} rows; all of them are in stats.csv and summary.json`);
+  if (s.names?.warning) out.push(`\nwarning: ${s.names.warning.message}`);
   const aborted = s.endpoints.reduce((a, e) => a + e.aborted, 0);
   if (aborted) out.push(`\n${aborted} requests were still in flight at the end and were aborted (not counted as failures).`);
   if (s.llm) {
@@ -96,10 +114,11 @@ export function formatSummaryTable(s: RunSummary): string {
     out.push('\nChecks');
     out.push(
       columns(
-        [['Check', 'Passes', 'Fails', 'Rate'], ...s.checks.map((c) => [c.name, String(c.passes), String(c.fails), `${((c.passes / Math.max(1, c.passes + c.fails)) * 100).toFixed(2)}%`])],
+        [['Check', 'Passes', 'Fails', 'Rate'], ...printable(s.checks, (c) => c.fails * 1e9 + c.passes + c.fails).map((c) => [c.name, String(c.passes), String(c.fails), `${((c.passes / Math.max(1, c.passes + c.fails)) * 100).toFixed(2)}%`])],
         1,
       ),
     );
+    if (s.checks.length > MAX_TABLE_ROWS) out.push(`… ${MAX_TABLE_ROWS} of ${s.checks.length} checks (the failing and busiest ones); all of them are in summary.json`);
   }
   if (s.thresholds?.length) {
     out.push('\nThresholds');
