@@ -73,6 +73,8 @@ export interface ThresholdResult {
    */
   unit?: 'ms' | 's' | 'm' | '%' | '';
   abortOnFail?: boolean;
+  /** Why there is no value, when its name was folded past --max-names. */
+  note?: string;
 }
 
 export interface StageSummary {

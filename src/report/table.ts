@@ -122,7 +122,7 @@ export function formatSummaryTable(s: RunSummary): string {
   }
   if (s.thresholds?.length) {
     out.push('\nThresholds');
-    for (const t of s.thresholds) out.push(`  ${t.ok ? '✓' : '✗'} ${t.expression}${t.value === null ? ' (no data)' : ` (observed ${formatThresholdValue(t)})`}`);
+    for (const t of s.thresholds) out.push(`  ${t.ok ? '✓' : '✗'} ${t.expression}${t.value === null ? ` (${formatThresholdValue(t)})` : ` (observed ${formatThresholdValue(t)})`}`);
   }
   return out.join('\n') + '\n';
 }
