@@ -12,8 +12,8 @@ import { aggregateFigures, summaryHistograms } from '../../metrics/summarize.js'
  * endpoint rows, latencies from the encoded HDR histograms (not from the
  * rounded percentiles), trends, counters, checks, errors and task runs.
  */
-export function aggregateFromSummary(summary: RunSummary, source: string): MetricsAggregate {
-  const agg = new MetricsAggregate();
+export function aggregateFromSummary(summary: RunSummary, source: string, maxNames?: number): MetricsAggregate {
+  const agg = new MetricsAggregate(maxNames);
   const latency = new Map(summary.histograms.endpoints.map((h) => [`${h.method} ${h.name}`, h]));
   for (const e of summary.endpoints) {
     const acc = agg.endpoint(e.method, e.name);
@@ -36,7 +36,7 @@ export function aggregateFromSummary(summary: RunSummary, source: string): Metri
   for (const c of summary.checks) checks[c.name] = [c.passes, c.fails];
   const tasks: MetricsDelta['tasks'] = {};
   for (const t of summary.tasks) tasks[t.name] = t.runs;
-  const plain = new MetricsAggregate();
+  const plain = new MetricsAggregate(maxNames);
   plain.addDelta({ endpoints: [], trends: [], counters: summary.counters ?? {}, checks, errors: summary.errors, tasks });
   agg.addAggregate(plain);
   return agg;
