@@ -74,8 +74,11 @@ export class LatencyHistogram {
     if (h.totalCount === 0) return;
     if (this.full) return void this.full.add(h);
     const m = h as Histogram & DenseInternals;
+    const first = m.countsArrayIndex(m.minNonZeroValue);
     const last = m.countsArrayIndex(m.maxValue);
-    for (let i = m.countsArrayIndex(m.minNonZeroValue); i <= last; i++) {
+    // A busy name's interval into an empty histogram: full at once, with the library's add.
+    if (this.count === 0 && last - first >= SPARSE_BUCKETS) return void this.toFull().add(h);
+    for (let i = first; i <= last; i++) {
       const c = m.getCountAtIndex(i);
       if (c !== 0) this.addBucket(i, c, m.minNonZeroValue, m.maxValue);
     }
