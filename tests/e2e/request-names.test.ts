@@ -52,7 +52,9 @@ describe('unique paths without a name', () => {
     // Header, the names, the folded row, Aggregated.
     expect(csv).toHaveLength(MAX_NAMES + 3);
     expect(csv.some((l) => l.includes('(other names)'))).toBe(true);
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('(other names)');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('(other names)');
+    expect(html).toContain('class="names-warning"');
   });
 
   it('holds a few full histograms, not one per name (the engine counts them)', () => {
