@@ -79,11 +79,11 @@ export class MetricsAggregate {
 
   private addPlain(d: Pick<MetricsDelta, 'counters' | 'checks' | 'errors' | 'tasks'>): void {
     for (let [k, v] of Object.entries(d.counters)) {
-      if (!(k in this.counters) && !this.counterNames.admit(k)) k = OTHER_COUNTERS;
+      if (!Object.hasOwn(this.counters, k) && !this.counterNames.admit(k)) k = OTHER_COUNTERS;
       this.counters[k] = (this.counters[k] ?? 0) + v;
     }
     for (let [k, [p, f]] of Object.entries(d.checks)) {
-      if (!(k in this.checks) && !this.checkNames.admit(k)) k = OTHER_CHECKS;
+      if (!Object.hasOwn(this.checks, k) && !this.checkNames.admit(k)) k = OTHER_CHECKS;
       const c = this.checks[k] ?? (this.checks[k] = [0, 0]);
       c[0] += p;
       c[1] += f;

@@ -144,12 +144,12 @@ export class MetricsRecorder {
   }
 
   add(counter: string, n = 1): void {
-    if (!(counter in this.counters) && !this.counterNames.admit(counter)) counter = OTHER_COUNTERS;
+    if (!Object.hasOwn(this.counters, counter) && !this.counterNames.admit(counter)) counter = OTHER_COUNTERS;
     this.counters[counter] = (this.counters[counter] ?? 0) + n;
   }
 
   recordCheck(name: string, passed: boolean): void {
-    let c = this.checks[name];
+    let c = Object.hasOwn(this.checks, name) ? this.checks[name] : undefined;
     if (c === undefined) {
       if (!this.checkNames.admit(name)) name = OTHER_CHECKS;
       c = this.checks[name] ??= [0, 0];
