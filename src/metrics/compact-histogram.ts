@@ -17,6 +17,8 @@ interface DenseInternals {
   updateMinAndMax(value: number): void;
   maxValue: number;
   minNonZeroValue: number;
+  unitMagnitude: number;
+  subBucketHalfCountMagnitude: number;
 }
 
 /** Histograms of one shape (histogram.ts), so one index geometry serves them all. */
@@ -25,6 +27,11 @@ let geometry: Histogram & DenseInternals;
 let scratch: (Histogram & DenseInternals) | undefined;
 const dense = (): Histogram & DenseInternals => createHistogram() as Histogram & DenseInternals;
 const indexOf = (us: number): number => (geometry ??= dense()).countsArrayIndex(us);
+/** Whether a histogram's bucket indices are those of histogram.ts's shape. */
+const sameShape = (h: DenseInternals): boolean => {
+  const g = (geometry ??= dense());
+  return h.unitMagnitude === g.unitMagnitude && h.subBucketHalfCountMagnitude === g.subBucketHalfCountMagnitude;
+};
 
 /**
  * A latency histogram (µs, the shape of histogram.ts) that starts sparse, a
@@ -76,8 +83,9 @@ export class LatencyHistogram {
     const m = h as Histogram & DenseInternals;
     const first = m.countsArrayIndex(m.minNonZeroValue);
     const last = m.countsArrayIndex(m.maxValue);
-    // A busy name's interval into an empty histogram: full at once, with the library's add.
-    if (this.count === 0 && last - first >= SPARSE_BUCKETS) return void this.toFull().add(h);
+    // A busy name's interval into an empty histogram: full at once, with the library's add;
+    // and one of another shape (not made by histogram.ts) through the library's value-by-value add.
+    if ((this.count === 0 && last - first >= SPARSE_BUCKETS) || !sameShape(m)) return void this.toFull().add(h);
     for (let i = first; i <= last; i++) {
       const c = m.getCountAtIndex(i);
       if (c !== 0) this.addBucket(i, c, m.minNonZeroValue, m.maxValue);

@@ -1,3 +1,4 @@
+import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram, SPARSE_BUCKETS } from '../../../src/metrics/compact-histogram.js';
 import { createHistogram, decodeHistogram, encodeHistogram, exactRange, latencyStats, recordMs } from '../../../src/metrics/histogram.js';
@@ -58,6 +59,17 @@ describe('LatencyHistogram', () => {
     recordMs(ref, 0.5);
     expect(again.stats()).toEqual(latencyStats(ref));
     for (const h of [a, b, sum, c, again]) h.release();
+  });
+
+  it('adds a histogram of another shape by value, as the library does', () => {
+    const other = hdr.build({ useWebAssembly: false, bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 2 });
+    other.recordValue(1234);
+    other.recordValue(56_789);
+    const h = new LatencyHistogram();
+    h.addHistogram(other);
+    const ref = createHistogram();
+    ref.add(other);
+    expect(h.stats()).toEqual(latencyStats(ref));
   });
 
   it('clear keeps a full histogram, release lets it go', () => {
