@@ -70,6 +70,7 @@ program
   .option('--prefix-len <n>', 'tokens of a prefix shared by all prompts', num)
   .option('--slo <list>', 'SLOs for goodput, e.g. ttft<500ms,tpot<50ms')
   .option('--max-error-rate <ratio>', 'stop early when the error rate exceeds this (0..1)', num)
+  .option('--max-names <n>', 'distinct request names kept (default 2000); more count under "(other names)"', num)
   .option('--requests-log <file>', 'write one JSON line per LLM request')
   .option('--llm-transport <name>', 'socket (default: raw sockets for http:// LLM servers) or undici')
   .option('--model <name>', 'model name, overriding the scenario')

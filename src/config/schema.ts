@@ -106,6 +106,8 @@ export const optionsSchema = z
     prefixLen: z.number().int().min(0),
     slo: z.string().min(1),
     maxErrorRate: z.number().min(0).max(1),
+    /** Distinct request, check, trend and counter names kept per run; more fold into '(other names)' rows (docs/scenarios.md). */
+    maxNames: z.number().int().positive(),
     requestsLog: z.string().min(1),
     /** How LLM requests to plain-HTTP servers travel: raw sockets (default) or undici (docs/llm.md). */
     llmTransport: z.enum(['socket', 'undici']),

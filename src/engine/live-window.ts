@@ -34,7 +34,7 @@ export class LiveWindow {
       sec,
       requests: t.requests,
       failures: t.failures,
-      latency: t.latency,
+      latency: t.latency.toFull(),
       ttft: interval.trends.get('llm.ttft'),
       outputTokens: interval.counters['llm.output_tokens'] ?? 0,
     });

@@ -1,5 +1,4 @@
 import type { MetricsAggregate } from '../metrics/aggregate.js';
-import { latencyStats } from '../metrics/histogram.js';
 import type { HistoryRow } from '../metrics/summary-types.js';
 import type { LiveSnapshot } from '../metrics/live.js';
 import { checkList, endpointSummaries, endpointSummary, errorList, taskList } from '../metrics/summarize.js';
@@ -16,7 +15,7 @@ export interface LiveInputs extends Pick<LiveSnapshot, 'scenario' | 'elapsedMs' 
 export function buildLiveSnapshot(total: MetricsAggregate, interval: MetricsAggregate, inp: LiveInputs): LiveSnapshot {
   const elapsedSec = inp.elapsedMs / 1000;
   const it = interval.total();
-  const lat = latencyStats(it.latency);
+  const lat = it.latency.stats();
   const currentRps: Record<string, number> = {};
   for (const e of interval.endpoints.values()) currentRps[`${e.method} ${e.name}`] = e.requests / inp.intervalSec;
   const snap: LiveSnapshot = {

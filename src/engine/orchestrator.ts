@@ -39,6 +39,7 @@ import { Watchdog } from './watchdog.js';
 import { stopWorkersWithDeadline } from './stop-workers.js';
 import { lifecycleTimeoutMs, runSetupBounded, runTeardownBounded, sayWhileWaiting } from './lifecycle.js';
 import { formatDuration } from '../config/duration.js';
+import { NameWatch } from '../metrics/name-watch.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
 export interface SideService {
@@ -69,10 +70,12 @@ export interface RunDeps {
  */
 export class Run {
   private pool?: WorkerPool;
-  private readonly total = new MetricsAggregate();
-  private interval = new MetricsAggregate();
+  private readonly total: MetricsAggregate;
+  private interval: MetricsAggregate;
   private readonly window = new LiveWindow();
   private readonly history: HistoryRow[] = [];
+  /** Warns when request names grow like ids in URLs (issue 17). */
+  private readonly names = new NameWatch();
   private readonly health = new Map<number, WorkerHealth>();
   /** Whether the workers kept up with their users, interval by interval (the rule of summary.generatorOverloaded). */
   private readonly generatorLoad: GeneratorLoad;
@@ -121,6 +124,8 @@ export class Run {
     private readonly deps: RunDeps,
   ) {
     this.stopPromise = new Promise((r) => (this.stopRequested = r));
+    this.total = new MetricsAggregate(cfg.extra.maxNames);
+    this.interval = new MetricsAggregate(cfg.extra.maxNames);
     this.scenarios = cfg.scenarios;
     this.segment = cfg.extra.segment ? parseSegment(cfg.extra.segment) : undefined;
     this.generatorLoad = new GeneratorLoad(cfg.snapshotIntervalMs);
@@ -400,7 +405,7 @@ export class Run {
     await this.flushWorkers(info.warmup);
     this.closeStage();
     this.stageBudget.open(info.warmup ? undefined : info.maxRequests);
-    this.stage = { info, agg: new MetricsAggregate(), startedAt: performance.now() };
+    this.stage = { info, agg: new MetricsAggregate(this.cfg.extra.maxNames), startedAt: performance.now() };
   }
 
   private closeStage(): void {
@@ -544,7 +549,7 @@ export class Run {
     const intervalSec = Math.max(0.001, (now - this.lastSnapshotAt) / 1000);
     this.lastSnapshotAt = now;
     const interval = this.interval;
-    this.interval = new MetricsAggregate();
+    this.interval = new MetricsAggregate(this.cfg.extra.maxNames);
     const warmup = Boolean(this.stage?.info.warmup);
     if (!warmup) this.total.addAggregate(interval);
     this.stage?.agg.addAggregate(interval);
@@ -572,6 +577,7 @@ export class Run {
         maxRequests: x.maxRequestsPerStage, maxTimeMs: x.maxTimePerStage, warmupMs: x.warmup ?? 0, doneMs: this.stages.map((d) => d.durationMs),
       });
     }
+    snap.names = this.names.update(this.total);
     return { interval, snap, intervalSec, warmup };
   }
 
@@ -666,7 +672,7 @@ export class Run {
 
   /** The summary of what is known now; also used when a second Ctrl-C exits at once. */
   buildSummary(): RunSummary {
-    const live = new MetricsAggregate();
+    const live = new MetricsAggregate(this.cfg.extra.maxNames);
     live.addAggregate(this.total);
     live.addAggregate(this.interval);
     const end = this.stoppedAt || performance.now();
@@ -704,13 +710,14 @@ export class Run {
       llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),
       stages: this.stages.length ? this.stages : undefined,
       scenarios: this.separateScenarios ? this.runners.map((r) => this.scenarioSummary(r, end)) : undefined,
+      names: this.names.update(live),
       history: this.history,
       histograms: summaryHistograms(live),
     };
   }
 
   private scenarioSummary(r: ScenarioRunner, runEnd: number): ScenarioSummary {
-    const agg = r.figures ?? new MetricsAggregate();
+    const agg = r.figures ?? new MetricsAggregate(this.cfg.extra.maxNames);
     const started = r.startedAt || runEnd;
     const durationMs = Math.max(0, (r.endedAt || runEnd) - started);
     const sec = durationMs / 1000;

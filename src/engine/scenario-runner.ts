@@ -70,7 +70,7 @@ export class ScenarioRunner {
     private readonly shape?: ShapeInstance,
     separateFigures = false,
   ) {
-    if (separateFigures) this.figures = new MetricsAggregate();
+    if (separateFigures) this.figures = new MetricsAggregate(run.cfg.extra.maxNames);
     void run.runStopped.then(() => this.ended.fire());
     this.exhausted = new Promise((r) => (this.exhaustedResolve = r));
     this.countsPosted = new Array<number>(run.workerCount).fill(0);

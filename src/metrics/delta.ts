@@ -12,8 +12,10 @@ export interface EndpointDelta {
   /** Requests cut off by the end of the run; not failures. */
   aborted: number;
   bytes: number;
-  /** Compressed base64 HDR histogram of latencies in µs; '' when empty. */
+  /** Compressed base64 HDR histogram of latencies in µs; '' when empty or sent as `buckets`. */
   latency: string;
+  /** A sparse histogram instead (compact-histogram.ts): [countsIndex, count, …] of the same HDR shape. */
+  buckets?: number[];
   /** The exact fastest and slowest latency in µs (the encoding keeps buckets only); absent when empty. */
   minUs?: number;
   maxUs?: number;
@@ -50,4 +52,6 @@ export interface MetricsDelta {
   tasks: Record<string, number>;
   /** Exceptions thrown by tasks and hooks, by task name (absent in deltas of earlier versions). */
   taskErrors?: Record<string, number>;
+  /** The most full HDR histograms the worker's recorder held at once so far (memory check, summary.json names). */
+  fullHistogramsPeak?: number;
 }

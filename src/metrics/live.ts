@@ -1,4 +1,5 @@
 import type { EndpointSummary, ErrorCount, LlmSummary, ThresholdResult } from './summary-types.js';
+import type { NamesSummary } from './name-watch.js';
 
 /** The load generator's own health, per worker thread. */
 export interface WorkerHealth {
@@ -72,4 +73,6 @@ export interface LiveSnapshot {
   tasks?: Array<{ name: string; runs: number; errors?: number }>;
   health: WorkerHealth[];
   thresholds?: ThresholdResult[];
+  /** The run's request names and the warning when they look like ids in URLs (name-watch.ts). */
+  names?: NamesSummary;
 }

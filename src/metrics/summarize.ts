@@ -1,4 +1,4 @@
-import { encodeHistogram, exactRange, latencyStats } from './histogram.js';
+import { encodeHistogram, exactRange } from './histogram.js';
 import type { EndpointTotals, MetricsAggregate } from './aggregate.js';
 import type { EndpointSummary, ErrorCount, RunSummary, SummaryFigures } from './summary-types.js';
 
@@ -15,7 +15,7 @@ export function endpointSummary(e: EndpointTotals, durationSec: number): Endpoin
     rps: r3(e.requests / d),
     failuresPerSec: r3(e.failures / d),
     bytes: e.bytes,
-    latencyMs: latencyStats(e.latency),
+    latencyMs: e.latency.stats(),
   };
 }
 
@@ -32,7 +32,7 @@ export function endpointSummaries(agg: MetricsAggregate, durationSec: number): E
  */
 export function summaryHistograms(agg: MetricsAggregate): RunSummary['histograms'] {
   return {
-    endpoints: [...agg.endpoints.values()].filter((e) => e.latency.totalCount > 0).map((e) => ({ method: e.method, name: e.name, latency: encodeHistogram(e.latency), ...exactRange(e.latency) })),
+    endpoints: [...agg.endpoints.values()].filter((e) => e.latency.totalCount > 0).map((e) => ({ method: e.method, name: e.name, latency: e.latency.encode(), ...e.latency.range() })),
     trends: [...agg.trends].map(([name, h]) => ({ name, histogram: encodeHistogram(h), ...(h.totalCount > 0 ? exactRange(h) : {}) })),
   };
 }

@@ -1,4 +1,5 @@
 import type { LatencyStats } from './histogram.js';
+import type { NamesSummary } from './name-watch.js';
 
 /**
  * The shape of summary.json (docs/summary-json.md). Bump SUMMARY_VERSION on any
@@ -73,6 +74,8 @@ export interface ThresholdResult {
    */
   unit?: 'ms' | 's' | 'm' | '%' | '';
   abortOnFail?: boolean;
+  /** Why there is no value, when its name was folded past --max-names. */
+  note?: string;
 }
 
 export interface StageSummary {
@@ -182,6 +185,8 @@ export interface RunSummary extends SummaryFigures {
   /** Per scenario, when the options have `scenarios` (the totals above cover them all). */
   scenarios?: ScenarioSummary[];
   thresholds?: ThresholdResult[];
+  /** Request names: distinct count, the cap, folded requests, and the warning when they look like ids in URLs. */
+  names?: NamesSummary;
   history: HistoryRow[];
   /**
    * Encoded HDR histograms, so runs can be merged exactly (bench merge), with

@@ -18,6 +18,7 @@ export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stde
   let lastLine = -Infinity;
   let warnedBottleneck = false;
   let lastStarting = -Infinity;
+  let warnedNames = false;
   return {
     onRunStart(info: RunStartInfo) {
       io.stderr.write(`volley: running ${info.scenario} with ${info.users} users on ${info.workers} workers${info.durationMs !== undefined ? ` for ${formatDuration(info.durationMs)}` : ''}\n`);
@@ -31,6 +32,10 @@ export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stde
       if (s.targetUsers >= STARTING_LINE_MIN_USERS && s.users < s.targetUsers && s.elapsedMs - lastStarting >= STARTING_LINE_EVERY_MS) {
         lastStarting = s.elapsedMs;
         io.stderr.write(`starting users: ${s.users.toLocaleString('en-US')}/${s.targetUsers.toLocaleString('en-US')}\n`);
+      }
+      if (!warnedNames && s.names?.warning) {
+        warnedNames = true;
+        io.stderr.write(`warning: ${s.names.warning.message}\n`);
       }
       if (s.elapsedMs - lastLine < everyMs) return;
       // The first snapshot often comes before any worker has reported: "0 users, 0 requests" says nothing.

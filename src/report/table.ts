@@ -5,6 +5,7 @@ import { cut, fitTable, wrapParts, type TextColumn } from './fit-table.js';
 import { formatMsCompact, formatRate } from './format-number.js';
 import { interruptedBanner, runEndLines, stagesNotRun, sweepUsers } from './run-end.js';
 import { taskErrorsLine } from './error-text.js';
+import { isFoldedName } from '../metrics/name-cap.js';
 
 /** Formats rows as aligned columns; the first column is left-aligned, the rest right-aligned. */
 export function columns(rows: string[][], leftAligned = 2): string {
@@ -51,6 +52,20 @@ const ENDPOINT_COLUMNS: TextColumn[] = [
   r('Max'),
 ];
 
+/** Rows of one table printed at most: with ids in URLs a run can have thousands of names (all of them are in stats.csv and summary.json). */
+export const MAX_TABLE_ROWS = 40;
+
+/** The rows to print: all of them, or the busiest MAX_TABLE_ROWS and every folded row, in the table's order. */
+function printable<T extends { name: string }>(rows: T[], weight: (r: T) => number): T[] {
+  if (rows.length <= MAX_TABLE_ROWS) return rows;
+  const kept = new Set(rows.filter((r) => isFoldedName(r.name)));
+  for (const r of [...rows].sort((a, b) => weight(b) - weight(a))) {
+    if (kept.size >= MAX_TABLE_ROWS) break;
+    kept.add(r);
+  }
+  return rows.filter((r) => kept.has(r));
+}
+
 export interface TableOptions {
   /** Characters a line (default 80, what a terminal or CI log shows without wrapping). */
   width?: number;
@@ -74,9 +89,12 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
   const tail = `, ${(s.meta.durationMs / 1000).toFixed(1)}s, ${users} on ${s.meta.workers} workers`;
   const head = 'Response times (ms) — ';
   out.push(head + scenarioName(s.meta.scenario, Math.max(20, width - head.length - tail.length)) + tail);
-  const endpoints = fitTable(ENDPOINT_COLUMNS, [...s.endpoints.map(endpointRow), ['', 'Aggregated', ...endpointRow(s.total).slice(2)]], width);
+  const shown = printable(s.endpoints, (e) => e.requests);
+  const endpoints = fitTable(ENDPOINT_COLUMNS, [...shown.map(endpointRow), ['', 'Aggregated', ...endpointRow(s.total).slice(2)]], width);
   out.push(endpoints.text);
   if (endpoints.dropped.length) out.push(`(${endpoints.dropped.join(', ')}: left out to fit ${width} columns; stats.csv has them)`);
+  if (shown.length < s.endpoints.length) out.push(`… the busiest ${shown.length} of ${s.endpoints.length} rows; all of them are in stats.csv and summary.json`);
+  if (s.names?.warning) out.push(`\nwarning: ${s.names.warning.message}`);
   const aborted = s.endpoints.reduce((a, e) => a + e.aborted, 0);
   if (aborted) out.push(wrapParts(`\n${aborted} requests were still in flight at the end and were aborted (not counted as failures).`.split(' '), width).replace(/  /g, ' '));
   const taskErrors = taskErrorsLine(s.tasks);
@@ -156,11 +174,12 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
   if (s.checks.length) {
     out.push('\nChecks');
     const cols: TextColumn[] = [{ header: 'Check', align: 'left', shrink: true }, r('Passes'), r('Fails'), r('Rate')];
-    out.push(fitTable(cols, s.checks.map((c) => [c.name, String(c.passes), String(c.fails), `${((c.passes / Math.max(1, c.passes + c.fails)) * 100).toFixed(2)}%`]), width).text);
+    out.push(fitTable(cols, printable(s.checks, (c) => c.fails * 1e9 + c.passes + c.fails).map((c) => [c.name, String(c.passes), String(c.fails), `${((c.passes / Math.max(1, c.passes + c.fails)) * 100).toFixed(2)}%`]), width).text);
+    if (s.checks.length > MAX_TABLE_ROWS) out.push(`… ${MAX_TABLE_ROWS} of ${s.checks.length} checks (the failing and busiest ones); all of them are in summary.json`);
   }
   if (s.thresholds?.length) {
     out.push('\nThresholds');
-    for (const t of s.thresholds) out.push(`  ${t.ok ? '✓' : '✗'} ${t.expression}${t.value === null ? ' (no data)' : ` (observed ${formatThresholdValue(t)})`}`);
+    for (const t of s.thresholds) out.push(`  ${t.ok ? '✓' : '✗'} ${t.expression}${t.value === null ? ` (${formatThresholdValue(t)})` : ` (observed ${formatThresholdValue(t)})`}`);
   }
   out.push('');
   out.push(...runEndLines(s).map((line) => wrapParts(line.split(' '), width).replace(/  /g, ' ')));

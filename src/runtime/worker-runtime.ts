@@ -22,7 +22,7 @@ export const ABANDON_AFTER_MS = 500;
  */
 export class WorkerRuntime implements GroupOwner {
   /** The recorder of the 'default' scenario, and of measurements made outside any user. */
-  readonly recorder = new MetricsRecorder();
+  readonly recorder: MetricsRecorder;
   readonly dispatcher: Agent;
   /** LLM streams to plain-HTTP servers go over raw sockets (clients/wire/pool.ts). */
   readonly sockets = new SocketPool();
@@ -64,6 +64,7 @@ export class WorkerRuntime implements GroupOwner {
     classes: Map<string, UserClass>,
     attachers: ClientAttacher[],
   ) {
+    this.recorder = new MetricsRecorder(maxNamesOf(options.extra));
     // Explicit pool settings so behaviour does not shift with undici's defaults:
     // one connection per concurrent user at most, no pipelining, HTTP/1.1.
     this.dispatcher = new Agent({
@@ -83,7 +84,7 @@ export class WorkerRuntime implements GroupOwner {
       // A class the scenario's tag filter leaves with no task runs no user there (the engine plans none; open models must not pick it).
       const filter = { tags: spec.tags, excludeTags: spec.excludeTags };
       const own = new Map([...classes].filter(([n, c]) => (!spec.userClasses?.length || spec.userClasses.includes(n)) && taskTable(c, filter).entries.length > 0));
-      const recorder = spec.separateStats ? new MetricsRecorder() : this.recorder;
+      const recorder = spec.separateStats ? new MetricsRecorder(this.recorder.maxNames) : this.recorder;
       this.groups.set(spec.name, new UserGroup(spec, this, recorder, own, attachers));
     }
     if (options.stageBudget) {
@@ -220,4 +221,9 @@ export class WorkerRuntime implements GroupOwner {
     }
     this.sockets.close();
   }
+}
+
+/** --max-names as the worker got it (validated by the config schema), or the default. */
+function maxNamesOf(extra: Record<string, unknown>): number | undefined {
+  return typeof extra.maxNames === 'number' ? extra.maxNames : undefined;
 }

@@ -2,6 +2,7 @@ import type { ThresholdResult } from '../metrics/summary-types.js';
 import { METRICS, type ThresholdView } from './catalog.js';
 import type { ComparisonOp, Threshold, ValueUnit } from './threshold.js';
 import { toExpressionUnit } from './units.js';
+import { foldedNote } from './folded.js';
 
 /**
  * Evaluates thresholds against the final summary or a live snapshot; results keep
@@ -27,6 +28,10 @@ export function evaluateThresholds(thresholds: readonly Threshold[], view: Thres
       // Rounded before comparing, so the value shown is the value judged.
       result.value = round6(toExpressionUnit(base, t.kind, t.unit));
       result.ok = compare(result.value, t.op, t.limit);
+    }
+    if (result.value === null && t.key) {
+      const note = foldedNote(view, t.metric, t.key);
+      if (note) result.note = note;
     }
     if (t.abortOnFail) result.abortOnFail = true;
     return result;

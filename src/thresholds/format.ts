@@ -5,7 +5,7 @@ import type { ThresholdResult } from '../metrics/summary-types.js';
  * junit): `http.p95<300ms` with value 312.5 reads "312.5ms".
  */
 export function formatThresholdValue(result: ThresholdResult): string {
-  if (result.value === null) return 'no data';
+  if (result.value === null) return result.note ? `no data: ${result.note}` : 'no data';
   const rounded = Math.abs(result.value) >= 100 ? Math.round(result.value * 10) / 10 : Math.round(result.value * 1000) / 1000;
   return `${rounded}${result.unit ?? unitFromExpression(result.expression)}`;
 }

@@ -1,6 +1,7 @@
 import type { ThresholdSpec } from '../../api/options.js';
 import { buildLiveSnapshot, historyRow } from '../../engine/live.js';
 import { MetricsAggregate } from '../../metrics/aggregate.js';
+import { NameWatch } from '../../metrics/name-watch.js';
 import type { LiveSnapshot, WorkerHealth } from '../../metrics/live.js';
 import type { HistoryRow, RunSummary } from '../../metrics/summary-types.js';
 import { packageVersion } from '../../util/package-root.js';
@@ -42,6 +43,8 @@ export type FleetEvent =
 export class FleetState {
   readonly total = new MetricsAggregate();
   private interval = new MetricsAggregate();
+  /** The names warning (ids in URLs) for the fleet's merged names, as a single run has it. */
+  private readonly names = new NameWatch();
   readonly instances = new Map<string, FleetInstance>();
   readonly history: HistoryRow[] = [];
   duplicates = 0;
@@ -155,6 +158,7 @@ export class FleetState {
       intervalSec,
       hasSlo: this.hasSlo,
     });
+    snap.names = this.names.update(this.total);
     this.history.push(historyRow(snap, interval));
     return snap;
   }

@@ -12,8 +12,8 @@ import { aggregateFigures, summaryHistograms } from '../../metrics/summarize.js'
  * endpoint rows, latencies from the encoded HDR histograms (not from the
  * rounded percentiles), trends, counters, checks, errors and task runs.
  */
-export function aggregateFromSummary(summary: RunSummary, source: string): MetricsAggregate {
-  const agg = new MetricsAggregate();
+export function aggregateFromSummary(summary: RunSummary, source: string, maxNames?: number): MetricsAggregate {
+  const agg = new MetricsAggregate(maxNames);
   const latency = new Map(summary.histograms.endpoints.map((h) => [`${h.method} ${h.name}`, h]));
   for (const e of summary.endpoints) {
     const acc = agg.endpoint(e.method, e.name);
@@ -22,7 +22,7 @@ export function aggregateFromSummary(summary: RunSummary, source: string): Metri
     acc.aborted += e.aborted ?? 0;
     acc.bytes += e.bytes;
     const encoded = latency.get(`${e.method} ${e.name}`);
-    if (encoded?.latency) acc.latency.add(decodeHistogram(encoded.latency, encoded));
+    if (encoded?.latency) acc.latency.addHistogram(decodeHistogram(encoded.latency, encoded));
     else if (e.latencyMs.count > 0) {
       throw new UserError(
         `${source}: endpoint "${e.method} ${e.name}" has ${e.latencyMs.count} latencies but no encoded histogram, so it cannot be merged exactly`,
@@ -40,7 +40,7 @@ export function aggregateFromSummary(summary: RunSummary, source: string): Metri
     tasks[t.name] = t.runs;
     if (t.errors) taskErrors[t.name] = t.errors;
   }
-  const plain = new MetricsAggregate();
+  const plain = new MetricsAggregate(maxNames);
   plain.addDelta({ endpoints: [], trends: [], counters: summary.counters ?? {}, checks, errors: summary.errors, tasks, taskErrors });
   agg.addAggregate(plain);
   return agg;
@@ -56,7 +56,7 @@ export function aggregateToDelta(agg: MetricsAggregate): MetricsDelta {
       failures: e.failures,
       aborted: e.aborted,
       bytes: e.bytes,
-      ...(e.latency.totalCount > 0 ? { latency: encodeHistogram(e.latency), ...exactRange(e.latency) } : { latency: '' }),
+      ...(e.latency.totalCount > 0 ? { latency: e.latency.encode(), ...e.latency.range() } : { latency: '' }),
     })),
     trends: [...agg.trends].filter(([, h]) => h.totalCount > 0).map(([name, histogram]) => ({ name, histogram: encodeHistogram(histogram), ...exactRange(histogram) })),
     counters: { ...agg.counters },

@@ -61,8 +61,10 @@ export function mergeSummaries(inputs: readonly MergeInput[], opts: MergeOptions
   checkSamePlan(inputs);
   const { warnings, incomplete } = partitionCoverage(inputs);
 
-  const agg = new MetricsAggregate();
-  for (const { source, summary } of inputs) agg.addAggregate(aggregateFromSummary(summary, source));
+  // The instances' own cap on distinct names (--max-names): the merge keeps as many.
+  const maxNames = Math.max(0, ...inputs.map((i) => Number(i.summary.meta.options?.maxNames) || 0)) || undefined;
+  const agg = new MetricsAggregate(maxNames);
+  for (const { source, summary } of inputs) agg.addAggregate(aggregateFromSummary(summary, source, maxNames));
 
   const metas = inputs.map((i) => i.summary.meta);
   const first = metas[0]!;

@@ -65,7 +65,8 @@ export function thresholdsSection(summary: RunSummary): SafeHtml | '' {
 /** Locust's statistics table. */
 export function endpointsSection(summary: RunSummary): SafeHtml {
   const rows = [...summary.endpoints].sort((a, b) => a.name.localeCompare(b.name) || a.method.localeCompare(b.method));
-  return html`<section id="endpoints"><h2>Requests</h2>${table<EndpointSummary>(
+  const names = summary.names?.warning;
+  return html`<section id="endpoints"><h2>Requests</h2>${names ? html`<p class="names-warning">${names.message}</p>` : ''}${table<EndpointSummary>(
     [
       { header: 'Type', text: true, cell: (e) => e.method },
       { header: 'Name', text: true, wrap: true, cell: (e) => e.name },

@@ -44,6 +44,7 @@ td.wrap { white-space: normal; word-break: break-word; max-width: 560px; }
 tr:last-child td { border-bottom: none; }
 tr.total td { font-weight: 650; background: #f8fafc; }
 td.bad { color: var(--fail); font-weight: 600; }
+.names-warning { background: var(--warn-bg); color: var(--warn); border-radius: 10px; padding: 10px 14px; }
 .pill { display: inline-block; padding: 1px 9px; border-radius: 999px; font-weight: 650; font-size: 12px; }
 code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .muted { color: var(--muted); }

@@ -29,7 +29,7 @@ class FakeInstance {
     const e = agg.endpoint('GET', '/x');
     for (let i = 0; i < n; i++) {
       const ms = this.baseMs + ((i * 37 + this.requests) % 50);
-      recordMs(e.latency, ms);
+      e.latency.recordMs(ms);
       recordMs(this.all, ms);
     }
     e.requests += n;

@@ -10,7 +10,7 @@ function interval(instance: string, seq: number, requests: number, ms = 10): Ins
   const agg = new MetricsAggregate();
   const e = agg.endpoint('GET', '/x');
   e.requests = requests;
-  for (let i = 0; i < requests; i++) recordMs(e.latency, ms + i);
+  for (let i = 0; i < requests; i++) e.latency.recordMs(ms + i);
   return { type: 'interval', instance, label: instance, seq, sentAt: 0, elapsedMs: seq * 1000, intervalMs: 1000, users: 2, targetUsers: 2, workers: 1, health: [], delta: aggregateToDelta(agg) };
 }
 

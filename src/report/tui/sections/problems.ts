@@ -24,15 +24,17 @@ export function errorsWanted(view: View): number {
 export function renderErrors(view: View, width: number, height: number, scroll: number): SectionContent {
   const s = view.snapshot;
   if (!s) return { label: 'Errors', lines: [WAITING] };
-  if (s.errors.length === 0) return { label: 'Errors', lines: [paint('green-fg', 'no errors')], maxScroll: 0 };
+  const names = namesSummary(s, width);
+  const top = names ? [names] : [];
+  if (s.errors.length === 0) return { label: 'Errors', lines: [...top, paint('green-fg', 'no errors')], maxScroll: 0 };
   const total = s.errors.reduce((n, e) => n + e.count, 0);
   const heading = paint('bold', `${fit('count', 8, 'right')} ${fit('where', Math.min(32, Math.max(10, Math.floor(width / 3))))} message`);
-  const visible = Math.max(0, height - 1);
+  const visible = Math.max(0, height - 1 - top.length);
   const maxScroll = Math.max(0, s.errors.length - visible);
   const from = Math.min(Math.max(0, scroll), maxScroll);
   const rows = s.errors.slice(from, from + visible).map((e) => errorLine(e, width));
   const range = maxScroll > 0 ? ` ${from + 1}–${from + rows.length} of ${s.errors.length}  ↑↓ scroll` : '';
-  return { label: `Errors: ${fmtCount(total)} in ${s.errors.length} kinds${range}`, lines: [heading, ...rows], maxScroll };
+  return { label: `Errors: ${fmtCount(total)} in ${s.errors.length} kinds${range}`, lines: [...top, heading, ...rows], maxScroll };
 }
 
 function checkLine(c: CheckRow, width: number): string {
@@ -78,9 +80,10 @@ export function renderProblemsSummary(view: View, width: number, height: number)
   const s = view.snapshot;
   if (!s) return { label: 'Errors & checks', lines: [WAITING] };
   const checkLine = checksSummary(s, width);
-  const room = Math.max(0, height - (checkLine ? 1 : 0));
+  const namesLine = namesSummary(s, width);
+  const room = Math.max(0, height - (checkLine ? 1 : 0) - (namesLine ? 1 : 0));
   const errors = s.errors.length === 0 ? [paint('green-fg', 'no errors')] : s.errors.slice(0, room).map((e) => errorLine(e, width));
-  const lines = [...errors.slice(0, room), ...(checkLine ? [checkLine] : [])];
+  const lines = [...(namesLine ? [namesLine] : []), ...errors.slice(0, room), ...(checkLine ? [checkLine] : [])];
   const total = s.errors.reduce((n, e) => n + e.count, 0);
   const more = s.errors.length > room ? ` (top ${room} of ${s.errors.length} kinds; all on panel 3)` : '';
   return { label: total ? `Errors: ${fmtCount(total)}${more}` : 'Errors & checks', lines: lines.slice(0, height) };
@@ -93,4 +96,13 @@ function checksSummary(s: LiveSnapshot, width: number): string | undefined {
   const names = failing.map((c) => `${c.name} (${fmtCount(c.fails)})`).join(', ');
   const head = `checks: ${failing.length} of ${s.checks.length} failing: `;
   return paint('red-fg', head + fit(names, Math.max(1, width - head.length)).trimEnd());
+}
+
+/** The names warning in one line (ids in URLs): how many names, and the fix. */
+function namesSummary(s: LiveSnapshot, width: number): string | undefined {
+  const n = s.names;
+  if (!n?.warning) return undefined;
+  const pattern = n.warning.patterns[0] ?? '/items/[id]';
+  const folded = n.foldedRequests ? `; ${fmtCount(n.foldedRequests)} reqs in (other names)` : '';
+  return paint('yellow-fg', fit(`names: ${fmtCount(n.distinct)} distinct: ids in URLs? name them: { name: '${pattern}' }${folded}`, width));
 }

@@ -124,6 +124,23 @@ describe('buildFrame', () => {
     expect(problems).toContain('has {red-fg} in its name');
   });
 
+  it('warns of request names that grow like ids, with the fix, on the overview and the errors panel', () => {
+    const names = {
+      distinct: 2000, maxNames: 2000, foldedRequests: 31_000, fullHistograms: 1, workerFullHistogramsPeak: 1,
+      warning: { message: '2000 distinct request names', examples: ['GET /items/1', 'GET /items/2', 'GET /items/3'], patterns: ['/items/[id]'] },
+    };
+    for (const panel of ['overview', 'problems'] as const) {
+      for (const [width, height] of [[80, 24], [160, 48]] as const) {
+        const f = buildFrame(viewOf(snapshot({ names })), ui({ panel }), width, height);
+        for (const b of f.boxes) for (const l of b.lines) expect(visible(l).length, `${panel}/${b.id}: ${visible(l)}`).toBeLessThanOrEqual(b.width - (b.frame === 'box' ? 2 : 0));
+        const text = screenText(f);
+        expect(text, `${panel} ${width}x${height}`).toContain('names: 2,000 distinct');
+        if (width === 160) expect(text).toContain("name them: { name: '/items/[id]' }");
+      }
+    }
+    expect(screenText(buildFrame(viewOf(snapshot()), ui({ panel: 'overview' }), 160, 48))).not.toContain('names:');
+  });
+
   it('draws a waiting screen before the first snapshot', () => {
     const view: View = { history: new LiveHistory(), endpoints: [], stagesDone: [], start: { scenario: 'x.ts', users: 5, workers: 1, startTime: '' } };
     const text = screenText(buildFrame(view, ui({ runState: 'starting' }), 80, 24));
