@@ -44,6 +44,11 @@ export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stde
       io.stderr.write(progressLine(s) + '\n');
     },
     onRunEnd(summary: RunSummary) {
+      // A run shorter than a snapshot interval has no live line: the warning still reaches stderr once.
+      if (!warnedNames && summary.names?.warning) {
+        warnedNames = true;
+        io.stderr.write(`warning: ${summary.names.warning.message}\n`);
+      }
       // A terminal wider than 80 columns gets all columns; pipes and CI logs get 80.
       const stdout = io.stdout as { isTTY?: boolean; columns?: number };
       io.stdout.write('\n' + formatSummaryTable(summary, { width: stdout.isTTY && stdout.columns ? Math.max(80, stdout.columns) : 80 }));

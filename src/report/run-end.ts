@@ -4,7 +4,7 @@ import type { RunSummary } from '../metrics/summary-types.js';
 
 const EXIT_MEANINGS: Record<number, string> = {
   [ExitCode.Success]: 'success',
-  [ExitCode.RequestsFailed]: 'requests failed',
+  [ExitCode.RequestsFailed]: 'requests or tasks failed',
   [ExitCode.UserError]: 'user error',
   [ExitCode.ThresholdsCrossed]: 'thresholds crossed',
   [ExitCode.InternalError]: 'internal error',
@@ -13,7 +13,7 @@ const EXIT_MEANINGS: Record<number, string> = {
 
 /** What an exit code means, for the reports (docs/exit-codes.md). */
 export function exitCodeMeaning(code: number): string {
-  return EXIT_MEANINGS[code] ?? 'requests failed (--exit-code-on-error)';
+  return EXIT_MEANINGS[code] ?? 'requests or tasks failed (--exit-code-on-error)';
 }
 
 function isSweep(options: Record<string, unknown>): boolean {

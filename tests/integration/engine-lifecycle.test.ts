@@ -77,7 +77,7 @@ describe('lifecycle', () => {
     // Not a request: no TASK endpoint, no request figures.
     expect(r.summary.endpoints).toEqual([]);
     expect(r.summary.total.requests).toBe(0);
-    expect(r.stdout).toContain('kaboom (at ');
+    expect(r.stdout).toMatch(/TASK\s+boom\s+kaboom\n\s+at tests\/fixtures\/scenarios\/throwing-task.ts:6\n/);
   });
 });
 
