@@ -223,7 +223,10 @@ export class Run {
     }));
     const workers = this.pool.workers;
     try {
-      this.watchdog = new Watchdog(workers, (i, tasks) => this.deps.warn(`worker ${i} is blocked: its event loop has not turned for 1s${tasks ? ` (running: ${tasks})` : ''}`)).start();
+      // Only a block during the load is worth a warning: a worker loading its modules (tiktoken, the scenario) at start is not stuck.
+      this.watchdog = new Watchdog(workers, (i, tasks) => {
+        if (this.loadStartedAt > 0) this.deps.warn(`worker ${i} is blocked: its event loop has not turned for 1s${tasks ? ` (running: ${tasks})` : ''}`);
+      }).start();
       const note = this.deps.note ?? this.deps.warn;
       const ready = await sayWhileWaiting(Promise.all(workers.map((w) => w.next('ready'))), (ms) =>
         note(`loading the scenario in ${W} worker${W === 1 ? '' : 's'}… (its top-level code is still running, ${formatDuration(ms)})`),
