@@ -48,13 +48,13 @@ export class RunGuard {
       const hosts = this.hosts();
       const what = this.firstConnectError ? ` (${this.firstConnectError})` : '';
       return new UserError(
-        `stopped early: all ${this.requests} requests failed to connect to ${hosts}${what}`,
+        `stopped early: the first ${this.requests} requests all failed to connect to ${hosts}${what}`,
         'check that the server is running and that --host or the user class `host` is right',
         'E_UNREACHABLE',
       );
     }
     if (this.llmRequests >= MIN_REQUESTS_FOR_GUARD && this.authErrors >= this.llmRequests) {
-      return new UserError(`stopped early: all ${this.llmRequests} LLM requests were refused with HTTP 401/403 (auth)`, this.keyHint(), 'E_AUTH');
+      return new UserError(`stopped early: the first ${this.llmRequests} LLM requests were all refused with HTTP 401/403 (auth)`, this.keyHint(), 'E_AUTH');
     }
     return undefined;
   }

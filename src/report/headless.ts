@@ -75,7 +75,7 @@ export function progressLine(s: LiveSnapshot): string {
   const llm =
     w?.outputTokensPerSec !== undefined
       ? `  ttft p50 ${ms(w.ttftP50Ms)}  out ${w.outputTokensPerSec.toFixed(0)} tok/s`
-      : s.llmInterval
+      : !w && s.llmInterval
         ? `  ttft p50 ${ms(s.llmInterval.ttftP50Ms)}  out ${s.llmInterval.outputTokensPerSec.toFixed(0)} tok/s`
         : '';
   const sw = s.sweep;

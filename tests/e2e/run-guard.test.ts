@@ -61,12 +61,12 @@ describe('a server that refuses the API key', () => {
       // Before: 26,235 requests in 4 s. Backoff and the early stop leave a handful.
       expect(server.seen()).toBeGreaterThanOrEqual(5);
       expect(server.seen()).toBeLessThan(200);
-      expect(r.stderr).toContain('error: stopped early: all');
-      expect(r.stderr).toContain('LLM requests were refused with HTTP 401/403 (auth)');
+      expect(r.stderr).toContain('error: stopped early: the first');
+      expect(r.stderr).toContain('LLM requests were all refused with HTTP 401/403 (auth)');
       expect(r.stderr).toContain('hint: OPENAI_API_KEY is not set');
       const s = readSummary(out);
       expect(s.meta.exitCode).toBe(2);
-      expect(s.meta.stopReason).toMatch(/^stopped early: all \d+ LLM requests were refused/);
+      expect(s.meta.stopReason).toMatch(/^stopped early: the first \d+ LLM requests were all refused/);
       expect(s.llm?.errorsByKind.auth).toBeGreaterThanOrEqual(5);
       expect(s.llm?.errorsByKind.http_4xx).toBeUndefined();
     } finally {
@@ -94,8 +94,8 @@ describe('a host where nothing listens', () => {
     const out = join(tmp, 'connect');
     const r = await bench(['run', join(SCENARIOS, 'guard/get-loop.ts'), '-u', '2', '-w', '1', '-t', '4s', '-H', host, '--skip-host-check', '--out', out]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`error: stopped early: all`);
-    expect(r.stderr).toContain(`requests failed to connect to ${host}`);
+    expect(r.stderr).toContain(`error: stopped early: the first`);
+    expect(r.stderr).toContain(`requests all failed to connect to ${host}`);
     expect(r.stderr).toContain('ECONNREFUSED');
     const s = readSummary(out);
     expect(s.meta.exitCode).toBe(2);

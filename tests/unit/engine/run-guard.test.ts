@@ -22,7 +22,7 @@ describe('RunGuard', () => {
     const g = new RunGuard([chat], undefined, {});
     expect(g.observe(interval(0, MIN_REQUESTS_FOR_GUARD - 1, { 'llm.requests': MIN_REQUESTS_FOR_GUARD - 1, 'llm.errors.auth': MIN_REQUESTS_FOR_GUARD - 1 }))).toBeUndefined();
     const err = g.observe(interval(0, 1, { 'llm.requests': 1, 'llm.errors.auth': 1 }));
-    expect(err?.message).toBe(`stopped early: all ${MIN_REQUESTS_FOR_GUARD} LLM requests were refused with HTTP 401/403 (auth)`);
+    expect(err?.message).toBe(`stopped early: the first ${MIN_REQUESTS_FOR_GUARD} LLM requests were all refused with HTTP 401/403 (auth)`);
     expect(err?.hint).toContain('OPENAI_API_KEY is not set');
   });
 
@@ -42,7 +42,7 @@ describe('RunGuard', () => {
   it('stops a run whose every request could not connect, naming the host and the error', () => {
     const g = new RunGuard([web], undefined, {});
     const err = g.observe(interval(0, 6, { 'http.connect_errors': 6 }, 'connect ECONNREFUSED 127.0.0.1:9'));
-    expect(err?.message).toBe('stopped early: all 6 requests failed to connect to http://127.0.0.1:9 (connect ECONNREFUSED 127.0.0.1:9)');
+    expect(err?.message).toBe('stopped early: the first 6 requests all failed to connect to http://127.0.0.1:9 (connect ECONNREFUSED 127.0.0.1:9)');
     expect(new RunGuard([web], 'http://10.0.0.1', {}).observe(interval(0, 6, { 'http.connect_errors': 6 }))?.message).toContain('to http://10.0.0.1');
   });
 

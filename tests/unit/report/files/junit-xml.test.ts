@@ -72,7 +72,7 @@ describe('junit.xml', () => {
 
   it.each([
     [130, 'interrupted', 'RunInterrupted', 'the run was interrupted: interrupted'],
-    [2, 'stopped early: all 6 LLM requests were refused with HTTP 401/403 (auth)', 'RunStopped', 'the run stopped early: all 6 LLM requests were refused with HTTP 401/403 (auth)'],
+    [2, 'stopped early: the first 6 LLM requests were all refused with HTTP 401/403 (auth)', 'RunStopped', 'the run stopped early: the first 6 LLM requests were all refused with HTTP 401/403 (auth)'],
     [70, 'worker 0 died: boom', 'InternalError', 'the run broke inside Volley: worker 0 died: boom'],
     [1, 'duration reached', 'RequestsFailed', `${http.total.failures} of ${http.total.requests} requests failed`],
   ])('a run that ended with exit code %i fails its test case, with the stop reason', (exitCode, stopReason, type, message) => {
