@@ -40,6 +40,7 @@ import { stopWorkersWithDeadline } from './stop-workers.js';
 import { lifecycleTimeoutMs, runSetupBounded, runTeardownBounded, sayWhileWaiting } from './lifecycle.js';
 import { formatDuration } from '../config/duration.js';
 import { NameWatch } from '../metrics/name-watch.js';
+import { ReporterHub } from './reporter-hub.js';
 import { checkLiveRate, checkLiveUsers, describeAction } from './live-control.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
@@ -118,6 +119,8 @@ export class Run {
   private guard?: RunGuard;
   /** Why the run guard stopped the run: a user error (exit 2), with the results still written. */
   userStop?: UserError;
+  /** The reporters, each hook awaited in turn; one that throws is warned about. */
+  private readonly hub: ReporterHub;
   /** Changes of the load made while the run ran (live control), in order: summary.actions. */
   readonly actions: RunAction[] = [];
   /** Actions not yet marked in a history row. */
@@ -136,6 +139,7 @@ export class Run {
     this.scenarios = cfg.scenarios;
     this.segment = cfg.extra.segment ? parseSegment(cfg.extra.segment) : undefined;
     this.generatorLoad = new GeneratorLoad(cfg.snapshotIntervalMs);
+    this.hub = new ReporterHub(deps.reporters, deps.warn);
   }
 
   /** Asks for a graceful stop (SIGINT, q in the TUI, a threshold). The first reason wins. */
@@ -467,16 +471,22 @@ export class Run {
   /** Closes the current stage (flushing workers so its figures are complete) and opens the next. */
   private async beginStage(info: StageInfo): Promise<void> {
     await this.flushWorkers(info.warmup);
-    this.closeStage();
+    await this.closeStage();
     this.stageBudget.open(info.warmup ? undefined : info.maxRequests);
     this.stage = { info, agg: new MetricsAggregate(this.cfg.extra.maxNames), startedAt: performance.now() };
   }
 
-  private closeStage(): void {
+  /** Ends the current stage: its summary, and the reporters' onStageEnd (not for a warm-up). */
+  private async closeStage(): Promise<void> {
     const st = this.stage;
     if (!st) return;
     this.stage = undefined;
     if (st.info.warmup) return;
+    this.pushStage(st);
+    await this.emit('onStageEnd', st.info.name);
+  }
+
+  private pushStage(st: { info: StageInfo; agg: MetricsAggregate; startedAt: number }): void {
     const durationMs = (this.stoppedAt || performance.now()) - st.startedAt;
     const sec = durationMs / 1000;
     this.stages.push({
@@ -674,7 +684,7 @@ export class Run {
     // The last interval is no row of the history: actions made in it (the stop) mark the last row.
     const lastRow = this.history.at(-1);
     if (lastRow && this.pendingMarks.length) lastRow.action = [lastRow.action, ...this.pendingMarks.splice(0)].filter(Boolean).join('; ');
-    this.closeStage();
+    await this.closeStage();
   }
 
   /** Runs setup() or teardown() on one worker: the first one still alive. */
@@ -722,26 +732,13 @@ export class Run {
     this.services = [];
   }
 
-  private async emit<K extends 'onRunStart' | 'onSnapshot' | 'onRunEnd'>(hook: K, arg: Parameters<NonNullable<Reporter[K]>>[0]): Promise<void> {
-    for (const r of this.deps.reporters) {
-      try {
-        await (r[hook] as ((a: unknown) => unknown) | undefined)?.call(r, arg);
-      } catch (err) {
-        this.deps.warn(`reporter failed in ${hook}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
+  private emit<K extends 'onRunStart' | 'onSnapshot' | 'onRunEnd' | 'onStageEnd'>(hook: K, arg: Parameters<NonNullable<Reporter[K]>>[0]): Promise<void> {
+    return this.hub.emit(hook, arg);
   }
 
   /** Hands each reporter that wants them an interval's merged metrics (the live view publishes them). */
-  private async emitInterval(interval: MetricsAggregate, snap: LiveSnapshot): Promise<void> {
-    for (const r of this.deps.reporters) {
-      if (!r.onInterval) continue;
-      try {
-        await r.onInterval(interval, snap);
-      } catch (err) {
-        this.deps.warn(`reporter failed in onInterval: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
+  private emitInterval(interval: MetricsAggregate, snap: LiveSnapshot): Promise<void> {
+    return this.hub.interval(interval, snap);
   }
 
   /** The summary of what is known now; also used when a second Ctrl-C exits at once. */
