@@ -4,18 +4,14 @@ import { parseSegment, segmentShare, type Segment } from '../distributed/segment
 import { readSetupData } from '../distributed/setup-data.js';
 import { UserError, VolleyError } from '../errors.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
-import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live.js';
 import type { MetricsDelta } from '../metrics/delta.js';
-import type { HistoryRow, RunAction, RunSummary, StageSummary } from '../metrics/summary-types.js';
-import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';
+import type { RunAction, RunSummary } from '../metrics/summary-types.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { FromWorker, UserClassInfo, WorkerOptions } from '../pool/protocol.js';
 import type { Reporter } from '../report/reporter.js';
 import { errorRateExceeded } from './error-rate.js';
 import { RunGuard } from './run-guard.js';
-import { buildLiveSnapshot, historyRow } from './live.js';
-import { LiveWindow } from './live-window.js';
-import { sweepProgress } from './sweep-progress.js';
 import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
 import type { Threshold } from '../thresholds/index.js';
 import { splitEvenly } from './plan.js';
@@ -24,17 +20,16 @@ import { isOpenModel, pickExecutor, type ShapeInstance, type StageInfo } from '.
 import type { ScenarioConfig } from '../config/load-models.js';
 import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.js';
 import { applyShapes, loadShapes } from './shapes.js';
-import { buildLlmSummary } from '../metrics/llm-summary.js';
 import { StageBudget } from '../pool/stage-budget.js';
 import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
-import { endOfRunWarnings, GeneratorLoad } from './generator-load.js';
+import { endOfRunWarnings } from './generator-load.js';
 import { Watchdog } from './watchdog.js';
 import { stopWorkersWithDeadline } from './stop-workers.js';
 import { lifecycleTimeoutMs, runSetupBounded, runTeardownBounded, sayWhileWaiting } from './lifecycle.js';
 import { formatDuration } from '../config/duration.js';
-import { NameWatch } from '../metrics/name-watch.js';
 import { ReporterHub } from './reporter-hub.js';
 import { buildRunSummary } from './summary-builder.js';
+import { FigureFanIn, type FoldedInterval } from './fan-in.js';
 import { checkHosts, checkPlan, classesOf, startServices, waitForSignalIfPaused, waitForStartAt, type SideService } from './gates.js';
 import { checkLiveRate, checkLiveUsers, describeAction } from './live-control.js';
 
@@ -63,15 +58,8 @@ export interface RunDeps {
  */
 export class Run {
   private pool?: WorkerPool;
-  private total: MetricsAggregate;
-  private interval: MetricsAggregate;
-  private window = new LiveWindow();
-  private readonly history: HistoryRow[] = [];
-  /** Warns when request names grow like ids in URLs (issue 17). */
-  private readonly names = new NameWatch();
-  private readonly health = new Map<number, WorkerHealth>();
-  /** Whether the workers kept up with their users, interval by interval (the rule of summary.generatorOverloaded). */
-  private readonly generatorLoad: GeneratorLoad;
+  /** The workers' figures merged: intervals, totals, stages, history, health. */
+  private readonly figures: FigureFanIn;
   private endWarned = false;
   private readonly workerWarnings = new Set<string>();
   private startedAt = 0;
@@ -88,7 +76,6 @@ export class Run {
   private runners: ScenarioRunner[] = [];
   private interrupted = false;
   private services: SideService[] = [];
-  private lastSnapshotAt = 0;
   /** The share of the plan this instance runs (--segment); undefined: the whole plan. */
   private readonly segment?: Segment;
   /** What setup() returned (or --setup-data holds): every user's `this.data`, and teardown's argument. */
@@ -114,10 +101,6 @@ export class Run {
   private readonly hub: ReporterHub;
   /** Changes of the load made while the run ran (live control), in order: summary.actions. */
   readonly actions: RunAction[] = [];
-  /** Actions not yet marked in a history row. */
-  private pendingMarks: string[] = [];
-  /** When the figures started (resetStats moves it): their rates are over the time since. */
-  private statsStartedAt = 0;
 
   constructor(
     private readonly cfg: RunConfig,
@@ -125,11 +108,9 @@ export class Run {
     private readonly deps: RunDeps,
   ) {
     this.stopPromise = new Promise((r) => (this.stopRequested = r));
-    this.total = new MetricsAggregate(cfg.extra.maxNames);
-    this.interval = new MetricsAggregate(cfg.extra.maxNames);
+    this.figures = new FigureFanIn(cfg);
     this.scenarios = cfg.scenarios;
     this.segment = cfg.extra.segment ? parseSegment(cfg.extra.segment) : undefined;
-    this.generatorLoad = new GeneratorLoad(cfg.snapshotIntervalMs);
     this.hub = new ReporterHub(deps.reporters, deps.warn);
   }
 
@@ -205,13 +186,8 @@ export class Run {
   /** Live control: the figures start afresh from now (Locust's "Reset stats"); the history keeps its rows. */
   resetStats(): void {
     this.liveRunners('resetStats');
-    const maxNames = this.cfg.extra.maxNames;
-    this.total = new MetricsAggregate(maxNames);
-    this.interval = new MetricsAggregate(maxNames);
-    this.window = new LiveWindow();
-    if (this.stage) this.stage.agg = new MetricsAggregate(maxNames);
+    this.figures.reset();
     for (const r of this.runners) r.resetFigures();
-    this.statsStartedAt = performance.now();
     this.recordAction({ action: 'resetStats' });
   }
 
@@ -230,7 +206,7 @@ export class Run {
   private recordAction(a: Omit<RunAction, 'atMs'>): void {
     const action: RunAction = { atMs: this.loadStartedAt ? Math.round(performance.now() - this.loadStartedAt) : 0, ...a };
     this.actions.push(action);
-    this.pendingMarks.push(describeAction(action));
+    this.figures.mark(describeAction(action));
   }
 
   /** Keep each scenario's figures apart: the options have `scenarios`. */
@@ -312,9 +288,7 @@ export class Run {
       await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.share(users), workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
 
       this.loadStartedAt = performance.now();
-      this.statsStartedAt = this.loadStartedAt;
-      this.generatorLoad.start(workers.length, this.loadStartedAt);
-      this.lastSnapshotAt = this.loadStartedAt;
+      this.figures.start(workers.length, this.loadStartedAt);
       await this.driveLoad();
       await this.stopWorkers();
       if (this.fatal) throw Object.assign(new Error(this.fatal.message), { fatal: this.fatal });
@@ -362,8 +336,8 @@ export class Run {
       fail: (reason) => this.fail(reason),
       beginStage: (stage) => this.beginStage(stage),
       // The shared count is current; the merged figures lag by up to a snapshot.
-      stageRequests: () => Math.max((this.stage?.agg ?? this.total).requestCount(), this.stageBudget.requestsDone()),
-      runningUsers: () => [...this.health.values()].reduce((a, h) => a + h.users, 0),
+      stageRequests: () => Math.max(this.figures.requestCount(), this.stageBudget.requestsDone()),
+      runningUsers: () => this.figures.runningUsers(),
       warn: this.deps.warn,
     };
   }
@@ -406,8 +380,6 @@ export class Run {
     return this.runners.find((r) => r.scenario.name === name);
   }
 
-  private stage?: { info: StageInfo; agg: MetricsAggregate; startedAt: number };
-  private readonly stages: StageSummary[] = [];
   private readonly stageBudget = StageBudget.create();
 
   /** Closes the current stage (flushing workers so its figures are complete) and opens the next. */
@@ -415,31 +387,13 @@ export class Run {
     await this.flushWorkers(info.warmup);
     await this.closeStage();
     this.stageBudget.open(info.warmup ? undefined : info.maxRequests);
-    this.stage = { info, agg: new MetricsAggregate(this.cfg.extra.maxNames), startedAt: performance.now() };
+    this.figures.openStage(info);
   }
 
   /** Ends the current stage: its summary, and the reporters' onStageEnd (not for a warm-up). */
   private async closeStage(): Promise<void> {
-    const st = this.stage;
-    if (!st) return;
-    this.stage = undefined;
-    if (st.info.warmup) return;
-    this.pushStage(st);
-    await this.emit('onStageEnd', st.info.name);
-  }
-
-  private pushStage(st: { info: StageInfo; agg: MetricsAggregate; startedAt: number }): void {
-    const durationMs = (this.stoppedAt || performance.now()) - st.startedAt;
-    const sec = durationMs / 1000;
-    this.stages.push({
-      name: st.info.name,
-      concurrency: st.info.concurrency,
-      traffic: st.info.traffic ?? this.classTraffic(),
-      durationMs: Math.round(durationMs),
-      total: endpointSummary(st.agg.total(), sec),
-      endpoints: endpointSummaries(st.agg, sec),
-      llm: buildLlmSummary(st.agg, sec, Boolean(this.cfg.extra.slo)),
-    });
+    const name = this.figures.closeStage(this.stoppedAt || performance.now(), this.classTraffic());
+    if (name !== undefined) await this.emit('onStageEnd', name);
   }
 
   /** The LLM classes' traffic shape when they share one: what a stage without --traffic ran. */
@@ -462,8 +416,7 @@ export class Run {
     switch (m.type) {
       case 'snapshot':
         this.mergeDelta(m.delta, m.scenarioDeltas);
-        this.health.set(index, { index, cpu: m.health.cpu, eventLoopDelayMs: m.health.eventLoopDelayMs, users: m.users });
-        this.generatorLoad.report(this.health.get(index)!, performance.now());
+        this.figures.reportHealth({ index, cpu: m.health.cpu, eventLoopDelayMs: m.health.eventLoopDelayMs, users: m.users });
         break;
       case 'exhausted':
         this.runner(m.scenario)?.onExhausted(index);
@@ -495,8 +448,7 @@ export class Run {
           this.stop('worker failed');
         } else {
           // Its last figures of users and health are stale now.
-          this.health.delete(index);
-          this.generatorLoad.forget(index);
+          this.figures.forgetWorker(index);
           this.fail(m.message);
         }
         break;
@@ -507,12 +459,7 @@ export class Run {
 
   /** Folds a worker's delta into the interval; a scenario's also into its own figures. */
   private mergeDelta(d: MetricsDelta, scenarioDeltas?: Record<string, MetricsDelta>): void {
-    this.interval.addDelta(d);
-    if (!scenarioDeltas) return;
-    for (const [name, sd] of Object.entries(scenarioDeltas)) {
-      this.interval.addDelta(sd);
-      this.runner(name)?.addDelta(sd);
-    }
+    this.figures.mergeDelta(d, scenarioDeltas, (name) => this.runner(name));
   }
 
   /**
@@ -536,8 +483,9 @@ export class Run {
 
   /** Folds the current interval into the totals and tells the reporters. */
   private async tick(): Promise<LiveSnapshot> {
-    const { interval, snap, intervalSec, warmup } = this.foldInterval();
-    this.history.push(this.markActions(historyRow(snap, interval)));
+    const folded = this.foldInterval();
+    const { interval, snap, warmup } = folded;
+    this.figures.addHistoryRow(folded);
     const refused = this.guard?.observe(interval);
     if (refused && !this.stopReason) {
       this.userStop = refused;
@@ -555,53 +503,14 @@ export class Run {
     return snap;
   }
 
-  /**
-   * Closes the current interval: folds it into the totals and the stage (warm-up
-   * figures are dropped: they are neither in the totals nor in a stage) and
-   * builds the live snapshot at its end.
-   */
-  private foldInterval(): { interval: MetricsAggregate; snap: LiveSnapshot; intervalSec: number; warmup: boolean } {
-    const now = performance.now();
-    const intervalSec = Math.max(0.001, (now - this.lastSnapshotAt) / 1000);
-    this.lastSnapshotAt = now;
-    const interval = this.interval;
-    this.interval = new MetricsAggregate(this.cfg.extra.maxNames);
-    const warmup = Boolean(this.stage?.info.warmup);
-    if (!warmup) this.total.addAggregate(interval);
-    this.stage?.agg.addAggregate(interval);
-    const users = [...this.health.values()].reduce((a, h) => a + h.users, 0);
-    this.generatorLoad.observe(now);
-    const snap = buildLiveSnapshot(this.total, interval, {
-      scenario: this.cfg.scenarioPath,
-      elapsedMs: now - this.loadStartedAt,
-      statsElapsedMs: now - (this.statsStartedAt || this.loadStartedAt),
-      durationMs: this.cfg.durationMs,
-      users,
+  /** Closes the current interval (fan-in.ts) and builds the live snapshot at its end. */
+  private foldInterval(): FoldedInterval {
+    return this.figures.fold({
+      loadStartedAt: this.loadStartedAt,
       targetUsers: this.targetUsers,
       workers: this.pool?.workers.length ?? 0,
-      stage: this.stage?.info.name,
-      health: [...this.health.values()].sort((a, b) => a.index - b.index).map((h) => ({ ...h, blockedMs: this.watchdog?.blockedForMs(h.index) })),
-      intervalSec,
-      hasSlo: Boolean(this.cfg.extra.slo),
+      blockedForMs: (i) => this.watchdog?.blockedForMs(i),
     });
-    this.window.push(interval, intervalSec, this.stage?.info.name);
-    snap.window = this.window.figures();
-    const st = this.stage;
-    if (st?.info.index !== undefined && st.info.count !== undefined) {
-      const x = this.cfg.extra;
-      snap.sweep = sweepProgress({
-        index: st.info.index, count: st.info.count, warmup: Boolean(st.info.warmup), stageElapsedMs: now - st.startedAt, stageRequests: st.agg.requestCount(),
-        maxRequests: x.maxRequestsPerStage, maxTimeMs: x.maxTimePerStage, warmupMs: x.warmup ?? 0, doneMs: this.stages.map((d) => d.durationMs),
-      });
-    }
-    snap.names = this.names.update(this.total);
-    return { interval, snap, intervalSec, warmup };
-  }
-
-  /** Marks the actions made since the last row in this one (history.csv's Action column). */
-  private markActions(row: HistoryRow): HistoryRow {
-    if (this.pendingMarks.length) row.action = this.pendingMarks.splice(0).join('; ');
-    return row;
   }
 
   private async stopWorkers(): Promise<void> {
@@ -623,9 +532,7 @@ export class Run {
     // The last, partial interval: in the totals, and to the live view, but not a row of the history.
     const last = this.foldInterval();
     if (!last.warmup) await this.emitInterval(last.interval, last.snap);
-    // The last interval is no row of the history: actions made in it (the stop) mark the last row.
-    const lastRow = this.history.at(-1);
-    if (lastRow && this.pendingMarks.length) lastRow.action = [lastRow.action, ...this.pendingMarks.splice(0)].filter(Boolean).join('; ');
+    this.figures.markLastRow();
     await this.closeStage();
   }
 
@@ -665,15 +572,13 @@ export class Run {
 
   /** The summary of what is known now; also used when a second Ctrl-C exits at once. */
   buildSummary(): RunSummary {
-    const live = new MetricsAggregate(this.cfg.extra.maxNames);
-    live.addAggregate(this.total);
-    live.addAggregate(this.interval);
+    const live = this.figures.live();
     const summary = buildRunSummary({
       cfg: this.cfg,
       live,
       loadStartedAt: this.loadStartedAt,
       endAt: this.stoppedAt || performance.now(),
-      statsStartedAt: this.statsStartedAt,
+      statsStartedAt: this.figures.statsStartedAt,
       startedWall: this.startedAt,
       stoppedWall: this.stoppedWall,
       workers: this.pool?.workers.length ?? 0,
@@ -682,11 +587,11 @@ export class Run {
       stopReason: this.stopReason,
       scenarioHash: this.deps.scenarioHash,
       timedOut: this.timedOut,
-      overload: this.generatorLoad.verdict(),
-      stages: this.stages,
+      overload: this.figures.generatorLoad.verdict(),
+      stages: this.figures.stages,
       scenarios: this.separateScenarios ? this.runners : undefined,
-      names: () => this.names.update(live),
-      history: this.history,
+      names: () => this.figures.names.update(live),
+      history: this.figures.history,
       actions: this.actions,
       onFigures: (figures, overload) => {
         if (this.endWarned || !this.stoppedAt) return;
