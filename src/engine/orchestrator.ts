@@ -471,7 +471,8 @@ export class Run {
     const shaped = this.runners.some((r) => r.executor.name === 'load-shape');
     const levels = this.cfg.extra.concurrency;
     if (levels?.length && this.runners.some((r) => r.executor.name === 'sweep')) return this.share(Math.max(...levels));
-    if (!shaped) return this.share(this.cfg.users);
+    // Users set live (setUsers) may go above -u: then the runners' peaks count.
+    if (!shaped && !this.actions.some((a) => a.action === 'setUsers')) return this.share(this.cfg.users);
     return this.runners.reduce((a, r) => a + (isOpenModel(r.scenario) ? this.share(r.scenario.maxUsers) : r.peakUsers || this.share(r.scenario.users)), 0);
   }
 

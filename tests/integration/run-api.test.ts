@@ -72,6 +72,8 @@ describe('startRun', () => {
     expect(exitCode).toBe(ExitCode.Interrupted);
     expect(summary.meta.stopReason).toBe('enough');
     expect(summary.actions?.map((a) => a.action)).toEqual(['setUsers', 'resetStats', 'setUsers', 'stop']);
+    // The most users run at once: the 5 set live, not -u 2.
+    expect(summary.meta.users).toBe(5);
     expect(summary.actions?.[0]).toMatchObject({ users: 5, spawnRate: 10 });
     expect(summary.actions?.[3]).toMatchObject({ reason: 'enough' });
     expect(summary.actions?.every((a) => a.atMs >= 0)).toBe(true);
