@@ -4,7 +4,10 @@
  * resetStats, stop, and what the summary records of them. Counts only, with
  * wide margins: the machine is shared.
  */
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRun } from '../../src/run/index.js';
 import type { RunHandle } from '../../src/run/handle.js';
@@ -38,7 +41,11 @@ function snapshotWhere(run: RunHandle, pred: (s: LiveSnapshot) => boolean): Prom
 describe('startRun', () => {
   it('closed model: snapshots, setUsers 2 → 5 starts 3 more users, resetStats, stop → done with the actions', async () => {
     target.hits.clear();
-    const run = await startRun({ scenario: resolve(SCENARIOS, 'live-control.ts'), options: { headless: true, seed: 1, users: 2, workers: 1, duration: '5s', snapshotInterval: '250ms', host: target.url } }, quiet());
+    const out = mkdtempSync(join(tmpdir(), 'volley-run-api-'));
+    const run = await startRun(
+      { scenario: resolve(SCENARIOS, 'live-control.ts'), options: { headless: true, seed: 1, users: 2, workers: 1, duration: '5s', snapshotInterval: '250ms', host: target.url, out } },
+      quiet(),
+    );
     expect(['starting', 'running']).toContain(run.state);
     const iterated = run.snapshots()[Symbol.asyncIterator]();
     const first = await iterated.next();
@@ -83,6 +90,12 @@ describe('startRun', () => {
     expect(marks).toContain('setUsers 5 @10/s');
     expect(marks).toContain('resetStats');
     expect(marks).toContain('stop');
+    // Written to summary.json and history.csv's Action column.
+    const written = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { actions?: Array<{ action: string }> };
+    expect(written.actions?.map((a) => a.action)).toEqual(['setUsers', 'resetStats', 'setUsers', 'stop']);
+    const rows = parse(readFileSync(join(out, 'history.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => r.Action).filter(Boolean).join('; ')).toBe(marks);
+    rmSync(out, { recursive: true, force: true });
   });
 
   it('open model: setRate raises the arrivals the server sees; setUsers is refused', async () => {
