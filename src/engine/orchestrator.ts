@@ -2,50 +2,38 @@ import { resolve } from 'node:path';
 import type { RunConfig } from '../config/resolve.js';
 import { parseSegment, segmentShare, type Segment } from '../distributed/segment.js';
 import { readSetupData } from '../distributed/setup-data.js';
-import { waitUntil } from '../distributed/start-at.js';
 import { UserError, VolleyError } from '../errors.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
-import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live.js';
 import type { MetricsDelta } from '../metrics/delta.js';
-import type { HistoryRow, RunSummary, ScenarioSummary, StageSummary } from '../metrics/summary-types.js';
-import { SUMMARY_VERSION } from '../metrics/summary-types.js';
-import { aggregateFigures, endpointSummaries, endpointSummary, summaryHistograms } from '../metrics/summarize.js';
+import type { RunAction, RunSummary } from '../metrics/summary-types.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { FromWorker, UserClassInfo, WorkerOptions } from '../pool/protocol.js';
 import type { Reporter } from '../report/reporter.js';
-import { packageVersion } from '../util/package-root.js';
 import { errorRateExceeded } from './error-rate.js';
 import { RunGuard } from './run-guard.js';
-import { checkSomeUserRuns } from './empty-plan.js';
-import { checkHostReachable } from './host-check.js';
-import { buildLiveSnapshot, historyRow } from './live.js';
-import { LiveWindow } from './live-window.js';
-import { sweepProgress } from './sweep-progress.js';
 import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
 import type { Threshold } from '../thresholds/index.js';
 import { splitEvenly } from './plan.js';
-import { checkSegmentPlan, usersOnWorker, workerCountFor } from './sizing.js';
+import { usersOnWorker, workerCountFor } from './sizing.js';
 import { isOpenModel, pickExecutor, type ShapeInstance, type StageInfo } from './executors/index.js';
 import type { ScenarioConfig } from '../config/load-models.js';
 import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.js';
 import { applyShapes, loadShapes } from './shapes.js';
-import { buildLlmSummary } from '../metrics/llm-summary.js';
 import { StageBudget } from '../pool/stage-budget.js';
 import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
-import { endOfRunWarnings, GeneratorLoad } from './generator-load.js';
-import { fixedCountWarning } from './class-mix-check.js';
-import { checkMachineLimits } from './machine-limits.js';
+import { endOfRunWarnings } from './generator-load.js';
 import { Watchdog } from './watchdog.js';
 import { stopWorkersWithDeadline } from './stop-workers.js';
 import { lifecycleTimeoutMs, runSetupBounded, runTeardownBounded, sayWhileWaiting } from './lifecycle.js';
 import { formatDuration } from '../config/duration.js';
-import { NameWatch } from '../metrics/name-watch.js';
+import { ReporterHub } from './reporter-hub.js';
+import { buildRunSummary } from './summary-builder.js';
+import { FigureFanIn, type FoldedInterval } from './fan-in.js';
+import { checkHosts, checkPlan, classesOf, startServices, waitForSignalIfPaused, waitForStartAt, type SideService } from './gates.js';
+import { checkLiveRate, checkLiveUsers, describeAction } from './live-control.js';
 
-/** Something the run needs started beside it (the mock LLM server for host 'mock'). */
-export interface SideService {
-  url: string;
-  close(): Promise<void>;
-}
+export type { SideService } from './gates.js';
 
 export interface RunDeps {
   reporters: Reporter[];
@@ -70,15 +58,8 @@ export interface RunDeps {
  */
 export class Run {
   private pool?: WorkerPool;
-  private readonly total: MetricsAggregate;
-  private interval: MetricsAggregate;
-  private readonly window = new LiveWindow();
-  private readonly history: HistoryRow[] = [];
-  /** Warns when request names grow like ids in URLs (issue 17). */
-  private readonly names = new NameWatch();
-  private readonly health = new Map<number, WorkerHealth>();
-  /** Whether the workers kept up with their users, interval by interval (the rule of summary.generatorOverloaded). */
-  private readonly generatorLoad: GeneratorLoad;
+  /** The workers' figures merged: intervals, totals, stages, history, health. */
+  private readonly figures: FigureFanIn;
   private endWarned = false;
   private readonly workerWarnings = new Set<string>();
   private startedAt = 0;
@@ -95,7 +76,6 @@ export class Run {
   private runners: ScenarioRunner[] = [];
   private interrupted = false;
   private services: SideService[] = [];
-  private lastSnapshotAt = 0;
   /** The share of the plan this instance runs (--segment); undefined: the whole plan. */
   private readonly segment?: Segment;
   /** What setup() returned (or --setup-data holds): every user's `this.data`, and teardown's argument. */
@@ -117,6 +97,10 @@ export class Run {
   private guard?: RunGuard;
   /** Why the run guard stopped the run: a user error (exit 2), with the results still written. */
   userStop?: UserError;
+  /** The reporters, each hook awaited in turn; one that throws is warned about. */
+  private readonly hub: ReporterHub;
+  /** Changes of the load made while the run ran (live control), in order: summary.actions. */
+  readonly actions: RunAction[] = [];
 
   constructor(
     private readonly cfg: RunConfig,
@@ -124,11 +108,10 @@ export class Run {
     private readonly deps: RunDeps,
   ) {
     this.stopPromise = new Promise((r) => (this.stopRequested = r));
-    this.total = new MetricsAggregate(cfg.extra.maxNames);
-    this.interval = new MetricsAggregate(cfg.extra.maxNames);
+    this.figures = new FigureFanIn(cfg);
     this.scenarios = cfg.scenarios;
     this.segment = cfg.extra.segment ? parseSegment(cfg.extra.segment) : undefined;
-    this.generatorLoad = new GeneratorLoad(cfg.snapshotIntervalMs);
+    this.hub = new ReporterHub(deps.reporters, deps.warn);
   }
 
   /** Asks for a graceful stop (SIGINT, q in the TUI, a threshold). The first reason wins. */
@@ -175,6 +158,57 @@ export class Run {
     return this.failures.length ? this.failures.join('\n') : undefined;
   }
 
+  /** True once a stop was asked for (the run is stopping or done). */
+  get stopping(): boolean {
+    return Boolean(this.stopReason);
+  }
+
+  /**
+   * Live control: the closed model's users become `users`, new ones started
+   * at `spawnRate` per second (default: the scenario's) in the class mix,
+   * extra ones stopped after their current task. A UserError for an open
+   * model, a model that sets its own users, or a bad value.
+   */
+  setUsers(users: number, spawnRate?: number): void {
+    const runner = checkLiveUsers(this.liveRunners('setUsers'), users, spawnRate);
+    const rate = spawnRate ?? runner.scenario.spawnRate ?? Infinity;
+    runner.setLiveUsers(users, rate);
+    this.recordAction({ action: 'setUsers', users, ...(Number.isFinite(rate) && { spawnRate: rate }) });
+  }
+
+  /** Live control: the open model's arrival rate becomes `ratePerSec` from the arrivals not yet sent on (no burst). */
+  setRate(ratePerSec: number): void {
+    const runner = checkLiveRate(this.liveRunners('setRate'), ratePerSec);
+    runner.setLiveRate(ratePerSec);
+    this.recordAction({ action: 'setRate', ratePerSec });
+  }
+
+  /** Live control: the figures start afresh from now (Locust's "Reset stats"); the history keeps its rows. */
+  resetStats(): void {
+    this.liveRunners('resetStats');
+    this.figures.reset();
+    for (const r of this.runners) r.resetFigures();
+    this.recordAction({ action: 'resetStats' });
+  }
+
+  /** A graceful stop asked for by a user (the TUI's q, startRun's handle, the web UI): recorded as an action. */
+  stopByUser(reason = 'stopped by user'): void {
+    if (!this.stopReason) this.recordAction({ action: 'stop', reason });
+    this.stop(reason, true);
+  }
+
+  /** The runners live control may act on: only while the load runs. */
+  private liveRunners(what: string): ScenarioRunner[] {
+    if (!this.loadStartedAt || this.stopReason) throw new UserError(`${what}: the run is ${this.stopReason ? 'stopping' : 'still starting'}; live control acts only while the load runs`);
+    return this.runners;
+  }
+
+  private recordAction(a: Omit<RunAction, 'atMs'>): void {
+    const action: RunAction = { atMs: this.loadStartedAt ? Math.round(performance.now() - this.loadStartedAt) : 0, ...a };
+    this.actions.push(action);
+    this.figures.mark(describeAction(action));
+  }
+
   /** Keep each scenario's figures apart: the options have `scenarios`. */
   private get separateScenarios(): boolean {
     return this.scenarios.some((s) => s.name !== 'default');
@@ -191,9 +225,7 @@ export class Run {
     const applied = applyShapes(this.cfg.scenarios, await loadShapes(this.bundlePath), sweep, this.deps.warn);
     this.scenarios = applied.scenarios;
     this.shapeFor = applied.shapeFor;
-    checkSegmentPlan(this.scenarios, this.segment);
-    checkMachineLimits(this.cfg, this.scenarios, this.segment);
-    checkSomeUserRuns(this.scenarios);
+    checkPlan(this.cfg, this.scenarios, this.segment);
     // Read before any worker starts, so a bad file fails at once.
     const setupFile = this.cfg.extra.setupData;
     const fileData = setupFile !== undefined ? readSetupData(resolve(this.deps.cwd ?? '.', setupFile)) : undefined;
@@ -237,19 +269,19 @@ export class Run {
       this.classes = ready[0]!.classes;
       this.guard = new RunGuard(this.classes, this.cfg.host);
       this.runners = this.scenarios.map(
-        (s, i) => new ScenarioRunner(i, s, pickExecutor(this.cfg, s), this.classesOf(s), this.port(), this.shapeFor.get(s.name), separate),
+        (s, i) => new ScenarioRunner(i, s, pickExecutor(this.cfg, s), classesOf(s, this.classes, this.deps.warn), this.port(), this.shapeFor.get(s.name), separate),
       );
       for (const w of workers) w.onMessage((m) => this.onWorkerMessage(w.index, m));
 
-      const hostAliases = await this.startServices();
-      await this.checkHosts(hostAliases);
+      const hostAliases = await startServices(this.cfg, this.classes, this.deps.startMock, this.services);
+      await checkHosts(this.cfg, this.classes, hostAliases);
 
       // With --setup-data, setup() ran once elsewhere (bench setup); this instance only reads its result.
       const setup = setupFile !== undefined ? { data: fileData } : await this.setupBounded();
       if (setup.error) throw new UserError(`setup() failed: ${setup.error}`, 'fix the exported setup() function of the scenario');
       this.setupData = setup.data;
-      await this.waitForStartAt();
-      await this.waitForSignalIfPaused();
+      await waitForStartAt(this.cfg, this.stopPromise, this.deps.warn);
+      await waitForSignalIfPaused(this.cfg, Boolean(this.stopReason), this.stopPromise, this.deps.warn);
       // 'begin' starts the workers' snapshot timers, so it comes after the wait, just before the load.
       // endAtMs: a worker that reads the stop message late (overloaded) still starts no task past -t.
       const endAtMs = this.cfg.durationMs !== undefined ? Date.now() + this.cfg.durationMs : undefined;
@@ -259,8 +291,7 @@ export class Run {
       await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.share(users), workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
 
       this.loadStartedAt = performance.now();
-      this.generatorLoad.start(workers.length, this.loadStartedAt);
-      this.lastSnapshotAt = this.loadStartedAt;
+      this.figures.start(workers.length, this.loadStartedAt);
       await this.driveLoad();
       await this.stopWorkers();
       if (this.fatal) throw Object.assign(new Error(this.fatal.message), { fatal: this.fatal });
@@ -296,53 +327,6 @@ export class Run {
     }
   }
 
-  /** --paused: everything is ready; the load starts on SIGUSR1 (or the run is stopped while waiting). */
-  private async waitForSignalIfPaused(): Promise<void> {
-    if (!this.cfg.extra.paused || this.stopReason) return;
-    // Listen before saying so: without a listener, SIGUSR1 would start Node's inspector instead.
-    let onSignal: (() => void) | undefined;
-    const signalled = new Promise<void>((r) => process.once('SIGUSR1', (onSignal = r)));
-    this.deps.warn(`paused: workers are ready; start the load with \`kill -USR1 ${process.pid}\``);
-    await Promise.race([signalled, this.stopPromise]);
-    if (onSignal) process.removeListener('SIGUSR1', onSignal);
-  }
-
-  /** --start-at: waits until the fleet's common start (Ctrl-C ends the wait); a start too late is a UserError. */
-  private async waitForStartAt(): Promise<void> {
-    const at = this.cfg.extra.startAt;
-    if (!at) return;
-    const ac = new AbortController();
-    void this.stopPromise.then(() => ac.abort());
-    await waitUntil(at, {
-      signal: ac.signal,
-      onWait: (ms, when) => this.deps.warn(`waiting ${Math.round(ms / 1000)} s until ${when.toISOString()} (--start-at)`),
-    });
-  }
-
-  /**
-   * The classes a scenario runs: its userClasses, or all (a UserError names
-   * unknown ones), less those its tag filter leaves with no task (warned: the
-   * scenario's users go to the classes that have some).
-   */
-  private classesOf(s: ScenarioConfig): UserClassInfo[] {
-    let chosen = this.classes;
-    if (s.name !== 'default' && s.userClasses?.length) {
-      const names = this.classes.map((c) => c.name);
-      const unknown = s.userClasses.filter((n) => !names.includes(n));
-      if (unknown.length) throw new UserError(`scenario ${s.name}: no user class named ${unknown.join(', ')}`, `the scenario file has: ${names.join(', ')}`);
-      chosen = this.classes.filter((c) => s.userClasses!.includes(c.name));
-    }
-    const fixedWarning = fixedCountWarning(s, chosen);
-    if (fixedWarning) this.deps.warn(fixedWarning);
-    const idle = chosen.filter((c) => c.noTasksIn?.includes(s.name));
-    if (idle.length === 0) return chosen;
-    const given = [s.tags?.length ? `--tags ${s.tags.join(',')}` : '', s.excludeTags?.length ? `--exclude-tags ${s.excludeTags.join(',')}` : ''].filter(Boolean);
-    const filter = given.length ? `${given.join(' and ')} leave${given.length === 1 ? 's' : ''}` : 'the tag filter leaves';
-    const where = s.name === 'default' ? '' : ` in scenario ${s.name}`;
-    this.deps.warn(`${filter} ${idle.map((c) => c.name).join(', ')} with no task to run${where}: no user of ${idle.length === 1 ? 'it' : 'them'} runs`);
-    return chosen.filter((c) => !idle.includes(c));
-  }
-
   /** What scenario runners may use of this run. */
   private port(): RunPort {
     return {
@@ -355,8 +339,8 @@ export class Run {
       fail: (reason) => this.fail(reason),
       beginStage: (stage) => this.beginStage(stage),
       // The shared count is current; the merged figures lag by up to a snapshot.
-      stageRequests: () => Math.max((this.stage?.agg ?? this.total).requestCount(), this.stageBudget.requestsDone()),
-      runningUsers: () => [...this.health.values()].reduce((a, h) => a + h.users, 0),
+      stageRequests: () => Math.max(this.figures.requestCount(), this.stageBudget.requestsDone()),
+      runningUsers: () => this.figures.runningUsers(),
       warn: this.deps.warn,
     };
   }
@@ -399,34 +383,20 @@ export class Run {
     return this.runners.find((r) => r.scenario.name === name);
   }
 
-  private stage?: { info: StageInfo; agg: MetricsAggregate; startedAt: number };
-  private readonly stages: StageSummary[] = [];
   private readonly stageBudget = StageBudget.create();
 
   /** Closes the current stage (flushing workers so its figures are complete) and opens the next. */
   private async beginStage(info: StageInfo): Promise<void> {
     await this.flushWorkers(info.warmup);
-    this.closeStage();
+    await this.closeStage();
     this.stageBudget.open(info.warmup ? undefined : info.maxRequests);
-    this.stage = { info, agg: new MetricsAggregate(this.cfg.extra.maxNames), startedAt: performance.now() };
+    this.figures.openStage(info);
   }
 
-  private closeStage(): void {
-    const st = this.stage;
-    if (!st) return;
-    this.stage = undefined;
-    if (st.info.warmup) return;
-    const durationMs = (this.stoppedAt || performance.now()) - st.startedAt;
-    const sec = durationMs / 1000;
-    this.stages.push({
-      name: st.info.name,
-      concurrency: st.info.concurrency,
-      traffic: st.info.traffic ?? this.classTraffic(),
-      durationMs: Math.round(durationMs),
-      total: endpointSummary(st.agg.total(), sec),
-      endpoints: endpointSummaries(st.agg, sec),
-      llm: buildLlmSummary(st.agg, sec, Boolean(this.cfg.extra.slo)),
-    });
+  /** Ends the current stage: its summary, and the reporters' onStageEnd (not for a warm-up). */
+  private async closeStage(): Promise<void> {
+    const name = this.figures.closeStage(this.stoppedAt || performance.now(), this.classTraffic());
+    if (name !== undefined) await this.emit('onStageEnd', name);
   }
 
   /** The LLM classes' traffic shape when they share one: what a stage without --traffic ran. */
@@ -449,8 +419,7 @@ export class Run {
     switch (m.type) {
       case 'snapshot':
         this.mergeDelta(m.delta, m.scenarioDeltas);
-        this.health.set(index, { index, cpu: m.health.cpu, eventLoopDelayMs: m.health.eventLoopDelayMs, users: m.users });
-        this.generatorLoad.report(this.health.get(index)!, performance.now());
+        this.figures.reportHealth({ index, cpu: m.health.cpu, eventLoopDelayMs: m.health.eventLoopDelayMs, users: m.users });
         break;
       case 'exhausted':
         this.runner(m.scenario)?.onExhausted(index);
@@ -482,8 +451,7 @@ export class Run {
           this.stop('worker failed');
         } else {
           // Its last figures of users and health are stale now.
-          this.health.delete(index);
-          this.generatorLoad.forget(index);
+          this.figures.forgetWorker(index);
           this.fail(m.message);
         }
         break;
@@ -494,12 +462,7 @@ export class Run {
 
   /** Folds a worker's delta into the interval; a scenario's also into its own figures. */
   private mergeDelta(d: MetricsDelta, scenarioDeltas?: Record<string, MetricsDelta>): void {
-    this.interval.addDelta(d);
-    if (!scenarioDeltas) return;
-    for (const [name, sd] of Object.entries(scenarioDeltas)) {
-      this.interval.addDelta(sd);
-      this.runner(name)?.addDelta(sd);
-    }
+    this.figures.mergeDelta(d, scenarioDeltas, (name) => this.runner(name));
   }
 
   /**
@@ -511,7 +474,8 @@ export class Run {
     const shaped = this.runners.some((r) => r.executor.name === 'load-shape');
     const levels = this.cfg.extra.concurrency;
     if (levels?.length && this.runners.some((r) => r.executor.name === 'sweep')) return this.share(Math.max(...levels));
-    if (!shaped) return this.share(this.cfg.users);
+    // Users set live (setUsers) may go above -u: then the runners' peaks count.
+    if (!shaped && !this.actions.some((a) => a.action === 'setUsers')) return this.share(this.cfg.users);
     return this.runners.reduce((a, r) => a + (isOpenModel(r.scenario) ? this.share(r.scenario.maxUsers) : r.peakUsers || this.share(r.scenario.users)), 0);
   }
 
@@ -523,8 +487,9 @@ export class Run {
 
   /** Folds the current interval into the totals and tells the reporters. */
   private async tick(): Promise<LiveSnapshot> {
-    const { interval, snap, intervalSec, warmup } = this.foldInterval();
-    this.history.push(historyRow(snap, interval));
+    const folded = this.foldInterval();
+    const { interval, snap, warmup } = folded;
+    this.figures.addHistoryRow(folded);
     const refused = this.guard?.observe(interval);
     if (refused && !this.stopReason) {
       this.userStop = refused;
@@ -542,46 +507,14 @@ export class Run {
     return snap;
   }
 
-  /**
-   * Closes the current interval: folds it into the totals and the stage (warm-up
-   * figures are dropped: they are neither in the totals nor in a stage) and
-   * builds the live snapshot at its end.
-   */
-  private foldInterval(): { interval: MetricsAggregate; snap: LiveSnapshot; intervalSec: number; warmup: boolean } {
-    const now = performance.now();
-    const intervalSec = Math.max(0.001, (now - this.lastSnapshotAt) / 1000);
-    this.lastSnapshotAt = now;
-    const interval = this.interval;
-    this.interval = new MetricsAggregate(this.cfg.extra.maxNames);
-    const warmup = Boolean(this.stage?.info.warmup);
-    if (!warmup) this.total.addAggregate(interval);
-    this.stage?.agg.addAggregate(interval);
-    const users = [...this.health.values()].reduce((a, h) => a + h.users, 0);
-    this.generatorLoad.observe(now);
-    const snap = buildLiveSnapshot(this.total, interval, {
-      scenario: this.cfg.scenarioPath,
-      elapsedMs: now - this.loadStartedAt,
-      durationMs: this.cfg.durationMs,
-      users,
+  /** Closes the current interval (fan-in.ts) and builds the live snapshot at its end. */
+  private foldInterval(): FoldedInterval {
+    return this.figures.fold({
+      loadStartedAt: this.loadStartedAt,
       targetUsers: this.targetUsers,
       workers: this.pool?.workers.length ?? 0,
-      stage: this.stage?.info.name,
-      health: [...this.health.values()].sort((a, b) => a.index - b.index).map((h) => ({ ...h, blockedMs: this.watchdog?.blockedForMs(h.index) })),
-      intervalSec,
-      hasSlo: Boolean(this.cfg.extra.slo),
+      blockedForMs: (i) => this.watchdog?.blockedForMs(i),
     });
-    this.window.push(interval, intervalSec, this.stage?.info.name);
-    snap.window = this.window.figures();
-    const st = this.stage;
-    if (st?.info.index !== undefined && st.info.count !== undefined) {
-      const x = this.cfg.extra;
-      snap.sweep = sweepProgress({
-        index: st.info.index, count: st.info.count, warmup: Boolean(st.info.warmup), stageElapsedMs: now - st.startedAt, stageRequests: st.agg.requestCount(),
-        maxRequests: x.maxRequestsPerStage, maxTimeMs: x.maxTimePerStage, warmupMs: x.warmup ?? 0, doneMs: this.stages.map((d) => d.durationMs),
-      });
-    }
-    snap.names = this.names.update(this.total);
-    return { interval, snap, intervalSec, warmup };
   }
 
   private async stopWorkers(): Promise<void> {
@@ -603,7 +536,8 @@ export class Run {
     // The last, partial interval: in the totals, and to the live view, but not a row of the history.
     const last = this.foldInterval();
     if (!last.warmup) await this.emitInterval(last.interval, last.snap);
-    this.closeStage();
+    this.figures.markLastRow();
+    await this.closeStage();
   }
 
   /** Runs setup() or teardown() on one worker: the first one still alive. */
@@ -619,26 +553,6 @@ export class Run {
     return p;
   }
 
-  private async startServices(): Promise<Record<string, string>> {
-    const aliases: Record<string, string> = {};
-    const wantsMock = this.cfg.host === 'mock' || (this.cfg.host === undefined && this.classes.some((c) => c.host === 'mock'));
-    if (wantsMock) {
-      if (!this.deps.startMock) throw new UserError("host 'mock' needs the built-in mock server, which this build does not include");
-      const mock = await this.deps.startMock(this.cfg);
-      this.services.push(mock);
-      aliases.mock = mock.url;
-    }
-    return aliases;
-  }
-
-  private async checkHosts(aliases: Record<string, string>): Promise<void> {
-    if (this.cfg.skipHostCheck) return;
-    const hosts = new Set<string>();
-    if (this.cfg.host) hosts.add(aliases[this.cfg.host] ?? this.cfg.host);
-    else for (const c of this.classes) if (c.host) hosts.add(aliases[c.host] ?? c.host);
-    await Promise.all([...hosts].map((h) => checkHostReachable(h)));
-  }
-
   private async shutdown(): Promise<void> {
     this.watchdog?.stop();
     const pool = this.pool;
@@ -651,88 +565,45 @@ export class Run {
     this.services = [];
   }
 
-  private async emit<K extends 'onRunStart' | 'onSnapshot' | 'onRunEnd'>(hook: K, arg: Parameters<NonNullable<Reporter[K]>>[0]): Promise<void> {
-    for (const r of this.deps.reporters) {
-      try {
-        await (r[hook] as ((a: unknown) => unknown) | undefined)?.call(r, arg);
-      } catch (err) {
-        this.deps.warn(`reporter failed in ${hook}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
+  private emit<K extends 'onRunStart' | 'onSnapshot' | 'onRunEnd' | 'onStageEnd'>(hook: K, arg: Parameters<NonNullable<Reporter[K]>>[0]): Promise<void> {
+    return this.hub.emit(hook, arg);
   }
 
   /** Hands each reporter that wants them an interval's merged metrics (the live view publishes them). */
-  private async emitInterval(interval: MetricsAggregate, snap: LiveSnapshot): Promise<void> {
-    for (const r of this.deps.reporters) {
-      if (!r.onInterval) continue;
-      try {
-        await r.onInterval(interval, snap);
-      } catch (err) {
-        this.deps.warn(`reporter failed in onInterval: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
+  private emitInterval(interval: MetricsAggregate, snap: LiveSnapshot): Promise<void> {
+    return this.hub.interval(interval, snap);
   }
 
   /** The summary of what is known now; also used when a second Ctrl-C exits at once. */
   buildSummary(): RunSummary {
-    const live = new MetricsAggregate(this.cfg.extra.maxNames);
-    live.addAggregate(this.total);
-    live.addAggregate(this.interval);
-    const end = this.stoppedAt || performance.now();
-    const durationMs = this.loadStartedAt ? end - this.loadStartedAt : 0;
-    const sec = durationMs / 1000;
-    const opts: Record<string, unknown> = { ...this.cfg, extra: undefined, ...this.cfg.extra };
-    delete opts.extra;
-    delete opts.sources;
-    const overload = this.generatorLoad.verdict();
-    const figures = aggregateFigures(live, sec);
-    if (!this.endWarned && this.stoppedAt) {
-      this.endWarned = true;
-      for (const w of endOfRunWarnings(overload, figures)) this.deps.warn(w);
-    }
-    return {
-      version: SUMMARY_VERSION,
-      meta: {
-        tool: 'volley',
-        toolVersion: packageVersion(),
-        scenario: this.cfg.scenarioPath,
-        startTime: new Date(this.startedAt).toISOString(),
-        endTime: new Date(this.stoppedWall || Date.now()).toISOString(),
-        durationMs: Math.round(durationMs),
-        workers: this.pool?.workers.length ?? 0,
-        users: this.peakUsersRun,
-        options: JSON.parse(JSON.stringify(opts, (_k, v) => (v === Infinity ? null : v))) as Record<string, unknown>,
-        interrupted: this.interrupted,
-        stopReason: this.stopReason || 'unknown',
-        ...(this.deps.scenarioHash && { scenarioHash: this.deps.scenarioHash }),
-        timedOut: this.timedOut.length ? [...this.timedOut] : undefined,
+    const live = this.figures.live();
+    const summary = buildRunSummary({
+      cfg: this.cfg,
+      live,
+      loadStartedAt: this.loadStartedAt,
+      endAt: this.stoppedAt || performance.now(),
+      statsStartedAt: this.figures.statsStartedAt,
+      startedWall: this.startedAt,
+      stoppedWall: this.stoppedWall,
+      workers: this.pool?.workers.length ?? 0,
+      peakUsers: this.peakUsersRun,
+      interrupted: this.interrupted,
+      stopReason: this.stopReason,
+      scenarioHash: this.deps.scenarioHash,
+      timedOut: this.timedOut,
+      overload: this.figures.generatorLoad.verdict(),
+      stages: this.figures.stages,
+      scenarios: this.separateScenarios ? this.runners : undefined,
+      names: () => this.figures.names.update(live),
+      history: this.figures.history,
+      actions: this.actions,
+      onFigures: (figures, overload) => {
+        if (this.endWarned || !this.stoppedAt) return;
+        this.endWarned = true;
+        for (const w of endOfRunWarnings(overload, figures)) this.deps.warn(w);
       },
-      generatorOverloaded: overload !== undefined,
-      generatorOverload: overload,
-      ...figures,
-      llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),
-      stages: this.stages.length ? this.stages : undefined,
-      scenarios: this.separateScenarios ? this.runners.map((r) => this.scenarioSummary(r, end)) : undefined,
-      names: this.names.update(live),
-      history: this.history,
-      histograms: summaryHistograms(live),
-    };
-  }
-
-  private scenarioSummary(r: ScenarioRunner, runEnd: number): ScenarioSummary {
-    const agg = r.figures ?? new MetricsAggregate(this.cfg.extra.maxNames);
-    const started = r.startedAt || runEnd;
-    const durationMs = Math.max(0, (r.endedAt || runEnd) - started);
-    const sec = durationMs / 1000;
-    return {
-      name: r.scenario.name,
-      executor: r.executor.name,
-      startTimeMs: r.startedAt ? Math.round(r.startedAt - this.loadStartedAt) : r.scenario.startTimeMs,
-      durationMs: Math.round(durationMs),
-      endReason: r.endReason,
-      peakUsers: isOpenModel(r.scenario) ? r.scenario.maxUsers : r.peakUsers,
-      ...aggregateFigures(agg, sec),
-    };
+    });
+    return summary;
   }
 
   /** Evaluates the thresholds on the final, exact figures. */

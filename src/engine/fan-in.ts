@@ -1,0 +1,203 @@
+import type { RunConfig } from '../config/resolve.js';
+import { MetricsAggregate } from '../metrics/aggregate.js';
+import type { MetricsDelta } from '../metrics/delta.js';
+import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
+import { buildLlmSummary } from '../metrics/llm-summary.js';
+import { NameWatch } from '../metrics/name-watch.js';
+import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';
+import type { HistoryRow, StageSummary } from '../metrics/summary-types.js';
+import type { StageInfo } from './executors/index.js';
+import { GeneratorLoad } from './generator-load.js';
+import { buildLiveSnapshot, historyRow } from './live.js';
+import { LiveWindow } from './live-window.js';
+import { sweepProgress } from './sweep-progress.js';
+
+/** What a closed interval gave: its figures, the snapshot at its end, and whether it was a warm-up's. */
+export interface FoldedInterval {
+  interval: MetricsAggregate;
+  snap: LiveSnapshot;
+  intervalSec: number;
+  warmup: boolean;
+}
+
+/** What the run tells the fan-in when an interval closes. */
+export interface FoldContext {
+  loadStartedAt: number;
+  targetUsers: number;
+  workers: number;
+  blockedForMs(worker: number): number | undefined;
+}
+
+/**
+ * The fan-in of the workers' figures on the main thread: their deltas merged
+ * into the current interval, intervals folded into the totals and the current
+ * stage, the per-second history, the workers' health and load, and the live
+ * snapshot built at each interval's end.
+ */
+export class FigureFanIn {
+  total: MetricsAggregate;
+  private interval: MetricsAggregate;
+  private window = new LiveWindow();
+  readonly history: HistoryRow[] = [];
+  /** Warns when request names grow like ids in URLs (issue 17). */
+  readonly names = new NameWatch();
+  private readonly health = new Map<number, WorkerHealth>();
+  /** Whether the workers kept up with their users, interval by interval (the rule of summary.generatorOverloaded). */
+  readonly generatorLoad: GeneratorLoad;
+  stage?: { info: StageInfo; agg: MetricsAggregate; startedAt: number };
+  readonly stages: StageSummary[] = [];
+  private lastSnapshotAt = 0;
+  /** When the figures started (resetStats moves it): their rates are over the time since. */
+  statsStartedAt = 0;
+  /** Actions not yet marked in a history row. */
+  private pendingMarks: string[] = [];
+
+  constructor(private readonly cfg: RunConfig) {
+    this.total = new MetricsAggregate(cfg.extra.maxNames);
+    this.interval = new MetricsAggregate(cfg.extra.maxNames);
+    this.generatorLoad = new GeneratorLoad(cfg.snapshotIntervalMs);
+  }
+
+  /** The load starts now: intervals and the figures count from here. */
+  start(workers: number, at: number): void {
+    this.statsStartedAt = at;
+    this.generatorLoad.start(workers, at);
+    this.lastSnapshotAt = at;
+  }
+
+  /** Folds a worker's delta into the interval; a scenario's also into its own figures (`scenario`). */
+  mergeDelta(d: MetricsDelta, scenarioDeltas: Record<string, MetricsDelta> | undefined, scenario: (name: string) => { addDelta(d: MetricsDelta): void } | undefined): void {
+    this.interval.addDelta(d);
+    if (!scenarioDeltas) return;
+    for (const [name, sd] of Object.entries(scenarioDeltas)) {
+      this.interval.addDelta(sd);
+      scenario(name)?.addDelta(sd);
+    }
+  }
+
+  /** A worker's health and users at its snapshot. */
+  reportHealth(health: WorkerHealth): void {
+    this.health.set(health.index, health);
+    this.generatorLoad.report(health, performance.now());
+  }
+
+  /** A worker that died: its last figures of users and health are stale now. */
+  forgetWorker(index: number): void {
+    this.health.delete(index);
+    this.generatorLoad.forget(index);
+  }
+
+  /** Users the workers reported running at their last snapshot. */
+  runningUsers(): number {
+    return [...this.health.values()].reduce((a, h) => a + h.users, 0);
+  }
+
+  /** Requests of the current stage (or of the run), as merged so far. */
+  requestCount(): number {
+    return (this.stage?.agg ?? this.total).requestCount();
+  }
+
+  /** The totals with the interval not yet folded in: what a summary is built from. */
+  live(): MetricsAggregate {
+    const live = new MetricsAggregate(this.cfg.extra.maxNames);
+    live.addAggregate(this.total);
+    live.addAggregate(this.interval);
+    return live;
+  }
+
+  /** resetStats: the totals, the interval, the window and the current stage's figures start empty now. */
+  reset(): void {
+    const maxNames = this.cfg.extra.maxNames;
+    this.total = new MetricsAggregate(maxNames);
+    this.interval = new MetricsAggregate(maxNames);
+    this.window = new LiveWindow();
+    if (this.stage) this.stage.agg = new MetricsAggregate(maxNames);
+    this.statsStartedAt = performance.now();
+  }
+
+  /** A user action, marked in the next history row. */
+  mark(text: string): void {
+    this.pendingMarks.push(text);
+  }
+
+  /** Adds the history row of an interval, with the actions made in it. */
+  addHistoryRow(f: FoldedInterval): void {
+    const row = historyRow(f.snap, f.interval);
+    if (this.pendingMarks.length) row.action = this.pendingMarks.splice(0).join('; ');
+    this.history.push(row);
+  }
+
+  /** The last interval is no row of the history: actions made in it (the stop) mark the last row. */
+  markLastRow(): void {
+    const lastRow = this.history.at(-1);
+    if (lastRow && this.pendingMarks.length) lastRow.action = [lastRow.action, ...this.pendingMarks.splice(0)].filter(Boolean).join('; ');
+  }
+
+  /**
+   * Closes the current interval: folds it into the totals and the stage (warm-up
+   * figures are dropped: they are neither in the totals nor in a stage) and
+   * builds the live snapshot at its end.
+   */
+  fold(ctx: FoldContext): FoldedInterval {
+    const now = performance.now();
+    const intervalSec = Math.max(0.001, (now - this.lastSnapshotAt) / 1000);
+    this.lastSnapshotAt = now;
+    const interval = this.interval;
+    this.interval = new MetricsAggregate(this.cfg.extra.maxNames);
+    const warmup = Boolean(this.stage?.info.warmup);
+    if (!warmup) this.total.addAggregate(interval);
+    this.stage?.agg.addAggregate(interval);
+    const users = this.runningUsers();
+    this.generatorLoad.observe(now);
+    const snap = buildLiveSnapshot(this.total, interval, {
+      scenario: this.cfg.scenarioPath,
+      elapsedMs: now - ctx.loadStartedAt,
+      statsElapsedMs: now - (this.statsStartedAt || ctx.loadStartedAt),
+      durationMs: this.cfg.durationMs,
+      users,
+      targetUsers: ctx.targetUsers,
+      workers: ctx.workers,
+      stage: this.stage?.info.name,
+      health: [...this.health.values()].sort((a, b) => a.index - b.index).map((h) => ({ ...h, blockedMs: ctx.blockedForMs(h.index) })),
+      intervalSec,
+      hasSlo: Boolean(this.cfg.extra.slo),
+    });
+    this.window.push(interval, intervalSec, this.stage?.info.name);
+    snap.window = this.window.figures();
+    const st = this.stage;
+    if (st?.info.index !== undefined && st.info.count !== undefined) {
+      const x = this.cfg.extra;
+      snap.sweep = sweepProgress({
+        index: st.info.index, count: st.info.count, warmup: Boolean(st.info.warmup), stageElapsedMs: now - st.startedAt, stageRequests: st.agg.requestCount(),
+        maxRequests: x.maxRequestsPerStage, maxTimeMs: x.maxTimePerStage, warmupMs: x.warmup ?? 0, doneMs: this.stages.map((d) => d.durationMs),
+      });
+    }
+    snap.names = this.names.update(this.total);
+    return { interval, snap, intervalSec, warmup };
+  }
+
+  /** Opens a stage: figures from now on are also kept under it. */
+  openStage(info: StageInfo): void {
+    this.stage = { info, agg: new MetricsAggregate(this.cfg.extra.maxNames), startedAt: performance.now() };
+  }
+
+  /** Closes the current stage into `stages` (a warm-up's figures are dropped); returns the closed stage's name. */
+  closeStage(endAt: number, classTraffic: string | undefined): string | undefined {
+    const st = this.stage;
+    if (!st) return undefined;
+    this.stage = undefined;
+    if (st.info.warmup) return undefined;
+    const durationMs = endAt - st.startedAt;
+    const sec = durationMs / 1000;
+    this.stages.push({
+      name: st.info.name,
+      concurrency: st.info.concurrency,
+      traffic: st.info.traffic ?? classTraffic,
+      durationMs: Math.round(durationMs),
+      total: endpointSummary(st.agg.total(), sec),
+      endpoints: endpointSummaries(st.agg, sec),
+      llm: buildLlmSummary(st.agg, sec, Boolean(this.cfg.extra.slo)),
+    });
+    return st.info.name;
+  }
+}
