@@ -200,12 +200,14 @@ export const PAGE_SCRIPT = String.raw`
     $('cards').innerHTML = items.map(function (i) { return '<div class="card"><div class="label">' + i[0] + '</div><div class="value">' + i[1] + '</div></div>'; }).join('');
   }
 
+  // The first column, and any column of words (an error message), reads from the left.
+  var TEXT_COLUMNS = { Error: true };
   function table(id, head, rows, empty) {
     var el = $(id);
     el.hidden = rows.length === 0 && !empty;
     el.querySelector('.body').innerHTML = rows.length === 0 ? '<p class="muted">' + (empty || '') + '</p>' :
-      '<div class="table-wrap"><table><thead><tr>' + head.map(function (h, i) { return '<th' + (i === 0 ? ' class="text"' : '') + '>' + h + '</th>'; }).join('') + '</tr></thead><tbody>' +
-      rows.map(function (r) { return '<tr>' + r.map(function (c, i) { return '<td' + (i === 0 ? ' class="text wrap"' : '') + '>' + c + '</td>'; }).join('') + '</tr>'; }).join('') + '</tbody></table></div>';
+      '<div class="table-wrap"><table><thead><tr>' + head.map(function (h, i) { return '<th' + (i === 0 || TEXT_COLUMNS[h] ? ' class="text"' : '') + '>' + h + '</th>'; }).join('') + '</tr></thead><tbody>' +
+      rows.map(function (r) { return '<tr>' + r.map(function (c, i) { return '<td' + (i === 0 || TEXT_COLUMNS[head[i]] ? ' class="text wrap"' : '') + '>' + c + '</td>'; }).join('') + '</tr>'; }).join('') + '</tbody></table></div>';
   }
 
   function renderLlm(s) {
