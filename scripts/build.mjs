@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli/main.ts', worker: 'src/runtime/worker.ts', index: 'src/api/index.ts', signals: 'src/cli/signals.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', worker: 'src/runtime/worker.ts', index: 'src/api/index.ts', signals: 'src/cli/signals.ts', run: 'src/run/index.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

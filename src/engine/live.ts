@@ -7,13 +7,16 @@ import { buildLlmSummary } from '../metrics/llm-summary.js';
 /** The run's state that a snapshot carries as it is, plus what the figures need. */
 export interface LiveInputs extends Pick<LiveSnapshot, 'scenario' | 'elapsedMs' | 'durationMs' | 'users' | 'targetUsers' | 'workers' | 'stage' | 'health'> {
   intervalSec: number;
+  /** Milliseconds the totals cover (since the load started, or since resetStats); default elapsedMs. */
+  statsElapsedMs?: number;
   /** SLOs were given (--slo), so goodput is computed. */
   hasSlo: boolean;
 }
 
 /** The per-second view reporters get, from the run totals and the last interval. */
 export function buildLiveSnapshot(total: MetricsAggregate, interval: MetricsAggregate, inp: LiveInputs): LiveSnapshot {
-  const elapsedSec = inp.elapsedMs / 1000;
+  // After resetStats the totals cover only the time since.
+  const elapsedSec = (inp.statsElapsedMs ?? inp.elapsedMs) / 1000;
   const it = interval.total();
   const lat = it.latency.stats();
   const currentRps: Record<string, number> = {};

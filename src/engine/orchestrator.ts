@@ -7,7 +7,7 @@ import { UserError, VolleyError } from '../errors.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
 import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
 import type { MetricsDelta } from '../metrics/delta.js';
-import type { HistoryRow, RunSummary, ScenarioSummary, StageSummary } from '../metrics/summary-types.js';
+import type { HistoryRow, RunAction, RunSummary, ScenarioSummary, StageSummary } from '../metrics/summary-types.js';
 import { SUMMARY_VERSION } from '../metrics/summary-types.js';
 import { aggregateFigures, endpointSummaries, endpointSummary, summaryHistograms } from '../metrics/summarize.js';
 import { WorkerPool } from '../pool/pool.js';
@@ -40,6 +40,7 @@ import { stopWorkersWithDeadline } from './stop-workers.js';
 import { lifecycleTimeoutMs, runSetupBounded, runTeardownBounded, sayWhileWaiting } from './lifecycle.js';
 import { formatDuration } from '../config/duration.js';
 import { NameWatch } from '../metrics/name-watch.js';
+import { checkLiveRate, checkLiveUsers, describeAction } from './live-control.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */
 export interface SideService {
@@ -70,9 +71,9 @@ export interface RunDeps {
  */
 export class Run {
   private pool?: WorkerPool;
-  private readonly total: MetricsAggregate;
+  private total: MetricsAggregate;
   private interval: MetricsAggregate;
-  private readonly window = new LiveWindow();
+  private window = new LiveWindow();
   private readonly history: HistoryRow[] = [];
   /** Warns when request names grow like ids in URLs (issue 17). */
   private readonly names = new NameWatch();
@@ -117,6 +118,12 @@ export class Run {
   private guard?: RunGuard;
   /** Why the run guard stopped the run: a user error (exit 2), with the results still written. */
   userStop?: UserError;
+  /** Changes of the load made while the run ran (live control), in order: summary.actions. */
+  readonly actions: RunAction[] = [];
+  /** Actions not yet marked in a history row. */
+  private pendingMarks: string[] = [];
+  /** When the figures started (resetStats moves it): their rates are over the time since. */
+  private statsStartedAt = 0;
 
   constructor(
     private readonly cfg: RunConfig,
@@ -173,6 +180,62 @@ export class Run {
   /** What went wrong inside Volley during the run, if anything (exit code 70); undefined for a clean run. */
   get internalError(): string | undefined {
     return this.failures.length ? this.failures.join('\n') : undefined;
+  }
+
+  /** True once a stop was asked for (the run is stopping or done). */
+  get stopping(): boolean {
+    return Boolean(this.stopReason);
+  }
+
+  /**
+   * Live control: the closed model's users become `users`, new ones started
+   * at `spawnRate` per second (default: the scenario's) in the class mix,
+   * extra ones stopped after their current task. A UserError for an open
+   * model, a model that sets its own users, or a bad value.
+   */
+  setUsers(users: number, spawnRate?: number): void {
+    const runner = checkLiveUsers(this.liveRunners('setUsers'), users, spawnRate);
+    const rate = spawnRate ?? runner.scenario.spawnRate ?? Infinity;
+    runner.setLiveUsers(users, rate);
+    this.recordAction({ action: 'setUsers', users, ...(Number.isFinite(rate) && { spawnRate: rate }) });
+  }
+
+  /** Live control: the open model's arrival rate becomes `ratePerSec` from the arrivals not yet sent on (no burst). */
+  setRate(ratePerSec: number): void {
+    const runner = checkLiveRate(this.liveRunners('setRate'), ratePerSec);
+    runner.setLiveRate(ratePerSec);
+    this.recordAction({ action: 'setRate', ratePerSec });
+  }
+
+  /** Live control: the figures start afresh from now (Locust's "Reset stats"); the history keeps its rows. */
+  resetStats(): void {
+    this.liveRunners('resetStats');
+    const maxNames = this.cfg.extra.maxNames;
+    this.total = new MetricsAggregate(maxNames);
+    this.interval = new MetricsAggregate(maxNames);
+    this.window = new LiveWindow();
+    if (this.stage) this.stage.agg = new MetricsAggregate(maxNames);
+    for (const r of this.runners) r.resetFigures();
+    this.statsStartedAt = performance.now();
+    this.recordAction({ action: 'resetStats' });
+  }
+
+  /** A graceful stop asked for by a user (the TUI's q, startRun's handle, the web UI): recorded as an action. */
+  stopByUser(reason = 'stopped by user'): void {
+    if (!this.stopReason) this.recordAction({ action: 'stop', reason });
+    this.stop(reason, true);
+  }
+
+  /** The runners live control may act on: only while the load runs. */
+  private liveRunners(what: string): ScenarioRunner[] {
+    if (!this.loadStartedAt || this.stopReason) throw new UserError(`${what}: the run is ${this.stopReason ? 'stopping' : 'still starting'}; live control acts only while the load runs`);
+    return this.runners;
+  }
+
+  private recordAction(a: Omit<RunAction, 'atMs'>): void {
+    const action: RunAction = { atMs: this.loadStartedAt ? Math.round(performance.now() - this.loadStartedAt) : 0, ...a };
+    this.actions.push(action);
+    this.pendingMarks.push(describeAction(action));
   }
 
   /** Keep each scenario's figures apart: the options have `scenarios`. */
@@ -256,6 +319,7 @@ export class Run {
       await this.emit('onRunStart', { scenario: this.cfg.scenarioPath, users: this.share(users), workers: W, durationMs: this.cfg.durationMs, startTime: new Date().toISOString() });
 
       this.loadStartedAt = performance.now();
+      this.statsStartedAt = this.loadStartedAt;
       this.generatorLoad.start(workers.length, this.loadStartedAt);
       this.lastSnapshotAt = this.loadStartedAt;
       await this.driveLoad();
@@ -521,7 +585,7 @@ export class Run {
   /** Folds the current interval into the totals and tells the reporters. */
   private async tick(): Promise<LiveSnapshot> {
     const { interval, snap, intervalSec, warmup } = this.foldInterval();
-    this.history.push(historyRow(snap, interval));
+    this.history.push(this.markActions(historyRow(snap, interval)));
     const refused = this.guard?.observe(interval);
     if (refused && !this.stopReason) {
       this.userStop = refused;
@@ -558,6 +622,7 @@ export class Run {
     const snap = buildLiveSnapshot(this.total, interval, {
       scenario: this.cfg.scenarioPath,
       elapsedMs: now - this.loadStartedAt,
+      statsElapsedMs: now - (this.statsStartedAt || this.loadStartedAt),
       durationMs: this.cfg.durationMs,
       users,
       targetUsers: this.targetUsers,
@@ -581,6 +646,12 @@ export class Run {
     return { interval, snap, intervalSec, warmup };
   }
 
+  /** Marks the actions made since the last row in this one (history.csv's Action column). */
+  private markActions(row: HistoryRow): HistoryRow {
+    if (this.pendingMarks.length) row.action = this.pendingMarks.splice(0).join('; ');
+    return row;
+  }
+
   private async stopWorkers(): Promise<void> {
     // A dead worker answers nothing; one that does not answer in time is terminated: the figures it had not sent are lost.
     const grace = this.cfg.stopTimeoutMs;
@@ -600,6 +671,9 @@ export class Run {
     // The last, partial interval: in the totals, and to the live view, but not a row of the history.
     const last = this.foldInterval();
     if (!last.warmup) await this.emitInterval(last.interval, last.snap);
+    // The last interval is no row of the history: actions made in it (the stop) mark the last row.
+    const lastRow = this.history.at(-1);
+    if (lastRow && this.pendingMarks.length) lastRow.action = [lastRow.action, ...this.pendingMarks.splice(0)].filter(Boolean).join('; ');
     this.closeStage();
   }
 
@@ -677,7 +751,8 @@ export class Run {
     live.addAggregate(this.interval);
     const end = this.stoppedAt || performance.now();
     const durationMs = this.loadStartedAt ? end - this.loadStartedAt : 0;
-    const sec = durationMs / 1000;
+    // After resetStats the figures cover the time since; the run's duration stays the load's.
+    const sec = (this.statsStartedAt && this.statsStartedAt !== this.loadStartedAt ? end - this.statsStartedAt : durationMs) / 1000;
     const opts: Record<string, unknown> = { ...this.cfg, extra: undefined, ...this.cfg.extra };
     delete opts.extra;
     delete opts.sources;
@@ -712,6 +787,7 @@ export class Run {
       scenarios: this.separateScenarios ? this.runners.map((r) => this.scenarioSummary(r, end)) : undefined,
       names: this.names.update(live),
       history: this.history,
+      ...(this.actions.length > 0 && { actions: [...this.actions] }),
       histograms: summaryHistograms(live),
     };
   }

@@ -34,7 +34,7 @@ export interface RunPort {
  */
 export class ScenarioRunner {
   /** This scenario's figures, when they are kept apart. */
-  readonly figures?: MetricsAggregate;
+  figures?: MetricsAggregate;
   startedAt = 0;
   endedAt = 0;
   /** Users of this instance's segment the closed model asked for last (open models: 0). */
@@ -60,6 +60,12 @@ export class ScenarioRunner {
   private arrivalsStarted = false;
   private readonly seqCache = new Map<string, string[]>();
   private owned?: { planTotal: number; indices: number[] };
+  /** The whole plan's users the closed model runs now (setUsers' `running`). */
+  private planRunning = 0;
+  /** Live control took the users over: the model's own setUsers calls are ignored from then on. */
+  private liveUsers?: { target: number; token: number };
+  /** Live control's arrival rate (open models), versioned so the pump sees each change once. */
+  private liveRate?: { ratePerSec: number; version: number };
 
   constructor(
     readonly index: number,
@@ -75,6 +81,46 @@ export class ScenarioRunner {
     this.exhausted = new Promise((r) => (this.exhaustedResolve = r));
     this.countsPosted = new Array<number>(run.workerCount).fill(0);
     this.idleAfter = new Array<number>(run.workerCount).fill(-1);
+  }
+
+  /** resetStats: this scenario's figures start afresh. */
+  resetFigures(): void {
+    if (this.figures) this.figures = new MetricsAggregate(this.run.cfg.extra.maxNames);
+  }
+
+  /**
+   * Live control (closed models): the users become `target`. Fewer: the extra
+   * users stop after their current task, at once. More: they start at
+   * `spawnRate` per second, each step the prefix of the class-mix sequence of
+   * `target` users, so the mix is kept. A later call replaces an unfinished spawn.
+   */
+  setLiveUsers(target: number, spawnRate: number): void {
+    const token = (this.liveUsers?.token ?? 0) + 1;
+    this.liveUsers = { target, token };
+    const from = this.planRunning;
+    if (target <= from || !Number.isFinite(spawnRate)) {
+      this.setUsers(target, target);
+      return;
+    }
+    const t0 = performance.now();
+    void (async () => {
+      let running = from;
+      while (running < target && this.liveUsers?.token === token) {
+        const due = Math.min(target, from + Math.floor(((performance.now() - t0) / 1000) * spawnRate) + 1);
+        if (due !== running) {
+          running = due;
+          this.setUsers(running, target);
+        }
+        if (running >= target) return;
+        const nextAtMs = ((running - from) / spawnRate) * 1000;
+        if (await this.ended.sleep(Math.max(1, nextAtMs - (performance.now() - t0)))) return;
+      }
+    })();
+  }
+
+  /** Live control (open models): the arrival rate the pump switches to. */
+  setLiveRate(ratePerSec: number): void {
+    this.liveRate = { ratePerSec, version: (this.liveRate?.version ?? 0) + 1 };
   }
 
   addDelta(d: MetricsDelta): void {
@@ -109,6 +155,8 @@ export class ScenarioRunner {
   private usersAreGone(): boolean {
     // An instance whose share of the plan is no user (--segment) has nothing to wait for but the clock.
     if (this.peakUsers === 0) return false;
+    // Users set to 0 by live control: the run waits for more, it is not over.
+    if (this.liveUsers?.target === 0) return false;
     return this.countsPosted.every((n, i) => n === 0 || this.idleAfter[i] === n);
   }
 
@@ -156,7 +204,9 @@ export class ScenarioRunner {
       postAll: (msg) => {
         for (let i = 0; i < run.workerCount; i++) run.post(i, msg);
       },
-      setUsers: (running, maxUsers = running, classes) => this.setUsers(running, maxUsers, classes),
+      // Once live control set the users, the model's own plan no longer does.
+      setUsers: (running, maxUsers = running, classes) => (this.liveUsers ? this.plannedUsers : this.setUsers(running, maxUsers, classes)),
+      liveRate: () => this.liveRate,
       share: (total) => segmentShare(total, run.segment),
       sendArrivals: (times, end) => this.sendArrivals(times, end),
       beginStage: (stage) => run.beginStage(stage),
@@ -213,6 +263,7 @@ export class ScenarioRunner {
       this.run.warn(`scenario ${JSON.stringify(this.scenario.name)}: no user class named ${unknown.join(', ')}; the scenario has ${this.classes.map((c) => c.name).join(', ')}`);
     }
     const planTotal = Math.max(running, maxUsers);
+    this.planRunning = running;
     const seq = this.sequence(chosen, planTotal);
     const mine = this.run.segment ? usersRunningNow(this.ownedUsers(planTotal), running) : running;
     this.plannedUsers = mine;

@@ -61,6 +61,19 @@ export interface HistoryRow {
   ttftP99Ms?: number;
   outputTokensPerSec?: number;
   stage?: string;
+  /** User actions made during this second (startRun's handle, the web UI), e.g. `setUsers 5`; several joined by `; `. */
+  action?: string;
+}
+
+/** A change of the load made while the run ran (the same shape as src/run/handle.ts UserAction). */
+export interface RunAction {
+  /** Milliseconds since the load started. */
+  atMs: number;
+  action: 'setUsers' | 'setRate' | 'resetStats' | 'stop';
+  users?: number;
+  spawnRate?: number;
+  ratePerSec?: number;
+  reason?: string;
 }
 
 export interface ThresholdResult {
@@ -151,6 +164,8 @@ export interface RunSummary extends SummaryFigures {
   };
   /** Every warning the run printed (stderr's `warning:` lines), in order. */
   warnings?: string[];
+  /** Changes of the load made while the run ran (setUsers, setRate, resetStats, stop), in order; absent when none. */
+  actions?: RunAction[];
   meta: {
     tool: 'volley';
     toolVersion: string;

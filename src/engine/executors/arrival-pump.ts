@@ -1,4 +1,4 @@
-import { ArrivalSchedule, type RateSegment } from '../schedule/arrivals.js';
+import { ArrivalSchedule, constantRateProfile, type RateSegment } from '../schedule/arrivals.js';
 import { deriveSeed } from '../../util/random.js';
 import type { ExecutorContext } from './executor.js';
 
@@ -23,12 +23,29 @@ function nameHash(name: string): number {
  */
 export async function pumpArrivals(ctx: ExecutorContext, profile: RateSegment[], endReason: string): Promise<string | void> {
   const s = ctx.scenario;
-  const schedule = new ArrivalSchedule(profile, { burstiness: s.burstiness, seed: deriveSeed(ctx.cfg.seed, nameHash(s.name)), limit: s.iterations });
+  const first = new ArrivalSchedule(profile, { burstiness: s.burstiness, seed: deriveSeed(ctx.cfg.seed, nameHash(s.name)), limit: s.iterations });
   const endMs = profile.reduce((a, seg) => a + seg.durationMs, 0);
   const batch: number[] = [];
+  let schedule = first;
+  /** The current schedule's times count from this offset (a live rate change starts a new one). */
+  let offsetMs = 0;
+  let sent = 0;
+  let lastSentMs = -Infinity;
+  let rateVersion = 0;
   for (;;) {
+    const live = ctx.liveRate?.();
+    if (live && live.version !== rateVersion) {
+      rateVersion = live.version;
+      // The arrivals already sent stay; the new rate goes on one gap after the last of them, so no burst and no hole.
+      offsetMs = Math.max(ctx.elapsedMs(), lastSentMs + 1000 / live.ratePerSec);
+      const left = s.iterations !== undefined ? Math.max(0, s.iterations - sent) : undefined;
+      schedule = new ArrivalSchedule(constantRateProfile(live.ratePerSec, Math.max(0, endMs - offsetMs)), { burstiness: s.burstiness, seed: deriveSeed(ctx.cfg.seed, nameHash(s.name) + rateVersion), limit: left });
+    }
     batch.length = 0;
-    schedule.takeUntil(ctx.elapsedMs() + LEAD_MS, batch);
+    schedule.takeUntil(ctx.elapsedMs() + LEAD_MS - offsetMs, batch);
+    if (offsetMs) for (let k = 0; k < batch.length; k++) batch[k]! += offsetMs;
+    if (batch.length) lastSentMs = batch[batch.length - 1]!;
+    sent += batch.length;
     const done = schedule.done;
     ctx.sendArrivals(batch, done);
     if (done) break;

@@ -71,6 +71,8 @@ export interface ExecutorContext {
   /** Waits, or returns early when the scenario stops. Resolves true if it stopped. */
   sleep(ms: number): Promise<boolean>;
   warn(message: string): void;
+  /** Open models: the arrival rate set by live control (startRun's setRate), with a version that changes at each call; undefined until then. */
+  liveRate?(): { ratePerSec: number; version: number } | undefined;
   /** load-shape: the scenario's LoadShape. */
   shape?: ShapeInstance;
 }

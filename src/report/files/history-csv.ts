@@ -28,6 +28,7 @@ const COLUMNS: Column[] = [
   { header: 'TTFT 50%', value: (r) => r.ttftP50Ms, optional: true },
   { header: 'TTFT 99%', value: (r) => r.ttftP99Ms, optional: true },
   { header: 'Output Tokens/s', value: (r) => r.outputTokensPerSec, optional: true },
+  { header: 'Action', value: (r) => r.action, optional: true },
 ];
 
 export function historyCsv(summary: RunSummary): string {

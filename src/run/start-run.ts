@@ -1,0 +1,156 @@
+import { resolve } from 'node:path';
+import { bundleFile } from '../compile/bundle.js';
+import { loadConfigFile, loadScenarioOptions, resolveConfig, type RunConfig } from '../config/resolve.js';
+import type { ParsedOptions } from '../config/schema.js';
+import { validateOptions } from '../config/validate.js';
+import { formatDuration } from '../config/duration.js';
+import { Run, type SideService } from '../engine/orchestrator.js';
+import { sayWhileWaiting } from '../engine/lifecycle.js';
+import { redact, UserError } from '../errors.js';
+import type { RunSummary } from '../metrics/summary-types.js';
+import { createHeadlessReporter } from '../report/headless.js';
+import { createFileReporter } from '../report/files/write-reports.js';
+import type { OutputStreams, Reporter } from '../report/reporter.js';
+import { parseThresholds } from '../thresholds/index.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { makeDir } from '../util/make-dir.js';
+import { RunController } from './controller.js';
+import { endRun } from './end-run.js';
+import { secretValues } from './outcome.js';
+
+export interface RunRequest {
+  scenario: string;
+  /** Options as given on the command line (validated here). */
+  options?: Record<string, unknown>;
+  /** Path of a config file; default: bench.config.ts in cwd if present. */
+  config?: string;
+  cwd?: string;
+  /** Aborting it stops the run gracefully (as SIGINT does). */
+  signal?: AbortSignal;
+  /** Called once the run exists, so a caller can force an early summary. */
+  onRun?: (run: Run, cfg: RunConfig) => void;
+  /** Extra reporters (tests, the TUI). */
+  reporters?: Reporter[];
+  /** Use the TUI when stdout is a TTY. Decided by the CLI; the API defaults to headless. */
+  tui?: (cfg: RunConfig) => Reporter | undefined;
+}
+
+export interface RunResult {
+  exitCode: number;
+  summary: RunSummary;
+  config: RunConfig;
+}
+
+async function startMock(cfg: RunConfig): Promise<SideService> {
+  const { startMockServer } = await import('../mock/server.js');
+  const m = (cfg.extra.mock ?? {}) as Record<string, number | undefined>;
+  const server = await startMockServer({
+    port: 0,
+    ttftMs: m.ttft,
+    itlMs: m.itl,
+    jitterMs: m.jitter,
+    tokensPerChunk: m.tokensPerChunk,
+    errorRate: m.errorRate,
+    defaultOutputTokens: m.outputTokens,
+    reasoningTokens: m.reasoningTokens,
+    seed: cfg.seed,
+  });
+  return { url: server.url, close: () => server.close() };
+}
+
+/**
+ * Starts a run: resolves the options, bundles the scenario, and starts the
+ * load; returns at once with the handle that watches and steers it
+ * (docs/api.md). User errors found before the load (a bad option, scenario or
+ * config) reject this promise as a UserError; what happens later settles
+ * `handle.done`.
+ *
+ * @example
+ * import { startRun } from 'volley/run';
+ * const run = await startRun({ scenario: 'load.ts', options: { users: 2, duration: '30s', host: 'http://127.0.0.1:8080' } });
+ * run.onSnapshot((s) => console.log(s.total.requests));
+ * run.setUsers(5);
+ * const { exitCode, summary } = await run.done;
+ */
+export async function startRun(req: RunRequest, io: OutputStreams = { stdout: process.stdout, stderr: process.stderr }): Promise<RunController> {
+  const cwd = req.cwd ?? process.cwd();
+  const scenarioPath = resolve(cwd, req.scenario);
+  const cli: ParsedOptions = validateOptions('command line', stripUndefined(req.options ?? {}), 'flags');
+  const file = await loadConfigFile(req.config, cwd);
+  const bundle = await bundleFile(scenarioPath, 'scenario');
+  try {
+    // A top-level await in the scenario runs here first: say what is awaited rather than show nothing.
+    const scenario = await sayWhileWaiting(loadScenarioOptions(bundle.path, req.scenario, (m) => io.stderr.write(`warning: ${m}\n`)), (ms) =>
+      io.stderr.write(`loading the scenario… (its top-level code is still running, ${formatDuration(ms)})\n`),
+      3000,
+    );
+    const cfg = resolveConfig(req.scenario, { cli, scenario, file: file.options });
+    prepareOutputs(cfg, cwd);
+    const thresholds = parseThresholds(cfg.thresholds, 'thresholds');
+    const controller = new RunController(cfg);
+    // The handle's own reporter first: its snapshots are not held up by a slow reporter.
+    const reporters: Reporter[] = [controller.reporter, ...(req.reporters ?? [])];
+    if (cfg.out) reporters.push(createFileReporter(resolve(cwd, cfg.out)));
+    const tui = req.tui?.(cfg);
+    reporters.push(tui ?? createHeadlessReporter(io));
+    const warnings: string[] = [];
+    const warn = (m: string) => {
+      warnings.push(redact(m, secretValues()));
+      io.stderr.write(`warning: ${redact(m, secretValues())}\n`);
+    };
+    if (cfg.extra.segment && cfg.scenarios.some((s) => s.burstiness !== undefined) && [cli, scenario, file.options].every((o) => o.seed === undefined)) {
+      // Each instance keeps its own arrivals of the plan's schedule; random gaps are the same schedule only with the same seed.
+      warn(`--segment with random arrivals: give every instance the same --seed, or together they do not make the plan's arrival schedule (this one uses --seed ${cfg.seed})`);
+    }
+    // --live: this instance's intervals go to Redis for bench watch, which may abort the run.
+    const live = cfg.extra.live
+      ? await (await import('../distributed/live/publisher.js')).openLivePublisher({
+          url: cfg.extra.live,
+          segment: cfg.extra.segment,
+          thresholds: cfg.thresholds,
+          hasSlo: Boolean(cfg.extra.slo),
+          warn,
+        })
+      : undefined;
+    if (live) reporters.push(live);
+    const note = (m: string) => io.stderr.write(`${m}\n`);
+    const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd, note, scenarioHash: bundle.sourceHash });
+    controller.attach(run);
+    live?.onAbort((reason) => run.stop(`aborted by bench watch: ${reason}`, true));
+    for (const r of reporters) r.bindStop?.(() => controller.stop('stopped by user'));
+    req.onRun?.(run, cfg);
+    const onAbort = () => run.stop('interrupted', true);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    if (req.signal?.aborted) onAbort();
+    const ended = endRun(run, cfg, { io, cwd, warnings, live, detach: () => req.signal?.removeEventListener('abort', onAbort) });
+    controller.settle(ended.finally(() => bundle.dispose()));
+    return controller;
+  } catch (err) {
+    bundle.dispose();
+    throw err;
+  }
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * The run's output places, made ready before the load starts: a folder or file
+ * that cannot be written is a user error now, not the loss of a finished run.
+ * Workers only append to --requests-log, so each run starts it empty.
+ */
+function prepareOutputs(cfg: RunConfig, cwd: string): void {
+  const attempt = (flag: string, path: string, make: () => void, hint: string): void => {
+    try {
+      make();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new UserError(`${flag} ${path}: cannot write there (${code})`, hint);
+    }
+  };
+  const out = cfg.out;
+  if (out) attempt('--out', out, () => makeDir(resolve(cwd, out)), 'give a folder you can write to');
+  const log = cfg.extra.requestsLog;
+  if (typeof log === 'string') attempt('--requests-log', log, () => writeFileAtomic(resolve(cwd, log), ''), 'give a file in a folder you can write to');
+}
