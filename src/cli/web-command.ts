@@ -1,5 +1,8 @@
 import { ExitCode, UserError } from '../errors.js';
 import type { RunHandle } from '../run/handle.js';
+import { startRun } from '../run/index.js';
+import type { OutputStreams } from '../report/reporter.js';
+import type { RunSummary } from '../metrics/summary-types.js';
 import { claimSignals } from './signals.js';
 import type { StartForm } from '../web/api-schema.js';
 import { checkBind, parseWebAuth, type WebAuth } from '../web/security.js';
@@ -7,11 +10,31 @@ import { startWebUi, type WebFormDefaults } from '../web/server.js';
 
 /** The `bench run` flags of the web UI (docs/web-ui.md). */
 export interface WebFlags {
+  web?: boolean;
   webHost?: string;
   webPort?: number | string;
   webAuth?: string;
   autostart?: boolean;
   autoquit?: number | string;
+}
+
+const WEB_FLAGS = ['web', 'webHost', 'webPort', 'webAuth', 'autostart', 'autoquit'] as const;
+const FLAG_NAMES: Record<(typeof WEB_FLAGS)[number], string> = { web: '--web', webHost: '--web-host', webPort: '--web-port', webAuth: '--web-auth', autostart: '--autostart', autoquit: '--autoquit' };
+
+/**
+ * Takes the web UI's flags out of the parsed options (the run's own validation
+ * does not know them); the flags when --web was given, else undefined.
+ */
+export function takeWebFlags(opts: Record<string, unknown>): WebFlags | undefined {
+  const flags: Record<string, unknown> = {};
+  for (const key of WEB_FLAGS) {
+    if (opts[key] !== undefined) flags[key] = opts[key];
+    delete opts[key];
+  }
+  if (flags.web) return flags as WebFlags;
+  const stray = Object.keys(flags);
+  if (stray.length > 0) throw new UserError(`${stray.map((k) => FLAG_NAMES[k as (typeof WEB_FLAGS)[number]]).join(', ')}: only with --web; add --web to serve the web UI`);
+  return undefined;
 }
 
 /** Starts a run with the CLI's options, as `startRun` does; the web UI's Start calls it with the form's overrides. */
@@ -121,4 +144,29 @@ export async function runWithWebUi(p: {
   ]);
   await ui.close();
   return code;
+}
+
+/**
+ * `bench run --web` from the command line: the run starts through `startRun`
+ * with the TUI beside the page when the terminal has one.
+ */
+export async function runWebCommand(scenario: string, opts: Record<string, unknown>, flags: WebFlags, io: OutputStreams, secrets: readonly string[], formatFinal?: (summary: RunSummary) => string): Promise<number> {
+  const { config, threshold, ...rest } = opts;
+  const options: Record<string, unknown> = { ...rest };
+  if (threshold) options.thresholds = threshold;
+  const tuiWanted = io.stdout.isTTY && !process.env.CI && !opts.headless;
+  const tuiModule = tuiWanted ? await import('../report/tui/index.js').catch(() => undefined) : undefined;
+  return runWithWebUi({
+    scenario,
+    options,
+    flags,
+    secrets,
+    stderr: io.stderr,
+    start: (runOptions) => {
+      const tui = tuiModule?.createTuiReporter({ stdout: process.stdout, stdin: process.stdin, formatFinal });
+      const handle = startRun({ scenario, options: runOptions, config: config as string | undefined, tui: (cfg) => (cfg.headless ? undefined : tui) }, io);
+      handle.then((h) => h.done.finally(() => tui?.dispose()), () => tui?.dispose());
+      return handle;
+    },
+  });
 }
