@@ -114,7 +114,7 @@ export const PAGE_SCRIPT = String.raw`
       if (!chart) {
         var card = document.createElement('div');
         card.className = 'chart';
-        card.innerHTML = '<h3>' + esc(spec.title) + '</h3><div class="canvas"><canvas role="img" aria-label="' + esc(spec.title) + '"></canvas></div>';
+        card.innerHTML = '<h3>' + esc(spec.title) + '</h3><div class="canvas"><canvas role="img" aria-label="' + esc(spec.title + ' chart') + '"></canvas></div>';
         $('charts').appendChild(card);
         var plugins = spec.config.options.plugins = spec.config.options.plugins || {};
         plugins.legend = { position: 'bottom' };

@@ -23,7 +23,8 @@ button.sort { border: none; background: none; padding: 0; font: inherit; font-we
 .badge.state-stopping { background: var(--warn-bg); color: var(--warn); }
 .badge.state-done { background: #e2e8f0; color: #334155; }
 .badge.state-failed { background: var(--fail-bg); color: var(--fail); }
-.message { min-height: 1.4em; margin: -8px 0 12px; color: var(--muted); }
+.message { margin: -8px 0 12px; color: var(--muted); }
+.message:empty { display: none; }
 .message.bad { color: var(--fail); font-weight: 600; }
 .warning { background: var(--warn-bg); color: var(--warn); border-radius: 10px; padding: 10px 14px; margin: 0 0 18px; font-weight: 600; }
 #downloads ul { display: flex; gap: 16px; list-style: none; padding: 0; margin: 6px 0 0; }
@@ -56,7 +57,7 @@ export function renderPage(p: { nonce: string; scenario: string }): string {
 <form id="controls" class="controls" aria-label="Run controls">
   <label for="f-users">Users<input id="f-users" name="users" type="number" min="0" step="1" inputmode="numeric"></label>
   <label for="f-spawn">Spawn rate<input id="f-spawn" name="spawnRate" type="number" min="0" step="any" inputmode="decimal"></label>
-  <label for="f-rate">Rate<input id="f-rate" name="rate" type="text" placeholder="50/s"></label>
+  <label for="f-rate">Rate<input id="f-rate" name="rate" type="text" placeholder="e.g. 50/s"></label>
   <label for="f-host">Host<input id="f-host" name="host" type="text" class="wide" placeholder="http://127.0.0.1:8080"></label>
   <label for="f-duration">Duration<input id="f-duration" name="duration" type="text" placeholder="e.g. 5m"></label>
   <div class="buttons">
