@@ -17,10 +17,13 @@ export const PAGE_SCRIPT = String.raw`
   function esc(v) {
     return String(v).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
   }
+  var formats = {};
   function num(v, digits) {
     if (v === null || v === undefined || isNaN(v)) return '–';
     var d = digits === undefined ? (Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2) : digits;
-    return Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 });
+    // One formatter per precision: toLocaleString with options builds a new one per call, the most of a 200-row table's cost.
+    var f = formats[d] || (formats[d] = new Intl.NumberFormat('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 }));
+    return f.format(v);
   }
   function ms(v) { return v === null || v === undefined || v === 0 ? '–' : num(v); }
   function say(text, bad) {
@@ -155,18 +158,37 @@ export const PAGE_SCRIPT = String.raw`
       return sortDir * ((x || 0) - (y || 0));
     });
     var totalCurrent = s.interval ? s.interval.rps : undefined;
-    var html = rows.map(function (e) { return row(e, cur[e.method + ' ' + e.name], ''); }).join('');
-    html += row(s.total, totalCurrent, ' class="total"');
-    $('endpoints').querySelector('tbody').innerHTML = html;
+    var data = rows.map(function (e) { return rowCells(e, cur[e.method + ' ' + e.name]); });
+    data.push(rowCells(s.total, totalCurrent));
+    patchRows($('endpoints').querySelector('tbody'), data);
     $('endpoint-count').textContent = rows.length + (rows.length === 1 ? ' endpoint' : ' endpoints');
   }
-  function row(e, current, cls) {
-    return '<tr' + cls + '>' + COLUMNS.map(function (c) {
+  function rowCells(e, current) {
+    return COLUMNS.map(function (c) {
       var v = cell(e, c[0], current);
-      if (c[2]) return '<td class="text">' + esc(c[0] === 'name' && e.method === '' ? 'Aggregated' : v) + '</td>';
+      if (c[2]) return [c[0] === 'name' && e.method === '' ? 'Aggregated' : String(v), 'text'];
       var text = c[0] === 'requests' || c[0] === 'failures' ? num(v, 0) : c[0] === 'current' || c[0] === 'rps' ? num(v, 1) : ms(v);
-      return '<td' + (c[0] === 'failures' && v > 0 ? ' class="bad"' : '') + '>' + text + '</td>';
-    }).join('') + '</tr>';
+      return [text, c[0] === 'failures' && v > 0 ? 'bad' : ''];
+    });
+  }
+  // The table is patched in place, cell by cell, and only where a text changed: with 200
+  // endpoints, rebuilding it each second (innerHTML) cost the browser most of its update.
+  function patchRows(tbody, data) {
+    while (tbody.rows.length > data.length) tbody.deleteRow(-1);
+    while (tbody.rows.length < data.length) {
+      var tr = tbody.insertRow(-1);
+      for (var i = 0; i < COLUMNS.length; i++) tr.insertCell(-1);
+    }
+    for (var r = 0; r < data.length; r++) {
+      var row = tbody.rows[r];
+      var cls = r === data.length - 1 ? 'total' : '';
+      if (row.className !== cls) row.className = cls;
+      for (var c = 0; c < data[r].length; c++) {
+        var td = row.cells[c], d = data[r][c];
+        if (td.textContent !== d[0]) td.textContent = d[0];
+        if (td.className !== d[1]) td.className = d[1];
+      }
+    }
   }
   function renderHead() {
     $('endpoints').querySelector('thead').innerHTML = '<tr>' + COLUMNS.map(function (c) {

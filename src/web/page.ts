@@ -30,6 +30,11 @@ button.sort { border: none; background: none; padding: 0; font: inherit; font-we
 #downloads ul { display: flex; gap: 16px; list-style: none; padding: 0; margin: 6px 0 0; }
 .endpoints-wrap { max-height: 560px; overflow: auto; }
 .endpoints-wrap th { position: sticky; top: 0; }
+/* Fixed layout: a 200-row table is not measured afresh every second. */
+#endpoints { table-layout: fixed; }
+#endpoints th:nth-child(1) { width: 70px; }
+#endpoints th:nth-child(2) { width: 30%; }
+#endpoints td { overflow: hidden; text-overflow: ellipsis; }
 `;
 
 /**
