@@ -36,4 +36,41 @@ describe('bench run --web flags', () => {
       await target.close();
     }
   }, 60_000);
+
+  it('drives a real open-model run through the JSON API: stats, rate, reset, stop, files', async () => {
+    const target = await startTargetServer();
+    const p = startBench(['run', 'tests/fixtures/scenarios/web-login.ts', '--web', '--web-port', '0', '--autostart', '--rate', '20/s', '-t', '60s', '-H', target.url]);
+    try {
+      await p.waitForStderr(/web UI: http:\/\/\S+/);
+      const url = /web UI: (http:\/\/\S+)/.exec(p.stderr())![1]!;
+      const origin = url.replace(/\/$/, '');
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(new URL(path, url), { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify(body) });
+        return { status: res.status, body: (await res.json()) as { error?: string; state?: string } };
+      };
+      const stats = async () => {
+        const res = await fetch(new URL('/api/stats', url));
+        return res.status === 200 ? ((await res.json()) as { total: { requests: number } }).total.requests : 0;
+      };
+      await expect.poll(stats, { timeout: 20_000 }).toBeGreaterThan(0);
+      expect(await post('/api/rate', { rate: '40/s' })).toMatchObject({ status: 200, body: { state: 'running' } });
+      const users = await post('/api/users', { users: 3 });
+      expect(users.status).toBe(400);
+      expect(users.body.error).toMatch(/^users: this run has an open model/);
+      expect((await post('/api/rate', { rate: 'lots' })).body.error).toMatch(/^rate: /);
+      expect((await post('/api/reset', {})).status).toBe(200);
+      expect((await post('/api/stop', { reason: 'enough' })).status).toBe(200);
+      await expect.poll(async () => ((await (await fetch(new URL('/api/state', url))).json()) as { state: string }).state, { timeout: 20_000 }).toBe('done');
+      const summary = (await (await fetch(new URL('/api/files/summary.json', url))).json()) as { actions: Array<{ action: string; ratePerSec?: number; reason?: string }> };
+      expect(summary.actions.map((a) => a.action)).toEqual(['setRate', 'resetStats', 'stop']);
+      expect(summary.actions[0]!.ratePerSec).toBe(40);
+      expect(summary.actions[2]!.reason).toBe('enough');
+      expect(await (await fetch(new URL('/api/files/stats.csv', url))).text()).toContain('/items');
+      p.child.kill('SIGINT');
+      expect(await p.exited).toBe(130);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      await target.close();
+    }
+  }, 60_000);
 });
