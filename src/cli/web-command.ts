@@ -114,10 +114,13 @@ export async function runWithWebUi(p: {
   });
   p.stderr.write(`web UI: ${ui.url}\n`);
 
+  let interrupted = false;
   claimSignals((signal, count) => {
     if (handle && handle.state !== 'done' && count === 1) {
+      // Ctrl-C means leave: the run stops gracefully, writes its results, and the command exits without keeping the page.
+      interrupted = true;
       p.stderr.write('\nstopping: finishing in-flight requests (Ctrl-C again to exit at once)\n');
-      handle.stop(`${signal}`);
+      handle.stop(`interrupted (${signal})`);
       return;
     }
     if (!handle) p.stderr.write(`\n${signal}: the run was never started, exiting\n`);
@@ -135,6 +138,7 @@ export async function runWithWebUi(p: {
   const code = await Promise.race([
     quitting,
     outcome.then(async (o) => {
+      if (interrupted) return o.exitCode;
       p.stderr.write(`run done (exit code ${o.exitCode}); the results stay at ${ui.url}${autoquitSec !== undefined ? ` for ${autoquitSec} s` : ' until Ctrl-C'}\n`);
       if (autoquitSec !== undefined) setTimeout(() => quit(o.exitCode), autoquitSec * 1000).unref();
       // Ctrl-C after the run keeps the run's own exit code.

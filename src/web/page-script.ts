@@ -217,6 +217,8 @@ export const PAGE_SCRIPT = String.raw`
       ['p95 ms', ms(w.p95Ms !== undefined ? w.p95Ms : s.total.latencyMs.p95)],
       ['p99 ms', ms(w.p99Ms !== undefined ? w.p99Ms : s.total.latencyMs.p99)]
     ];
+    // Open models: the arrival rate asked for, beside the users it keeps busy.
+    if (state.model === 'open' && state.form && state.form.rate !== undefined) items.splice(1, 0, ['Arrival rate', esc(String(state.form.rate)) + (/\//.test(String(state.form.rate)) ? '' : '/s')]);
     if (s.elapsedMs !== undefined) items.push(['Elapsed', num(s.elapsedMs / 1000, 0) + ' s' + (s.durationMs ? ' / ' + num(s.durationMs / 1000, 0) + ' s' : '')]);
     if (s.stage) items.push(['Stage', esc(s.stage)]);
     $('cards').innerHTML = items.map(function (i) { return '<div class="card"><div class="label">' + i[0] + '</div><div class="value">' + i[1] + '</div></div>'; }).join('');

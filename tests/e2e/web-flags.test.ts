@@ -1,4 +1,7 @@
 /** bench run --web: what is refused before anything starts, and --autostart/--autoquit without a browser. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bench, startBench } from '../helpers/bench-process.js';
 import { startTargetServer } from '../helpers/target-server.js';
@@ -71,6 +74,23 @@ describe('bench run --web flags', () => {
     } finally {
       if (p.child.exitCode === null) p.child.kill('SIGKILL');
       await target.close();
+    }
+  }, 60_000);
+
+  it('Ctrl-C during the run stops it, writes its results and exits 130 without keeping the page', async () => {
+    const target = await startTargetServer();
+    const out = mkdtempSync(join(tmpdir(), 'volley-web-'));
+    const p = startBench(['run', 'tests/fixtures/scenarios/web-login.ts', '--web', '--web-port', '0', '--autostart', '-u', '2', '-t', '60s', '-H', target.url, '--out', out]);
+    try {
+      await p.waitForStderr(/web UI: http:\/\/\S+/);
+      await expect.poll(() => target.hits.get('GET /items') ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
+      p.child.kill('SIGINT');
+      expect(await p.exited).toBe(130);
+      expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).meta.interrupted).toBe(true);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      await target.close();
+      rmSync(out, { recursive: true, force: true });
     }
   }, 60_000);
 });
