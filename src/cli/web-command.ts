@@ -1,6 +1,7 @@
 import { ExitCode, UserError } from '../errors.js';
 import type { RunHandle } from '../run/handle.js';
 import { startRun } from '../run/index.js';
+import { validateOptions } from '../config/validate.js';
 import type { OutputStreams } from '../report/reporter.js';
 import type { RunSummary } from '../metrics/summary-types.js';
 import { claimSignals } from './signals.js';
@@ -158,6 +159,8 @@ export async function runWebCommand(scenario: string, opts: Record<string, unkno
   const { config, threshold, ...rest } = opts;
   const options: Record<string, unknown> = { ...rest };
   if (threshold) options.thresholds = threshold;
+  // A bad flag is said now (exit 2), not when Start is pressed in the page.
+  validateOptions('command line', Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)), 'flags');
   const tuiWanted = io.stdout.isTTY && !process.env.CI && !opts.headless;
   const tuiModule = tuiWanted ? await import('../report/tui/index.js').catch(() => undefined) : undefined;
   return runWithWebUi({

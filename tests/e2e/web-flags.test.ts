@@ -21,6 +21,13 @@ describe('bench run --web flags', () => {
     }
   });
 
+  it('names a bad flag at once (exit 2), not when Start is pressed', async () => {
+    const r = await bench(['run', 'tests/fixtures/scenarios/web-login.ts', '--web', '--web-port', '0', '-u', 'many', '-t', '1s']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--users|-u/);
+    expect(r.stderr).not.toContain('web UI: http');
+  });
+
   it('refuses --autostart without --web (exit 2)', async () => {
     const r = await bench(['run', 'tests/fixtures/scenarios/web-login.ts', '--autostart', '-u', '1', '-t', '1s']);
     expect(r.code).toBe(2);
