@@ -2,29 +2,24 @@ import { resolve } from 'node:path';
 import type { RunConfig } from '../config/resolve.js';
 import { parseSegment, segmentShare, type Segment } from '../distributed/segment.js';
 import { readSetupData } from '../distributed/setup-data.js';
-import { waitUntil } from '../distributed/start-at.js';
 import { UserError, VolleyError } from '../errors.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
 import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
 import type { MetricsDelta } from '../metrics/delta.js';
-import type { HistoryRow, RunAction, RunSummary, ScenarioSummary, StageSummary } from '../metrics/summary-types.js';
-import { SUMMARY_VERSION } from '../metrics/summary-types.js';
-import { aggregateFigures, endpointSummaries, endpointSummary, summaryHistograms } from '../metrics/summarize.js';
+import type { HistoryRow, RunAction, RunSummary, StageSummary } from '../metrics/summary-types.js';
+import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { FromWorker, UserClassInfo, WorkerOptions } from '../pool/protocol.js';
 import type { Reporter } from '../report/reporter.js';
-import { packageVersion } from '../util/package-root.js';
 import { errorRateExceeded } from './error-rate.js';
 import { RunGuard } from './run-guard.js';
-import { checkSomeUserRuns } from './empty-plan.js';
-import { checkHostReachable } from './host-check.js';
 import { buildLiveSnapshot, historyRow } from './live.js';
 import { LiveWindow } from './live-window.js';
 import { sweepProgress } from './sweep-progress.js';
 import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
 import type { Threshold } from '../thresholds/index.js';
 import { splitEvenly } from './plan.js';
-import { checkSegmentPlan, usersOnWorker, workerCountFor } from './sizing.js';
+import { usersOnWorker, workerCountFor } from './sizing.js';
 import { isOpenModel, pickExecutor, type ShapeInstance, type StageInfo } from './executors/index.js';
 import type { ScenarioConfig } from '../config/load-models.js';
 import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.js';
@@ -33,20 +28,17 @@ import { buildLlmSummary } from '../metrics/llm-summary.js';
 import { StageBudget } from '../pool/stage-budget.js';
 import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 import { endOfRunWarnings, GeneratorLoad } from './generator-load.js';
-import { fixedCountWarning } from './class-mix-check.js';
-import { checkMachineLimits } from './machine-limits.js';
 import { Watchdog } from './watchdog.js';
 import { stopWorkersWithDeadline } from './stop-workers.js';
 import { lifecycleTimeoutMs, runSetupBounded, runTeardownBounded, sayWhileWaiting } from './lifecycle.js';
 import { formatDuration } from '../config/duration.js';
 import { NameWatch } from '../metrics/name-watch.js';
+import { ReporterHub } from './reporter-hub.js';
+import { buildRunSummary } from './summary-builder.js';
+import { checkHosts, checkPlan, classesOf, startServices, waitForSignalIfPaused, waitForStartAt, type SideService } from './gates.js';
 import { checkLiveRate, checkLiveUsers, describeAction } from './live-control.js';
 
-/** Something the run needs started beside it (the mock LLM server for host 'mock'). */
-export interface SideService {
-  url: string;
-  close(): Promise<void>;
-}
+export type { SideService } from './gates.js';
 
 export interface RunDeps {
   reporters: Reporter[];
@@ -118,6 +110,8 @@ export class Run {
   private guard?: RunGuard;
   /** Why the run guard stopped the run: a user error (exit 2), with the results still written. */
   userStop?: UserError;
+  /** The reporters, each hook awaited in turn; one that throws is warned about. */
+  private readonly hub: ReporterHub;
   /** Changes of the load made while the run ran (live control), in order: summary.actions. */
   readonly actions: RunAction[] = [];
   /** Actions not yet marked in a history row. */
@@ -136,6 +130,7 @@ export class Run {
     this.scenarios = cfg.scenarios;
     this.segment = cfg.extra.segment ? parseSegment(cfg.extra.segment) : undefined;
     this.generatorLoad = new GeneratorLoad(cfg.snapshotIntervalMs);
+    this.hub = new ReporterHub(deps.reporters, deps.warn);
   }
 
   /** Asks for a graceful stop (SIGINT, q in the TUI, a threshold). The first reason wins. */
@@ -254,9 +249,7 @@ export class Run {
     const applied = applyShapes(this.cfg.scenarios, await loadShapes(this.bundlePath), sweep, this.deps.warn);
     this.scenarios = applied.scenarios;
     this.shapeFor = applied.shapeFor;
-    checkSegmentPlan(this.scenarios, this.segment);
-    checkMachineLimits(this.cfg, this.scenarios, this.segment);
-    checkSomeUserRuns(this.scenarios);
+    checkPlan(this.cfg, this.scenarios, this.segment);
     // Read before any worker starts, so a bad file fails at once.
     const setupFile = this.cfg.extra.setupData;
     const fileData = setupFile !== undefined ? readSetupData(resolve(this.deps.cwd ?? '.', setupFile)) : undefined;
@@ -297,19 +290,19 @@ export class Run {
       this.classes = ready[0]!.classes;
       this.guard = new RunGuard(this.classes, this.cfg.host);
       this.runners = this.scenarios.map(
-        (s, i) => new ScenarioRunner(i, s, pickExecutor(this.cfg, s), this.classesOf(s), this.port(), this.shapeFor.get(s.name), separate),
+        (s, i) => new ScenarioRunner(i, s, pickExecutor(this.cfg, s), classesOf(s, this.classes, this.deps.warn), this.port(), this.shapeFor.get(s.name), separate),
       );
       for (const w of workers) w.onMessage((m) => this.onWorkerMessage(w.index, m));
 
-      const hostAliases = await this.startServices();
-      await this.checkHosts(hostAliases);
+      const hostAliases = await startServices(this.cfg, this.classes, this.deps.startMock, this.services);
+      await checkHosts(this.cfg, this.classes, hostAliases);
 
       // With --setup-data, setup() ran once elsewhere (bench setup); this instance only reads its result.
       const setup = setupFile !== undefined ? { data: fileData } : await this.setupBounded();
       if (setup.error) throw new UserError(`setup() failed: ${setup.error}`, 'fix the exported setup() function of the scenario');
       this.setupData = setup.data;
-      await this.waitForStartAt();
-      await this.waitForSignalIfPaused();
+      await waitForStartAt(this.cfg, this.stopPromise, this.deps.warn);
+      await waitForSignalIfPaused(this.cfg, Boolean(this.stopReason), this.stopPromise, this.deps.warn);
       // 'begin' starts the workers' snapshot timers, so it comes after the wait, just before the load.
       // endAtMs: a worker that reads the stop message late (overloaded) still starts no task past -t.
       const endAtMs = this.cfg.durationMs !== undefined ? Date.now() + this.cfg.durationMs : undefined;
@@ -355,53 +348,6 @@ export class Run {
       this.cutTeardown = undefined;
       await this.shutdown();
     }
-  }
-
-  /** --paused: everything is ready; the load starts on SIGUSR1 (or the run is stopped while waiting). */
-  private async waitForSignalIfPaused(): Promise<void> {
-    if (!this.cfg.extra.paused || this.stopReason) return;
-    // Listen before saying so: without a listener, SIGUSR1 would start Node's inspector instead.
-    let onSignal: (() => void) | undefined;
-    const signalled = new Promise<void>((r) => process.once('SIGUSR1', (onSignal = r)));
-    this.deps.warn(`paused: workers are ready; start the load with \`kill -USR1 ${process.pid}\``);
-    await Promise.race([signalled, this.stopPromise]);
-    if (onSignal) process.removeListener('SIGUSR1', onSignal);
-  }
-
-  /** --start-at: waits until the fleet's common start (Ctrl-C ends the wait); a start too late is a UserError. */
-  private async waitForStartAt(): Promise<void> {
-    const at = this.cfg.extra.startAt;
-    if (!at) return;
-    const ac = new AbortController();
-    void this.stopPromise.then(() => ac.abort());
-    await waitUntil(at, {
-      signal: ac.signal,
-      onWait: (ms, when) => this.deps.warn(`waiting ${Math.round(ms / 1000)} s until ${when.toISOString()} (--start-at)`),
-    });
-  }
-
-  /**
-   * The classes a scenario runs: its userClasses, or all (a UserError names
-   * unknown ones), less those its tag filter leaves with no task (warned: the
-   * scenario's users go to the classes that have some).
-   */
-  private classesOf(s: ScenarioConfig): UserClassInfo[] {
-    let chosen = this.classes;
-    if (s.name !== 'default' && s.userClasses?.length) {
-      const names = this.classes.map((c) => c.name);
-      const unknown = s.userClasses.filter((n) => !names.includes(n));
-      if (unknown.length) throw new UserError(`scenario ${s.name}: no user class named ${unknown.join(', ')}`, `the scenario file has: ${names.join(', ')}`);
-      chosen = this.classes.filter((c) => s.userClasses!.includes(c.name));
-    }
-    const fixedWarning = fixedCountWarning(s, chosen);
-    if (fixedWarning) this.deps.warn(fixedWarning);
-    const idle = chosen.filter((c) => c.noTasksIn?.includes(s.name));
-    if (idle.length === 0) return chosen;
-    const given = [s.tags?.length ? `--tags ${s.tags.join(',')}` : '', s.excludeTags?.length ? `--exclude-tags ${s.excludeTags.join(',')}` : ''].filter(Boolean);
-    const filter = given.length ? `${given.join(' and ')} leave${given.length === 1 ? 's' : ''}` : 'the tag filter leaves';
-    const where = s.name === 'default' ? '' : ` in scenario ${s.name}`;
-    this.deps.warn(`${filter} ${idle.map((c) => c.name).join(', ')} with no task to run${where}: no user of ${idle.length === 1 ? 'it' : 'them'} runs`);
-    return chosen.filter((c) => !idle.includes(c));
   }
 
   /** What scenario runners may use of this run. */
@@ -467,16 +413,22 @@ export class Run {
   /** Closes the current stage (flushing workers so its figures are complete) and opens the next. */
   private async beginStage(info: StageInfo): Promise<void> {
     await this.flushWorkers(info.warmup);
-    this.closeStage();
+    await this.closeStage();
     this.stageBudget.open(info.warmup ? undefined : info.maxRequests);
     this.stage = { info, agg: new MetricsAggregate(this.cfg.extra.maxNames), startedAt: performance.now() };
   }
 
-  private closeStage(): void {
+  /** Ends the current stage: its summary, and the reporters' onStageEnd (not for a warm-up). */
+  private async closeStage(): Promise<void> {
     const st = this.stage;
     if (!st) return;
     this.stage = undefined;
     if (st.info.warmup) return;
+    this.pushStage(st);
+    await this.emit('onStageEnd', st.info.name);
+  }
+
+  private pushStage(st: { info: StageInfo; agg: MetricsAggregate; startedAt: number }): void {
     const durationMs = (this.stoppedAt || performance.now()) - st.startedAt;
     const sec = durationMs / 1000;
     this.stages.push({
@@ -674,7 +626,7 @@ export class Run {
     // The last interval is no row of the history: actions made in it (the stop) mark the last row.
     const lastRow = this.history.at(-1);
     if (lastRow && this.pendingMarks.length) lastRow.action = [lastRow.action, ...this.pendingMarks.splice(0)].filter(Boolean).join('; ');
-    this.closeStage();
+    await this.closeStage();
   }
 
   /** Runs setup() or teardown() on one worker: the first one still alive. */
@@ -690,26 +642,6 @@ export class Run {
     return p;
   }
 
-  private async startServices(): Promise<Record<string, string>> {
-    const aliases: Record<string, string> = {};
-    const wantsMock = this.cfg.host === 'mock' || (this.cfg.host === undefined && this.classes.some((c) => c.host === 'mock'));
-    if (wantsMock) {
-      if (!this.deps.startMock) throw new UserError("host 'mock' needs the built-in mock server, which this build does not include");
-      const mock = await this.deps.startMock(this.cfg);
-      this.services.push(mock);
-      aliases.mock = mock.url;
-    }
-    return aliases;
-  }
-
-  private async checkHosts(aliases: Record<string, string>): Promise<void> {
-    if (this.cfg.skipHostCheck) return;
-    const hosts = new Set<string>();
-    if (this.cfg.host) hosts.add(aliases[this.cfg.host] ?? this.cfg.host);
-    else for (const c of this.classes) if (c.host) hosts.add(aliases[c.host] ?? c.host);
-    await Promise.all([...hosts].map((h) => checkHostReachable(h)));
-  }
-
   private async shutdown(): Promise<void> {
     this.watchdog?.stop();
     const pool = this.pool;
@@ -722,26 +654,13 @@ export class Run {
     this.services = [];
   }
 
-  private async emit<K extends 'onRunStart' | 'onSnapshot' | 'onRunEnd'>(hook: K, arg: Parameters<NonNullable<Reporter[K]>>[0]): Promise<void> {
-    for (const r of this.deps.reporters) {
-      try {
-        await (r[hook] as ((a: unknown) => unknown) | undefined)?.call(r, arg);
-      } catch (err) {
-        this.deps.warn(`reporter failed in ${hook}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
+  private emit<K extends 'onRunStart' | 'onSnapshot' | 'onRunEnd' | 'onStageEnd'>(hook: K, arg: Parameters<NonNullable<Reporter[K]>>[0]): Promise<void> {
+    return this.hub.emit(hook, arg);
   }
 
   /** Hands each reporter that wants them an interval's merged metrics (the live view publishes them). */
-  private async emitInterval(interval: MetricsAggregate, snap: LiveSnapshot): Promise<void> {
-    for (const r of this.deps.reporters) {
-      if (!r.onInterval) continue;
-      try {
-        await r.onInterval(interval, snap);
-      } catch (err) {
-        this.deps.warn(`reporter failed in onInterval: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
+  private emitInterval(interval: MetricsAggregate, snap: LiveSnapshot): Promise<void> {
+    return this.hub.interval(interval, snap);
   }
 
   /** The summary of what is known now; also used when a second Ctrl-C exits at once. */
@@ -749,63 +668,33 @@ export class Run {
     const live = new MetricsAggregate(this.cfg.extra.maxNames);
     live.addAggregate(this.total);
     live.addAggregate(this.interval);
-    const end = this.stoppedAt || performance.now();
-    const durationMs = this.loadStartedAt ? end - this.loadStartedAt : 0;
-    // After resetStats the figures cover the time since; the run's duration stays the load's.
-    const sec = (this.statsStartedAt && this.statsStartedAt !== this.loadStartedAt ? end - this.statsStartedAt : durationMs) / 1000;
-    const opts: Record<string, unknown> = { ...this.cfg, extra: undefined, ...this.cfg.extra };
-    delete opts.extra;
-    delete opts.sources;
-    const overload = this.generatorLoad.verdict();
-    const figures = aggregateFigures(live, sec);
-    if (!this.endWarned && this.stoppedAt) {
-      this.endWarned = true;
-      for (const w of endOfRunWarnings(overload, figures)) this.deps.warn(w);
-    }
-    return {
-      version: SUMMARY_VERSION,
-      meta: {
-        tool: 'volley',
-        toolVersion: packageVersion(),
-        scenario: this.cfg.scenarioPath,
-        startTime: new Date(this.startedAt).toISOString(),
-        endTime: new Date(this.stoppedWall || Date.now()).toISOString(),
-        durationMs: Math.round(durationMs),
-        workers: this.pool?.workers.length ?? 0,
-        users: this.peakUsersRun,
-        options: JSON.parse(JSON.stringify(opts, (_k, v) => (v === Infinity ? null : v))) as Record<string, unknown>,
-        interrupted: this.interrupted,
-        stopReason: this.stopReason || 'unknown',
-        ...(this.deps.scenarioHash && { scenarioHash: this.deps.scenarioHash }),
-        timedOut: this.timedOut.length ? [...this.timedOut] : undefined,
-      },
-      generatorOverloaded: overload !== undefined,
-      generatorOverload: overload,
-      ...figures,
-      llm: buildLlmSummary(live, sec, Boolean(this.cfg.extra.slo)),
-      stages: this.stages.length ? this.stages : undefined,
-      scenarios: this.separateScenarios ? this.runners.map((r) => this.scenarioSummary(r, end)) : undefined,
-      names: this.names.update(live),
+    const summary = buildRunSummary({
+      cfg: this.cfg,
+      live,
+      loadStartedAt: this.loadStartedAt,
+      endAt: this.stoppedAt || performance.now(),
+      statsStartedAt: this.statsStartedAt,
+      startedWall: this.startedAt,
+      stoppedWall: this.stoppedWall,
+      workers: this.pool?.workers.length ?? 0,
+      peakUsers: this.peakUsersRun,
+      interrupted: this.interrupted,
+      stopReason: this.stopReason,
+      scenarioHash: this.deps.scenarioHash,
+      timedOut: this.timedOut,
+      overload: this.generatorLoad.verdict(),
+      stages: this.stages,
+      scenarios: this.separateScenarios ? this.runners : undefined,
+      names: () => this.names.update(live),
       history: this.history,
-      ...(this.actions.length > 0 && { actions: [...this.actions] }),
-      histograms: summaryHistograms(live),
-    };
-  }
-
-  private scenarioSummary(r: ScenarioRunner, runEnd: number): ScenarioSummary {
-    const agg = r.figures ?? new MetricsAggregate(this.cfg.extra.maxNames);
-    const started = r.startedAt || runEnd;
-    const durationMs = Math.max(0, (r.endedAt || runEnd) - started);
-    const sec = durationMs / 1000;
-    return {
-      name: r.scenario.name,
-      executor: r.executor.name,
-      startTimeMs: r.startedAt ? Math.round(r.startedAt - this.loadStartedAt) : r.scenario.startTimeMs,
-      durationMs: Math.round(durationMs),
-      endReason: r.endReason,
-      peakUsers: isOpenModel(r.scenario) ? r.scenario.maxUsers : r.peakUsers,
-      ...aggregateFigures(agg, sec),
-    };
+      actions: this.actions,
+      onFigures: (figures, overload) => {
+        if (this.endWarned || !this.stoppedAt) return;
+        this.endWarned = true;
+        for (const w of endOfRunWarnings(overload, figures)) this.deps.warn(w);
+      },
+    });
+    return summary;
   }
 
   /** Evaluates the thresholds on the final, exact figures. */

@@ -126,7 +126,9 @@ export class RunController implements RunHandle {
     this.run!.setRate(ratePerSec);
   }
 
+  /** Idempotent: a second call while the run stops does not cut its requests short (the TUI's second q does). */
   stop(reason = 'stopped by user'): void {
+    if (this.run!.stopping) return;
     this.run!.stopByUser(reason);
   }
 

@@ -117,7 +117,7 @@ export async function startRun(req: RunRequest, io: OutputStreams = { stdout: pr
     const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd, note, scenarioHash: bundle.sourceHash });
     controller.attach(run);
     live?.onAbort((reason) => run.stop(`aborted by bench watch: ${reason}`, true));
-    for (const r of reporters) r.bindStop?.(() => controller.stop('stopped by user'));
+    for (const r of reporters) r.bindStop?.(() => run.stopByUser('stopped by user'));
     req.onRun?.(run, cfg);
     const onAbort = () => run.stop('interrupted', true);
     req.signal?.addEventListener('abort', onAbort, { once: true });
