@@ -84,4 +84,30 @@ describe.skipIf(!hasChromium)(`bench run --web in headless Chromium${hasChromium
     expect(state.exitCode).toBe(130);
     expect(target.hits.get('POST /login')).toBe(10);
   }, 90_000);
+
+  it('an LLM run shows its TTFT/TPOT/ITL/E2E table and the TTFT and tokens charts', async () => {
+    const llm = startBench(['run', 'tests/fixtures/scenarios/llm/one-chat.ts', '--web', '--web-port', '0', '--autostart', '--autoquit', '30', '-u', '2', '-t', '30s', '-H', 'mock']);
+    try {
+      await llm.waitForStderr(URL_LINE);
+      const url = URL_LINE.exec(llm.stderr())![1]!;
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const problems: string[] = [];
+      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      await page.goto(url);
+      await expect.poll(() => page.locator('#llm').isVisible(), { timeout: 20_000 }).toBe(true);
+      const llmTable = (await page.locator('#llm table').textContent()) ?? '';
+      for (const metric of ['TTFT', 'TPOT', 'ITL', 'E2E']) expect(llmTable).toContain(metric);
+      expect(await page.locator('#llm-rates').textContent()).toMatch(/output [\d.,]+ tokens\/s/);
+      await expect.poll(() => page.getByRole('img', { name: 'Time to first token chart' }).count(), { timeout: 20_000 }).toBe(1);
+      await expect.poll(() => page.getByRole('img', { name: 'Output tokens per second chart' }).count(), { timeout: 20_000 }).toBe(1);
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await expect.poll(() => page.locator('#state').textContent(), { timeout: 20_000 }).toBe('done');
+      expect(problems).toEqual([]);
+      llm.child.kill('SIGINT');
+      expect(await llm.exited).toBe(130);
+    } finally {
+      if (llm.child.exitCode === null) llm.child.kill('SIGKILL');
+    }
+  }, 90_000);
 });
