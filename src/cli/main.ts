@@ -8,6 +8,7 @@ import type { RunConfig } from '../config/resolve.js';
 import { registerExtraCommands } from './commands.js';
 import { claimSignals, releaseSignals } from './signals.js';
 import { writeReports } from '../report/files/write-reports.js';
+import { runWebCommand, takeWebFlags } from './web-command.js';
 
 const io = { stdout: process.stdout, stderr: process.stderr };
 
@@ -79,7 +80,16 @@ program
   .option('--start-at <iso>', 'wait until this time (ISO, with zone) before starting the load, so a fleet starts together')
   .option('--live <redis-url>', 'publish live figures to Redis for bench watch: redis://host:6379/<run-id>')
   .option('--setup-data <file>', 'skip setup(): give users the data written by bench setup')
+  // The web UI (docs/web-ui.md)
+  .option('--web', 'serve the web UI on 127.0.0.1:8089 and wait for Start there')
+  .option('--web-host <host>', 'web UI address (default 127.0.0.1; any other needs --web-auth)')
+  .option('--web-port <port>', 'web UI port (default 8089; 0 picks a free one)', num)
+  .option('--web-auth <user:pass>', 'HTTP Basic auth of the web UI (or VOLLEY_WEB_AUTH)')
+  .option('--autostart', 'with --web: start the run at once instead of waiting for Start')
+  .option('--autoquit <seconds>', 'with --web: after the run, keep the page up this long, then exit (default: until Ctrl-C)', num)
   .action(async (scenario: string, opts: Record<string, unknown>) => {
+    const webFlags = takeWebFlags(opts);
+    if (webFlags) return void (process.exitCode = await runWebCommand(scenario, opts, webFlags, io, secretValues(), (s) => formatSummaryTable(s, { width: Math.max(80, process.stdout.columns ?? 80) })));
     const { config, threshold, ...rest } = opts;
     const options: Record<string, unknown> = { ...rest };
     if (threshold) options.thresholds = threshold;
