@@ -62,7 +62,7 @@ describe.skipIf(!hasChromium)(`bench run --web in headless Chromium${hasChromium
     // A few seconds of history, so the screenshot shows lines rather than dots.
     const elapsedSec = async () => Number(/Elapsed(\d+) s/.exec((await page.locator('#cards').textContent()) ?? '')?.[1] ?? 0);
     await expect.poll(elapsedSec, { timeout: 20_000 }).toBeGreaterThanOrEqual(6);
-    mkdirSync(`${ROOT}docs`, { recursive: true });
+    mkdirSync(`${ROOT}test-results`, { recursive: true });
     // Kept for a person to look at (test-results/ is not tracked); docs/web-ui.png is refreshed from it by hand.
     await page.screenshot({ path: `${ROOT}test-results/web-ui.png` });
 
