@@ -10,12 +10,12 @@ import { taskTotals } from '../metrics/summarize.js';
 import { createHeadlessReporter } from '../report/headless.js';
 import { createFileReporter } from '../report/files/write-reports.js';
 import { parseThresholds } from '../thresholds/index.js';
-import type { OutputStreams, Reporter } from '../report/reporter.js';
+import type { OutputStreams, Reporter } from '../metrics/reporter.js';
 import { formatSummaryTable } from '../report/table.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { applyStopVerdict, nothingCompleted } from '../engine/verdict.js';
 import { sayWhileWaiting } from '../engine/lifecycle.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../util/format-duration.js';
 import { writeReports } from '../report/files/write-reports.js';
 import { makeDir } from '../util/make-dir.js';
 

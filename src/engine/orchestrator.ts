@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import type { RunConfig } from '../config/resolve.js';
-import { parseSegment, segmentShare, type Segment } from '../distributed/segment.js';
-import { readSetupData } from '../distributed/setup-data.js';
-import { waitUntil } from '../distributed/start-at.js';
+import { parseSegment, type Segment } from '../config/segment.js';
+import { segmentShare } from './segment.js';
+import { readSetupData } from './setup-data.js';
+import { waitUntil } from './start-at.js';
 import { UserError, VolleyError } from '../errors.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
 import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
@@ -12,13 +13,13 @@ import { SUMMARY_VERSION } from '../metrics/summary-types.js';
 import { aggregateFigures, endpointSummaries, endpointSummary, summaryHistograms } from '../metrics/summarize.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { FromWorker, UserClassInfo, WorkerOptions } from '../pool/protocol.js';
-import type { Reporter } from '../report/reporter.js';
+import type { Reporter } from '../metrics/reporter.js';
 import { packageVersion } from '../util/package-root.js';
 import { errorRateExceeded } from './error-rate.js';
 import { RunGuard } from './run-guard.js';
 import { checkSomeUserRuns } from './empty-plan.js';
 import { checkHostReachable } from './host-check.js';
-import { buildLiveSnapshot, historyRow } from './live.js';
+import { buildLiveSnapshot, historyRow } from '../metrics/snapshot-builder.js';
 import { LiveWindow } from './live-window.js';
 import { sweepProgress } from './sweep-progress.js';
 import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
@@ -38,7 +39,7 @@ import { checkMachineLimits } from './machine-limits.js';
 import { Watchdog } from './watchdog.js';
 import { stopWorkersWithDeadline } from './stop-workers.js';
 import { lifecycleTimeoutMs, runSetupBounded, runTeardownBounded, sayWhileWaiting } from './lifecycle.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../util/format-duration.js';
 import { NameWatch } from '../metrics/name-watch.js';
 
 /** Something the run needs started beside it (the mock LLM server for host 'mock'). */

@@ -6,7 +6,7 @@ import { bundleFile } from '../../compile/bundle.js';
 import { UserError } from '../../errors.js';
 import { packageRoot, packageVersion } from '../../util/package-root.js';
 import { parseDurationMs } from '../../config/duration.js';
-import { parseStartAt } from '../start-at.js';
+import { parseStartAt } from '../../config/start-at.js';
 import { sizePod } from './capacity.js';
 import { buildManifests, hasFlag, renderManifests, type K8sObject } from './manifests.js';
 import { scenarioExports } from '../../util/module-exports.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDurationMs } from '../../../src/config/duration.js';
+import { parseDurationMs } from '../../../src/config/duration.js';
+import { formatDuration } from '../../../src/util/format-duration.js';
 
 describe('parseDurationMs', () => {
   it.each([
