@@ -37,7 +37,8 @@ const ONLY: Readonly<Record<string, readonly string[]>> = {
  * Known arrows up, each with its reason. Keep this list short: a new entry
  * needs a reason better than "it was easier".
  */
-const EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [
+const EXCEPTIONS: readonly { from: string; to: string; typeOnly?: boolean; why: string }[] = [
+  { from: 'api/options.ts', to: 'config/schema.ts', typeOnly: true, why: 'the public Options type is the schema\'s input type; no code of config/ reaches a scenario' },
   { from: 'runtime/', to: 'pool/protocol.ts', why: 'the message types between the pool and its workers: one contract, two sides' },
   { from: 'runtime/', to: 'pool/stage-budget.ts', why: 'the shared-memory stage budget, written by the engine and read by workers' },
 ];
@@ -55,19 +56,30 @@ function sourceFiles(dir: string): string[] {
 /** `src/engine/plan.ts` → 'engine'; `src/errors.ts` → 'errors'. */
 const areaOf = (file: string): string => relative(SRC, file).split('/')[0]!.replace(/\.tsx?$/, '');
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+const IMPORT = /(?:^|[\s;])(?:import|export)\s([^'"]*?)from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
-function relativeImports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(IMPORT)].map((m) => resolve(dirname(file), (m[1] ?? m[2])!).replace(/\.js$/, '.ts'));
+interface Import {
+  target: string;
+  /** `import type …` / `export type …`: gone from the JavaScript. */
+  typeOnly: boolean;
 }
+
+function importsOf(file: string): Import[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(IMPORT)].map((m) => ({
+    target: resolve(dirname(file), (m[2] ?? m[3])!).replace(/\.js$/, '.ts'),
+    typeOnly: m[1] !== undefined && /^type\s/.test(m[1]),
+  }));
+}
+
+const relativeImports = (file: string): string[] => importsOf(file).map((i) => i.target);
 
 const layerOf = (area: string): number => LAYERS.findIndex((layer) => layer.includes(area));
 
-function allowed(from: string, to: string, fromFile: string, toFile: string): boolean {
+function allowed(from: string, to: string, fromFile: string, toFile: string, typeOnly = false): boolean {
   if (from === to) return true;
   const rel = (f: string) => relative(SRC, f);
-  if (EXCEPTIONS.some((e) => rel(fromFile).startsWith(e.from) && rel(toFile) === e.to)) return true;
+  if (EXCEPTIONS.some((e) => rel(fromFile).startsWith(e.from) && rel(toFile) === e.to && (typeOnly || !e.typeOnly))) return true;
   const only = ONLY[from];
   if (only) return only.includes(to);
   return layerOf(to) > layerOf(from);
@@ -77,11 +89,11 @@ function allowed(from: string, to: string, fromFile: string, toFile: string): bo
 function wrongArrows(): string[] {
   const wrong: string[] = [];
   for (const file of sourceFiles(SRC)) {
-    for (const target of relativeImports(file)) {
+    for (const { target, typeOnly } of importsOf(file)) {
       if (!target.startsWith(SRC)) continue;
       const from = areaOf(file);
       const to = areaOf(target);
-      if (!allowed(from, to, file, target)) wrong.push(`src/${relative(SRC, file)} -> src/${relative(SRC, target)}`);
+      if (!allowed(from, to, file, target, typeOnly)) wrong.push(`src/${relative(SRC, file)} -> src/${relative(SRC, target)}`);
     }
   }
   return wrong;
@@ -105,5 +117,9 @@ describe('import directions in src/', () => {
     expect(allowed('config', 'distributed', join(SRC, 'config/schema.ts'), join(SRC, 'distributed/merge/merge.ts'))).toBe(false);
     expect(allowed('report', 'config', join(SRC, 'report/headless.ts'), join(SRC, 'config/duration.ts'))).toBe(false);
     expect(allowed('metrics', 'util', join(SRC, 'metrics/recorder.ts'), join(SRC, 'util/atomic-write.ts'))).toBe(false);
+    // the schema reaches the public API as a type only, never as code
+    expect(allowed('api', 'config', join(SRC, 'api/options.ts'), join(SRC, 'config/schema.ts'), true)).toBe(true);
+    expect(allowed('api', 'config', join(SRC, 'api/options.ts'), join(SRC, 'config/schema.ts'), false)).toBe(false);
+    expect(importsOf(join(SRC, 'api/options.ts')).find((i) => i.target.endsWith('config/schema.ts'))?.typeOnly).toBe(true);
   });
 });
