@@ -145,7 +145,7 @@ class UserLlmClient implements LlmClient {
     this.target = resolveTarget(user, ctx.baseUrl);
     this.slos = parseSlos(ctx.options.slo);
     this.secrets = [...(this.target.apiKey ? [this.target.apiKey] : []), ...headerSecrets(this.target.adapter.headers)];
-    this.requestsLog = requestsLogFor(ctx.options);
+    this.requestsLog = requestsLogFor(ctx.options, ctx.warnOnce);
     this.retryAfter = new RetryAfterGate(ctx.pause ?? timerPause(ctx.hardStop));
     this.maxBodyBytes = maxBodyOf(ctx.options);
     // Fail at user start, not at the first request, on a bad traffic string.
@@ -412,7 +412,7 @@ class UserLlmClient implements LlmClient {
     const name = opts.name ?? endpoint.name;
     if (out.errorMessage !== undefined) out.errorMessage = redact(out.errorMessage, this.secrets);
     this.noteOutcome(out);
-    const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos);
+    const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos, this.ctx.warnOnce);
     if (this.requestsLog) this.requestsLog.write(warmupMarked(generationRecord(name, out, result, this.ctx.options.trafficOverride), this.ctx.options));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, result.errorKind!, result);
     return result;
