@@ -1,5 +1,4 @@
 import {
-  IS_LLM_USER,
   LLM_CLIENT,
   LlmRequestError,
   type ChatMessage,
@@ -34,13 +33,9 @@ import { applyLlmRunOptions } from './run-options.js';
 import { headerSecrets } from './redaction.js';
 import { maxBodyOf } from '../answer-limits.js';
 import { RetryAfterGate, timerPause } from '../retry-after.js';
+import { isLlmUser } from './is-llm-user.js';
 
-/** True for an instance of LLMUser (checked by brand, so two copies of the API module agree). */
-export function isLlmUser(user: unknown): user is LLMUser {
-  if (typeof user !== 'object' || user === null) return false;
-  const ctor = (user as { constructor?: unknown }).constructor as Record<symbol, unknown> | undefined;
-  return ctor?.[IS_LLM_USER] === true;
-}
+export { isLlmUser };
 
 /**
  * Creates the user's LLM client and puts it where `this.llm` reads it. Does
