@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDurationMs } from '../config/duration.js';
+import { parseDurationMs } from '../util/duration.js';
 import { UserError } from '../errors.js';
 import { mergeRuns } from '../distributed/merge/index.js';
 import { runSetupOnce, runTeardownOnce } from '../engine/setup-data.js';

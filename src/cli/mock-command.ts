@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { ExitCode } from '../errors.js';
 import type { MockOptions } from '../mock/options.js';
-import { parseDurationMs } from '../config/duration.js';
+import { parseDurationMs } from '../util/duration.js';
 
 /** Raw `bench mock` flags as commander hands them over: strings, and one boolean. */
 export interface MockFlags {
@@ -43,7 +43,7 @@ function flag<T>(name: string, expected: string, parse: (raw: string) => T | und
     .optional();
 }
 
-// The one duration rule of Volley (config/duration.ts): a bare number is seconds, as in `-t 90`.
+// The one duration rule of Volley (util/duration.ts): a bare number is seconds, as in `-t 90`.
 const duration = (name: string) => flag(name, 'a duration like 200ms', (raw) => parseDurationMs(raw));
 const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
   flag(name, max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`, (raw) => {

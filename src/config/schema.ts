@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationMs } from './duration.js';
+import { parseDurationMs } from '../util/duration.js';
 import { parseSizeBytes } from './size.js';
 import { thresholdsSchema } from '../thresholds/schema.js';
 import { parseSegment } from './segment.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationMs } from '../duration.js';
+import { parseDurationMs } from '../../util/duration.js';
 import { formatRate, parseRatePerSec } from '../rate.js';
 
 // The zod schemas of the load-model keys that executors share; each executor

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { bundleFile } from '../../compile/bundle.js';
 import { UserError } from '../../errors.js';
 import { packageRoot, packageVersion } from '../../util/package-root.js';
-import { parseDurationMs } from '../../config/duration.js';
+import { parseDurationMs } from '../../util/duration.js';
 import { parseStartAt } from '../../config/start-at.js';
 import { sizePod } from './capacity.js';
 import { buildManifests, hasFlag, renderManifests, type K8sObject } from './manifests.js';
