@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { parseDurationMs } from '../config/duration.js';
+import { parseDurationMs } from '../util/duration.js';
 import { UserError } from '../errors.js';
 import { mergeRuns } from '../distributed/merge/index.js';
-import { runSetupOnce, runTeardownOnce } from '../distributed/setup-data.js';
+import { runSetupOnce, runTeardownOnce } from '../engine/setup-data.js';
 import { createHeadlessReporter } from '../report/headless.js';
 import { formatSummaryTable } from '../report/table.js';
-import type { Reporter } from '../report/reporter.js';
+import type { Reporter } from '../metrics/reporter.js';
 
 interface FleetIo {
   stdout: NodeJS.WritableStream;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { ExitCode } from '../errors.js';
 import type { MockOptions } from '../mock/options.js';
+import { parseDurationMs } from '../util/duration.js';
 
 /** Raw `bench mock` flags as commander hands them over: strings, and one boolean. */
 export interface MockFlags {
@@ -25,15 +26,6 @@ export interface MockFlags {
   embeddingDim?: string;
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
-
-/** `200ms`, `1.5s`, `2m` or a bare number of milliseconds; undefined when it is none. */
-export function parseDurationMs(text: string): number | undefined {
-  const match = DURATION.exec(text.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * UNIT_MS[(match[2] ?? 'ms') as keyof typeof UNIT_MS];
-}
 
 // Each flag's check names the flag, what it expects and what it got, so that
 // every problem reads as one line: `--ttft: expected a duration like 200ms, got "abc"`.
@@ -51,7 +43,8 @@ function flag<T>(name: string, expected: string, parse: (raw: string) => T | und
     .optional();
 }
 
-const duration = (name: string) => flag(name, 'a duration like 200ms', parseDurationMs);
+// The one duration rule of Volley (util/duration.ts): a bare number is seconds, as in `-t 90`.
+const duration = (name: string) => flag(name, 'a duration like 200ms', (raw) => parseDurationMs(raw));
 const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
   flag(name, max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`, (raw) => {
     const value = Number(raw);
@@ -118,9 +111,9 @@ export function registerMockCommand(program: Command): void {
     .description('serve a mock LLM API (OpenAI, Azure, Anthropic, Cohere) with exact, known timing; see docs/mock-server.md')
     .option('--port <n>', 'port to listen on (0 = any free port)', '8000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--ttft <duration>', 'time to first token, e.g. 200ms or 1s', '200ms')
+    .option('--ttft <duration>', 'time to first token, e.g. 200ms or 1s (a bare number is seconds)', '200ms')
     .option('--itl <duration>', 'time between tokens', '20ms')
-    .option('--jitter <duration>', 'move each token time by a seeded, uniform ±jitter', '0')
+    .option('--jitter <duration>', 'move each token time by a seeded, uniform ±jitter', '0ms')
     .option('--latency <duration>', 'time before non-streamed answers (default: ttft + itl*(n-1); 20ms for embeddings)')
     .option('--tokens-per-chunk <n>', 'tokens per stream chunk', '1')
     .option('--output-tokens <n>', 'output length when a request has no max_tokens', '128')

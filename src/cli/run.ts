@@ -1,4 +1,4 @@
-import type { OutputStreams } from '../report/reporter.js';
+import type { OutputStreams } from '../metrics/reporter.js';
 import { formatSummaryTable } from '../report/table.js';
 import { startRun, type RunRequest, type RunResult } from '../run/start-run.js';
 

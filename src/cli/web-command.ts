@@ -2,7 +2,7 @@ import { ExitCode, UserError } from '../errors.js';
 import type { RunHandle } from '../run/handle.js';
 import { startRun } from '../run/index.js';
 import { validateOptions } from '../config/validate.js';
-import type { OutputStreams } from '../report/reporter.js';
+import type { OutputStreams } from '../metrics/reporter.js';
 import type { RunSummary } from '../metrics/summary-types.js';
 import { claimSignals } from './signals.js';
 import type { StartForm } from '../web/api-schema.js';

@@ -26,4 +26,21 @@ export interface ClientContext {
   options: Record<string, unknown>;
   /** The user's backoff after failures (clients/backoff.ts); absent when it is off (`backoffOnError = false`, open models). */
   backoff?: ErrorBackoff;
+  /**
+   * A warning for the user, once per worker for each key: the worker sends it
+   * to the main thread (protocol `warning`), which prints it once per run.
+   * Absent outside a run (a client made by hand): then stderr, once per key.
+   */
+  warnOnce?: WarnOnce;
 }
+
+export type WarnOnce = (key: string, message: string) => void;
+
+const warnedOnStderr = new Set<string>();
+
+/** The warning channel of a client made outside a run: stderr, once per key and thread. */
+export const stderrWarnOnce: WarnOnce = (key, message) => {
+  if (warnedOnStderr.has(key)) return;
+  warnedOnStderr.add(key);
+  console.warn(message);
+};

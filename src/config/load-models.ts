@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { parseDurationMs } from './duration.js';
-import { formatRate, parseRatePerSec } from './rate.js';
+import { formatRate } from './rate.js';
+import { EXECUTOR_NAMES, EXECUTOR_SPECS, executorSpec, takesKey, type ExecutorName, type Sizing } from './executors/index.js';
+import { duration, type StageInput } from './executors/keys.js';
 
 /**
  * Load models (docs/load-models.md): how many users run, or how many
@@ -10,73 +11,37 @@ import { formatRate, parseRatePerSec } from './rate.js';
  * scenario, checking every cross-field rule and listing all problems at once.
  */
 
-// Local copies of two small schemas of ./schema.ts, which imports this file.
-const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const ms = parseDurationMs(v);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like 90s, 5m or 1h, got ${JSON.stringify(v)}` });
-    return z.NEVER;
-  }
-  return ms;
-});
 const list = z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]);
 
-/** An arrival rate: '50/s', '3000/m', '1/2s', or a number per second; parsed to arrivals per second. */
-export const ratePerSec = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const r = parseRatePerSec(v);
-  if (r === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a rate like 50/s, 3000/m or 1/2s, got ${JSON.stringify(v)}` });
-    return z.NEVER;
-  }
-  return r;
-});
-
-const stage = z.object({ duration, users: z.number().int().min(0).optional(), rate: ratePerSec.optional() }).strict();
-
-/** `'30s:100,1m:100,30s:0'` (users) or `'1m:50/s,30s:0/s'` (rates), as k6's --stage. */
-function parseStageList(text: string): Array<{ duration: string | number; users?: number; rate?: string | number }> {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => {
-      const i = s.indexOf(':');
-      const d = i === -1 ? s : s.slice(0, i);
-      const target = i === -1 ? '' : s.slice(i + 1).trim();
-      if (target.includes('/')) return { duration: d, rate: target };
-      return { duration: d, users: target === '' || !/^\d+$/.test(target) ? (target as unknown as number) : Number(target) };
-    });
-}
-
-const stages = z.preprocess((v) => (typeof v === 'string' ? parseStageList(v) : v), z.array(stage));
+export { ratePerSec } from './executors/keys.js';
+export { EXECUTOR_NAMES, type ExecutorName } from './executors/index.js';
 
 /** The keys that choose a load model; the highest option source that sets any of them wins whole. */
 const MODEL_SELECTORS = ['users', 'stages', 'rate', 'shape', 'scenarios'] as const;
 
-/** Names of the load models, as in summary.json and `executor:` of a scenario. */
-export const EXECUTOR_NAMES = ['constant-users', 'ramping-users', 'load-shape', 'constant-arrival-rate', 'ramping-arrival-rate'] as const;
-export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
+/** Every executor's keys (./executors/<name>.ts), in one object: what a scenario may set. */
+const k = { ...EXECUTOR_SPECS[0].keys, ...EXECUTOR_SPECS[1].keys, ...EXECUTOR_SPECS[2].keys, ...EXECUTOR_SPECS[3].keys, ...EXECUTOR_SPECS[4].keys };
 
-/** Keys of one load model, at the top level or in a scenario. */
+/** Keys of one load model at the top level, where users and spawnRate are options of their own. */
 const modelKeys = {
-  stages,
-  rate: ratePerSec,
-  arrivals: z.enum(['uniform', 'poisson']),
-  burstiness: z.number().positive(),
-  maxUsers: z.number().int().positive(),
-  preAllocatedUsers: z.number().int().min(0),
-  iterationsPerUser: z.number().int().positive(),
-  correctCoordinatedOmission: z.boolean(),
-  shape: z.string().min(1),
-};
+  stages: k.stages,
+  rate: k.rate,
+  arrivals: k.arrivals,
+  burstiness: k.burstiness,
+  maxUsers: k.maxUsers,
+  preAllocatedUsers: k.preAllocatedUsers,
+  iterationsPerUser: k.iterationsPerUser,
+  correctCoordinatedOmission: k.correctCoordinatedOmission,
+  shape: k.shape,
+} satisfies Record<Exclude<keyof typeof k, 'users' | 'spawnRate'>, unknown>;
 
 /** One entry of `scenarios`: its own load model, start time, classes and tags. */
 const scenarioEntry = z
   .object({
     ...modelKeys,
     executor: z.enum(EXECUTOR_NAMES),
-    users: z.number().int().min(0),
-    spawnRate: z.number().positive(),
+    users: k.users,
+    spawnRate: k.spawnRate,
     iterations: z.number().int().positive(),
     duration,
     startTime: duration,
@@ -94,7 +59,6 @@ export const loadModelOptionKeys = {
 };
 
 type ScenarioEntry = z.output<typeof scenarioEntry>;
-type StageInput = z.output<typeof stage>;
 
 /** A stage of a ramp: reach `target` (users, or arrivals per second) by the end of `durationMs`. */
 export interface StagePlan {
@@ -138,15 +102,7 @@ export interface ScenarioConfig {
   shapeMayDrive: boolean;
 }
 
-/** Users of the open model when `maxUsers` is not given: enough for iterations of up to 10 s. */
-export function defaultMaxUsers(peakRatePerSec: number): number {
-  return Math.min(10_000, Math.max(100, Math.ceil(peakRatePerSec * 10)));
-}
-
-/** Users started before the first arrival when `preAllocatedUsers` is not given: a tenth of a second's arrivals. */
-export function defaultPreAllocatedUsers(peakRatePerSec: number, maxUsers: number): number {
-  return Math.min(maxUsers, Math.max(1, Math.ceil(peakRatePerSec / 10)));
-}
+export { defaultMaxUsers, defaultPreAllocatedUsers } from './executors/open-sizing.js';
 
 type Layer = Record<string, unknown>;
 
@@ -204,48 +160,42 @@ function resolveScenario(name: string, o: ScenarioEntry, p: string, problems: st
   const st = o.stages;
   let stageKind: 'users' | 'rate' | undefined;
   if (st !== undefined) stageKind = checkStages(st, p, problems);
-  const open = o.rate !== undefined || stageKind === 'rate';
-  const executor: ExecutorName =
-    o.shape !== undefined || (o.executor === 'load-shape' && chosen.length === 0) ? 'load-shape'
-    : stageKind === 'users' ? 'ramping-users'
-    : stageKind === 'rate' ? 'ramping-arrival-rate'
-    : o.rate !== undefined ? 'constant-arrival-rate'
-    : 'constant-users';
+  const spec = EXECUTOR_SPECS.find((e) => e.chosenBy(o, stageKind))!;
+  const executor: ExecutorName = spec.name;
+  const open = spec.kind === 'open';
   if (o.executor !== undefined && o.executor !== executor) {
-    problems.push(`${p}executor: the options given make a ${executor} model, got ${JSON.stringify(o.executor)}; ${hintFor(o.executor)}`);
+    problems.push(`${p}executor: the options given make a ${executor} model, got ${JSON.stringify(o.executor)}; ${executorSpec(o.executor).hint}`);
   }
   if (o.rate !== undefined && o.rate <= 0) problems.push(`${p}rate: expected an arrival rate > 0, got ${formatRate(o.rate)}`);
-  if (!open) {
-    for (const k of ['arrivals', 'burstiness', 'maxUsers', 'preAllocatedUsers'] as const) {
-      if (o[k] !== undefined) problems.push(`${p}${k}: only for arrival-rate models (rate, or stages with rate); closed models size themselves with users`);
-    }
+  // A key that is not the chosen model's (./executors/<name>.ts) says whose it is.
+  const foreign = (k: keyof ScenarioEntry) => o[k] !== undefined && !takesKey(executor, k);
+  for (const k of ['arrivals', 'burstiness', 'maxUsers', 'preAllocatedUsers'] as const) {
+    if (foreign(k)) problems.push(`${p}${k}: only for arrival-rate models (rate, or stages with rate); closed models size themselves with users`);
   }
   if (o.arrivals === 'uniform' && o.burstiness !== undefined) problems.push(`${p}burstiness: needs random arrivals; remove arrivals: 'uniform' (burstiness alone makes gamma arrivals)`);
   if (o.maxUsers !== undefined && o.preAllocatedUsers !== undefined && o.preAllocatedUsers > o.maxUsers) {
     problems.push(`${p}preAllocatedUsers: expected at most maxUsers (${o.maxUsers}), got ${o.preAllocatedUsers}`);
   }
-  if (o.spawnRate !== undefined && executor !== 'constant-users') problems.push(`${p}spawnRate: only for a constant number of users; ${executor} sets its own pace`);
+  if (foreign('spawnRate')) problems.push(`${p}spawnRate: only for a constant number of users; ${executor} sets its own pace`);
   if (o.iterationsPerUser !== undefined) {
-    if (executor !== 'constant-users') problems.push(`${p}iterationsPerUser: only for a constant number of users (k6's per-vu-iterations), not with ${executor}`);
+    if (foreign('iterationsPerUser')) problems.push(`${p}iterationsPerUser: only for a constant number of users (k6's per-vu-iterations), not with ${executor}`);
     if (o.iterations !== undefined) problems.push(`${p}iterationsPerUser: not with iterations; choose per-user counts or a shared total`);
   }
-  if (o.correctCoordinatedOmission && open) problems.push(`${p}correctCoordinatedOmission: open models already measure latency from the intended start; the correction is for closed models with constantPacing/constantThroughput`);
+  if (o.correctCoordinatedOmission && foreign('correctCoordinatedOmission')) problems.push(`${p}correctCoordinatedOmission: open models already measure latency from the intended start; the correction is for closed models with constantPacing/constantThroughput`);
   if (problems.length > before) return undefined;
 
   const stagePlans = st?.map((s) => ({ durationMs: s.duration, target: (stageKind === 'users' ? s.users : s.rate) ?? 0 }));
-  const peakRate = open ? (o.rate ?? Math.max(...stagePlans!.map((s) => s.target))) : 0;
-  const maxUsers = open ? (o.maxUsers ?? defaultMaxUsers(peakRate)) : stageKind === 'users' ? Math.max(0, ...stagePlans!.map((s) => s.target)) : (o.users ?? 1);
-  const random = o.burstiness !== undefined || o.arrivals === 'poisson';
+  const size: Sizing = spec.size(o, stagePlans);
   return {
     name,
     executor,
-    users: open ? 0 : maxUsers,
+    users: size.users,
     spawnRate: o.spawnRate ?? Infinity,
     stages: stagePlans,
     ratePerSec: o.rate,
-    burstiness: open && random ? (o.burstiness ?? 1) : undefined,
-    maxUsers,
-    preAllocatedUsers: open ? (o.preAllocatedUsers ?? defaultPreAllocatedUsers(peakRate, maxUsers)) : 0,
+    burstiness: size.burstiness,
+    maxUsers: size.maxUsers,
+    preAllocatedUsers: size.preAllocatedUsers,
     iterations: o.iterations,
     iterationsPerUser: o.iterationsPerUser,
     durationMs: o.duration,
@@ -278,21 +228,6 @@ function checkStages(st: StageInput[], p: string, problems: string[]): 'users' |
   const kind = [...kinds][0];
   if (kind === 'rate' && st.every((s) => (s.rate ?? 0) === 0)) problems.push(`${p}stages: expected at least one stage with a rate > 0`);
   return kind;
-}
-
-function hintFor(executor: ExecutorName): string {
-  switch (executor) {
-    case 'constant-users':
-      return 'give users (and spawnRate)';
-    case 'ramping-users':
-      return "give stages with users, e.g. [{ duration: '30s', users: 10 }]";
-    case 'constant-arrival-rate':
-      return "give rate, e.g. rate: '50/s'";
-    case 'ramping-arrival-rate':
-      return "give stages with rates, e.g. [{ duration: '30s', rate: '50/s' }]";
-    case 'load-shape':
-      return 'give shape: the name of an exported LoadShape class';
-  }
 }
 
 /**

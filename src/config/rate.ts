@@ -1,4 +1,4 @@
-import { parseDurationMs } from './duration.js';
+import { parseDurationMs } from '../util/duration.js';
 
 const RATE = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*\/\s*(\d*(?:\.\d+)?\s*(?:ms|s|m|h))\s*$/;
 

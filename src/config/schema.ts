@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { parseDurationMs } from './duration.js';
+import { parseDurationMs } from '../util/duration.js';
 import { parseSizeBytes } from './size.js';
 import { thresholdsSchema } from '../thresholds/schema.js';
-import { parseSegment } from '../distributed/segment.js';
-import { parseStartAt } from '../distributed/start-at.js';
-import { parseLiveUrl } from '../distributed/live/redis-url.js';
+import { parseSegment } from './segment.js';
+import { parseStartAt } from './start-at.js';
+import { parseLiveUrl } from './live-url.js';
 import { loadModelOptionKeys } from './load-models.js';
 import { MAX_TIMER_MS } from '../util/long-timeout.js';
 

@@ -8,7 +8,7 @@ import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';
 import type { HistoryRow, StageSummary } from '../metrics/summary-types.js';
 import type { StageInfo } from './executors/index.js';
 import { GeneratorLoad } from './generator-load.js';
-import { buildLiveSnapshot, historyRow } from './live.js';
+import { buildLiveSnapshot, historyRow } from '../metrics/snapshot-builder.js';
 import { LiveWindow } from './live-window.js';
 import { sweepProgress } from './sweep-progress.js';
 

@@ -1,7 +1,7 @@
 import type { ScenarioConfig } from '../config/load-models.js';
 import type { RunConfig } from '../config/resolve.js';
-import type { Segment } from '../distributed/segment.js';
-import { waitUntil } from '../distributed/start-at.js';
+import type { Segment } from '../config/segment.js';
+import { waitUntil } from './start-at.js';
 import { UserError } from '../errors.js';
 import type { UserClassInfo } from '../pool/protocol.js';
 import { fixedCountWarning } from './class-mix-check.js';

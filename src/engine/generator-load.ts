@@ -1,6 +1,6 @@
 import type { WorkerHealth } from '../metrics/live.js';
 import type { RunSummary } from '../metrics/summary-types.js';
-import { CPU_LIMIT, LOOP_DELAY_LIMIT_MS } from '../report/health.js';
+import { CPU_LIMIT, LOOP_DELAY_LIMIT_MS } from '../metrics/health-limits.js';
 
 /** Why summary.json says the load generator was overloaded (docs/summary-json.md). */
 export type GeneratorOverload = NonNullable<RunSummary['generatorOverload']>;

@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/resolve.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../util/format-duration.js';
 import { UserError } from '../errors.js';
 import { boundedHook, DEFAULT_LIFECYCLE_TIMEOUT_MS } from '../runtime/lifecycle.js';
 

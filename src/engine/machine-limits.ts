@@ -1,6 +1,7 @@
 import type { ScenarioConfig } from '../config/load-models.js';
 import type { RunConfig } from '../config/resolve.js';
-import { segmentShare, type Segment } from '../distributed/segment.js';
+import type { Segment } from '../config/segment.js';
+import { segmentShare } from './segment.js';
 import { UserError } from '../errors.js';
 import { isOpenModel } from './executors/index.js';
 

@@ -1,6 +1,6 @@
 import type { MetricsAggregate } from '../metrics/aggregate.js';
 import type { LiveSnapshot } from '../metrics/live.js';
-import type { Reporter } from '../report/reporter.js';
+import type { Reporter } from '../metrics/reporter.js';
 
 type Hook = 'onRunStart' | 'onSnapshot' | 'onRunEnd' | 'onStageEnd';
 

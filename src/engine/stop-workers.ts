@@ -1,7 +1,7 @@
 import type { WorkerHandle } from '../pool/pool.js';
 import type { FromWorker } from '../pool/protocol.js';
 import { ABANDON_AFTER_MS } from '../runtime/worker-runtime.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../util/format-duration.js';
 import type { Watchdog } from './watchdog.js';
 
 type Stopped = Extract<FromWorker, { type: 'stopped' }>;

@@ -1,10 +1,10 @@
 import type { LiveSnapshot } from '../metrics/live.js';
 import type { RunSummary } from '../metrics/summary-types.js';
-import type { Reporter, RunStartInfo } from './reporter.js';
+import type { Reporter, RunStartInfo } from '../metrics/reporter.js';
 import { formatMsCompact } from './format-number.js';
 import { BOTTLENECK_WARNING, bottleneckDetail, overloadedWorkers } from './health.js';
 import { formatSummaryTable } from './table.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../util/format-duration.js';
 
 /** Runs of at least this many users show their start's progress ("starting users: 40,000/100,000"). */
 export const STARTING_LINE_MIN_USERS = 10_000;

@@ -1,10 +1,6 @@
 import type { WorkerHealth } from '../metrics/live.js';
+import { CPU_LIMIT, LOOP_DELAY_LIMIT_MS } from '../metrics/health-limits.js';
 import { formatMsCompact, formatPercent } from './format-number.js';
-
-/** Above this CPU share a worker cannot keep its users on schedule. */
-export const CPU_LIMIT = 0.9;
-/** Above this event-loop delay, measured latencies include time spent waiting in the generator. */
-export const LOOP_DELAY_LIMIT_MS = 50;
 
 /** The warning the TUI header and the headless reporter show when a worker is past either limit. */
 export const BOTTLENECK_WARNING = 'the load generator is the bottleneck: figures may be wrong; add --workers or machines';

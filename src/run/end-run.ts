@@ -5,7 +5,7 @@ import { applyStopVerdict, nothingCompleted } from '../engine/verdict.js';
 import { ExitCode, formatError, redact } from '../errors.js';
 import type { RunSummary } from '../metrics/summary-types.js';
 import { writeReports } from '../report/files/write-reports.js';
-import type { OutputStreams } from '../report/reporter.js';
+import type { OutputStreams } from '../metrics/reporter.js';
 import type { RunOutcome } from './handle.js';
 import { exitCodeFor, secretValues, writeSummary } from './outcome.js';
 

@@ -1,5 +1,5 @@
 import type { LiveSnapshot } from '../metrics/live.js';
-import type { RunSummary } from '../metrics/summary-types.js';
+import type { RunAction, RunSummary } from '../metrics/summary-types.js';
 
 /**
  * Where a run stands: `starting` (bundling, workers, setup), `running` (the
@@ -14,16 +14,8 @@ export interface RunOutcome {
   summary: RunSummary;
 }
 
-/** A change of the load made while the run ran (recorded in summary.json and history.csv). */
-export interface UserAction {
-  /** Milliseconds since the load started. */
-  atMs: number;
-  action: 'setUsers' | 'setRate' | 'resetStats' | 'stop';
-  users?: number;
-  spawnRate?: number;
-  ratePerSec?: number;
-  reason?: string;
-}
+/** A change of the load made while the run ran (recorded in summary.json `actions` and history.csv). */
+export type UserAction = RunAction;
 
 /**
  * A run in progress, as `startRun()` returns it: the one API the CLI, the TUI,

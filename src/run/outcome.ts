@@ -1,24 +1,14 @@
-import { join } from 'node:path';
 import type { RunConfig } from '../config/resolve.js';
 import { nothingCompleted } from '../engine/verdict.js';
-import { ExitCode, redact } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { taskTotals } from '../metrics/summarize.js';
 import type { RunSummary } from '../metrics/summary-types.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeSummaryJson } from '../report/files/summary-file.js';
+import { secretValues } from '../util/secret-values.js';
 
-/** Writes summary.json atomically; secrets that reached the options are redacted. */
-export function writeSummary(summary: RunSummary, dir: string): string {
-  const path = join(dir, 'summary.json');
-  writeFileAtomic(path, redact(JSON.stringify(summary, null, 2), secretValues()) + '\n');
-  return path;
-}
-
-/** Values of environment variables that look like credentials: never written anywhere. */
-export function secretValues(): string[] {
-  return Object.entries(process.env)
-    .filter(([k, v]) => v && /KEY|TOKEN|SECRET|PASSWORD/i.test(k))
-    .map(([, v]) => v!);
-}
+/** Writes summary.json atomically, redacted (one writer for bench run and bench merge). */
+export const writeSummary = writeSummaryJson;
+export { secretValues };
 
 /** The process exit code of a finished run (docs/exit-codes.md); an interrupted run did not finish, whatever its figures. */
 export function exitCodeFor(summary: RunSummary, cfg: RunConfig): number {

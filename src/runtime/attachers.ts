@@ -1,12 +1,16 @@
 import type { ClientContext } from '../clients/context.js';
+import { isLlmUser } from '../clients/llm/is-llm-user.js';
 import type { User } from '../api/user.js';
 import type { ClientAttacher } from './virtual-user.js';
 
 /**
- * Clients beyond HTTP that user classes may need (the LLM client for LLMUser).
- * Imported lazily, so a worker only loads the LLM modules when the run starts.
+ * Clients beyond HTTP that the user classes need (the LLM client for LLMUser),
+ * given one instance of each class the worker runs. Imported only when a class
+ * needs them: a worker of an HTTP-only run never loads the LLM client, its
+ * tokenizer (tiktoken) or its datasets.
  */
-export async function clientAttachers(): Promise<ClientAttacher[]> {
+export async function clientAttachers(users: readonly User[]): Promise<ClientAttacher[]> {
+  if (!users.some(isLlmUser)) return [];
   const { attachLlmClient } = await import('../clients/llm/client.js');
   return [attachLlmClient];
 }
@@ -19,8 +23,8 @@ export async function clientAttachers(): Promise<ClientAttacher[]> {
  * every user. Hosts are checked by the main thread, not here.
  */
 export async function preloadClients(users: readonly User[], ctx: ClientContext): Promise<void> {
-  const { isLlmUser, prepareLlmClass } = await import('../clients/llm/client.js');
-  for (const user of users) {
-    if (isLlmUser(user)) prepareLlmClass(user, { ...ctx, baseUrl: undefined, options: { ...ctx.options, requestsLog: undefined } });
-  }
+  const llmUsers = users.filter(isLlmUser);
+  if (llmUsers.length === 0) return;
+  const { prepareLlmClass } = await import('../clients/llm/client.js');
+  for (const user of llmUsers) prepareLlmClass(user, { ...ctx, baseUrl: undefined, options: { ...ctx.options, requestsLog: undefined } });
 }

@@ -2,7 +2,7 @@ import { HttpUser, type User } from '../api/user.js';
 import { UserError } from '../errors.js';
 import type { UserClassInfo, WorkerOptions, WorkerScenario } from '../pool/protocol.js';
 import type { UserClass } from './load-scenario.js';
-import { isLlmUser } from '../clients/llm/client.js';
+import { isLlmUser } from '../clients/llm/is-llm-user.js';
 import { apiKeyEnvOf } from '../clients/llm/config.js';
 import { collectTasks, taskTable, type TagFilter } from './tasks.js';
 import type { WaitTime } from '../api/wait.js';

@@ -189,6 +189,8 @@ export class VirtualUser {
         random: this.random,
         hardStop: rt.hardStop,
         options: rt.options.extra,
+        // Client warnings go to the main thread (protocol `warning`), which prints each once per run.
+        warnOnce: (key, message) => rt.warnOnce(key, message),
         // A Retry-After wait is one of the user's waits: a stop cuts it short, and a stopped user (onStop) does not wait.
         pause: (ms) => (this.active ? this.sleeper.sleep(ms).then(() => this.active) : Promise.resolve(false)),
       };

@@ -41,7 +41,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
     scenario = await loadScenario(init.bundlePath, options.userClasses);
     // Every problem with the classes (a constructor that throws, a bad weight, no host, nothing to run) is a user error now, before any user starts.
     const { classes, samples } = describeClasses(scenario.classes, options);
-    rt = new WorkerRuntime(options, init.workerIndex, init.workerCount, new Map(scenario.classes.map((c) => [c.name, c])), await clientAttachers());
+    rt = new WorkerRuntime(options, init.workerIndex, init.workerCount, new Map(scenario.classes.map((c) => [c.name, c])), await clientAttachers(samples));
     await preloadClients(
       samples,
       { recorder: new MetricsRecorder(), dispatcher: rt.dispatcher, sockets: rt.sockets, baseUrl: undefined, requestTimeoutMs: options.requestTimeoutMs, random: Math.random, hardStop: rt.hardStop.signal, options: options.extra },

@@ -1,4 +1,5 @@
 import type { MetricKind, ValueUnit } from './threshold.js';
+import { parseDurationMs } from '../util/duration.js';
 
 const UNITS: readonly string[] = ['ms', 's', 'm', '%'];
 const MS_PER: Record<'ms' | 's' | 'm', number> = { ms: 1, s: 1000, m: 60_000 };
@@ -32,17 +33,9 @@ export function toExpressionUnit(base: number, kind: MetricKind, unit: ValueUnit
   return base;
 }
 
-const DELAY_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-const DELAY_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** A Duration as the options take it: `'10s'`, `'1m30s'`, or a number of seconds. */
+/** A Duration as the options take it: `'10s'`, `'1m30s'`, or a number of seconds (util/duration.ts, the one rule). */
 export function parseDelayMs(value: string | number): number | string {
-  if (typeof value === 'number') {
-    return Number.isFinite(value) && value >= 0 ? value * 1000 : `expected a duration like "10s" or a number of seconds, got ${value}`;
-  }
-  const text = value.trim();
-  if (!/^(\d+(?:\.\d+)?(ms|s|m|h))+$/.test(text)) return `expected a duration like "10s" or "1m30s", got "${value}"`;
-  let ms = 0;
-  for (const [, n, u] of text.matchAll(DELAY_PART)) ms += Number(n) * DELAY_MS[u!]!;
-  return ms;
+  const ms = parseDurationMs(value);
+  if (ms !== undefined) return ms;
+  return typeof value === 'number' ? `expected a duration like "10s" or a number of seconds, got ${value}` : `expected a duration like "10s" or "1m30s", got "${value}"`;
 }

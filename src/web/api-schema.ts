@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationMs } from '../config/duration.js';
+import { parseDurationMs } from '../util/duration.js';
 import { parseRatePerSec } from '../config/rate.js';
 
 const users = z.number({ error: 'expected a whole number of users' }).int('expected a whole number of users').min(0, 'expected 0 or more users');

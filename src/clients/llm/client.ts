@@ -1,5 +1,4 @@
 import {
-  IS_LLM_USER,
   LLM_CLIENT,
   LlmRequestError,
   type ChatMessage,
@@ -34,13 +33,9 @@ import { applyLlmRunOptions } from './run-options.js';
 import { headerSecrets } from './redaction.js';
 import { maxBodyOf } from '../answer-limits.js';
 import { RetryAfterGate, timerPause } from '../retry-after.js';
+import { isLlmUser } from './is-llm-user.js';
 
-/** True for an instance of LLMUser (checked by brand, so two copies of the API module agree). */
-export function isLlmUser(user: unknown): user is LLMUser {
-  if (typeof user !== 'object' || user === null) return false;
-  const ctor = (user as { constructor?: unknown }).constructor as Record<symbol, unknown> | undefined;
-  return ctor?.[IS_LLM_USER] === true;
-}
+export { isLlmUser };
 
 /**
  * Creates the user's LLM client and puts it where `this.llm` reads it. Does
@@ -145,7 +140,7 @@ class UserLlmClient implements LlmClient {
     this.target = resolveTarget(user, ctx.baseUrl);
     this.slos = parseSlos(ctx.options.slo);
     this.secrets = [...(this.target.apiKey ? [this.target.apiKey] : []), ...headerSecrets(this.target.adapter.headers)];
-    this.requestsLog = requestsLogFor(ctx.options);
+    this.requestsLog = requestsLogFor(ctx.options, ctx.warnOnce);
     this.retryAfter = new RetryAfterGate(ctx.pause ?? timerPause(ctx.hardStop));
     this.maxBodyBytes = maxBodyOf(ctx.options);
     // Fail at user start, not at the first request, on a bad traffic string.
@@ -412,7 +407,7 @@ class UserLlmClient implements LlmClient {
     const name = opts.name ?? endpoint.name;
     if (out.errorMessage !== undefined) out.errorMessage = redact(out.errorMessage, this.secrets);
     this.noteOutcome(out);
-    const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos);
+    const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos, this.ctx.warnOnce);
     if (this.requestsLog) this.requestsLog.write(warmupMarked(generationRecord(name, out, result, this.ctx.options.trafficOverride), this.ctx.options));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, result.errorKind!, result);
     return result;

@@ -2,6 +2,7 @@ import type { ChatMessage, LlmResult } from '../../api/llm.js';
 import type { Tokenizer } from '../../llm/tokenizer.js';
 import type { MetricsRecorder } from '../../metrics/recorder.js';
 import type { ExchangeOutcome } from './exchange.js';
+import { stderrWarnOnce, type WarnOnce } from '../context.js';
 import { meetsSlos, type Slo } from './slo.js';
 import { computeTimings, tokensPerChunk, tokensPerPiece } from './timing.js';
 
@@ -9,13 +10,10 @@ import { computeTimings, tokensPerChunk, tokensPerPiece } from './timing.js';
 export const TOKEN_MISMATCH_SHARE = 0.1;
 const EMPTY_TOKENS = new Uint32Array(0);
 
-let mismatchWarned = false;
-
 /** Warns once per worker: a tokenizer that differs from the model's is common, and one line is enough. */
-function warnMismatch(server: number, local: number, name: string): void {
-  if (mismatchWarned) return;
-  mismatchWarned = true;
-  console.warn(
+function warnMismatch(warn: WarnOnce, server: number, local: number, name: string): void {
+  warn(
+    'llm.token_mismatch',
     `volley: ${name}: the server counted ${server} output tokens, tiktoken ${local} (more than ${TOKEN_MISMATCH_SHARE * 100}% apart). ` +
       `Server counts are used; set \`tokenizer\` closer to the model's, or see the counter llm.token_mismatch. (shown once per worker)`,
   );
@@ -34,6 +32,7 @@ export function finishGeneration(
   localInput: number,
   tok: Tokenizer,
   slos: readonly Slo[],
+  warn: WarnOnce = stderrWarnOnce,
 ): LlmResult {
   const text = out.content.length === 1 ? out.content[0]! : out.content.join('');
   const reasoning = out.reasoning.length === 1 ? out.reasoning[0]! : out.reasoning.join('');
@@ -102,7 +101,7 @@ export function finishGeneration(
 
   if (usage.outputTokens !== undefined && Math.abs(usage.outputTokens - localOutput) > TOKEN_MISMATCH_SHARE * Math.max(1, usage.outputTokens)) {
     recorder.add('llm.token_mismatch', 1);
-    warnMismatch(usage.outputTokens, localOutput, name);
+    warnMismatch(warn, usage.outputTokens, localOutput, name);
   }
   if (slos.length > 0) {
     let itlSum = 0;
@@ -151,7 +150,3 @@ export function recordSimple(recorder: MetricsRecorder, name: string, out: Excha
   recorder.recordTrend('llm.e2e', e2eMs);
 }
 
-/** For tests: lets the once-per-worker warning fire again. */
-export function resetMismatchWarning(): void {
-  mismatchWarned = false;
-}

@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { stderrWarnOnce, type WarnOnce } from '../context.js';
 
 /**
  * One line of `--requests-log`: what Volley measured for one LLM request.
@@ -53,7 +54,10 @@ export class RequestsLog {
   /** Set after a write failed: the log is off for the rest of the run (warned once). */
   private broken = false;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly warn: WarnOnce = stderrWarnOnce,
+  ) {}
 
   write(record: RequestLogRecord): void {
     if (this.broken) return;
@@ -106,7 +110,7 @@ export class RequestsLog {
   private fail(err: Error): void {
     this.broken = true;
     this.pending = [];
-    console.warn(`volley: --requests-log ${this.path}: ${err.message}; no more request lines are written by this worker`);
+    this.warn(`requests-log:${this.path}`, `volley: --requests-log ${this.path}: ${err.message}; no more request lines are written by this worker`);
   }
 }
 
@@ -114,13 +118,13 @@ const logs = new Map<string, RequestsLog>();
 let exitHooked = false;
 
 /** The worker's log for `--requests-log <file>` (options.requestsLog), or undefined when it is off. */
-export function requestsLogFor(options: Record<string, unknown>): RequestsLog | undefined {
+export function requestsLogFor(options: Record<string, unknown>, warn?: WarnOnce): RequestsLog | undefined {
   const file = options.requestsLog;
   if (typeof file !== 'string' || file === '') return undefined;
   const path = resolve(file);
   let log = logs.get(path);
   if (log === undefined) {
-    log = new RequestsLog(path);
+    log = new RequestsLog(path, warn);
     logs.set(path, log);
     if (!exitHooked) {
       exitHooked = true;

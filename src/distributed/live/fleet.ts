@@ -1,5 +1,5 @@
 import type { ThresholdSpec } from '../../api/options.js';
-import { buildLiveSnapshot, historyRow } from '../../engine/live.js';
+import { buildLiveSnapshot, historyRow } from '../../metrics/snapshot-builder.js';
 import { MetricsAggregate } from '../../metrics/aggregate.js';
 import { NameWatch } from '../../metrics/name-watch.js';
 import type { LiveSnapshot, WorkerHealth } from '../../metrics/live.js';

@@ -3,12 +3,12 @@ import type { ThresholdSpec } from '../../api/options.js';
 import type { MetricsAggregate } from '../../metrics/aggregate.js';
 import type { LiveSnapshot } from '../../metrics/live.js';
 import type { RunSummary } from '../../metrics/summary-types.js';
-import type { Reporter, RunStartInfo } from '../../report/reporter.js';
+import type { Reporter, RunStartInfo } from '../../metrics/reporter.js';
 import { aggregateToDelta } from '../merge/aggregate-io.js';
 import { checkLiveRedis, shownRedisUrl } from './check.js';
 import { connectRedis } from './connect.js';
 import { controlKey, decodeEntry, FIELD, streamKey, type ControlMessage, type InstanceMessage, type MessageHead } from './protocol.js';
-import { parseLiveUrl } from './redis-url.js';
+import { parseLiveUrl } from '../../config/live-url.js';
 
 export interface LivePublisherOptions {
   /** `redis://host:port/<run-id>`, as given to --live. */

@@ -1,12 +1,12 @@
 import type { ThresholdSpec } from '../../api/options.js';
 import { ExitCode } from '../../errors.js';
 import type { RunSummary } from '../../metrics/summary-types.js';
-import type { Reporter } from '../../report/reporter.js';
+import type { Reporter } from '../../metrics/reporter.js';
 import { evaluateThresholds, parseThresholds, thresholdsToAbort, type Threshold } from '../../thresholds/index.js';
 import { connectRedis } from './connect.js';
 import { FleetState, type FleetEvent } from './fleet.js';
 import { controlKey, decodeEntry, FIELD, streamKey, type ControlMessage, type InstanceMessage } from './protocol.js';
-import { parseLiveUrl } from './redis-url.js';
+import { parseLiveUrl } from '../../config/live-url.js';
 import { shownRedisUrl } from './check.js';
 
 export interface WatchRequest {

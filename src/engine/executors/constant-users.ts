@@ -1,4 +1,5 @@
 import type { Executor } from './executor.js';
+import { constantUsersSpec } from '../../config/executors/constant-users.js';
 
 /**
  * The closed model of Locust: `users` users, started at `spawnRate` per second
@@ -7,8 +8,8 @@ import type { Executor } from './executor.js';
  * and in any case once every user ended itself (StopUser).
  */
 export const constantUsers = {
-  name: 'constant-users',
-  matches: (_cfg, s) => s.executor === 'constant-users',
+  name: constantUsersSpec.name,
+  matches: (_cfg, s) => s.executor === constantUsersSpec.name,
   validate: () => [],
   async run(ctx) {
     const s = ctx.scenario;

@@ -1,5 +1,6 @@
 import type { ScenarioConfig } from '../../config/load-models.js';
 import type { RunConfig } from '../../config/resolve.js';
+import { isOpenExecutor } from '../../config/executors/index.js';
 import { ConfigError } from '../../errors.js';
 import { constantArrivalRate } from './constant-arrival-rate.js';
 import { constantUsers } from './constant-users.js';
@@ -24,7 +25,7 @@ export function pickExecutor(cfg: RunConfig, scenario: ScenarioConfig = cfg.scen
 
 /** True for models that send arrivals rather than set user counts. */
 export function isOpenModel(scenario: ScenarioConfig): boolean {
-  return scenario.executor === 'constant-arrival-rate' || scenario.executor === 'ramping-arrival-rate';
+  return isOpenExecutor(scenario.executor);
 }
 
 export { type Executor, type ExecutorContext, type ShapeInstance, type StageInfo } from './executor.js';

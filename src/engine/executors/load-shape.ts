@@ -1,4 +1,5 @@
 import type { Executor } from './executor.js';
+import { loadShapeSpec } from '../../config/executors/load-shape.js';
 
 /** How often the shape is asked; Locust asks every second. */
 const TICK_MS = 1000;
@@ -16,8 +17,8 @@ const MIX_USERS = 1000;
  * Users move towards the target at the spawn rate, up or down.
  */
 export const loadShape = {
-  name: 'load-shape',
-  matches: (_cfg, s) => s.executor === 'load-shape',
+  name: loadShapeSpec.name,
+  matches: (_cfg, s) => s.executor === loadShapeSpec.name,
   validate: () => [],
   async run(ctx) {
     const shape = ctx.shape!;

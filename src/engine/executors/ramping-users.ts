@@ -1,5 +1,6 @@
 import { nextRampChangeMs, rampDurationMs, rampUsersAt } from '../schedule/ramp.js';
 import type { Executor } from './executor.js';
+import { rampingUsersSpec } from '../../config/executors/ramping-users.js';
 
 /**
  * k6's ramping-vus: users follow the stages linearly from 0. Users above the
@@ -7,8 +8,8 @@ import type { Executor } from './executor.js';
  * ends with the last stage.
  */
 export const rampingUsers = {
-  name: 'ramping-users',
-  matches: (_cfg, s) => s.executor === 'ramping-users',
+  name: rampingUsersSpec.name,
+  matches: (_cfg, s) => s.executor === rampingUsersSpec.name,
   validate: () => [],
   async run(ctx) {
     const stages = ctx.scenario.stages!;

@@ -1,16 +1,22 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../../errors.js';
+import { redact, UserError } from '../../errors.js';
 import { SUMMARY_VERSION, type RunSummary } from '../../metrics/summary-types.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { secretValues } from '../../util/secret-values.js';
 
 export const SUMMARY_FILE = 'summary.json';
 
-/** Writes `<dir>/summary.json`, 2-space indented, atomically. Returns its path. */
+/**
+ * Writes `<dir>/summary.json`, 2-space indented, atomically, with the values of
+ * credential-like environment variables (`*KEY*`, `*TOKEN*`, …) redacted
+ * wherever they reached it (an error message, a warning, an option). Every
+ * writer of summary.json (`bench run`, `bench merge`) goes through here. Returns its path.
+ */
 export function writeSummaryJson(summary: RunSummary, dir: string): string {
   const path = join(dir, SUMMARY_FILE);
-  writeFileAtomic(path, JSON.stringify(summary, null, 2) + '\n');
+  writeFileAtomic(path, redact(JSON.stringify(summary, null, 2), secretValues()) + '\n');
   return path;
 }
 

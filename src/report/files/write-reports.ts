@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { RunSummary } from '../../metrics/summary-types.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { reportHtml } from '../html/report-html.js';
-import type { Reporter } from '../reporter.js';
+import type { Reporter } from '../../metrics/reporter.js';
 import { failuresCsv } from './failures-csv.js';
 import { historyCsv } from './history-csv.js';
 import { junitXml } from './junit-xml.js';

@@ -1,6 +1,6 @@
 import type { LiveSnapshot } from '../../metrics/live.js';
 import type { RunSummary } from '../../metrics/summary-types.js';
-import type { Reporter, RunStartInfo } from '../reporter.js';
+import type { Reporter, RunStartInfo } from '../../metrics/reporter.js';
 import { buildFrame, PANELS, type PanelId, type UiState } from './frame.js';
 import { LiveHistory } from './history.js';
 import { TuiScreen } from './screen.js';

@@ -14,7 +14,7 @@ import type { MetricsAggregate } from '../../../src/metrics/aggregate.js';
 import { createHistogram, decodeHistogram, latencyStats } from '../../../src/metrics/histogram.js';
 import type { LiveSnapshot } from '../../../src/metrics/live.js';
 import type { RunSummary } from '../../../src/metrics/summary-types.js';
-import type { Reporter } from '../../../src/report/reporter.js';
+import type { Reporter } from '../../../src/metrics/reporter.js';
 import { runFixture, runFixtureError } from '../../helpers/run-fixture.js';
 import { startTargetServer, type TargetServer } from '../../helpers/target-server.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregateToDelta } from '../../../src/distributed/merge/aggregate-io.js';
 import { FleetState } from '../../../src/distributed/live/fleet.js';
 import type { InstanceMessage } from '../../../src/distributed/live/protocol.js';
-import { parseLiveUrl } from '../../../src/distributed/live/redis-url.js';
+import { parseLiveUrl } from '../../../src/config/live-url.js';
 import { MetricsAggregate } from '../../../src/metrics/aggregate.js';
 import { recordMs } from '../../../src/metrics/histogram.js';
 

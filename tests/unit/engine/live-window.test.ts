@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLiveSnapshot, historyRow } from '../../../src/engine/live.js';
+import { buildLiveSnapshot, historyRow } from '../../../src/metrics/snapshot-builder.js';
 import { LiveWindow } from '../../../src/engine/live-window.js';
 import { sweepProgress } from '../../../src/engine/sweep-progress.js';
 import { MetricsAggregate } from '../../../src/metrics/aggregate.js';

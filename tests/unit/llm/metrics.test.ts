@@ -1,7 +1,7 @@
 import { caught } from '../../helpers/caught.js';
 import { describe, expect, it, vi } from 'vitest';
 import { computeTimings, tokensPerChunk, tokensPerPiece } from '../../../src/clients/llm/timing.js';
-import { finishGeneration, resetMismatchWarning } from '../../../src/clients/llm/finish.js';
+import { finishGeneration } from '../../../src/clients/llm/finish.js';
 import { emptyOutcome, type ExchangeOutcome } from '../../../src/clients/llm/exchange.js';
 import { meetsSlos, parseSlos } from '../../../src/clients/llm/slo.js';
 import { getTokenizer } from '../../../src/llm/tokenizer.js';
@@ -88,16 +88,19 @@ describe('finishGeneration', () => {
     expect(rec.takeDelta().counters['llm.reasoning_tokens']).toBe(3);
   });
 
-  it('counts and warns once when server and local counts differ by more than 10 %', () => {
-    resetMismatchWarning();
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  it('counts every mismatch of server and local counts past 10 %, and warns through the run\'s channel under one key', () => {
+    const stderr = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warnings: [string, string][] = [];
     const rec = new MetricsRecorder();
     const out = () => outcome({ endMs: 1500, firstTokenMs: 1100, firstContentMs: 1100, content: [' the'], chunkTimes: [1100], chunkRefs: [0], usage: { outputTokens: 10 } });
-    finishGeneration(rec, 'x', out(), [], 1, tok, []);
-    finishGeneration(rec, 'x', out(), [], 1, tok, []);
+    finishGeneration(rec, 'x', out(), [], 1, tok, [], (key, message) => warnings.push([key, message]));
+    finishGeneration(rec, 'x', out(), [], 1, tok, [], (key, message) => warnings.push([key, message]));
     expect(rec.takeDelta().counters['llm.token_mismatch']).toBe(2);
-    expect(warn).toHaveBeenCalledTimes(1);
-    warn.mockRestore();
+    // The channel (the worker's warnOnce) keeps one per key; nothing goes to the worker's stderr.
+    expect(new Set(warnings.map(([key]) => key))).toEqual(new Set(['llm.token_mismatch']));
+    expect(warnings[0]![1]).toContain('the server counted 10 output tokens');
+    expect(stderr).not.toHaveBeenCalled();
+    stderr.mockRestore();
   });
 
   it('records a failure with its kind; an aborted request apart, not as a failure', () => {

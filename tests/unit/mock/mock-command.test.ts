@@ -1,19 +1,27 @@
 import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs, parseMockFlags, registerMockCommand } from '../../../src/cli/mock-command.js';
+import { parseMockFlags, registerMockCommand } from '../../../src/cli/mock-command.js';
+import { validateOptions } from '../../../src/config/validate.js';
 
 describe('bench mock flags', () => {
-  it('reads durations as 200ms, 1s or a bare number of ms', () => {
-    expect(parseDurationMs('200ms')).toBe(200);
-    expect(parseDurationMs('1s')).toBe(1000);
-    expect(parseDurationMs('1.5s')).toBe(1500);
-    expect(parseDurationMs('35')).toBe(35);
-    expect(parseDurationMs('abc')).toBeUndefined();
-    expect(parseDurationMs('-5ms')).toBeUndefined();
+  it('reads durations as 200ms, 1.5s, 1m30s or a bare number of seconds', () => {
+    const ms = (ttft: string) => (parseMockFlags({ ttft }) as { ttftMs?: number }).ttftMs;
+    expect(ms('200ms')).toBe(200);
+    expect(ms('1.5s')).toBe(1500);
+    expect(ms('1m30s')).toBe(90_000);
+    expect(ms('35')).toBe(35_000);
+    expect(parseMockFlags({ ttft: '-5ms' })).toEqual(['--ttft: expected a duration like 200ms, got "-5ms"']);
+  });
+
+  it('reads a bare number as a config file does: `--ttft 200` and `mock: { ttft: 200 }` are the same time', () => {
+    const config = validateOptions('volley.config.ts', { mock: { ttft: 200, itl: '20' } });
+    const flags = parseMockFlags({ ttft: '200', itl: '20' }) as { ttftMs?: number; itlMs?: number };
+    expect(flags.ttftMs).toBe(200_000);
+    expect({ ttft: flags.ttftMs, itl: flags.itlMs }).toEqual(config.mock);
   });
 
   it('turns flags into server options', () => {
-    expect(parseMockFlags({ port: '0', ttft: '1s', itl: '5', stall: '2s', errorRate: '0.25', roleChunk: false, outputTokens: '64' })).toMatchObject({
+    expect(parseMockFlags({ port: '0', ttft: '1s', itl: '5ms', stall: '2s', errorRate: '0.25', roleChunk: false, outputTokens: '64' })).toMatchObject({
       port: 0,
       ttftMs: 1000,
       itlMs: 5,

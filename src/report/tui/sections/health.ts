@@ -1,6 +1,6 @@
 import type { WorkerHealth } from '../../../metrics/live.js';
 import { formatMsCompact } from '../../format-number.js';
-import { CPU_LIMIT, LOOP_DELAY_LIMIT_MS } from '../../health.js';
+import { CPU_LIMIT, LOOP_DELAY_LIMIT_MS } from '../../../metrics/health-limits.js';
 import { fit, fmtPercent, hbar, paint } from '../text.js';
 import { WAITING, type SectionContent, type View } from './types.js';
 

@@ -1,6 +1,6 @@
 import type { LiveSnapshot } from '../../../metrics/live.js';
 import type { EndpointSummary } from '../../../metrics/summary-types.js';
-import type { RunStartInfo } from '../../reporter.js';
+import type { RunStartInfo } from '../../../metrics/reporter.js';
 import type { LiveHistory } from '../history.js';
 
 /** Everything a section may draw from. Sections are pure: (view, size) → lines. */

@@ -3,12 +3,12 @@ import { splitEvenly } from '../../../src/engine/plan.js';
 import {
   ownsArrival,
   ownsUser,
-  parseSegment,
   partitionProblems,
   segmentShare,
   segmentUserIndices,
   usersRunningNow,
-} from '../../../src/distributed/segment.js';
+} from '../../../src/engine/segment.js';
+import { parseSegment } from '../../../src/config/segment.js';
 
 const equal = (n: number) => Array.from({ length: n }, (_, i) => parseSegment(`${i + 1}/${n}`));
 

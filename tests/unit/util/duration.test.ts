@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDurationMs } from '../../../src/config/duration.js';
+import { parseDurationMs } from '../../../src/util/duration.js';
+import { formatDuration } from '../../../src/util/format-duration.js';
+import { parseMockFlags } from '../../../src/cli/mock-command.js';
+import { parseDelayMs } from '../../../src/thresholds/units.js';
 
 describe('parseDurationMs', () => {
   it.each([
@@ -38,5 +41,18 @@ describe('formatDuration', () => {
   ])('%d ms reads %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
     if (ms >= 1000) expect(parseDurationMs(text)).toBe(ms);
+  });
+});
+
+describe('one rule for every duration Volley reads', () => {
+  it('reads a bare number as seconds in options, bench mock flags and a threshold delayAbortEval alike', () => {
+    const mockTtft = (raw: string) => (parseMockFlags({ ttft: raw }) as { ttftMs?: number }).ttftMs;
+    for (const raw of ['2', '1.5', '250ms', '1m30s']) {
+      const ms = parseDurationMs(raw);
+      expect(ms).toBeDefined();
+      expect(mockTtft(raw), `--ttft ${raw}`).toBe(ms);
+      expect(parseDelayMs(raw), `delayAbortEval ${raw}`).toBe(ms);
+    }
+    expect(parseDelayMs(2)).toBe(2000);
   });
 });

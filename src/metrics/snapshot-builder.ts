@@ -60,6 +60,14 @@ const intervalTtftCount = (interval: MetricsAggregate): number => interval.trend
  * are left empty for an interval without TTFT samples, where the snapshot reads 0.
  */
 export function historyRow(s: LiveSnapshot, interval: MetricsAggregate): HistoryRow {
+  return historyRowOf(s, intervalTtftCount(interval) > 0);
+}
+
+/**
+ * One history row from a snapshot alone (the web UI's live rows); `hasTtft`:
+ * whether the interval had TTFT samples (without them its LLM columns stay empty).
+ */
+export function historyRowOf(s: LiveSnapshot, hasTtft = (s.llmInterval?.ttftP50Ms ?? 0) > 0): HistoryRow {
   const row: HistoryRow = {
     t: Math.round(s.elapsedMs / 100) / 10,
     timestamp: new Date().toISOString(),
@@ -71,7 +79,7 @@ export function historyRow(s: LiveSnapshot, interval: MetricsAggregate): History
     p95Ms: s.interval.rps > 0 ? s.interval.p95Ms : null,
     p99Ms: s.interval.rps > 0 ? s.interval.p99Ms : null,
   };
-  if (s.llmInterval && intervalTtftCount(interval) > 0) {
+  if (s.llmInterval && hasTtft) {
     row.ttftP50Ms = s.llmInterval.ttftP50Ms;
     row.ttftP99Ms = s.llmInterval.ttftP99Ms;
     row.outputTokensPerSec = Math.round(s.llmInterval.outputTokensPerSec * 10) / 10;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseStartAt, waitUntil } from '../../../src/distributed/start-at.js';
+import { parseStartAt } from '../../../src/config/start-at.js';
+import { waitUntil } from '../../../src/engine/start-at.js';
 
 describe('parseStartAt', () => {
   it('reads ISO times with a zone', () => {

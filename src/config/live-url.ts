@@ -1,4 +1,4 @@
-import { UserError } from '../../errors.js';
+import { UserError } from '../errors.js';
 
 /** Where a fleet's live data lives: a Redis server and the run's id. */
 export interface LiveTarget {
