@@ -12,7 +12,12 @@ export { formatSummaryTable };
  * errors are thrown as UserError; the CLI prints them.
  */
 export async function runScenario(req: RunRequest, io: OutputStreams): Promise<RunResult> {
-  const run = await startRun(req, io);
+  const run = await startRun(withLive(req), io);
   const { exitCode, summary } = await run.done;
   return { exitCode, summary, config: run.config };
+}
+
+/** The request with the --live channel plugged in: the CLI may use the distributed wing, the run does not. */
+export function withLive(req: RunRequest): RunRequest {
+  return { ...req, openLive: async (opts) => (await import('../distributed/live/publisher.js')).openLivePublisher(opts) };
 }

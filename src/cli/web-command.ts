@@ -1,6 +1,7 @@
 import { ExitCode, UserError } from '../errors.js';
 import type { RunHandle } from '../run/handle.js';
 import { startRun } from '../run/index.js';
+import { withLive } from './run.js';
 import { validateOptions } from '../config/validate.js';
 import type { OutputStreams } from '../metrics/reporter.js';
 import type { RunSummary } from '../metrics/summary-types.js';
@@ -171,7 +172,7 @@ export async function runWebCommand(scenario: string, opts: Record<string, unkno
     stderr: io.stderr,
     start: (runOptions) => {
       const tui = tuiModule?.createTuiReporter({ stdout: process.stdout, stdin: process.stdin, formatFinal });
-      const handle = startRun({ scenario, options: runOptions, config: config as string | undefined, tui: (cfg) => (cfg.headless ? undefined : tui) }, io);
+      const handle = startRun(withLive({ scenario, options: runOptions, config: config as string | undefined, tui: (cfg) => (cfg.headless ? undefined : tui) }), io);
       handle.then((h) => h.done.finally(() => tui?.dispose()), () => tui?.dispose());
       return handle;
     },

@@ -33,6 +33,23 @@ export interface RunRequest {
   reporters?: Reporter[];
   /** Use the TUI when stdout is a TTY. Decided by the CLI; the API defaults to headless. */
   tui?: (cfg: RunConfig) => Reporter | undefined;
+  /** Opens the --live channel (Redis, for `bench watch`) when the options ask for one; the CLI passes distributed/live's. */
+  openLive?: (opts: LiveChannelOptions) => Promise<LiveChannel>;
+}
+
+/** What --live asks of its channel (distributed/live/publisher.ts). */
+export interface LiveChannelOptions {
+  url: string;
+  segment?: string;
+  thresholds: RunConfig['thresholds'];
+  hasSlo: boolean;
+  warn: (message: string) => void;
+}
+
+/** A reporter that publishes the run's intervals and may be told by `bench watch` to abort it. */
+export interface LiveChannel extends Reporter {
+  onAbort(cb: (reason: string) => void): void;
+  close(): Promise<void>;
 }
 
 export interface RunResult {
@@ -103,14 +120,10 @@ export async function startRun(req: RunRequest, io: OutputStreams = { stdout: pr
       warn(`--segment with random arrivals: give every instance the same --seed, or together they do not make the plan's arrival schedule (this one uses --seed ${cfg.seed})`);
     }
     // --live: this instance's intervals go to Redis for bench watch, which may abort the run.
+    // The channel is a wing (distributed/live) that the CLI plugs in: the run does not import it.
+    if (cfg.extra.live && !req.openLive) throw new UserError('--live is not available here', 'it publishes through `bench run`; drop the live option when driving a run from Node');
     const live = cfg.extra.live
-      ? await (await import('../distributed/live/publisher.js')).openLivePublisher({
-          url: cfg.extra.live,
-          segment: cfg.extra.segment,
-          thresholds: cfg.thresholds,
-          hasSlo: Boolean(cfg.extra.slo),
-          warn,
-        })
+      ? await req.openLive!({ url: cfg.extra.live, segment: cfg.extra.segment, thresholds: cfg.thresholds, hasSlo: Boolean(cfg.extra.slo), warn })
       : undefined;
     if (live) reporters.push(live);
     const note = (m: string) => io.stderr.write(`${m}\n`);
