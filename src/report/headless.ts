@@ -2,7 +2,7 @@ import type { LiveSnapshot } from '../metrics/live.js';
 import type { RunSummary } from '../metrics/summary-types.js';
 import type { Reporter, RunStartInfo } from '../metrics/reporter.js';
 import { formatMsCompact } from './format-number.js';
-import { BOTTLENECK_WARNING, bottleneckDetail, overloadedWorkers } from './health.js';
+import { BOTTLENECK_GRACE_MS, BOTTLENECK_WARNING, bottleneckDetail, overloadedWorkers } from './health.js';
 import { formatSummaryTable } from './table.js';
 import { formatDuration } from '../util/format-duration.js';
 
@@ -24,7 +24,7 @@ export function createHeadlessReporter(io: { stdout: NodeJS.WritableStream; stde
       io.stderr.write(`volley: running ${info.scenario} with ${info.users} users on ${info.workers} workers${info.durationMs !== undefined ? ` for ${formatDuration(info.durationMs)}` : ''}\n`);
     },
     onSnapshot(s: LiveSnapshot) {
-      if (!warnedBottleneck && s.elapsedMs > 3000 && overloadedWorkers(s.health).length > 0) {
+      if (!warnedBottleneck && s.elapsedMs > BOTTLENECK_GRACE_MS && overloadedWorkers(s.health).length > 0) {
         warnedBottleneck = true;
         io.stderr.write(`warning: ${BOTTLENECK_WARNING} (${bottleneckDetail(s.health)})\n`);
       }

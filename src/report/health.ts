@@ -5,6 +5,9 @@ import { formatMsCompact, formatPercent } from './format-number.js';
 /** The warning the TUI header and the headless reporter show when a worker is past either limit. */
 export const BOTTLENECK_WARNING = 'the load generator is the bottleneck: figures may be wrong; add --workers or machines';
 
+/** Seconds into the load before a busy worker counts as a bottleneck: starting threads and loading modules are busy by nature. */
+export const BOTTLENECK_GRACE_MS = 3000;
+
 const overloaded = (w: WorkerHealth): boolean => w.cpu > CPU_LIMIT || w.eventLoopDelayMs > LOOP_DELAY_LIMIT_MS;
 
 /** The workers past either limit, worst CPU first. */

@@ -1,5 +1,5 @@
 import { fit, fmtCount, fmtDuration, fmtPercent, fmtRate, hbar, paint, wrapWords } from '../text.js';
-import { BOTTLENECK_WARNING, bottleneckDetail, overloadedWorkers } from '../../health.js';
+import { BOTTLENECK_GRACE_MS, BOTTLENECK_WARNING, bottleneckDetail, overloadedWorkers } from '../../health.js';
 import { formatMsCompact } from '../../format-number.js';
 import type { View } from './types.js';
 
@@ -57,7 +57,8 @@ export function renderHeader(view: View, width: number, panelName: string, state
   const lines = [spread(title, [[`[${panelName}] `, 'bold'], STATE_BADGES[state]], width)];
   lines.push(draw(line(timeLine(view, width), width)));
   lines.push(draw(line(figuresLine(view), width)));
-  if (s && overloadedWorkers(s.health).length > 0) {
+  // The first seconds (threads starting, modules loading) are busy by nature: as the headless output, judge after them.
+  if (s && s.elapsedMs > BOTTLENECK_GRACE_MS && overloadedWorkers(s.health).length > 0) {
     const text = `⚠ ${BOTTLENECK_WARNING} (${bottleneckDetail(s.health)})`;
     for (const l of wrapWords(text, width)) lines.push(paint('white-fg red-bg bold', l));
   }
