@@ -12,7 +12,7 @@ import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { MetricsAggregate } from '../../src/metrics/aggregate.js';
 import { buildLlmSummary } from '../../src/metrics/llm-summary.js';
-import { getTokenizer } from '../../src/llm/tokenizer.js';
+import { getTokenizer } from '../../src/workload/tokenizer.js';
 import { seededRandom } from '../../src/util/random.js';
 
 const TTFT_MS = 40;

@@ -4,7 +4,7 @@ import { computeTimings, tokensPerChunk, tokensPerPiece } from '../../../src/cli
 import { finishGeneration } from '../../../src/clients/llm/finish.js';
 import { emptyOutcome, type ExchangeOutcome } from '../../../src/clients/llm/exchange.js';
 import { meetsSlos, parseSlos } from '../../../src/clients/llm/slo.js';
-import { getTokenizer } from '../../../src/llm/tokenizer.js';
+import { getTokenizer } from '../../../src/workload/tokenizer.js';
 import { MetricsRecorder } from '../../../src/metrics/recorder.js';
 import { MetricsAggregate } from '../../../src/metrics/aggregate.js';
 import { buildLlmSummary } from '../../../src/metrics/llm-summary.js';
