@@ -6,7 +6,7 @@ import { LLMUser, LlmRequestError, type LlmClient } from '../../src/api/llm.js';
 import { attachLlmClient, createLlmClient, isLlmUser } from '../../src/clients/llm/client.js';
 import type { ClientContext } from '../../src/clients/context.js';
 import { ErrorBackoff } from '../../src/clients/backoff.js';
-import { SocketPool } from '../../src/clients/wire/pool.js';
+import { SocketPool } from '../../src/clients/wire/socket-pool.js';
 import { HttpUser } from '../../src/api/user.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';

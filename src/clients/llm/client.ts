@@ -348,7 +348,7 @@ class UserLlmClient implements LlmClient {
   }
 
   /**
-   * Plain-HTTP servers get the socket transport (clients/wire/pool.ts: what a
+   * Plain-HTTP servers get the socket transport (clients/wire/socket-pool.ts: what a
    * streamed token costs is most of a generator's CPU); https:// and
    * `--llm-transport undici` go through the worker's undici dispatcher.
    */
