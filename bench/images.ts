@@ -1,7 +1,7 @@
 // What a generated image costs to build and to send, per size: the figures behind
-// MAX_IMAGE_PIXELS (src/llm/images.ts) and docs/llm.md "Images".
+// MAX_IMAGE_PIXELS (src/workload/images.ts) and docs/llm.md "Images".
 // node scripts/run-ts.mjs bench/images.ts [side ...]
-import { encodePng } from '../src/llm/images.js';
+import { encodePng } from '../src/workload/images.js';
 
 const sides = process.argv.slice(2).map(Number);
 for (const side of sides.length ? sides : [512, 1024, 2048, 4096]) {

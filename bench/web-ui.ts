@@ -5,7 +5,7 @@
 // Needs /usr/bin/chromium. `node scripts/run-ts.mjs bench/web-ui.ts`
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import type { LiveSnapshot } from '../src/metrics/live.js';
+import type { LiveSnapshot } from '../src/metrics/live-snapshot.js';
 import type { EndpointSummary, RunSummary } from '../src/metrics/summary-types.js';
 import type { RunHandle, RunOutcome } from '../src/run/handle.js';
 import { startWebUi } from '../src/web/server.js';

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { MetricsRecorder } from '../metrics/recorder.js';
 import type { Pause } from './retry-after.js';
 import type { ErrorBackoff } from './backoff.js';
-import type { SocketPool } from './wire/pool.js';
+import type { SocketPool } from './wire/socket-pool.js';
 
 /**
  * What the runtime hands every client of one virtual user. The dispatcher is the

@@ -31,7 +31,7 @@ export interface Sending {
   abort(reason: Error): void;
 }
 
-/** What sends LLM requests: undici's dispatcher, or the socket transport for plain-HTTP streams (wire/pool.ts). */
+/** What sends LLM requests: undici's dispatcher, or the socket transport for plain-HTTP streams (wire/socket-pool.ts). */
 export interface Transport {
   send(req: TransportRequest, sink: ResponseSink): Sending;
 }

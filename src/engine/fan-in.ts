@@ -1,7 +1,7 @@
 import type { RunConfig } from '../config/resolve.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
 import type { MetricsDelta } from '../metrics/delta.js';
-import type { LiveSnapshot, WorkerHealth } from '../metrics/live.js';
+import type { LiveSnapshot, WorkerHealth } from '../metrics/live-snapshot.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
 import { NameWatch } from '../metrics/name-watch.js';
 import { endpointSummaries, endpointSummary } from '../metrics/summarize.js';

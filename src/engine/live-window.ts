@@ -1,6 +1,6 @@
 import type { MetricsAggregate } from '../metrics/aggregate.js';
 import { createHistogram, latencyStats, type Histogram } from '../metrics/histogram.js';
-import type { LiveWindowFigures } from '../metrics/live.js';
+import type { LiveWindowFigures } from '../metrics/live-snapshot.js';
 
 /** The live figures look back at most this far. */
 export const WINDOW_MAX_SEC = 10;

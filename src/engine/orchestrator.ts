@@ -5,7 +5,7 @@ import { segmentShare } from './segment.js';
 import { readSetupData } from './setup-data.js';
 import { UserError, VolleyError } from '../errors.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
-import type { LiveSnapshot } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import type { MetricsDelta } from '../metrics/delta.js';
 import type { RunAction, RunSummary } from '../metrics/summary-types.js';
 import { WorkerPool } from '../pool/pool.js';

@@ -1,4 +1,4 @@
-import type { SweepProgress } from '../metrics/live.js';
+import type { SweepProgress } from '../metrics/live-snapshot.js';
 
 export interface SweepPosition {
   /** 1-based stage number, and how many the sweep plans. */

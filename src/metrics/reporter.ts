@@ -1,5 +1,5 @@
 import type { MetricsAggregate } from '../metrics/aggregate.js';
-import type { LiveSnapshot } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import type { RunSummary } from '../metrics/summary-types.js';
 
 export interface RunStartInfo {

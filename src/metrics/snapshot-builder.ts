@@ -1,6 +1,6 @@
 import type { MetricsAggregate } from '../metrics/aggregate.js';
 import type { HistoryRow } from '../metrics/summary-types.js';
-import type { LiveSnapshot } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import { checkList, endpointSummaries, endpointSummary, errorList, taskList } from '../metrics/summarize.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
 

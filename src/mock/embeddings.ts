@@ -1,4 +1,4 @@
-import { getTokenizer } from '../llm/tokenizer.js';
+import { getTokenizer } from '../workload/tokenizer.js';
 import { asObject, readModel } from './dialects/dialect.js';
 import { base64Embedding, embeddingOf, relevanceOf } from './vectors.js';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { GroundTruthRecord } from './ground-truth.js';
 import { MockHandler } from './handler.js';
 import { resolveMockOptions, type MockOptions } from './options.js';
-import { getTokenizer } from '../llm/tokenizer.js';
+import { getTokenizer } from '../workload/tokenizer.js';
 
 export type { GroundTruthRecord } from './ground-truth.js';
 export type { MockOptions, ResolvedMockOptions } from './options.js';

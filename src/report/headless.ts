@@ -1,4 +1,4 @@
-import type { LiveSnapshot } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import type { RunSummary } from '../metrics/summary-types.js';
 import type { Reporter, RunStartInfo } from '../metrics/reporter.js';
 import { formatMsCompact } from './format-number.js';

@@ -1,4 +1,4 @@
-import type { WorkerHealth } from '../metrics/live.js';
+import type { WorkerHealth } from '../metrics/live-snapshot.js';
 import { CPU_LIMIT, LOOP_DELAY_LIMIT_MS } from '../metrics/health-limits.js';
 import { formatMsCompact, formatPercent } from './format-number.js';
 

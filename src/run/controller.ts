@@ -1,6 +1,6 @@
 import type { RunConfig } from '../config/resolve.js';
 import type { Run } from '../engine/orchestrator.js';
-import type { LiveSnapshot } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import type { Reporter } from '../metrics/reporter.js';
 import type { RunHandle, RunOutcome, RunState, UserAction } from './handle.js';
 

@@ -1,4 +1,4 @@
-import type { LiveSnapshot } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import type { RunAction, RunSummary } from '../metrics/summary-types.js';
 
 /**

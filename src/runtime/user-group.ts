@@ -1,6 +1,6 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Dispatcher } from 'undici';
-import type { SocketPool } from '../clients/wire/pool.js';
+import type { SocketPool } from '../clients/wire/socket-pool.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { WorkerOptions, WorkerScenario } from '../pool/protocol.js';
 import type { StageBudget } from '../pool/stage-budget.js';

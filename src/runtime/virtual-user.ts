@@ -6,7 +6,7 @@ import { StopUser } from '../errors.js';
 import { createHttpClient } from '../clients/http.js';
 import { ErrorBackoff } from '../clients/backoff.js';
 import type { ClientContext } from '../clients/context.js';
-import type { SocketPool } from '../clients/wire/pool.js';
+import type { SocketPool } from '../clients/wire/socket-pool.js';
 import type { MetricsRecorder, RequestSample } from '../metrics/recorder.js';
 import type { WorkerOptions } from '../pool/protocol.js';
 import { deriveSeed, seededRandom } from '../util/random.js';

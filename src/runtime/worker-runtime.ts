@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent } from 'undici';
-import { SocketPool } from '../clients/wire/pool.js';
+import { SocketPool } from '../clients/wire/socket-pool.js';
 import { installRuntimeHooks } from '../api/hooks.js';
 import type { MetricsDelta } from '../metrics/delta.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
@@ -24,7 +24,7 @@ export class WorkerRuntime implements GroupOwner {
   /** The recorder of the 'default' scenario, and of measurements made outside any user. */
   readonly recorder: MetricsRecorder;
   readonly dispatcher: Agent;
-  /** LLM streams to plain-HTTP servers go over raw sockets (clients/wire/pool.ts). */
+  /** LLM streams to plain-HTTP servers go over raw sockets (clients/wire/socket-pool.ts). */
   readonly sockets = new SocketPool();
   readonly hardStop = new AbortController();
   readonly groups = new Map<string, UserGroup>();

@@ -1,6 +1,6 @@
 import type { LatencyStats } from '../metrics/histogram.js';
 import type { LlmSummary, RunSummary } from '../metrics/summary-types.js';
-import type { LiveSnapshot } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import { endpointFigures, type EndpointFigures } from './endpoint-figures.js';
 import { taskTotals } from '../metrics/summarize.js';
 import type { MetricKind, Stat } from './threshold.js';

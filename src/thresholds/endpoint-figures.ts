@@ -1,6 +1,6 @@
 import { decodeHistogram, latencyStats, createHistogram, type LatencyStats } from '../metrics/histogram.js';
 import type { EndpointSummary, RunSummary } from '../metrics/summary-types.js';
-import type { LiveSnapshot } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 
 export interface EndpointFigures {
   requests: number;

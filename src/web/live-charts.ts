@@ -1,4 +1,4 @@
-import type { LiveSnapshot } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import type { HistoryRow, RunSummary } from '../metrics/summary-types.js';
 import { historyCharts, type ChartSpec } from '../report/html/charts.js';
 import { historyRowOf } from '../metrics/snapshot-builder.js';

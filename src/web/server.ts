@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { ZodType } from 'zod';
 import { formatError, redact, UserError } from '../errors.js';
-import type { LiveSnapshot } from '../metrics/live.js';
+import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import type { HistoryRow, RunSummary } from '../metrics/summary-types.js';
 import type { RunHandle, RunOutcome, RunState } from '../run/handle.js';
 import { describeIssues, RateBody, StartBody, StopBody, UsersBody, type StartForm } from './api-schema.js';

@@ -6,13 +6,13 @@ import { LLMUser, LlmRequestError, type LlmClient } from '../../src/api/llm.js';
 import { attachLlmClient, createLlmClient, isLlmUser } from '../../src/clients/llm/client.js';
 import type { ClientContext } from '../../src/clients/context.js';
 import { ErrorBackoff } from '../../src/clients/backoff.js';
-import { SocketPool } from '../../src/clients/wire/pool.js';
+import { SocketPool } from '../../src/clients/wire/socket-pool.js';
 import { HttpUser } from '../../src/api/user.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { MetricsAggregate } from '../../src/metrics/aggregate.js';
 import { buildLlmSummary } from '../../src/metrics/llm-summary.js';
-import { getTokenizer } from '../../src/llm/tokenizer.js';
+import { getTokenizer } from '../../src/workload/tokenizer.js';
 import { seededRandom } from '../../src/util/random.js';
 
 const TTFT_MS = 40;

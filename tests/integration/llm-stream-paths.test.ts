@@ -4,7 +4,7 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExchange } from '../../src/clients/llm/exchange.js';
 import { undiciTransport } from '../../src/clients/transport.js';
-import { SocketPool } from '../../src/clients/wire/pool.js';
+import { SocketPool } from '../../src/clients/wire/socket-pool.js';
 import { parseOpenAiChatEvent } from '../../src/clients/llm/openai.js';
 import { seededRandom } from '../../src/util/random.js';
 

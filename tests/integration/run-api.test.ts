@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRun } from '../../src/run/index.js';
 import type { RunHandle } from '../../src/run/handle.js';
-import type { LiveSnapshot } from '../../src/metrics/live.js';
+import type { LiveSnapshot } from '../../src/metrics/live-snapshot.js';
 import { ExitCode } from '../../src/errors.js';
 import { captureStream, SCENARIOS } from '../helpers/run-fixture.js';
 import { startTargetServer, type TargetServer } from '../helpers/target-server.js';

@@ -1,5 +1,5 @@
 /**
- * The socket transport (clients/wire/pool.ts) against real sockets on
+ * The socket transport (clients/wire/socket-pool.ts) against real sockets on
  * 127.0.0.1: mostly raw `node:net` servers that write HTTP by hand, so that
  * framing, keep-alive and connection cuts are the test's to choose.
  */
@@ -7,7 +7,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sending, TransportRequest } from '../../src/clients/transport.js';
-import { SocketPool } from '../../src/clients/wire/pool.js';
+import { SocketPool } from '../../src/clients/wire/socket-pool.js';
 
 // ---------------------------------------------------------------- servers
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import type { LiveSnapshot } from '../../src/metrics/live.js';
+import type { LiveSnapshot } from '../../src/metrics/live-snapshot.js';
 import type { RunSummary } from '../../src/metrics/summary-types.js';
 import type { RunHandle, RunOutcome, RunState, UserAction } from '../../src/run/handle.js';
 import type { StartForm } from '../../src/web/api-schema.js';

@@ -19,7 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['runtime'],
   ['clients'],
   ['config', 'mock'],
-  ['thresholds', 'compile', 'llm'],
+  ['thresholds', 'compile', 'workload'],
   ['api'],
   ['metrics', 'util', 'errors'],
 ];

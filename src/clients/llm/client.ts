@@ -15,11 +15,11 @@ import {
   type RerankResult,
 } from '../../api/llm.js';
 import { redact, StopUser, UserError } from '../../errors.js';
-import { loadDataset, recordText } from '../../llm/dataset.js';
-import { folderImages, generatedImage, imageSizeProblem, imageVariants, prebuildImages } from '../../llm/images.js';
-import { promptSource, type PromptSource } from '../../llm/prompt.js';
-import { getTokenizer, type Tokenizer } from '../../llm/tokenizer.js';
-import { parseTrafficCached, sampleTraffic, type TrafficSpec } from '../../llm/traffic.js';
+import { loadDataset, recordText } from '../../workload/dataset.js';
+import { folderImages, generatedImage, imageSizeProblem, imageVariants, prebuildImages } from '../../workload/images.js';
+import { promptSource, type PromptSource } from '../../workload/prompt.js';
+import { getTokenizer, type Tokenizer } from '../../workload/tokenizer.js';
+import { parseTrafficCached, sampleTraffic, type TrafficSpec } from '../../workload/traffic.js';
 import type { ClientContext } from '../context.js';
 import type { Endpoint, StreamDelta } from './adapter.js';
 import { joinPath, resolveTarget, type ResolvedTarget } from './config.js';
@@ -348,7 +348,7 @@ class UserLlmClient implements LlmClient {
   }
 
   /**
-   * Plain-HTTP servers get the socket transport (clients/wire/pool.ts: what a
+   * Plain-HTTP servers get the socket transport (clients/wire/socket-pool.ts: what a
    * streamed token costs is most of a generator's CPU); https:// and
    * `--llm-transport undici` go through the worker's undici dispatcher.
    */

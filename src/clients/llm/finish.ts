@@ -1,5 +1,5 @@
 import type { ChatMessage, LlmResult } from '../../api/llm.js';
-import type { Tokenizer } from '../../llm/tokenizer.js';
+import type { Tokenizer } from '../../workload/tokenizer.js';
 import type { MetricsRecorder } from '../../metrics/recorder.js';
 import type { ExchangeOutcome } from './exchange.js';
 import { stderrWarnOnce, type WarnOnce } from '../context.js';

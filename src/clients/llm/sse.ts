@@ -27,7 +27,7 @@ const ONE_LF = Uint8Array.of(LF);
  * anything else (another field, a comment, a CR anywhere in the chunk, an
  * event that continues in the next chunk) the rest of the chunk goes to the
  * reference path, which then starts at an event boundary too, so the two
- * agree (tests/unit/llm/sse.test.ts checks them against each other). The
+ * agree (tests/unit/clients/llm/sse.test.ts checks them against each other). The
  * reference path hands the stream back once a chunk ends with a blank line.
  */
 export class SseDecoder {

@@ -1,4 +1,4 @@
-import type { Tokenizer } from '../../llm/tokenizer.js';
+import type { Tokenizer } from '../../workload/tokenizer.js';
 
 /** The per-request LLM metrics, in milliseconds (docs/llm-metrics.md has the definitions). */
 export interface LlmTimings {

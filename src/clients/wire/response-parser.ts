@@ -1,6 +1,6 @@
 /**
  * An HTTP/1.1 response reader over raw bytes, for the socket transport of LLM
- * streams (see pool.ts for why it exists). It reads what a client must: the
+ * streams (see socket-pool.ts for why it exists). It reads what a client must: the
  * status line and headers, then the body framed by `transfer-encoding:
  * chunked`, `content-length` or the end of the connection, skipping 1xx
  * interim answers. Body bytes are handed on as ranges of the caller's buffer,

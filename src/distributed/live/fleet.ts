@@ -2,7 +2,7 @@ import type { ThresholdSpec } from '../../api/options.js';
 import { buildLiveSnapshot, historyRow } from '../../metrics/snapshot-builder.js';
 import { MetricsAggregate } from '../../metrics/aggregate.js';
 import { NameWatch } from '../../metrics/name-watch.js';
-import type { LiveSnapshot, WorkerHealth } from '../../metrics/live.js';
+import type { LiveSnapshot, WorkerHealth } from '../../metrics/live-snapshot.js';
 import type { HistoryRow, RunSummary } from '../../metrics/summary-types.js';
 import { packageVersion } from '../../util/package-root.js';
 import { summaryFromAggregate } from '../merge/aggregate-io.js';

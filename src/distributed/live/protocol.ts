@@ -1,5 +1,5 @@
 import type { ThresholdSpec } from '../../api/options.js';
-import type { WorkerHealth } from '../../metrics/live.js';
+import type { WorkerHealth } from '../../metrics/live-snapshot.js';
 import type { MetricsDelta } from '../../metrics/delta.js';
 
 /**

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { ThresholdSpec } from '../../api/options.js';
 import type { MetricsAggregate } from '../../metrics/aggregate.js';
-import type { LiveSnapshot } from '../../metrics/live.js';
+import type { LiveSnapshot } from '../../metrics/live-snapshot.js';
 import type { RunSummary } from '../../metrics/summary-types.js';
 import type { Reporter, RunStartInfo } from '../../metrics/reporter.js';
 import { aggregateToDelta } from '../merge/aggregate-io.js';

@@ -1,4 +1,4 @@
-import { getTokenizer } from '../../llm/tokenizer.js';
+import { getTokenizer } from '../../workload/tokenizer.js';
 import { errorBody } from '../errors.js';
 import {
   openingOnce,

@@ -1,4 +1,4 @@
-import { getTokenizer } from '../../llm/tokenizer.js';
+import { getTokenizer } from '../../workload/tokenizer.js';
 import { errorBody } from '../errors.js';
 import { asObject, readMaxTokens, readModel, readStream, type AnswerContext, type GenerationRequest, type StreamFrames, type TextDialect } from './dialect.js';
 import { readIncludeUsage } from './openai-chat.js';

@@ -1,4 +1,4 @@
-import type { LiveSnapshot } from '../../metrics/live.js';
+import type { LiveSnapshot } from '../../metrics/live-snapshot.js';
 
 /** How many points each chart keeps: two minutes at one snapshot a second. */
 export const HISTORY_POINTS = 120;

@@ -5,7 +5,7 @@ import { abortFleet, watchFleet } from '../../../src/distributed/live/watch.js';
 import { streamKey } from '../../../src/distributed/live/protocol.js';
 import { MetricsAggregate } from '../../../src/metrics/aggregate.js';
 import { createHistogram, latencyStats, recordMs, type Histogram } from '../../../src/metrics/histogram.js';
-import type { LiveSnapshot } from '../../../src/metrics/live.js';
+import type { LiveSnapshot } from '../../../src/metrics/live-snapshot.js';
 import type { RunSummary } from '../../../src/metrics/summary-types.js';
 import { createHeadlessReporter } from '../../../src/report/headless.js';
 import { findRedisServer, startRedis, type RedisProcess } from './redis-server.js';

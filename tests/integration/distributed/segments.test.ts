@@ -12,7 +12,7 @@ import { mergeRuns } from '../../../src/distributed/merge/index.js';
 import { UserError } from '../../../src/errors.js';
 import type { MetricsAggregate } from '../../../src/metrics/aggregate.js';
 import { createHistogram, decodeHistogram, latencyStats } from '../../../src/metrics/histogram.js';
-import type { LiveSnapshot } from '../../../src/metrics/live.js';
+import type { LiveSnapshot } from '../../../src/metrics/live-snapshot.js';
 import type { RunSummary } from '../../../src/metrics/summary-types.js';
 import type { Reporter } from '../../../src/metrics/reporter.js';
 import { runFixture, runFixtureError } from '../../helpers/run-fixture.js';

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { EndpointSummary } from '../../../src/metrics/summary-types.js';
 import { captureStream } from '../../helpers/run-fixture.js';
-import type { LiveSnapshot } from '../../../src/metrics/live.js';
+import type { LiveSnapshot } from '../../../src/metrics/live-snapshot.js';
 import { createHeadlessReporter } from '../../../src/report/headless.js';
 
 function sink(): Writable & { text: string } {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { LiveSnapshot } from '../../../src/metrics/live.js';
+import type { LiveSnapshot } from '../../../src/metrics/live-snapshot.js';
 import type { RunSummary, ThresholdResult } from '../../../src/metrics/summary-types.js';
 import { junitXml } from '../../../src/report/files/junit-xml.js';
 import { thresholdsSection } from '../../../src/report/html/sections.js';

@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import { afterAll, expect, it } from 'vitest';
 import { User } from '../../../src/api/user.js';
-import { SocketPool } from '../../../src/clients/wire/pool.js';
+import { SocketPool } from '../../../src/clients/wire/socket-pool.js';
 import { MetricsRecorder } from '../../../src/metrics/recorder.js';
 import type { WorkerOptions } from '../../../src/pool/protocol.js';
 import type { UserClass } from '../../../src/runtime/load-scenario.js';

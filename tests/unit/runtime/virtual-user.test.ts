@@ -1,4 +1,4 @@
-import { SocketPool } from '../../../src/clients/wire/pool.js';
+import { SocketPool } from '../../../src/clients/wire/socket-pool.js';
 import { Agent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { User } from '../../../src/api/user.js';

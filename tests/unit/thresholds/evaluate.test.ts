@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { LiveSnapshot } from '../../../src/metrics/live.js';
+import type { LiveSnapshot } from '../../../src/metrics/live-snapshot.js';
 import type { RunSummary } from '../../../src/metrics/summary-types.js';
 import { evaluateThresholds, parseThresholds, thresholdsToAbort } from '../../../src/thresholds/index.js';
 

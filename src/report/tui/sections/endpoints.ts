@@ -1,4 +1,4 @@
-import type { LiveSnapshot } from '../../../metrics/live.js';
+import type { LiveSnapshot } from '../../../metrics/live-snapshot.js';
 import type { EndpointSummary } from '../../../metrics/summary-types.js';
 import { fit, fmtCount, fmtRate, paint, wrapTagged } from '../text.js';
 import { formatMsCompact } from '../../format-number.js';

@@ -1,4 +1,4 @@
-import type { LiveSnapshot } from '../../../metrics/live.js';
+import type { LiveSnapshot } from '../../../metrics/live-snapshot.js';
 import { formatThresholdValue } from '../../../thresholds/format.js';
 import { esc, fit, fmtCount, fmtPercent, paint } from '../text.js';
 import { WAITING, type SectionContent, type View } from './types.js';

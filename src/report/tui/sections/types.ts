@@ -1,4 +1,4 @@
-import type { LiveSnapshot } from '../../../metrics/live.js';
+import type { LiveSnapshot } from '../../../metrics/live-snapshot.js';
 import type { EndpointSummary } from '../../../metrics/summary-types.js';
 import type { RunStartInfo } from '../../../metrics/reporter.js';
 import type { LiveHistory } from '../history.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LatencyStats } from '../../../../src/metrics/histogram.js';
-import type { LiveSnapshot } from '../../../../src/metrics/live.js';
+import type { LiveSnapshot } from '../../../../src/metrics/live-snapshot.js';
 import type { EndpointSummary } from '../../../../src/metrics/summary-types.js';
 import { buildFrame, type UiState } from '../../../../src/report/tui/frame.js';
 import { LiveHistory } from '../../../../src/report/tui/history.js';

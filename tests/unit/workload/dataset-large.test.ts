@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadDataset, MAX_CORPUS_CHARS } from '../../../src/llm/dataset.js';
-import { PromptSource } from '../../../src/llm/prompt.js';
-import { getTokenizer } from '../../../src/llm/tokenizer.js';
+import { loadDataset, MAX_CORPUS_CHARS } from '../../../src/workload/dataset.js';
+import { PromptSource } from '../../../src/workload/prompt.js';
+import { getTokenizer } from '../../../src/workload/tokenizer.js';
 import { seededRandom } from '../../../src/util/random.js';
 
 let dir: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createParser } from 'eventsource-parser';
-import { SseDecoder, MAX_SSE_BUFFER_CHARS } from '../../../src/clients/llm/sse.js';
-import { seededRandom } from '../../../src/util/random.js';
+import { SseDecoder, MAX_SSE_BUFFER_CHARS } from '../../../../src/clients/llm/sse.js';
+import { seededRandom } from '../../../../src/util/random.js';
 
 /** Bytes around a fed range that must never be read: line ends, a CR and an event start. */
 const JUNK = Buffer.from('\n\n\rdata: junk\n\n\r');

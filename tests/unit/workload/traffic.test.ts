@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTraffic, sampleTraffic, truncatedNormal } from '../../../src/llm/traffic.js';
+import { parseTraffic, sampleTraffic, truncatedNormal } from '../../../src/workload/traffic.js';
 import { UserError } from '../../../src/errors.js';
 import { seededRandom } from '../../../src/util/random.js';
 

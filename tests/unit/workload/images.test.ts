@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodePng, generatedImage, MAX_IMAGE_SIDE } from '../../../src/llm/images.js';
+import { encodePng, generatedImage, MAX_IMAGE_SIDE } from '../../../src/workload/images.js';
 import { UserError } from '../../../src/errors.js';
 
 describe('generated images', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { RequestsLog, requestsLogFor } from '../../../src/clients/llm/requests-log.js';
+import { RequestsLog, requestsLogFor } from '../../../../src/clients/llm/requests-log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'volley-requests-log-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

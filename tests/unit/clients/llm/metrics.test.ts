@@ -1,14 +1,14 @@
-import { caught } from '../../helpers/caught.js';
+import { caught } from '../../../helpers/caught.js';
 import { describe, expect, it, vi } from 'vitest';
-import { computeTimings, tokensPerChunk, tokensPerPiece } from '../../../src/clients/llm/timing.js';
-import { finishGeneration } from '../../../src/clients/llm/finish.js';
-import { emptyOutcome, type ExchangeOutcome } from '../../../src/clients/llm/exchange.js';
-import { meetsSlos, parseSlos } from '../../../src/clients/llm/slo.js';
-import { getTokenizer } from '../../../src/llm/tokenizer.js';
-import { MetricsRecorder } from '../../../src/metrics/recorder.js';
-import { MetricsAggregate } from '../../../src/metrics/aggregate.js';
-import { buildLlmSummary } from '../../../src/metrics/llm-summary.js';
-import { UserError } from '../../../src/errors.js';
+import { computeTimings, tokensPerChunk, tokensPerPiece } from '../../../../src/clients/llm/timing.js';
+import { finishGeneration } from '../../../../src/clients/llm/finish.js';
+import { emptyOutcome, type ExchangeOutcome } from '../../../../src/clients/llm/exchange.js';
+import { meetsSlos, parseSlos } from '../../../../src/clients/llm/slo.js';
+import { getTokenizer } from '../../../../src/workload/tokenizer.js';
+import { MetricsRecorder } from '../../../../src/metrics/recorder.js';
+import { MetricsAggregate } from '../../../../src/metrics/aggregate.js';
+import { buildLlmSummary } from '../../../../src/metrics/llm-summary.js';
+import { UserError } from '../../../../src/errors.js';
 
 const tok = getTokenizer('cl100k_base');
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { hasNonNullKey, keyNeedle, scanString, StreamDelta } from '../../../src/clients/llm/adapter.js';
-import { anthropicAdapter } from '../../../src/clients/llm/anthropic.js';
-import { azureAdapter } from '../../../src/clients/llm/azure.js';
-import { cohereAdapter } from '../../../src/clients/llm/cohere.js';
-import { openaiAdapter, scanNumber } from '../../../src/clients/llm/openai.js';
+import { hasNonNullKey, keyNeedle, scanString, StreamDelta } from '../../../../src/clients/llm/adapter.js';
+import { anthropicAdapter } from '../../../../src/clients/llm/anthropic.js';
+import { azureAdapter } from '../../../../src/clients/llm/azure.js';
+import { cohereAdapter } from '../../../../src/clients/llm/cohere.js';
+import { openaiAdapter, scanNumber } from '../../../../src/clients/llm/openai.js';
 
 const cfg = { model: 'm', apiKey: 'sk-secret-key', ignoreEos: true };
 

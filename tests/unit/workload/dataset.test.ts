@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultDatasetPath, loadDataset, parseCsvColumn } from '../../../src/llm/dataset.js';
+import { defaultDatasetPath, loadDataset, parseCsvColumn } from '../../../src/workload/dataset.js';
 import { UserError } from '../../../src/errors.js';
 
 const fixtures = new URL('../../fixtures/datasets/', import.meta.url).pathname;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { StreamDelta } from '../../../src/clients/llm/adapter.js';
-import { parseOpenAiChatEvent } from '../../../src/clients/llm/openai.js';
-import { ContentTemplate } from '../../../src/clients/llm/template.js';
-import { seededRandom } from '../../../src/util/random.js';
+import { StreamDelta } from '../../../../src/clients/llm/adapter.js';
+import { parseOpenAiChatEvent } from '../../../../src/clients/llm/openai.js';
+import { ContentTemplate } from '../../../../src/clients/llm/template.js';
+import { seededRandom } from '../../../../src/util/random.js';
 
 /** The parser's view of a payload: its content when that is all it found. */
 function contentOf(data: string): string | undefined {

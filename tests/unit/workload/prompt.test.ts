@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadDataset } from '../../../src/llm/dataset.js';
-import { PromptSource, tokenizeCorpus } from '../../../src/llm/prompt.js';
-import { getTokenizer } from '../../../src/llm/tokenizer.js';
+import { loadDataset } from '../../../src/workload/dataset.js';
+import { PromptSource, tokenizeCorpus } from '../../../src/workload/prompt.js';
+import { getTokenizer } from '../../../src/workload/tokenizer.js';
 import { seededRandom } from '../../../src/util/random.js';
 
 const fixtures = new URL('../../fixtures/datasets/', import.meta.url).pathname;
