@@ -516,7 +516,7 @@ export class Run {
       targetUsers: this.targetUsers,
       workers: this.pool?.workers.length ?? 0,
       blockedForMs: (i) => this.watchdog?.blockedForMs(i),
-      openModel: targetRatePerSec(this.runners),
+      openModel: targetRatePerSec(this.runners, this.segment),
     });
   }
 

@@ -1,3 +1,4 @@
+import type { Segment } from '../config/segment.js';
 import type { ScenarioRunner } from './scenario-runner.js';
 import { isOpenModel } from './executors/index.js';
 import { rampRateProfile, type RateSegment } from './schedule/arrivals.js';
@@ -15,9 +16,9 @@ export function rateAt(profile: readonly RateSegment[], atMs: number): number {
 /**
  * The arrival rate the open models ask for now: the one set live, else their
  * profile's at this point (--rate, or the ramping stages). Undefined when no
- * scenario is an open model.
+ * scenario is an open model. An instance of a distributed run (--segment) asks for its share.
  */
-export function targetRatePerSec(runners: readonly ScenarioRunner[]): { targetRatePerSec?: number } | undefined {
+export function targetRatePerSec(runners: readonly ScenarioRunner[], segment?: Segment): { targetRatePerSec?: number } | undefined {
   const open = runners.filter((r) => isOpenModel(r.scenario));
   if (!open.length) return undefined;
   let sum = 0;
@@ -28,5 +29,6 @@ export function targetRatePerSec(runners: readonly ScenarioRunner[]): { targetRa
     else if (s.ratePerSec !== undefined) sum += r.scenarioElapsedMs() < (s.durationMs ?? Infinity) ? s.ratePerSec : 0;
     else if (s.stages?.length) sum += rateAt(rampRateProfile(s.stages), r.scenarioElapsedMs());
   }
-  return { targetRatePerSec: sum };
+  const share = segment ? segment.to.num / segment.to.den - segment.from.num / segment.from.den : 1;
+  return { targetRatePerSec: sum * share };
 }
