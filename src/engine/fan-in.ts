@@ -11,6 +11,7 @@ import { GeneratorLoad } from './generator-load.js';
 import { buildLiveSnapshot, historyRow } from '../metrics/snapshot-builder.js';
 import { LiveWindow } from './live-window.js';
 import { sweepProgress } from './sweep-progress.js';
+import { sweepStageRows } from '../metrics/live-figures.js';
 
 /** What a closed interval gave: its figures, the snapshot at its end, and whether it was a warm-up's. */
 export interface FoldedInterval {
@@ -26,6 +27,8 @@ export interface FoldContext {
   targetUsers: number;
   workers: number;
   blockedForMs(worker: number): number | undefined;
+  /** Open models: the arrival rate asked for now (undefined: a closed model). */
+  openModel?: { targetRatePerSec?: number };
 }
 
 /**
@@ -161,6 +164,7 @@ export class FigureFanIn {
       health: [...this.health.values()].sort((a, b) => a.index - b.index).map((h) => ({ ...h, blockedMs: ctx.blockedForMs(h.index) })),
       intervalSec,
       hasSlo: Boolean(this.cfg.extra.slo),
+      openModel: ctx.openModel,
     });
     this.window.push(interval, intervalSec, this.stage?.info.name);
     snap.window = this.window.figures();
@@ -171,9 +175,17 @@ export class FigureFanIn {
         index: st.info.index, count: st.info.count, warmup: Boolean(st.info.warmup), stageElapsedMs: now - st.startedAt, stageRequests: st.agg.requestCount(),
         maxRequests: x.maxRequestsPerStage, maxTimeMs: x.maxTimePerStage, warmupMs: x.warmup ?? 0, doneMs: this.stages.map((d) => d.durationMs),
       });
+      snap.stages = sweepStageRows(this.stages, st.info.warmup ? undefined : this.stageSoFar(st, now));
     }
     snap.names = this.names.update(this.total);
     return { interval, snap, intervalSec, warmup };
+  }
+
+  /** The current stage's summary so far (its rates over the time since it opened). */
+  private stageSoFar(st: NonNullable<FigureFanIn['stage']>, now: number): StageSummary {
+    const sec = Math.max(0.001, (now - st.startedAt) / 1000);
+    const total = endpointSummary(st.agg.total(), sec);
+    return { name: st.info.name, concurrency: st.info.concurrency, durationMs: now - st.startedAt, total, endpoints: [], llm: buildLlmSummary(st.agg, sec, Boolean(this.cfg.extra.slo)) };
   }
 
   /** Opens a stage: figures from now on are also kept under it. */

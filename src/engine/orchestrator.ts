@@ -17,6 +17,7 @@ import { evaluateThresholds, thresholdsToAbort } from '../thresholds/index.js';
 import type { Threshold } from '../thresholds/index.js';
 import { splitEvenly } from './plan.js';
 import { usersOnWorker, workerCountFor } from './sizing.js';
+import { targetRatePerSec } from './target-rate.js';
 import { isOpenModel, pickExecutor, type ShapeInstance, type StageInfo } from './executors/index.js';
 import type { ScenarioConfig } from '../config/load-models.js';
 import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.js';
@@ -515,6 +516,7 @@ export class Run {
       targetUsers: this.targetUsers,
       workers: this.pool?.workers.length ?? 0,
       blockedForMs: (i) => this.watchdog?.blockedForMs(i),
+      openModel: targetRatePerSec(this.runners, this.segment),
     });
   }
 

@@ -119,6 +119,16 @@ export class ScenarioRunner {
     })();
   }
 
+  /** The arrival rate set live, if any (open models). */
+  get liveRatePerSec(): number | undefined {
+    return this.liveRate?.ratePerSec;
+  }
+
+  /** Milliseconds since the scenario's load began (0 before). */
+  scenarioElapsedMs(): number {
+    return this.startedAt ? performance.now() - this.startedAt : 0;
+  }
+
   /** Live control (open models): the arrival rate the pump switches to. */
   setLiveRate(ratePerSec: number): void {
     this.liveRate = { ratePerSec, version: (this.liveRate?.version ?? 0) + 1 };

@@ -40,6 +40,33 @@ export interface SweepProgress {
   remainingMs?: number;
 }
 
+/** An open model's arrivals (--rate): asked for, started and dropped (no free user). */
+export interface ArrivalFigures {
+  /** The arrival rate asked for now (the profile's, or the one set live). */
+  targetPerSec?: number;
+  /** Arrivals a user started per second in the last interval. */
+  achievedPerSec: number;
+  /** Arrivals dropped per second in the last interval (counter dropped_iterations). */
+  droppedPerSec: number;
+  /** Arrivals started so far. */
+  started: number;
+  /** Arrivals dropped so far. */
+  dropped: number;
+}
+
+/** One stage of a sweep as the live stage table shows it; `current` for the stage still running. */
+export interface StageRow {
+  name: string;
+  concurrency?: number;
+  rps: number;
+  failures: number;
+  outputTokensPerSec?: number;
+  ttftP50Ms?: number;
+  ttftP99Ms?: number;
+  tpotP50Ms?: number;
+  current?: boolean;
+}
+
 /**
  * What reporters get every second while a run is live: the totals so far and
  * the figures of the last interval.
@@ -63,6 +90,10 @@ export interface LiveSnapshot {
   window?: LiveWindowFigures;
   /** A sweep's stage number and the time left. */
   sweep?: SweepProgress;
+  /** Open models only: the arrival rate asked for, achieved and dropped. */
+  arrivals?: ArrivalFigures;
+  /** Sweeps only: the finished stages and the current one. */
+  stages?: StageRow[];
   llm?: LlmSummary;
   /** LLM figures of the last interval only. */
   llmInterval?: { ttftP50Ms: number; ttftP99Ms: number; outputTokensPerSec: number; inputTokensPerSec: number };

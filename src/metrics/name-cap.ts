@@ -28,7 +28,7 @@ const FOLDED = new Set([OTHER_NAMES, OTHER_CHECKS, OTHER_TRENDS, OTHER_COUNTERS]
  * iterations): always kept, whatever user code filled the table with first,
  * since summaries and thresholds read them by name.
  */
-const ENGINE_NAMES = new Set(['schedule_delay', 'latency_from_intended', 'latency_corrected', 'dropped_iterations']);
+const ENGINE_NAMES = new Set(['schedule_delay', 'latency_from_intended', 'latency_corrected', 'dropped_iterations', 'arrivals_started']);
 export const isEngineName = (name: string): boolean => name.startsWith('llm.') || ENGINE_NAMES.has(name);
 
 export const isFoldedName = (name: string): boolean => FOLDED.has(name);

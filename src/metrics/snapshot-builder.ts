@@ -3,6 +3,7 @@ import type { HistoryRow } from '../metrics/summary-types.js';
 import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import { checkList, endpointSummaries, endpointSummary, errorList, taskList } from '../metrics/summarize.js';
 import { buildLlmSummary } from '../metrics/llm-summary.js';
+import { arrivalFigures } from './live-figures.js';
 
 /** The run's state that a snapshot carries as it is, plus what the figures need. */
 export interface LiveInputs extends Pick<LiveSnapshot, 'scenario' | 'elapsedMs' | 'durationMs' | 'users' | 'targetUsers' | 'workers' | 'stage' | 'health'> {
@@ -11,6 +12,8 @@ export interface LiveInputs extends Pick<LiveSnapshot, 'scenario' | 'elapsedMs' 
   statsElapsedMs?: number;
   /** SLOs were given (--slo), so goodput is computed. */
   hasSlo: boolean;
+  /** Open models: their arrival figures are built, beside this rate asked for. */
+  openModel?: { targetRatePerSec?: number };
 }
 
 /** The per-second view reporters get, from the run totals and the last interval. */
@@ -38,6 +41,7 @@ export function buildLiveSnapshot(total: MetricsAggregate, interval: MetricsAggr
     tasks: taskList(total),
     health: inp.health,
   };
+  if (inp.openModel) snap.arrivals = arrivalFigures(total, interval, inp.intervalSec, inp.openModel.targetRatePerSec);
   const llm = buildLlmSummary(total, elapsedSec, inp.hasSlo);
   if (llm) snap.llm = llm;
   // Also during a warm-up stage, whose figures stay out of the totals: the history keeps them.

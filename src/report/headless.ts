@@ -81,8 +81,10 @@ export function progressLine(s: LiveSnapshot): string {
   const sw = s.sweep;
   const stage = sw ? ` stage ${sw.stage}/${sw.stages}${s.stage ? ` ${s.stage}` : ''}${sw.remainingMs !== undefined ? ` (~${formatDuration(roundLeft(sw.remainingMs))} left)` : ''}` : s.stage ? ` ${s.stage}` : '';
   const time = `[${formatDuration(s.elapsedMs)}${s.durationMs ? `/${formatDuration(s.durationMs)}` : ''}]`;
+  const a = s.arrivals;
+  const arrivals = a ? `  arrivals ${a.achievedPerSec.toFixed(1)}${a.targetPerSec !== undefined ? `/${a.targetPerSec.toFixed(1)}` : ''}/s dropped ${a.dropped}` : '';
   const blocked = s.health.filter((h) => h.blockedMs !== undefined).map((h) => `  worker ${h.index} BLOCKED ${Math.floor(h.blockedMs! / 1000)}s`).join('');
-  return `${time}${stage} users ${s.users}/${s.targetUsers}  reqs ${t.requests}  fails ${t.failures}  ${recent}${llm}${blocked}`;
+  return `${time}${stage} users ${s.users}/${s.targetUsers}  reqs ${t.requests}  fails ${t.failures}  ${recent}${llm}${arrivals}${blocked}`;
 }
 
 /** An estimate shown to the second reads as more exact than it is: whole seconds, then 5 s steps from a minute. */

@@ -2,6 +2,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Dispatcher } from 'undici';
 import type { SocketPool } from '../clients/wire/socket-pool.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
+import { ARRIVALS_STARTED } from '../metrics/live-figures.js';
 import type { WorkerOptions, WorkerScenario } from '../pool/protocol.js';
 import type { StageBudget } from '../pool/stage-budget.js';
 import { ArrivalTimer } from './arrival-timer.js';
@@ -271,8 +272,10 @@ export class UserGroup implements UserHost {
     if (this.stopping) return;
     let user = this.free.pop();
     if (!user && this.openUsers < (this.spec.maxUsers ?? Infinity)) user = this.addOpenUser(false);
-    if (user) user.assign(intendedMs);
-    else this.recorder.add(DROPPED_ITERATIONS, 1);
+    if (user) {
+      user.assign(intendedMs);
+      this.recorder.add(ARRIVALS_STARTED, 1);
+    } else this.recorder.add(DROPPED_ITERATIONS, 1);
   }
 
   /** Open-model users take the scenario's classes in turn by weight, as the engine's class mix does for closed ones. */

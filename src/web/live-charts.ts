@@ -14,3 +14,56 @@ export const rowFromSnapshot = (s: LiveSnapshot): HistoryRow => historyRowOf(s);
 export function liveCharts(history: readonly HistoryRow[]): ChartSpec[] {
   return historyCharts({ history, stages: [] } as unknown as RunSummary);
 }
+
+/** One second of an open model's arrivals, as the live chart draws it. */
+export interface ArrivalPoint {
+  t: number;
+  targetPerSec: number | null;
+  achievedPerSec: number;
+  droppedPerSec: number;
+}
+
+/** The arrival point of a snapshot; undefined for a closed model. */
+export function arrivalPoint(s: LiveSnapshot): ArrivalPoint | undefined {
+  const a = s.arrivals;
+  if (!a) return undefined;
+  const r = (v: number): number => Math.round(v * 1000) / 1000;
+  return { t: Math.round(s.elapsedMs / 100) / 10, targetPerSec: a.targetPerSec ?? null, achievedPerSec: r(a.achievedPerSec), droppedPerSec: r(a.droppedPerSec) };
+}
+
+const line = (label: string, color: string, data: Array<{ x: number; y: number | null }>, extra: Record<string, unknown> = {}) => ({
+  label,
+  data,
+  borderColor: color,
+  backgroundColor: `${color}22`,
+  borderWidth: 1.75,
+  pointRadius: 0,
+  tension: 0,
+  spanGaps: true,
+  ...extra,
+});
+
+/** The open models' chart "Arrivals per second": the rate asked for, the one achieved, and the arrivals dropped. */
+export function arrivalChart(points: readonly ArrivalPoint[]): ChartSpec[] {
+  if (!points.length) return [];
+  return [
+    {
+      id: 'chart-arrivals',
+      title: 'Arrivals per second',
+      config: {
+        type: 'line',
+        data: {
+          datasets: [
+            line('target', '#475569', points.map((p) => ({ x: p.t, y: p.targetPerSec })), { borderDash: [6, 3], stepped: true }),
+            line('achieved', '#2563eb', points.map((p) => ({ x: p.t, y: p.achievedPerSec }))),
+            line('dropped', '#dc2626', points.map((p) => ({ x: p.t, y: p.droppedPerSec }))),
+          ],
+        },
+        options: {
+          interaction: { mode: 'index', intersect: false },
+          scales: { x: { type: 'linear', min: 0, title: { display: true, text: 'seconds since start' } }, y: { beginAtZero: true, title: { display: true, text: 'arrivals per second' } } },
+        },
+      },
+    },
+  ];
+}

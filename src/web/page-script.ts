@@ -217,8 +217,11 @@ export const PAGE_SCRIPT = String.raw`
       ['p95 ms', ms(w.p95Ms !== undefined ? w.p95Ms : s.total.latencyMs.p95)],
       ['p99 ms', ms(w.p99Ms !== undefined ? w.p99Ms : s.total.latencyMs.p99)]
     ];
-    // Open models: the arrival rate asked for, beside the users it keeps busy.
-    if (state.model === 'open' && state.form && state.form.rate !== undefined) items.splice(1, 0, ['Arrival rate', esc(String(state.form.rate)) + (/\//.test(String(state.form.rate)) ? '' : '/s')]);
+    // Open models: the arrivals started per second against the rate asked for, and those dropped (no free user).
+    var a = s.arrivals;
+    if (a) items.splice(1, 0, ['Arrivals/s', num(a.achievedPerSec, 1) + (a.targetPerSec !== undefined && a.targetPerSec !== null ? ' / ' + num(a.targetPerSec, 1) : '')],
+      ['Dropped', a.dropped > 0 ? '<span class="pill fail">' + num(a.dropped, 0) + '</span>' : '0']);
+    else if (state.model === 'open' && state.form && state.form.rate !== undefined) items.splice(1, 0, ['Arrival rate', esc(String(state.form.rate)) + (/\//.test(String(state.form.rate)) ? '' : '/s')]);
     if (s.elapsedMs !== undefined) items.push(['Elapsed', num(s.elapsedMs / 1000, 0) + ' s' + (s.durationMs ? ' / ' + num(s.durationMs / 1000, 0) + ' s' : '')]);
     if (s.stage) items.push(['Stage', esc(s.stage)]);
     $('cards').innerHTML = items.map(function (i) { return '<div class="card"><div class="label">' + i[0] + '</div><div class="value">' + i[1] + '</div></div>'; }).join('');
@@ -246,10 +249,23 @@ export const PAGE_SCRIPT = String.raw`
       num(l.requestsPerSec, 2) + ' requests/s' + (l.goodputPerSec !== null && l.goodputPerSec !== undefined ? ' · goodput ' + num(l.goodputPerSec, 2) + '/s' : '');
   }
 
+  // A sweep: one row per finished stage, then the current one (marked "running").
+  function renderStages(s) {
+    var rows = s.stages || [];
+    var llm = rows.some(function (r) { return r.ttftP50Ms !== undefined; });
+    var head = ['Stage', 'Concurrency', 'Req/s'].concat(llm ? ['Output tok/s', 'TTFT p50 ms', 'TTFT p99 ms', 'TPOT p50 ms'] : []).concat(['Errors']);
+    table('stages', head, rows.map(function (r) {
+      return [esc(r.name) + (r.current ? ' <span class="pill">running</span>' : ''), r.concurrency === undefined ? '–' : num(r.concurrency, 0), num(r.rps, 2)]
+        .concat(llm ? [num(r.outputTokensPerSec, 1), ms(r.ttftP50Ms), ms(r.ttftP99Ms), ms(r.tpotP50Ms)] : [])
+        .concat([r.failures > 0 ? '<span class="pill fail">' + num(r.failures, 0) + '</span>' : '0']);
+    }));
+  }
+
   function render(s) {
     last = s;
     cards(s);
     renderTable(s);
+    renderStages(s);
     renderLlm(s);
     table('failures', ['Request', 'Error', 'Count'], (s.errors || []).slice(0, 100).map(function (e) {
       return [esc((e.method ? e.method + ' ' : '') + e.name), esc(e.message) + (e.location ? ' <span class="muted">(' + esc(e.location) + ')</span>' : ''), num(e.count, 0)];
@@ -283,7 +299,8 @@ export const PAGE_SCRIPT = String.raw`
   events.addEventListener('final', function (e) {
     var f = JSON.parse(e.data).summary;
     if (!last) return;
-    render(Object.assign({}, last, { endpoints: f.endpoints, total: f.total, errors: f.errors, checks: f.checks, thresholds: f.thresholds, llm: f.llm, interval: undefined, window: undefined, currentRps: {} }));
+    var arrivals = last.arrivals && Object.assign({}, last.arrivals, { dropped: f.counters ? f.counters.dropped_iterations : last.arrivals.dropped });
+    render(Object.assign({}, last, { endpoints: f.endpoints, total: f.total, errors: f.errors, checks: f.checks, thresholds: f.thresholds, llm: f.llm, stages: f.stages || last.stages, arrivals: arrivals, interval: undefined, window: undefined, currentRps: {} }));
   });
   // After the run the server stays up; a closed stream just retries. Nothing to report then.
   events.onerror = function () {};

@@ -80,6 +80,7 @@ export function renderPage(p: { nonce: string; scenario: string }): string {
 <section><h2>Over time</h2><div id="charts" class="charts three"></div></section>
 <section><h2>Endpoints <span id="endpoint-count" class="muted"></span></h2>
   <div class="table-wrap endpoints-wrap"><table id="endpoints" aria-label="Endpoints"><thead></thead><tbody></tbody></table></div></section>
+<section id="stages" hidden><h2>Sweep stages</h2><div class="body"></div></section>
 <section id="llm" hidden><h2>LLM</h2><p id="llm-rates" class="muted"></p><div class="body"></div></section>
 <section id="failures"><h2>Failures</h2><div class="body"><p class="muted">No failures.</p></div></section>
 <section id="checks" hidden><h2>Checks</h2><div class="body"></div></section>

@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { ZodType } from 'zod';
 import { formatError, redact, UserError } from '../errors.js';
-import type { LiveSnapshot } from '../metrics/live-snapshot.js';
+import type { LiveSnapshot, StageRow } from '../metrics/live-snapshot.js';
+import { sweepStageRows } from '../metrics/live-figures.js';
 import type { HistoryRow, RunSummary } from '../metrics/summary-types.js';
 import type { RunHandle, RunOutcome, RunState } from '../run/handle.js';
 import { describeIssues, RateBody, StartBody, StopBody, UsersBody, type StartForm } from './api-schema.js';
 import { DOWNLOADS, renderDownload } from './downloads.js';
-import { liveCharts, rowFromSnapshot } from './live-charts.js';
+import { arrivalChart, arrivalPoint, liveCharts, rowFromSnapshot, type ArrivalPoint } from './live-charts.js';
 import { renderPage } from './page.js';
 import { authorized, checkBind, contentSecurityPolicy, refuseCrossSite, refuseHost, type WebAuth } from './security.js';
 import { parseRatePerSec } from '../config/rate.js';
@@ -81,6 +82,8 @@ export async function startWebUi(opts: WebUiOptions): Promise<WebUi> {
   let form: WebFormDefaults = { ...opts.defaults };
   let openModel = opts.openModel;
   const history: HistoryRow[] = [];
+  /** Open models: the arrivals chart's points, beside the history. */
+  const arrivals: ArrivalPoint[] = [];
   const streams = new Set<ServerResponse>();
   let resolveStarted!: (h: RunHandle) => void;
   const started = new Promise<RunHandle>((r) => (resolveStarted = r));
@@ -104,7 +107,9 @@ export async function startWebUi(opts: WebUiOptions): Promise<WebUi> {
   const onSnapshot = (s: LiveSnapshot): void => {
     const row = rowFromSnapshot(s);
     history.push(row);
-    broadcast('snapshot', { snapshot: s, charts: liveCharts([row]) });
+    const point = arrivalPoint(s);
+    if (point) arrivals.push(point);
+    broadcast('snapshot', { snapshot: s, charts: [...liveCharts([row]), ...arrivalChart(point ? [point] : [])] });
   };
 
   const begin = async (f: StartForm): Promise<RunHandle> => {
@@ -190,7 +195,7 @@ export async function startWebUi(opts: WebUiOptions): Promise<WebUi> {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${clean(JSON.stringify(data))}\n\n`);
       send('state', stateBody());
-      if (history.length) send('history', { charts: liveCharts(history) });
+      if (history.length) send('history', { charts: [...liveCharts(history), ...arrivalChart(arrivals)] });
       if (handle?.lastSnapshot) send('snapshot', { snapshot: handle.lastSnapshot, charts: [] });
       if (outcome) send('final', { summary: pick(outcome.summary) });
       streams.add(res);
@@ -238,6 +243,7 @@ export async function startWebUi(opts: WebUiOptions): Promise<WebUi> {
       const h = running();
       steer(() => h.resetStats());
       history.length = 0;
+      arrivals.length = 0;
       broadcast('reset', {});
       broadcast('state', stateBody());
       return stateBody();
@@ -342,7 +348,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /** What the page shows of the final summary (the files have the rest). */
-function pick(summary: RunSummary): Partial<RunSummary> {
-  const { meta, total, endpoints, errors, checks, thresholds, llm } = summary;
-  return { meta, total, endpoints, errors, checks, thresholds, llm };
+function pick(summary: RunSummary): Omit<Partial<RunSummary>, 'stages'> & { stages?: StageRow[] } {
+  const { meta, total, endpoints, errors, checks, thresholds, llm, counters } = summary;
+  // A sweep's stages as the live stage table has them (the finished run has no current stage).
+  const stages = summary.stages?.length ? sweepStageRows(summary.stages, undefined) : undefined;
+  return { meta, total, endpoints, errors, checks, thresholds, llm, ...(stages && { stages }), ...(counters['dropped_iterations'] !== undefined && { counters: { dropped_iterations: counters['dropped_iterations'] } }) };
 }

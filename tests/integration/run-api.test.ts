@@ -111,6 +111,9 @@ describe('startRun', () => {
     run.setRate(60);
     const s2 = await snapshotWhere(run, (s) => s.elapsedMs > slow.at + 2000);
     const fast = { at: s2.elapsedMs, count: hits('GET /items') };
+    // The snapshots' rate asked for follows setRate.
+    expect(s1.arrivals?.targetPerSec).toBe(10);
+    expect(s2.arrivals?.targetPerSec).toBe(60);
     run.stop();
     const { summary } = await run.done;
     const rateBefore = slow.count / (slow.at / 1000);

@@ -7,6 +7,10 @@ import type { RunSummary } from '../../src/metrics/summary-types.js';
 import type { RunHandle, RunOutcome, RunState, UserAction } from '../../src/run/handle.js';
 import type { StartForm } from '../../src/web/api-schema.js';
 import { startWebUi, type WebUi, type WebUiOptions } from '../../src/web/server.js';
+import { resolve } from 'node:path';
+import { startRun } from '../../src/run/index.js';
+import { captureStream, SCENARIOS } from '../helpers/run-fixture.js';
+import { startTargetServer } from '../helpers/target-server.js';
 
 const summary: RunSummary = JSON.parse(readFileSync(new URL('../fixtures/summaries/http-shop.json', import.meta.url), 'utf8'));
 const SECRET = 'sk-test-9f8e7d6c5b4a';
@@ -247,5 +251,87 @@ describe('web UI JSON API', () => {
 
   it('refuses a non-loopback bind without auth before listening', async () => {
     await expect(serve({ host: '0.0.0.0' })).rejects.toThrow(/--web-auth/);
+  });
+});
+
+/** Reads the live stream until `until` holds for what has come; returns the snapshots seen. */
+async function streamUntil(url: string, until: (snaps: LiveSnapshot[], text: string) => boolean): Promise<{ snaps: LiveSnapshot[]; text: string }> {
+  const res = await fetch(new URL('/api/events', url));
+  const reader = res.body!.getReader();
+  const snaps: LiveSnapshot[] = [];
+  let text = '';
+  let buf = '';
+  while (!until(snaps, text)) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    const piece = new TextDecoder().decode(chunk.value);
+    text += piece;
+    buf += piece;
+    let end: number;
+    while ((end = buf.indexOf('\n\n')) !== -1) {
+      const frame = buf.slice(0, end);
+      buf = buf.slice(end + 2);
+      if (frame.startsWith('event: snapshot\n')) snaps.push(JSON.parse(frame.slice(frame.indexOf('data: ') + 6)).snapshot);
+    }
+  }
+  await reader.cancel();
+  return { snaps, text };
+}
+
+describe('web UI with a real run', () => {
+  const quiet = () => ({ stdout: captureStream(), stderr: captureStream() });
+
+  it('a sweep on the mock host: the stream carries the stage table, finished stages and the current one', async () => {
+    let handle: RunHandle | undefined;
+    const { ui } = await serve({
+      start: async () => {
+        handle = await startRun(
+          { scenario: resolve(SCENARIOS, 'llm/one-chat.ts'), options: { headless: true, seed: 1, concurrency: [1, 2], maxTimePerStage: '1s', workers: 1, snapshotInterval: '250ms', host: 'mock' } },
+          quiet(),
+        );
+        return handle;
+      },
+    });
+    expect((await post(ui.url, '/api/start', {})).status).toBe(200);
+    const { snaps } = await streamUntil(ui.url, (s) => s.some((x) => x.stages?.length === 2));
+    const rows = snaps.find((x) => x.stages?.length === 2)!.stages!;
+    expect(rows[0]).toMatchObject({ concurrency: 1, failures: 0 });
+    expect(rows[0]!.current).toBeUndefined();
+    expect(rows[0]!.ttftP50Ms).toBeGreaterThan(0);
+    expect(rows[0]!.outputTokensPerSec).toBeGreaterThan(0);
+    expect(rows[1]).toMatchObject({ concurrency: 2, current: true });
+    const { summary: done } = await handle!.done;
+    // Once the run is over, the stream's final summary has the stage table too.
+    const { text } = await streamUntil(ui.url, (_s, t) => t.includes('event: final'));
+    const final = JSON.parse(text.slice(text.indexOf('event: final')).split('data: ')[1]!.split('\n')[0]!).summary;
+    expect(final.stages.map((r: { name: string }) => r.name)).toEqual(done.stages!.map((s) => s.name));
+  });
+
+  it('an open model: the stream carries the arrivals and the "Arrivals per second" chart', async () => {
+    const target = await startTargetServer();
+    try {
+      let handle: RunHandle | undefined;
+      const { ui } = await serve({
+        openModel: true,
+        start: async () => {
+          handle = await startRun(
+            { scenario: resolve(SCENARIOS, 'load-models/slow-get.ts'), options: { headless: true, seed: 1, rate: 20, maxUsers: 1, workers: 1, duration: '2s', snapshotInterval: '250ms', host: target.url } },
+            quiet(),
+          );
+          return handle;
+        },
+      });
+      expect((await post(ui.url, '/api/start', {})).status).toBe(200);
+      const { snaps, text } = await streamUntil(ui.url, (s) => s.some((x) => (x.arrivals?.dropped ?? 0) > 0));
+      expect(text).toContain('"id":"chart-arrivals"');
+      expect(text).toContain('"title":"Arrivals per second"');
+      expect(snaps.at(-1)!.arrivals).toMatchObject({ targetPerSec: 20 });
+      await handle!.done;
+      const stats = (await (await fetch(new URL('/api/stats', ui.url))).json()) as LiveSnapshot;
+      expect(stats.arrivals!.dropped).toBeGreaterThan(0);
+      expect(stats.arrivals!.started).toBeLessThanOrEqual(target.hits.get('GET /slow/200') ?? 0);
+    } finally {
+      await target.close();
+    }
   });
 });

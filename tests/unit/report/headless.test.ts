@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EndpointSummary } from '../../../src/metrics/summary-types.js';
 import { captureStream } from '../../helpers/run-fixture.js';
 import type { LiveSnapshot } from '../../../src/metrics/live-snapshot.js';
-import { createHeadlessReporter } from '../../../src/report/headless.js';
+import { createHeadlessReporter, progressLine } from '../../../src/report/headless.js';
 
 function sink(): Writable & { text: string } {
   const w = new Writable({
@@ -56,4 +56,10 @@ describe('headless progress', () => {
     expect(stderr.text()).toMatch(/reqs 10 .* worker 1 BLOCKED 3s\n$/);
     expect(stderr.text()).not.toContain('worker 0 BLOCKED');
   });
+});
+
+it('progress lines of an open model say the arrivals achieved of the rate asked, and those dropped', () => {
+  const s = { ...snap(2000, 1, 1), scenario: 'a.ts', arrivals: { targetPerSec: 20, achievedPerSec: 4.9, droppedPerSec: 15, started: 10, dropped: 31 } } as LiveSnapshot;
+  expect(progressLine(s)).toContain('arrivals 4.9/20.0/s dropped 31');
+  expect(progressLine(snap(2000, 1, 1))).not.toContain('arrivals');
 });

@@ -56,7 +56,7 @@ export function renderHeader(view: View, width: number, panelName: string, state
   if (done) title.push([`  (${done} stage${done > 1 ? 's' : ''} done)`, undefined, ` (${done} done)`]);
   const lines = [spread(title, [[`[${panelName}] `, 'bold'], STATE_BADGES[state]], width)];
   lines.push(draw(line(timeLine(view, width), width)));
-  lines.push(draw(line(figuresLine(view), width)));
+  lines.push(draw(line(withArrivals(figuresLine(view), view, width), width)));
   // The first seconds (threads starting, modules loading) are busy by nature: as the headless output, judge after them.
   if (s && s.elapsedMs > BOTTLENECK_GRACE_MS && overloadedWorkers(s.health).length > 0) {
     const text = `⚠ ${BOTTLENECK_WARNING} (${bottleneckDetail(s.health)})`;
@@ -87,6 +87,16 @@ function timeLine(view: View, width: number): Part[] {
   parts.push(['  '], [bar.filled, 'cyan-fg'], [bar.empty], [` ${fit(fmtPercent(ratio), 4, 'right')}  remaining `]);
   parts.push([fmtDuration((durationSec - shownElapsed) * 1000), 'bold'], [` of ${fmtDuration(durationSec * 1000)}`]);
   return parts;
+}
+
+/** Open models: arrivals achieved of the rate asked for, and those dropped, where the line has room for them. */
+function withArrivals(parts: Part[], view: View, width: number): Part[] {
+  const a = view.snapshot?.arrivals;
+  if (!a) return parts;
+  const target = a.targetPerSec !== undefined ? `/${fmtRate(a.targetPerSec)}` : '';
+  const more: Part[] = [['  arrivals ', undefined, ' · arr '], [`${fmtRate(a.achievedPerSec)}${target}/s`, 'bold'], ['  dropped ', undefined, ' drop '], [fmtCount(a.dropped), a.dropped ? 'red-fg' : 'bold']];
+  const all = [...parts, ...more];
+  return widthOf(shorten(all)) <= width ? all : parts;
 }
 
 function figuresLine(view: View): Part[] {

@@ -44,6 +44,17 @@ function screenText(frame: ReturnType<typeof buildFrame>): string {
 }
 
 describe('buildFrame', () => {
+  it('shows an open model\'s arrivals (achieved of asked, dropped) in the header where the line has room', () => {
+    const s = snapshot({ arrivals: { targetPerSec: 20, achievedPerSec: 4.9, droppedPerSec: 15, started: 49, dropped: 151 } });
+    const wide = buildFrame(viewOf(s), ui(), 160, 48).header.map(visible).join('\n');
+    expect(wide).toMatch(/arrivals 4\.9\/20\.0\/s {2}dropped 151/);
+    // 80 columns: the figures line keeps what it had and leaves the arrivals out rather than cut them.
+    const narrow = buildFrame(viewOf(s), ui(), 80, 24).header.map(visible);
+    expect(narrow.join('\n')).not.toContain('dropped');
+    for (const l of narrow) expect(l.length).toBeLessThanOrEqual(80);
+    expect(buildFrame(viewOf(snapshot()), ui(), 160, 48).header.map(visible).join('\n')).not.toContain('arrivals');
+  });
+
   for (const [width, height] of [[80, 24], [160, 48], [120, 40]]) {
     it(`keeps every line and box inside a ${width}x${height} terminal`, () => {
       for (const panel of ['overview', 'endpoints', 'problems', 'llm'] as const) {
