@@ -111,6 +111,14 @@ interface CountsInternals {
   countsArrayIndex(value: number): number;
 }
 
+/**
+ * hdr-histogram-js's valueFromIndex and equivalent range, inlined (small enough
+ * for V8 to inline in the loops below): the width of the bucket of counts index
+ * `i`, and its lowest value.
+ */
+const bucketWidth = (i: number, half: number, unit: number): number => Math.pow(2, Math.max(0, Math.floor(i / half) - 1) + unit);
+const bucketLowest = (i: number, half: number, width: number): number => (i < half ? i : (i % half) + half) * width;
+
 /** The percentiles LatencyStats reports, in order. */
 const PERCENTILES = [50, 90, 95, 99, 99.9] as const;
 
@@ -145,15 +153,8 @@ export function latencyStats(h: Histogram | undefined): LatencyStats {
   for (let i = m.countsArrayIndex(h.minNonZeroValue); i <= last; i++) {
     const count = m.getCountAtIndex(i);
     if (count === 0) continue;
-    // The library's valueFromIndex and equivalent range, inlined: the bucket's lowest value and its width.
-    let bucket = Math.floor(i / half) - 1;
-    let sub = (i % half) + half;
-    if (bucket < 0) {
-      sub -= half;
-      bucket = 0;
-    }
-    const width = Math.pow(2, bucket + unit);
-    const lowest = sub * width;
+    const width = bucketWidth(i, half, unit);
+    const lowest = bucketLowest(i, half, width);
     // The library's mean: each bucket at its median equivalent value.
     sum += (lowest + Math.floor(width / 2)) * count;
     seen += count;
@@ -189,13 +190,7 @@ export function bucketCounts(h: Histogram, edgesUs: number[]): number[] {
   for (let i = m.countsArrayIndex(h.minNonZeroValue); i <= last; i++) {
     const count = m.getCountAtIndex(i);
     if (count === 0) continue;
-    let bucket = Math.floor(i / half) - 1;
-    let sub = (i % half) + half;
-    if (bucket < 0) {
-      sub -= half;
-      bucket = 0;
-    }
-    const lowest = Math.max(sub * Math.pow(2, bucket + m.unitMagnitude), h.minNonZeroValue);
+    const lowest = Math.max(bucketLowest(i, half, bucketWidth(i, half, m.unitMagnitude)), h.minNonZeroValue);
     while (k < out.length - 1 && lowest >= edgesUs[k + 1]!) k++;
     out[k]! += count;
   }
