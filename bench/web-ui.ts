@@ -29,6 +29,7 @@ function fakeHandle(): RunHandle & { emit(s: LiveSnapshot): void } {
     setRate() {},
     stop() {},
     resetStats() {},
+    stopNow() {},
     done: new Promise<RunOutcome>(() => {}),
   };
   return h;

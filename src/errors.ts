@@ -91,6 +91,6 @@ export function formatError(err: unknown): string {
 /** Redacts any occurrence of known secret values from a string. */
 export function redact(text: string, secrets: Iterable<string | undefined>): string {
   let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
+  for (const s of secrets) if (s && s.length >= 4 && out.includes(s)) out = out.split(s).join('***');
   return out;
 }

@@ -125,6 +125,13 @@ export async function runWithWebUi(p: {
       handle.stop(`interrupted (${signal})`);
       return;
     }
+    if (handle && handle.state !== 'done' && count === 2) {
+      // As bench run without --web (docs/exit-codes.md#signals): in-flight requests aborted and counted, every file written.
+      p.stderr.write('\nstopping now: aborting in-flight requests and writing the results (again to exit without them)\n');
+      handle.stopNow();
+      setTimeout(() => quit(ExitCode.Interrupted), 5000).unref();
+      return;
+    }
     if (!handle) p.stderr.write(`\n${signal}: the run was never started, exiting\n`);
     quit(ExitCode.Interrupted);
   });

@@ -6,6 +6,7 @@ import type { ClientContext } from './context.js';
 import { RetryAfterGate, retryAfterMs, retryAfterNote, timerPause } from './retry-after.js';
 import { StopUser } from '../errors.js';
 import { CONNECT_ERRORS_COUNTER, isConnectError, type ErrorBackoff } from './backoff.js';
+import { MAX_TIMER_MS } from '../util/long-timeout.js';
 
 const parseHeaders = util.parseHeaders;
 const NO_CHUNKS: Buffer[] = [];
@@ -129,7 +130,8 @@ class InFlight implements Dispatcher.DispatchHandler {
   ) {
     this.kept = (opts.discardBody ?? user.discardBodies) ? -1 : 0;
     // One shared function, the request as its argument: no closure per request.
-    this.timer = setTimeout(timeOut, timeoutMs, this);
+    // Clamped: Node fires a timer past 2^31-1 ms after 1 ms (a request's own `timeout` is not bounded by the schema).
+    this.timer = setTimeout(timeOut, Math.min(timeoutMs, MAX_TIMER_MS), this);
   }
 
   /** Ends the request from this side: tears its connection down, or finishes it at once while it waits for one. */

@@ -1,7 +1,7 @@
 import type { ScenarioConfig } from '../config/load-models.js';
 import type { RunConfig } from '../config/resolve.js';
 import type { Segment } from '../config/segment.js';
-import { segmentShare } from './segment.js';
+import { segmentFraction, segmentShare } from './segment.js';
 import { UserError } from '../errors.js';
 import { isOpenModel } from './executors/index.js';
 
@@ -22,13 +22,6 @@ export const MAX_USERS_PER_INSTANCE = 100_000;
 export const MAX_RATE_PER_SEC_PER_INSTANCE = 100_000;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
-/** The fraction of a rate this instance runs (--segment). */
-function rateShare(ratePerSec: number, seg: Segment | undefined): number {
-  if (!seg) return ratePerSec;
-  const f = (x: Segment['from']) => x.num / x.den;
-  return ratePerSec * (f(seg.to) - f(seg.from));
-}
 
 /**
  * Refuses, before any worker starts, a plan bigger than one machine can run:
@@ -51,7 +44,7 @@ export function checkMachineLimits(cfg: RunConfig, scenarios: readonly ScenarioC
     if (isOpenModel(s)) {
       users(s, 'max-users', s.maxUsers);
       const peak = s.ratePerSec ?? Math.max(0, ...(s.stages ?? []).map((st) => st.target));
-      const mine = rateShare(peak, seg);
+      const mine = peak * segmentFraction(seg);
       if (mine > MAX_RATE_PER_SEC_PER_INSTANCE) {
         const key = s.ratePerSec !== undefined ? 'rate' : 'stages';
         problems.push(`${prefix(s)}${key} ${fmt(peak)}/s: ${seg ? `this instance's share is ${fmt(mine)}/s; ` : ''}one machine plans at most ${fmt(MAX_RATE_PER_SEC_PER_INSTANCE)} arrivals per second`);

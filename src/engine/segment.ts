@@ -25,6 +25,11 @@ export function segmentShare(total: number, seg: Segment | undefined): number {
   return roundShare(total, seg.to) - roundShare(total, seg.from);
 }
 
+/** The fraction of the whole plan the segment runs (its share of a rate); 1 without a segment. */
+export function segmentFraction(seg: Segment | undefined): number {
+  return seg ? seg.to.num / seg.to.den - seg.from.num / seg.from.den : 1;
+}
+
 /**
  * Whether the segment runs user `j` (0-based) of the whole plan's user
  * sequence of `total` users (`userSequence` in src/engine/plan.ts). Every

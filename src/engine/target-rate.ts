@@ -1,5 +1,6 @@
 import type { Segment } from '../config/segment.js';
 import type { ScenarioRunner } from './scenario-runner.js';
+import { segmentFraction } from './segment.js';
 import { isOpenModel } from './executors/index.js';
 import { rampRateProfile, type RateSegment } from './schedule/arrivals.js';
 
@@ -29,6 +30,5 @@ export function targetRatePerSec(runners: readonly ScenarioRunner[], segment?: S
     else if (s.ratePerSec !== undefined) sum += r.scenarioElapsedMs() < (s.durationMs ?? Infinity) ? s.ratePerSec : 0;
     else if (s.stages?.length) sum += rateAt(rampRateProfile(s.stages), r.scenarioElapsedMs());
   }
-  const share = segment ? segment.to.num / segment.to.den - segment.from.num / segment.from.den : 1;
-  return { targetRatePerSec: sum * share };
+  return { targetRatePerSec: sum * segmentFraction(segment) };
 }

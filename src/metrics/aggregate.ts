@@ -101,7 +101,8 @@ export class MetricsAggregate {
     let key = method + ' ' + name;
     let acc = this.endpoints.get(key);
     if (!acc) {
-      if (!this.endpointNames.admit(key)) {
+      // A worker's own folded row is no name of the user's: it takes no place under the cap.
+      if (name !== OTHER_NAMES && !this.endpointNames.admit(key)) {
         name = OTHER_NAMES;
         key = method + ' ' + name;
         acc = this.endpoints.get(key);
@@ -115,7 +116,7 @@ export class MetricsAggregate {
 
   /** The name of the row that counts (method, name) now, without making one. */
   private rowName(method: string, name: string): string {
-    return this.endpoints.has(method + ' ' + name) || this.endpointNames.size < this.maxNames ? name : OTHER_NAMES;
+    return name === OTHER_NAMES || this.endpoints.has(method + ' ' + name) || this.endpointNames.size < this.maxNames ? name : OTHER_NAMES;
   }
 
   /** The histogram of a trend: its own, or '(other trends)' once maxNames trends have one. */

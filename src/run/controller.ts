@@ -74,10 +74,6 @@ export class RunController implements RunHandle {
     return this.run?.actions ?? [];
   }
 
-  /** The engine's run (the CLI's second Ctrl-C, early summaries). */
-  get engine(): Run {
-    return this.run!;
-  }
 
   onSnapshot(listener: (snapshot: LiveSnapshot) => void): () => void {
     this.listeners.add(listener);
@@ -134,5 +130,9 @@ export class RunController implements RunHandle {
 
   resetStats(): void {
     this.run!.resetStats();
+  }
+
+  stopNow(): void {
+    this.run?.interruptAgain();
   }
 }

@@ -42,9 +42,7 @@ export async function endRun(run: Run, cfg: RunConfig, ctx: EndRunContext): Prom
   if (ctx.warnings.length > 0) summary.warnings = [...ctx.warnings];
   // A failure of Volley's own during the run (a worker died, a load model threw) outranks the figures.
   const internal = run.internalError;
-  let exitCode = internal !== undefined ? ExitCode.InternalError : exitCodeFor(summary, cfg);
-  // Every request refused (401/403) or unable to connect: the run guard stopped it, a user error (docs/exit-codes.md).
-  if (internal === undefined && run.userStop) exitCode = ExitCode.UserError;
+  const exitCode = exitCodeFor(summary, cfg, { internalError: internal, userStop: run.userStop });
   summary.meta.exitCode = exitCode;
   if (cfg.out) writeSummary(summary, resolve(cwd, cfg.out));
   await run.finish(summary);

@@ -45,6 +45,11 @@ export interface RunHandle {
   setRate(ratePerSec: number): void;
   /** Graceful stop, as Ctrl-C or `q` (the run's results are still written). */
   stop(reason?: string): void;
+  /**
+   * The second Ctrl-C: requests in flight are aborted at once (counted as
+   * aborted) and the results written, without waiting for the grace or teardown().
+   */
+  stopNow(): void;
   /** Starts the figures afresh from now (Locust's "Reset stats"); recorded as a user action. */
   resetStats(): void;
   /** Changes of the load made so far. */

@@ -10,8 +10,15 @@ import { secretValues } from '../util/secret-values.js';
 export const writeSummary = writeSummaryJson;
 export { secretValues };
 
-/** The process exit code of a finished run (docs/exit-codes.md); an interrupted run did not finish, whatever its figures. */
-export function exitCodeFor(summary: RunSummary, cfg: RunConfig): number {
+/**
+ * The process exit code of a finished run (docs/exit-codes.md), the whole rule:
+ * a failure of Volley's own (`internalError`) outranks everything; a run the
+ * run guard stopped (`userStop`: every request refused or unreachable) is a user
+ * error; an interrupted run did not finish, whatever its figures.
+ */
+export function exitCodeFor(summary: RunSummary, cfg: RunConfig, ended: { internalError?: string; userStop?: unknown } = {}): number {
+  if (ended.internalError !== undefined) return ExitCode.InternalError;
+  if (ended.userStop) return ExitCode.UserError;
   if (summary.meta.interrupted) return ExitCode.Interrupted;
   if (summary.thresholds?.some((t) => !t.ok)) return ExitCode.ThresholdsCrossed;
   // Not --exit-code-on-error: that one forgives failed requests, and here none even completed.

@@ -1,8 +1,8 @@
+import { MAX_TIMER_MS } from '../util/long-timeout.js';
+
 /** Default bound of setup(), teardown(), onStart() and onStop() (--lifecycle-timeout). */
 export const DEFAULT_LIFECYCLE_TIMEOUT_MS = 30_000;
 
-/** setTimeout's longest delay; a longer bound waits this long (about 24.8 days: forever, for a run). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Runs a scenario's lifecycle hook and waits for it at most `limitMs`:

@@ -1,5 +1,5 @@
 /** bench run --web: what is refused before anything starts, and --autostart/--autoquit without a browser. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -94,6 +94,29 @@ describe('bench run --web flags', () => {
       p.child.kill('SIGINT');
       expect(await p.exited).toBe(130);
       expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).meta.interrupted).toBe(true);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      await target.close();
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a second Ctrl-C aborts the requests in flight, counts them and writes every file, as bench run does', async () => {
+    const target = await startTargetServer();
+    const out = mkdtempSync(join(tmpdir(), 'volley-web-'));
+    // Requests of 10 s (GET /slow/10000): in flight whenever the signals come; a stop timeout longer than the test.
+    const p = startBench(['run', 'tests/fixtures/scenarios/hangs/slow-requests.ts', '--web', '--web-port', '0', '--autostart', '-u', '3', '-w', '1', '-t', '10m', '--stop-timeout', '5m', '-H', target.url, '--out', out]);
+    try {
+      await p.waitForStderr(/web UI: http:\/\/\S+/);
+      await expect.poll(() => target.hits.get('GET /slow/10000') ?? 0, { timeout: 20_000 }).toBe(3);
+      p.child.kill('SIGINT');
+      await p.waitForStderr(/stopping: finishing in-flight requests/);
+      p.child.kill('SIGINT');
+      expect(await p.exited).toBe(130);
+      for (const f of ['summary.json', 'stats.csv', 'history.csv', 'failures.csv', 'junit.xml', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
+      const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+      expect(s.meta.stopReason).toMatch(/^interrupted twice/);
+      expect(s.total.aborted).toBe(3);
     } finally {
       if (p.child.exitCode === null) p.child.kill('SIGKILL');
       await target.close();

@@ -46,6 +46,10 @@ class RecordingHandle implements RunHandle {
   setRate(r: number): void {
     this.calls.push(`setRate ${r}`);
   }
+  stopNow(): void {
+    this.calls.push('stopNow');
+  }
+
   stop(reason?: string): void {
     this.calls.push(`stop ${reason}`);
     this.state = 'done';

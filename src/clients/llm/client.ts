@@ -405,7 +405,7 @@ class UserLlmClient implements LlmClient {
 
   private finish(endpoint: Endpoint, out: ExchangeOutcome, messages: ChatMessage[], localInput: number, opts: LlmCallOptions): LlmResult {
     const name = opts.name ?? endpoint.name;
-    if (out.errorMessage !== undefined) out.errorMessage = redact(out.errorMessage, this.secrets);
+    // out.errorMessage was redacted where the exchange ended (send).
     this.noteOutcome(out);
     const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos, this.ctx.warnOnce);
     if (this.requestsLog) this.requestsLog.write(warmupMarked(generationRecord(name, out, result, this.ctx.options.trafficOverride), this.ctx.options));
@@ -423,7 +423,7 @@ class UserLlmClient implements LlmClient {
     const name = opts.name ?? endpoint.name;
     this.noteOutcome(out);
     if (out.errorKind !== undefined) {
-      result.error = redact(out.errorMessage ?? out.errorKind, this.secrets);
+      result.error = out.errorMessage ?? out.errorKind;
       result.errorKind = out.errorKind;
       recordFailure(this.ctx.recorder, name, out, result.error);
     } else recordSimple(this.ctx.recorder, name, out, inputTokens);

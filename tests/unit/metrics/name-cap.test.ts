@@ -91,3 +91,11 @@ describe('NameWatch', () => {
     expect(new NameWatch().update(agg).warning).toBeUndefined();
   });
 });
+
+it("a worker's folded row takes no place under the run's cap", () => {
+  const agg = new MetricsAggregate(2);
+  agg.endpoint('GET', '(other names)');
+  expect(agg.endpoint('GET', '/a').name).toBe('/a');
+  expect(agg.endpoint('GET', '/b').name).toBe('/b');
+  expect(agg.endpoint('GET', '/c').name).toBe('(other names)');
+});
