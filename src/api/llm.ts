@@ -1,4 +1,5 @@
 import { HttpUser } from './user.js';
+import type { ImagesOptions, ImagesResult, SpeechOptions, SpeechResult, TranscriptionOptions, TranscriptionResult } from './media.js';
 
 /** Where the runtime attaches the LLM client of an LLMUser (see createLlmClient). */
 export const LLM_CLIENT = Symbol.for('volley.llmClient');
@@ -100,6 +101,16 @@ export interface EmbeddingsOptions extends LlmRequestOptions {
   input?: string | string[];
   /** Length of the generated text when `input` is not given (default: the traffic's E(tokens), else 512). */
   inputTokens?: number;
+  /**
+   * Texts per request when `input` is not given (default: the sweep's --batch-size, else 1).
+   */
+  batchSize?: number;
+  /**
+   * Embed this many images instead of text (image to embeddings): generated PNGs of the traffic's
+   * I(width,height), or files from the user's `imageDir`. OpenAI-compatible servers get vLLM's
+   * `messages` form, Cohere `images` with input_type 'image'.
+   */
+  images?: number;
   [bodyField: string]: unknown;
 }
 
@@ -110,10 +121,12 @@ export interface EmbeddingsOptions extends LlmRequestOptions {
 export interface RerankOptions extends LlmRequestOptions {
   query?: string;
   documents?: string[];
-  /** Number of generated documents when `documents` is not given (default 8). */
+  /** Number of generated documents when `documents` is not given (default: the sweep's --batch-size, else 8). */
   documentCount?: number;
-  /** Tokens of each generated document (default 128). */
+  /** Tokens of each generated document (default: the traffic's R(doc,query), else 128). */
   documentTokens?: number;
+  /** Tokens of the generated query when `query` is not given (default: the traffic's R(doc,query), else 32). */
+  queryTokens?: number;
   topN?: number;
   [bodyField: string]: unknown;
 }
@@ -217,6 +230,12 @@ export interface LlmClient {
   embeddings(options?: EmbeddingsOptions): Promise<EmbeddingsResult>;
   /** Reranks documents against a query (Cohere, or OpenAI-compatible servers with /v1/rerank). */
   rerank(options?: RerankOptions): Promise<RerankResult>;
+  /** Text to image (OpenAI-compatible `/v1/images/generations`). */
+  images(options?: ImagesOptions): Promise<ImagesResult>;
+  /** Text to speech (OpenAI-compatible `/v1/audio/speech`): time to first audio byte, audio seconds per second. */
+  speech(options?: SpeechOptions): Promise<SpeechResult>;
+  /** Speech to text (OpenAI-compatible `/v1/audio/transcriptions`). */
+  transcriptions(options?: TranscriptionOptions): Promise<TranscriptionResult>;
 }
 
 /**
@@ -227,7 +246,7 @@ export class LlmRequestError extends Error {
   constructor(
     message: string,
     readonly kind: LlmErrorKind,
-    readonly result: LlmResult | EmbeddingsResult | RerankResult,
+    readonly result: LlmResult | EmbeddingsResult | RerankResult | ImagesResult | SpeechResult | TranscriptionResult,
   ) {
     super(message);
     this.name = 'LlmRequestError';

@@ -63,6 +63,7 @@ program
   .option('--skip-host-check', 'do not check that the host is reachable before the run')
   .addOption(new Option('--traffic <shapes...>', 'LLM traffic shapes, e.g. D(100,100) "N(480,240)/(300,150)"'))
   .option('--concurrency <list>', 'LLM sweep: concurrency levels, e.g. 1,2,4,8')
+  .option('--batch-size <list>', 'embeddings/rerank: texts or documents per request; a list sweeps them, e.g. 1,8,32')
   .option('--max-requests-per-stage <n>', 'sweep: requests per stage', num)
   .option('--max-time-per-stage <duration>', 'sweep: time per stage')
   .option('--warmup <duration>', 'sweep: warm-up per stage, excluded from statistics')

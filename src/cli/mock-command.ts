@@ -12,6 +12,7 @@ export interface MockFlags {
   itl?: string;
   jitter?: string;
   latency?: string;
+  imageMs?: string;
   tokensPerChunk?: string;
   outputTokens?: string;
   errorRate?: string;
@@ -63,6 +64,7 @@ const mockFlagsSchema = z.object({
   itl: duration('--itl'),
   jitter: duration('--jitter'),
   latency: duration('--latency'),
+  imageMs: duration('--image-ms'),
   tokensPerChunk: integer('--tokens-per-chunk', 1),
   outputTokens: integer('--output-tokens', 1),
   errorRate: share('--error-rate'),
@@ -89,6 +91,7 @@ export function parseMockFlags(flags: MockFlags): MockOptions | string[] {
     itlMs: f.itl,
     jitterMs: f.jitter,
     latencyMs: f.latency,
+    imageMs: f.imageMs,
     tokensPerChunk: f.tokensPerChunk,
     defaultOutputTokens: f.outputTokens,
     errorRate: f.errorRate,
@@ -125,6 +128,7 @@ export function registerMockCommand(program: Command): void {
     .option('--stall <duration>', 'length of an injected pause', '5s')
     .option('--no-role-chunk', 'do not send the empty role-only first chunk at once')
     .option('--reasoning-tokens <n>', 'reasoning tokens before the content (they count in max_tokens)', '0')
+    .option('--image-ms <duration>', 'time per image of an images/generations answer', '500ms')
     .option('--embedding-dim <n>', 'length of embedding vectors', '384')
     .option('--seed <n>', 'seed for jitter, injected faults and the text', '1')
     .action(async (flags: MockFlags, command: Command) => {

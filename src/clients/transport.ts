@@ -7,7 +7,8 @@ export interface TransportRequest {
   path: string;
   method: 'POST' | 'GET';
   headers: Record<string, string>;
-  body: string;
+  /** JSON text, or bytes (a multipart upload). */
+  body: string | Buffer;
 }
 
 /**

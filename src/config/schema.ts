@@ -98,6 +98,15 @@ export const optionsSchema = z
       }
       return parts;
     })]),
+    /** Texts per embeddings request, documents per rerank; a list sweeps them (docs/llm.md#batch-size-sweeps). */
+    batchSize: z.union([z.number().int().positive().transform((n) => [n]), z.array(z.number().int().positive()).min(1), z.string().transform((s, ctx) => {
+      const parts = s.split(',').map((x) => Number(x.trim()));
+      if (parts.some((n) => !Number.isInteger(n) || n <= 0)) {
+        ctx.addIssue({ code: 'custom', message: `expected a positive integer or a list like 1,8,32, got ${JSON.stringify(s)}` });
+        return z.NEVER;
+      }
+      return parts;
+    })]),
     maxRequestsPerStage: z.number().int().positive(),
     maxTimePerStage: durationMs,
     warmup: durationMs,

@@ -205,6 +205,7 @@ export class FigureFanIn {
       name: st.info.name,
       concurrency: st.info.concurrency,
       traffic: st.info.traffic ?? classTraffic,
+      ...(st.info.batchSize !== undefined ? { batchSize: st.info.batchSize } : {}),
       durationMs: Math.round(durationMs),
       total: endpointSummary(st.agg.total(), sec),
       endpoints: endpointSummaries(st.agg, sec),

@@ -19,6 +19,7 @@ import { splitEvenly } from './plan.js';
 import { usersOnWorker, workerCountFor } from './sizing.js';
 import { targetRatePerSec } from './target-rate.js';
 import { isOpenModel, pickExecutor, type ShapeInstance, type StageInfo } from './executors/index.js';
+import { isSweep } from './executors/sweep.js';
 import type { ScenarioConfig } from '../config/load-models.js';
 import { ScenarioRunner, workerScenario, type RunPort } from './scenario-runner.js';
 import { applyShapes, loadShapes } from './shapes.js';
@@ -223,7 +224,7 @@ export class Run {
 
   async execute(): Promise<RunSummary> {
     this.startedAt = Date.now();
-    const sweep = this.cfg.extra.concurrency !== undefined || (Array.isArray(this.cfg.extra.traffic) && this.cfg.extra.traffic.length > 1);
+    const sweep = isSweep(this.cfg);
     const applied = applyShapes(this.cfg.scenarios, await loadShapes(this.bundlePath), sweep, this.deps.warn);
     this.scenarios = applied.scenarios;
     this.shapeFor = applied.shapeFor;

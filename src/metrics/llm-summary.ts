@@ -3,6 +3,25 @@ import type { LlmSummary } from './summary-types.js';
 
 const ERRORS_PREFIX = 'llm.errors.';
 
+/** Images, speech and transcription figures (docs/llm-metrics.md#media), present only when such requests ran. */
+function mediaFigures(agg: MetricsAggregate, perSec: (n: number) => number): Partial<LlmSummary> {
+  const c = agg.counters;
+  const out: Partial<LlmSummary> = {};
+  const images = c['llm.images'];
+  if (images !== undefined) {
+    out.images = images;
+    out.imagesPerSec = perSec(images);
+  }
+  const audioMs = c['llm.audio_ms'];
+  if (audioMs !== undefined) {
+    out.audioSeconds = audioMs / 1000;
+    out.audioSpeed = agg.trendStats('llm.audio_speed');
+  }
+  const chars = c['llm.input_chars'];
+  if (chars !== undefined) out.inputChars = chars;
+  return out;
+}
+
 /**
  * The LLM section of the summary, from the counters and trends the LLM client
  * records (docs/llm-metrics.md). Undefined when the run made no LLM request.
@@ -24,7 +43,9 @@ export function buildLlmSummary(agg: MetricsAggregate, durationSec: number, hasS
   const perSec = (n: number): number => (durationSec > 0 ? n / durationSec : 0);
   const inputTokens = c['llm.input_tokens'] ?? 0;
   const outputTokens = c['llm.output_tokens'] ?? 0;
+  const media = mediaFigures(agg, perSec);
   return {
+    ...media,
     requests,
     failures: c['llm.failures'] ?? 0,
     ttftMs: agg.trendStats('llm.ttft'),

@@ -1,12 +1,22 @@
-/** The name of a sweep stage: its concurrency, and its traffic when the sweep sets one (bench merge matches stages by it). */
-export function stageLabel(concurrency: number, traffic?: string): string {
-  return `c=${concurrency}${traffic ? ` ${traffic}` : ''}`;
+/**
+ * The name of a sweep stage: its concurrency, its batch size when the sweep
+ * sets one (--batch-size), and its traffic when the sweep sets one (bench
+ * merge matches stages by it).
+ */
+export function stageLabel(concurrency: number, traffic?: string, batchSize?: number): string {
+  return `c=${concurrency}${batchSize !== undefined ? ` b=${batchSize}` : ''}${traffic ? ` ${traffic}` : ''}`;
+}
+
+/** A sweep's batch sizes: one stage each when --batch-size lists more than one. */
+export function sweptBatchSizes(batchSize: unknown): Array<number | undefined> {
+  return Array.isArray(batchSize) && batchSize.length > 1 ? (batchSize as number[]) : [undefined];
 }
 
 /** Every stage a sweep's options plan, in the order it runs them. */
-export function plannedStageLabels(options: { concurrency?: unknown; traffic?: unknown; users?: unknown }): string[] {
+export function plannedStageLabels(options: { concurrency?: unknown; traffic?: unknown; users?: unknown; batchSize?: unknown }): string[] {
   const levels = Array.isArray(options.concurrency) ? (options.concurrency as number[]) : [typeof options.users === 'number' && options.users > 0 ? options.users : 1];
   const t = options.traffic;
   const traffic = t === undefined ? [''] : Array.isArray(t) ? (t as string[]) : [String(t)];
-  return traffic.flatMap((tr) => levels.map((c) => stageLabel(c, tr)));
+  const batches = sweptBatchSizes(options.batchSize);
+  return traffic.flatMap((tr) => batches.flatMap((b) => levels.map((c) => stageLabel(c, tr, b))));
 }

@@ -42,6 +42,15 @@ export interface LlmSummary {
   totalTokensPerSec: number;
   /** Requests/s that met every SLO given with --slo; null without SLOs. */
   goodputPerSec: number | null;
+  /** Images generated (this.llm.images()), and per second of the run. */
+  images?: number;
+  imagesPerSec?: number;
+  /** Seconds of audio: spoken (speech) or transcribed (transcriptions). */
+  audioSeconds?: number;
+  /** Audio seconds per second of e2e, per request (real-time factor's inverse). */
+  audioSpeed?: LatencyStats;
+  /** Characters of text sent to speech. */
+  inputChars?: number;
   errorsByKind: Record<string, number>;
 }
 
@@ -95,6 +104,8 @@ export interface StageSummary {
   name: string;
   concurrency?: number;
   traffic?: string;
+  /** A --batch-size sweep's batch: texts per embeddings request, documents per rerank. */
+  batchSize?: number;
   durationMs: number;
   total: EndpointSummary;
   endpoints: EndpointSummary[];

@@ -38,7 +38,13 @@ export function openaiEmbeddings(raw: unknown, settings: VectorSettings): Vector
   // Token-id inputs embed by their ids' text; they count one token per id.
   let texts = stringList(body.input);
   let inputTokens = 0;
-  if (texts) {
+  if (body.input === undefined && Array.isArray(body.messages)) {
+    // vLLM's multimodal form: one embedding of a chat message's text and images.
+    const read = readMessages(body.messages);
+    if (typeof read === 'string') return read;
+    texts = [read.key];
+    inputTokens = read.tokens;
+  } else if (texts) {
     const tokenizer = getTokenizer('cl100k_base');
     for (const text of texts) inputTokens += tokenizer.count(text);
   } else if (Array.isArray(body.input) && body.input.length > 0) {
@@ -70,6 +76,14 @@ export function cohereEmbed(raw: unknown, settings: VectorSettings): VectorAnswe
   const dim = readDim(body, 'output_dimension', settings.dim);
   if (typeof dim === 'string') return dim;
   let texts = Array.isArray(body.texts) ? stringList(body.texts) : undefined;
+  let imageTokens = 0;
+  if (!texts && Array.isArray(body.images) && body.images.length > 0) {
+    // Image embeddings: `images` as data URLs, input_type 'image'.
+    const images = body.images as unknown[];
+    if (!images.every((url) => typeof url === 'string' && url.startsWith('data:image/'))) return 'images: expected data URLs (data:image/png;base64,…)';
+    texts = images.map((url) => (url as string).slice(-64));
+    imageTokens = images.reduce<number>((sum, url) => sum + imageTokensOf(url as string), 0);
+  }
   if (!texts && Array.isArray(body.inputs)) {
     texts = (body.inputs as unknown[]).map((input) => JSON.stringify(input));
   }
@@ -78,7 +92,7 @@ export function cohereEmbed(raw: unknown, settings: VectorSettings): VectorAnswe
   if (!Array.isArray(types) || types.some((type) => type !== 'float')) {
     return `embedding_types: the mock serves ["float"] only, got ${JSON.stringify(types)}`;
   }
-  const inputTokens = texts.reduce((sum, text) => sum + getTokenizer('cl100k_base').count(text), 0);
+  const inputTokens = imageTokens > 0 ? imageTokens : texts.reduce((sum, text) => sum + getTokenizer('cl100k_base').count(text), 0);
   return {
     body: {
       id: settings.id,
@@ -116,4 +130,47 @@ export function cohereRerank(raw: unknown, settings: VectorSettings): VectorAnsw
     },
     inputTokens,
   };
+}
+
+/** Pixels per side of one image token: Qwen2-VL's 28×28 patches, a common rule for vision encoders. */
+export const IMAGE_PATCH_SIDE = 28;
+/** Tokens of an image whose size the mock cannot read (not a PNG). */
+const UNKNOWN_IMAGE_TOKENS = 256;
+
+/** Input tokens of one image data URL: ceil(w/28)·ceil(h/28) from its PNG header. */
+export function imageTokensOf(url: string): number {
+  const comma = url.indexOf(',');
+  if (comma < 0 || !url.slice(0, comma).endsWith(';base64')) return UNKNOWN_IMAGE_TOKENS;
+  const head = Buffer.from(url.slice(comma + 1, comma + 1 + 32), 'base64');
+  if (head.length < 24 || head.readUInt32BE(0) !== 0x89504e47) return UNKNOWN_IMAGE_TOKENS;
+  const width = head.readUInt32BE(16);
+  const height = head.readUInt32BE(20);
+  return Math.ceil(width / IMAGE_PATCH_SIDE) * Math.ceil(height / IMAGE_PATCH_SIDE);
+}
+
+/** The text and images of vLLM-style embedding `messages`: a key to embed, and the tokens they count. */
+function readMessages(messages: unknown[]): { key: string; tokens: number } | string {
+  const tokenizer = getTokenizer('cl100k_base');
+  let key = '';
+  let tokens = 0;
+  for (const m of messages) {
+    const content = (m as { content?: unknown } | null)?.content;
+    if (typeof content === 'string') {
+      key += content;
+      tokens += tokenizer.count(content);
+      continue;
+    }
+    if (!Array.isArray(content)) return 'messages: expected messages with string or array content';
+    for (const part of content as Array<Record<string, unknown>>) {
+      if (part?.type === 'text' && typeof part.text === 'string') {
+        key += part.text;
+        tokens += tokenizer.count(part.text);
+      } else if (part?.type === 'image_url' && typeof (part.image_url as { url?: unknown } | undefined)?.url === 'string') {
+        const url = (part.image_url as { url: string }).url;
+        key += url.slice(-64);
+        tokens += imageTokensOf(url);
+      } else return `messages: unsupported content part ${JSON.stringify(part?.type)}`;
+    }
+  }
+  return { key, tokens };
 }

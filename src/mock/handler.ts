@@ -11,6 +11,7 @@ import { isKnownPath, matchApiRoute, type ApiRoute } from './routes.js';
 import { TokenStream, type Abortable } from './token-stream.js';
 import { tokenText } from './vocabulary.js';
 import { mockStreamLimit, StreamCapacity } from './capacity.js';
+import { AudioStream, planImages, planSpeech, planTranscription, type MediaPlan } from './media.js';
 
 /** Everything known about one API request once its body is read. */
 interface Exchange {
@@ -114,12 +115,18 @@ export class MockHandler {
     const random = requestRandom(this.options, sequence);
     const failStatus = injectedFailure(this.options, overrides, random);
     if (failStatus !== undefined) return fail(failStatus, injectedErrorMessage(failStatus));
+    if (route.endpoint.kind === 'openai-transcriptions') {
+      const exchange: Exchange = { req, res, route, record, overrides, random, startedAt, body: undefined };
+      return this.serveMedia(exchange, await planTranscription(req.headers['content-type'], raw), fail);
+    }
     const parsed = parseJson(raw);
     if (typeof parsed === 'string') return fail(400, parsed);
 
     const exchange: Exchange = { req, res, route, record, overrides, random, startedAt, body: parsed.value };
     const { endpoint } = route;
     if (endpoint.kind === 'text') return this.serveText(exchange, endpoint.dialect, fail);
+    if (endpoint.kind === 'openai-images') return this.serveMedia(exchange, planImages(exchange.body), fail);
+    if (endpoint.kind === 'openai-speech') return this.serveMedia(exchange, planSpeech(exchange.body), fail);
     const settings = { id: record.id, dim: this.options.embeddingDim, seed: this.options.seed };
     const answer: VectorAnswer =
       endpoint.kind === 'openai-embeddings'
@@ -180,6 +187,39 @@ export class MockHandler {
       record.lastTokenAt = now;
       record.outputTokens = outputTokens;
       record.chunks = 1;
+    });
+  }
+
+  /**
+   * Images answer after imageMs per image; a transcription after ttft + itl
+   * per further transcript token, as a non-streamed text answer; speech
+   * streams its audio (AudioStream). docs/mock-server.md#media.
+   */
+  private serveMedia(exchange: Exchange, plan: MediaPlan, fail: (status: number, message: string) => void): void {
+    if (typeof plan === 'string') return fail(400, plan);
+    const { res, record, overrides } = exchange;
+    record.status = 200;
+    if (plan.kind === 'speech') {
+      record.inputTokens = plan.inputChars;
+      const { ttftMs, itlMs } = this.options;
+      const stream = new AudioStream(res, record, { seconds: plan.seconds, format: plan.format, ttftMs: overrides.ttftMs ?? ttftMs, itlMs: overrides.itlMs ?? itlMs }, exchange.startedAt, this.untrack);
+      this.inFlight.add(stream);
+      stream.start();
+      return;
+    }
+    const latencyMs =
+      overrides.latencyMs ??
+      this.options.latencyMs ??
+      (plan.kind === 'images' ? this.options.imageMs * plan.n : (overrides.ttftMs ?? this.options.ttftMs) + (overrides.itlMs ?? this.options.itlMs) * (plan.outputTokens - 1));
+    if (plan.kind === 'images') record.inputTokens = plan.inputTokens;
+    this.replyLater(exchange, latencyMs, () => {
+      sendJson(res, 200, plan.body(), { 'x-mock-request-id': record.id });
+      if (plan.kind === 'transcription') {
+        const now = epochNow();
+        record.firstTokenAt = record.firstContentAt = record.lastTokenAt = now;
+        record.outputTokens = plan.outputTokens;
+        record.chunks = 1;
+      }
     });
   }
 

@@ -38,6 +38,8 @@ export interface MockOptions {
   embeddingDim?: number;
   /** Time before a non-streamed answer. Default: ttft + itl*(n-1) for text, 20 for embeddings and rerank. */
   latencyMs?: number;
+  /** Time per image of an images/generations answer, ms. Default 500. */
+  imageMs?: number;
   /** Receives the mock's warnings (concurrent streams past its capacity); default: its stderr. */
   onWarning?: (message: string) => void;
 }
@@ -71,6 +73,7 @@ export const mockOptionsSchema = z.object({
   seed: z.number().int().default(1),
   embeddingDim: count.min(1).max(65536).default(384),
   latencyMs: ms.optional(),
+  imageMs: ms.default(500),
 });
 
 /** Options after defaults. */

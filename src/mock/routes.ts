@@ -10,7 +10,10 @@ export type Endpoint =
   | { kind: 'text'; dialect: TextDialect }
   | { kind: 'openai-embeddings' }
   | { kind: 'cohere-embed' }
-  | { kind: 'cohere-rerank' };
+  | { kind: 'cohere-rerank' }
+  | { kind: 'openai-images' }
+  | { kind: 'openai-speech' }
+  | { kind: 'openai-transcriptions' };
 
 /** A matched POST route. */
 export interface ApiRoute {
@@ -32,6 +35,11 @@ const ROUTES: Record<string, ApiRoute> = {
   '/v2/chat': { endpoint: { kind: 'text', dialect: cohereChat }, errorShape: 'cohere', idPrefix: cohereChat.idPrefix },
   '/v2/embed': { endpoint: { kind: 'cohere-embed' }, errorShape: 'cohere', idPrefix: '' },
   '/v2/rerank': { endpoint: { kind: 'cohere-rerank' }, errorShape: 'cohere', idPrefix: '' },
+  // vLLM and Jina serve Cohere's rerank body at /v1/rerank.
+  '/v1/rerank': { endpoint: { kind: 'cohere-rerank' }, errorShape: 'openai', idPrefix: 'rerank-' },
+  '/v1/images/generations': { endpoint: { kind: 'openai-images' }, errorShape: 'openai', idPrefix: 'img-' },
+  '/v1/audio/speech': { endpoint: { kind: 'openai-speech' }, errorShape: 'openai', idPrefix: 'speech-' },
+  '/v1/audio/transcriptions': { endpoint: { kind: 'openai-transcriptions' }, errorShape: 'openai', idPrefix: 'stt-' },
 };
 
 const AZURE = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings)$/;

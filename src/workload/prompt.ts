@@ -94,6 +94,7 @@ export class PromptSource {
    */
   private cuts = new Map<number, BuiltPrompt>();
   private cutChars = 0;
+  private flatText?: string;
 
   constructor(
     readonly dataset: Dataset,
@@ -116,6 +117,21 @@ export class PromptSource {
       return { text: p.text + rest.text, tokens: p.tokens + rest.tokens };
     }
     return this.cut(inputTokens, random);
+  }
+
+  /**
+   * Exactly `n` characters of the corpus from a random start, whitespace
+   * folded to single spaces (text to speech counts characters, not tokens).
+   */
+  chars(n: number, random: () => number): string {
+    const text = (this.flatText ??= this.dataset.corpus.replace(/\s+/g, ' ').trim() || 'text');
+    let out = '';
+    let at = Math.floor(random() * text.length);
+    while (out.length < n) {
+      out += text.slice(at, at + (n - out.length));
+      at = 0;
+    }
+    return out;
   }
 
   /** The first `n` tokens of the corpus as text ending in '\n', so what follows starts at a clean boundary. */

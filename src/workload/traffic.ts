@@ -11,6 +11,10 @@ export type TrafficSpec =
   | { kind: 'uniform'; text: string; inputMin: number; inputMax: number; outputMin: number; outputMax: number }
   | { kind: 'embedding'; text: string; inputTokens: number }
   | { kind: 'image'; text: string; width: number; height: number; count: number }
+  /** Rerank: each document `documentTokens` long, the query `queryTokens` long (GenAI Bench's R(doc,query)). */
+  | { kind: 'rerank'; text: string; documentTokens: number; queryTokens: number }
+  /** Text to speech: `chars` characters of input text per request (GenAI Bench's A(chars)). */
+  | { kind: 'speech'; text: string; chars: number }
   | { kind: 'dataset'; text: string };
 
 /** One request's shape. `outputTokens` is undefined when the traffic does not set it (E, I, dataset). */
@@ -26,6 +30,8 @@ export const TRAFFIC_FORMS = [
   'U(max_in,max_out)',
   'E(tokens)',
   'I(width,height[,count])',
+  'R(doc,query)',
+  'A(chars)',
   'dataset',
 ];
 
@@ -61,6 +67,8 @@ const FORMS: Array<[RegExp, (n: Array<number | undefined>) => Omit<TrafficSpec, 
       return bad.length ? bad.join('; ') : { kind: 'image', width: w!, height: h!, count };
     },
   ],
+  [new RegExp(String.raw`^R${PAIR}$`), ([d, q]) => ints({ doc: d, query: q }) ?? { kind: 'rerank', documentTokens: d!, queryTokens: q! }],
+  [new RegExp(String.raw`^A\(${NUM}\)$`), ([c]) => ints({ chars: c }) ?? { kind: 'speech', chars: c! }],
   [/^dataset$/, () => ({ kind: 'dataset' })],
 ];
 
@@ -81,7 +89,7 @@ export function parseTraffic(text: string): TrafficSpec {
   // Forms are matched case-sensitively; compare the first letter without case so `d(1,2)` points at D(in,out).
   const letter = trimmed[0]?.toUpperCase();
   const like = letter ? TRAFFIC_FORMS.filter((f) => f[0]!.toUpperCase() === letter) : [];
-  const lowerCase = /^[dnuei]\(/.test(trimmed) ? ' (write the letter in upper case)' : '';
+  const lowerCase = /^[dnueira]\(/.test(trimmed) ? ' (write the letter in upper case)' : '';
   const hint = like.length ? `it starts like ${like.join(' or ')} but does not match it${lowerCase}` : 'unknown form';
   throw trafficError(text, hint);
 }
@@ -141,6 +149,9 @@ export function sampleTraffic(spec: TrafficSpec, random: () => number): TrafficS
       return { inputTokens: uniformInt(spec.inputMin, spec.inputMax, random), outputTokens: uniformInt(spec.outputMin, spec.outputMax, random) };
     case 'embedding':
       return { inputTokens: spec.inputTokens, outputTokens: undefined };
+    case 'rerank':
+      return { inputTokens: spec.queryTokens, outputTokens: undefined };
+    case 'speech':
     case 'image':
     case 'dataset':
       return { inputTokens: 0, outputTokens: undefined };

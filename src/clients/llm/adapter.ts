@@ -77,6 +77,8 @@ export interface ProviderAdapter {
   embeddingsBody?(model: string, texts: string[]): Record<string, unknown>;
   /** Input tokens the server reports in an embeddings answer, found without parsing the vectors. */
   embeddingsInputTokens?(bodyText: string): number | undefined;
+  /** Embeddings of images (data URLs), sent to the embeddings endpoint. */
+  imageEmbeddingsBody?(model: string, imageUrls: string[]): Record<string, unknown>;
   readonly rerank?: Endpoint;
   rerankBody?(model: string, query: string, documents: string[], topN: number | undefined): Record<string, unknown>;
 }

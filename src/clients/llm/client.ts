@@ -34,6 +34,9 @@ import { headerSecrets } from './redaction.js';
 import { maxBodyOf } from '../answer-limits.js';
 import { RetryAfterGate, timerPause } from '../retry-after.js';
 import { isLlmUser } from './is-llm-user.js';
+import { countImages, MEDIA_ENDPOINTS, recordMedia, SPEECH_HEAD_BYTES, speechAudio, transcriptionForm, wavSeconds, type RawBody } from './media.js';
+import { MAX_AUDIO_SECONDS, wavClip } from '../../workload/audio.js';
+import type { ImagesOptions, ImagesResult, SpeechOptions, SpeechResult, TranscriptionOptions, TranscriptionResult } from '../../api/media.js';
 
 export { isLlmUser };
 
@@ -91,6 +94,13 @@ const IMAGE_OUTPUT_TOKENS = 100;
 /** Embedding input length when neither the traffic (E) nor the call sets one. */
 const DEFAULT_EMBEDDING_TOKENS = 512;
 const DEFAULT_IMAGE_SIZE: [number, number] = [512, 512];
+/** Rerank shape when neither the traffic (R) nor the call sets one. */
+const DEFAULT_QUERY_TOKENS = 32;
+const DEFAULT_DOCUMENT_TOKENS = 128;
+const DEFAULT_RERANK_DOCUMENTS = 8;
+/** Speech input when neither the traffic (A) nor the call sets one. */
+const DEFAULT_SPEECH_CHARS = 200;
+const DEFAULT_TRANSCRIPTION_SECONDS = 10;
 
 /** ChatOptions / CompletionOptions fields that steer Volley; every other field goes into the body. */
 const OWN_OPTIONS = new Set([
@@ -114,6 +124,12 @@ const OWN_OPTIONS = new Set([
   'documentTokens',
   'topN',
   'signal',
+  'batchSize',
+  'queryTokens',
+  'format',
+  'audio',
+  'fileName',
+  'audioSeconds',
 ]);
 
 interface Shaped {
@@ -200,19 +216,31 @@ class UserLlmClient implements LlmClient {
     const { adapter } = this.target;
     if (!adapter.embeddings || !adapter.embeddingsBody) throw this.unsupported('embeddings()');
     const model = this.model(opts);
-    let texts: string[];
+    let texts: string[] = [];
     let localInput = 0;
-    if (opts.input !== undefined) {
-      texts = typeof opts.input === 'string' ? [opts.input] : opts.input;
-      for (const t of texts) localInput += this.tokenizer.count(t);
+    let body: Record<string, unknown>;
+    const spec = parseTrafficCached(this.trafficText());
+    const images = opts.images ?? 0;
+    if (images > 0) {
+      if (!adapter.imageEmbeddingsBody) throw this.unsupported('embeddings({ images })');
+      const size: [number, number] = spec.kind === 'image' ? [spec.width, spec.height] : DEFAULT_IMAGE_SIZE;
+      body = adapter.imageEmbeddingsBody(model, this.imageUrls(images, size));
     } else {
-      const spec = parseTrafficCached(this.trafficText());
-      const n = opts.inputTokens ?? (spec.kind === 'embedding' ? spec.inputTokens : DEFAULT_EMBEDDING_TOKENS);
-      const built = this.prompts.build(n, this.ctx.random);
-      texts = [built.text];
-      localInput = built.tokens;
+      if (opts.input !== undefined) {
+        texts = typeof opts.input === 'string' ? [opts.input] : opts.input;
+        for (const t of texts) localInput += this.tokenizer.count(t);
+      } else {
+        const n = opts.inputTokens ?? (spec.kind === 'embedding' ? spec.inputTokens : DEFAULT_EMBEDDING_TOKENS);
+        const batch = opts.batchSize ?? this.batchSize() ?? 1;
+        for (let i = 0; i < batch; i++) {
+          const built = this.prompts.build(n, this.ctx.random);
+          texts.push(built.text);
+          localInput += built.tokens;
+        }
+      }
+      body = adapter.embeddingsBody(model, texts);
     }
-    const out = await this.send(adapter.embeddings, adapter.embeddingsBody(model, texts), opts, false, undefined, undefined);
+    const out = await this.send(adapter.embeddings, body, opts, false, undefined, undefined);
     const serverInput = out.bodyText !== undefined && adapter.embeddingsInputTokens ? adapter.embeddingsInputTokens(out.bodyText) : undefined;
     const bodyText = out.bodyText ?? '';
     let parsed: unknown;
@@ -230,21 +258,109 @@ class UserLlmClient implements LlmClient {
     const { adapter } = this.target;
     if (!adapter.rerank || !adapter.rerankBody) throw this.unsupported('rerank()');
     const model = this.model(opts);
-    const query = opts.query ?? this.prompts.build(32, this.ctx.random).text;
-    const documents =
-      opts.documents ?? Array.from({ length: opts.documentCount ?? 8 }, () => this.prompts.build(opts.documentTokens ?? 128, this.ctx.random).text);
+    const spec = parseTrafficCached(this.trafficText());
+    const r = spec.kind === 'rerank' ? spec : undefined;
+    let localInput = 0;
+    const piece = (tokens: number): string => {
+      const built = this.prompts.build(tokens, this.ctx.random);
+      localInput += built.tokens;
+      return built.text;
+    };
+    const query = opts.query ?? piece(opts.queryTokens ?? r?.queryTokens ?? DEFAULT_QUERY_TOKENS);
+    if (opts.query !== undefined) localInput += this.tokenizer.count(opts.query);
+    const count = opts.documentCount ?? this.batchSize() ?? DEFAULT_RERANK_DOCUMENTS;
+    const documents = opts.documents ?? Array.from({ length: count }, () => piece(opts.documentTokens ?? r?.documentTokens ?? DEFAULT_DOCUMENT_TOKENS));
+    if (opts.documents !== undefined) for (const d of opts.documents) localInput += this.tokenizer.count(d);
     const out = await this.send(adapter.rerank, adapter.rerankBody(model, query, documents, opts.topN), opts, false, undefined, undefined);
     const result: RerankResult = { results: [], e2eMs: out.endMs - out.startMs, status: out.status };
     if (out.errorKind === undefined) {
       try {
         const j = JSON.parse(out.bodyText ?? '') as { results?: Array<{ index: number; relevance_score: number }> };
-        result.results = (j.results ?? []).map((r) => ({ index: r.index, relevanceScore: r.relevance_score }));
+        result.results = (j.results ?? []).map((x) => ({ index: x.index, relevanceScore: x.relevance_score }));
       } catch (err) {
         out.errorKind = 'malformed';
         out.errorMessage = `malformed answer (${(err as Error).message})`;
       }
     }
-    return this.settleSimple(adapter.rerank, out, result, 0, opts);
+    // Input tokens: the query and every document, as counted here (rerank answers carry no token usage).
+    return this.settleSimple(adapter.rerank, out, result, localInput, opts);
+  }
+
+  async images(opts: ImagesOptions = {}): Promise<ImagesResult> {
+    const endpoint = this.mediaEndpoint('images');
+    const spec = parseTrafficCached(this.trafficText());
+    let prompt = opts.prompt;
+    let localInput: number;
+    if (prompt === undefined) {
+      const tokens = spec.kind === 'deterministic' || spec.kind === 'normal' || spec.kind === 'uniform' ? sampleTraffic(spec, this.ctx.random).inputTokens : IMAGE_PROMPT_TOKENS;
+      const built = this.prompts.build(tokens, this.ctx.random);
+      prompt = built.text;
+      localInput = built.tokens;
+    } else localInput = this.tokenizer.count(prompt);
+    const n = opts.n ?? 1;
+    const size = opts.size ?? (spec.kind === 'image' ? `${spec.width}x${spec.height}` : undefined);
+    const body: Record<string, unknown> = { model: this.model(opts), prompt, n };
+    if (size !== undefined) body.size = size;
+    const out = await this.send(endpoint, body, opts, false, undefined, undefined);
+    const bodyText = out.bodyText ?? '';
+    const images = out.errorKind === undefined ? countImages(bodyText) : 0;
+    if (images === undefined) {
+      out.errorKind = 'malformed';
+      out.errorMessage = 'malformed answer: no `data` list of images';
+    }
+    let parsed: unknown;
+    const result: ImagesResult = { images: images ?? 0, inputTokens: localInput, e2eMs: out.endMs - out.startMs, status: out.status, json: <T>() => (parsed ??= JSON.parse(bodyText)) as T };
+    return this.settleMedia(endpoint, out, result, opts, { inputTokens: localInput, images: result.images });
+  }
+
+  async speech(opts: SpeechOptions = {}): Promise<SpeechResult> {
+    const endpoint = this.mediaEndpoint('speech');
+    const spec = parseTrafficCached(this.trafficText());
+    const input = opts.input ?? this.prompts.chars(spec.kind === 'speech' ? spec.chars : DEFAULT_SPEECH_CHARS, this.ctx.random);
+    const format = opts.format ?? 'wav';
+    const body: Record<string, unknown> = { model: this.model(opts), input, voice: opts.voice ?? 'alloy', response_format: format };
+    const out = await this.send(endpoint, body, opts, false, undefined, undefined, SPEECH_HEAD_BYTES);
+    const audio = speechAudio(format, out);
+    const result: SpeechResult = {
+      inputChars: input.length,
+      ttftMs: out.firstTokenMs === undefined ? undefined : out.firstTokenMs - out.startMs,
+      e2eMs: out.endMs - out.startMs,
+      audioBytes: audio.bytes,
+      audioSeconds: audio.seconds,
+      status: out.status,
+    };
+    return this.settleMedia(endpoint, out, result, opts, { inputChars: input.length, audioSeconds: audio.seconds, ttft: true });
+  }
+
+  async transcriptions(opts: TranscriptionOptions = {}): Promise<TranscriptionResult> {
+    const endpoint = this.mediaEndpoint('transcriptions');
+    const seconds = opts.audioSeconds ?? DEFAULT_TRANSCRIPTION_SECONDS;
+    if (opts.audio === undefined && !(seconds > 0 && seconds <= MAX_AUDIO_SECONDS)) {
+      throw new UserError(`${this.user.constructor.name}: transcriptions({ audioSeconds: ${seconds} }): expected seconds above 0 and at most ${MAX_AUDIO_SECONDS}`);
+    }
+    const audio = opts.audio ?? wavClip(seconds);
+    const fields: Record<string, unknown> = { model: this.model(opts), response_format: 'json' };
+    if (opts.language !== undefined) fields.language = opts.language;
+    for (const key in opts) if (!OWN_OPTIONS.has(key) && key !== 'language' && key !== 'voice') fields[key] = (opts as Record<string, unknown>)[key];
+    const form = await transcriptionForm(audio, opts.fileName ?? 'audio.wav', fields);
+    const out = await this.send(endpoint, form, opts, false, undefined, undefined);
+    const audioSeconds = opts.audio === undefined ? seconds : wavSeconds(opts.audio);
+    let text = '';
+    let serverOutput: number | undefined;
+    if (out.errorKind === undefined) {
+      try {
+        const j = JSON.parse(out.bodyText ?? '') as { text?: unknown; usage?: { output_tokens?: unknown } };
+        if (typeof j.text !== 'string') throw new Error('no `text`');
+        text = j.text;
+        if (typeof j.usage?.output_tokens === 'number') serverOutput = j.usage.output_tokens;
+      } catch (err) {
+        out.errorKind = 'malformed';
+        out.errorMessage = `malformed answer (${(err as Error).message})`;
+      }
+    }
+    const outputTokens = serverOutput ?? this.tokenizer.count(text);
+    const result: TranscriptionResult = { text, audioSeconds, outputTokens, e2eMs: out.endMs - out.startMs, status: out.status };
+    return this.settleMedia(endpoint, out, result, opts, { outputTokens, audioSeconds });
   }
 
   // ---- shared steps ----
@@ -324,8 +440,8 @@ class UserLlmClient implements LlmClient {
     return n;
   }
 
-  /** Attaches images to the last user message, as OpenAI content parts. */
-  private withImages(messages: ChatMessage[], count: number, [width, height]: [number, number]): ChatMessage[] {
+  /** Data URLs of `count` images: files from the user's imageDir, or generated PNGs of the size. */
+  private imageUrls(count: number, [width, height]: [number, number]): string[] {
     const dir = this.user.imageDir;
     const pool = dir ? folderImages(dir) : undefined;
     if (!pool) {
@@ -333,11 +449,17 @@ class UserLlmClient implements LlmClient {
       if (problem !== undefined) throw new UserError(`${this.user.constructor.name}: images ${count} of imageSize ${JSON.stringify([width, height])}: ${problem}`, 'attach fewer or smaller images, e.g. imageSize: [1024, 1024]');
     }
     const variants = pool ? pool.length : imageVariants(width, height);
-    const parts: ContentPart[] = [];
+    const urls: string[] = [];
     for (let i = 0; i < count; i++) {
       const pick = Math.floor(this.ctx.random() * variants);
-      parts.push({ type: 'image_url', image_url: { url: pool ? pool[pick]! : generatedImage(width, height, pick) } });
+      urls.push(pool ? pool[pick]! : generatedImage(width, height, pick));
     }
+    return urls;
+  }
+
+  /** Attaches images to the last user message, as OpenAI content parts. */
+  private withImages(messages: ChatMessage[], count: number, size: [number, number]): ChatMessage[] {
+    const parts: ContentPart[] = this.imageUrls(count, size).map((url) => ({ type: 'image_url', image_url: { url } }));
     const last = messages.findLastIndex((m) => m.role === 'user');
     if (last < 0) return [...messages, { role: 'user', content: parts }];
     const m = messages[last]!;
@@ -364,30 +486,38 @@ class UserLlmClient implements LlmClient {
   /** Waits out a Retry-After the server sent earlier, then sends. */
   private async send(
     endpoint: Endpoint,
-    body: Record<string, unknown>,
+    body: Record<string, unknown> | RawBody,
     opts: { headers?: Record<string, string>; timeoutMs?: number; signal?: AbortSignal },
     stream: boolean,
     parseEvent: ((event: string | undefined, data: string, out: StreamDelta) => void) | undefined,
     parseBody: ((body: unknown, out: StreamDelta) => void) | undefined,
+    binaryHead?: number,
   ): Promise<ExchangeOutcome> {
     // A failed request makes the user's next one wait (clients/backoff.ts, docs/llm.md#backoff).
     const backoff = this.ctx.backoff;
-    if (backoff !== undefined && backoff.pendingMs() > 0) return backoff.ready().then(() => this.send(endpoint, body, opts, stream, parseEvent, parseBody));
+    if (backoff !== undefined && backoff.pendingMs() > 0) return backoff.ready().then(() => this.send(endpoint, body, opts, stream, parseEvent, parseBody, binaryHead));
     const { origin, basePath, adapter } = this.target;
     if (!origin) {
       throw new UserError(`${this.user.constructor.name}: no host to send LLM requests to`, "set `host` on the user class or pass --host, e.g. 'http://127.0.0.1:8000'");
     }
     const wait = this.retryAfter.wait();
     if (wait !== undefined && !(await wait)) throw new StopUser('stopped while waiting out a Retry-After');
-    const extra = this.user.extraBody;
-    if (extra) Object.assign(body, extra);
-    for (const key in opts) if (!OWN_OPTIONS.has(key)) body[key] = (opts as Record<string, unknown>)[key];
+    const raw = isRawBody(body) ? body : undefined;
+    if (raw === undefined) {
+      const extra = this.user.extraBody;
+      if (extra) Object.assign(body, extra);
+      const fields = body as Record<string, unknown>;
+      for (const key in opts) if (!OWN_OPTIONS.has(key)) fields[key] = (opts as Record<string, unknown>)[key];
+    }
+    let headers = opts.headers ? { ...adapter.headers, ...opts.headers } : adapter.headers;
+    if (raw !== undefined) headers = { ...headers, 'content-type': raw.contentType };
     const out = await runExchange(this.transportFor(origin), this.ctx.hardStop, {
       origin,
       method: 'POST',
       path: joinPath(basePath, endpoint.path),
-      headers: opts.headers ? { ...adapter.headers, ...opts.headers } : adapter.headers,
-      body: JSON.stringify(body),
+      headers,
+      body: raw !== undefined ? raw.bytes : JSON.stringify(body),
+      binaryHead,
       stream,
       timeoutMs: opts.timeoutMs ?? this.ctx.requestTimeoutMs,
       maxBodyBytes: this.maxBodyBytes,
@@ -432,6 +562,37 @@ class UserLlmClient implements LlmClient {
     return result;
   }
 
+  private settleMedia<R extends { error?: string; errorKind?: LlmErrorKind }>(
+    endpoint: Endpoint,
+    out: ExchangeOutcome,
+    result: R,
+    opts: LlmCallOptions,
+    figures: Parameters<typeof recordMedia>[3],
+  ): R {
+    const name = opts.name ?? endpoint.name;
+    this.noteOutcome(out);
+    const failed = recordMedia(this.ctx.recorder, name, out, figures);
+    if (failed) Object.assign(result, failed);
+    if (this.requestsLog) this.requestsLog.write(warmupMarked(simpleRecord(name, out, result, figures.inputTokens ?? 0), this.ctx.options));
+    if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, result.errorKind!, result as never);
+    return result;
+  }
+
+  /** Media endpoints are OpenAI's (and every server that copies them). */
+  private mediaEndpoint(kind: keyof typeof MEDIA_ENDPOINTS): Endpoint {
+    if (this.target.adapter.provider !== 'openai') throw this.unsupported(`${kind}()`);
+    return MEDIA_ENDPOINTS[kind];
+  }
+
+  /** Texts per embeddings request, documents per rerank: the sweep's stage (--batch-size 1,8,32), else a single --batch-size. */
+  private batchSize(): number | undefined {
+    const { batchSizeOverride, batchSize } = this.ctx.options;
+    if (typeof batchSizeOverride === 'number') return batchSizeOverride;
+    if (typeof batchSize === 'number') return batchSize;
+    if (Array.isArray(batchSize) && batchSize.length === 1 && typeof batchSize[0] === 'number') return batchSize[0];
+    return undefined;
+  }
+
   /** A failure (not a stop's abort) makes the user back off, a success resets it; one that could not connect is counted for the run guard. */
   private noteOutcome(out: ExchangeOutcome): void {
     const kind = out.errorKind;
@@ -444,6 +605,10 @@ class UserLlmClient implements LlmClient {
 }
 
 type LlmCallOptions = { name?: string; throwOnError?: boolean };
+
+function isRawBody(body: Record<string, unknown> | RawBody): body is RawBody {
+  return Buffer.isBuffer(body.bytes) && typeof body.contentType === 'string';
+}
 
 /** A line of a warm-up stage (a sweep's --warmup, or the drain after its last stage) says so: the summary leaves those requests out. */
 function warmupMarked(rec: RequestLogRecord, options: Record<string, unknown>): RequestLogRecord {

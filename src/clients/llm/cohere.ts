@@ -18,6 +18,7 @@ export function cohereAdapter(cfg: ProviderConfig): ProviderAdapter {
     embeddings: { path: '/v2/embed', name: '/v2/embed' },
     embeddingsBody: (model, texts) => ({ model, texts, input_type: 'search_document', embedding_types: ['float'] }),
     embeddingsInputTokens: (text) => scanNumber(text, '"input_tokens":'),
+    imageEmbeddingsBody: (model, images) => ({ model, images, input_type: 'image', embedding_types: ['float'] }),
     rerank: { path: '/v2/rerank', name: '/v2/rerank' },
     rerankBody: (model, query, documents, topN) => ({ model, query, documents, ...(topN !== undefined ? { top_n: topN } : {}) }),
   };

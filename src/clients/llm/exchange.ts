@@ -21,6 +21,11 @@ export interface ExchangeRequest extends TransportRequest {
   parseBody?: (body: unknown, out: StreamDelta) => void;
   /** Extra signal (the user's) that aborts the request like the hard stop. */
   signal?: AbortSignal;
+  /**
+   * A binary answer (speech audio): its bytes are counted and timed as they
+   * arrive, not kept, except the first `binaryHead` bytes (a WAV header).
+   */
+  binaryHead?: number;
 }
 
 /** What happened, with raw timings (performance.now() values); the client derives the metrics. */
@@ -48,6 +53,8 @@ export interface ExchangeOutcome {
   done: boolean;
   /** Body text when no parseBody was given (embeddings, rerank), or of a JSON answer. */
   bodyText: string | undefined;
+  /** The first bytes of a binary answer (ExchangeRequest.binaryHead). */
+  head?: Buffer;
   errorKind: LlmErrorKind | undefined;
   errorMessage: string | undefined;
 }
@@ -114,7 +121,7 @@ export function runExchange(transport: Transport, hardStop: AbortSignal, req: Ex
 class Exchange implements ResponseSink {
   private readonly out = emptyOutcome();
   private sending: Sending | undefined;
-  private mode: 'sse' | 'body' | 'error' = 'body';
+  private mode: 'sse' | 'body' | 'binary' | 'error' = 'body';
   private sse: SseDecoder | undefined;
   private readonly delta = new StreamDelta();
   /** The shape of this stream's token events, once learned (see ContentTemplate). */
@@ -167,7 +174,8 @@ class Exchange implements ResponseSink {
     else if (this.req.stream && this.req.parseEvent && isEventStream(headers['content-type'])) {
       this.mode = 'sse';
       this.sse = new SseDecoder(this.onEvent, this.onPayload);
-    } else this.mode = 'body';
+    } else if (this.req.binaryHead !== undefined) this.mode = 'binary';
+    else this.mode = 'body';
   }
 
   onResponseData(bytes: Buffer, start: number, end: number): void {
@@ -178,6 +186,10 @@ class Exchange implements ResponseSink {
       this.now = performance.now();
       this.sse!.feed(bytes, start, end);
       if (this.sse!.overflow) this.abort('malformed', `malformed stream: an SSE line or event is over 1 MiB`);
+      return;
+    }
+    if (this.mode === 'binary') {
+      this.binaryData(bytes, start, end);
       return;
     }
     const limit = this.mode === 'error' ? MAX_ERROR_BODY_BYTES : (this.req.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
@@ -202,6 +214,10 @@ class Exchange implements ResponseSink {
       if (out.errorKind === undefined && !out.done && out.finishReason === undefined) {
         this.fail('stream_broken', 'stream ended before its end marker');
       }
+    } else if (this.mode === 'binary') {
+      const parts = this.parts;
+      this.parts = [];
+      out.head = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     } else if (this.mode === 'error') {
       const text = this.bodyText();
       let detail = text.trim();
@@ -230,6 +246,18 @@ class Exchange implements ResponseSink {
       else this.fail('network', err.message || code || String(err));
     }
     this.settle();
+  }
+
+  /** Audio: the first read is the time to first byte; only the header is kept, so an endless body costs no memory. */
+  private binaryData(bytes: Buffer, start: number, end: number): void {
+    const { out } = this;
+    if (out.firstTokenMs === undefined) out.firstTokenMs = out.firstContentMs = performance.now();
+    const want = this.req.binaryHead! - this.collected;
+    if (want > 0) {
+      const n = Math.min(want, end - start);
+      this.parts.push(Buffer.from(bytes.subarray(start, start + n)));
+      this.collected += n;
+    }
   }
 
   private readonly onEvent = (ev: EventSourceMessage): void => {

@@ -35,6 +35,12 @@ export function openaiAdapter(cfg: ProviderConfig): ProviderAdapter {
     embeddings: { path: '/v1/embeddings', name: '/v1/embeddings' },
     embeddingsBody: (model, texts) => ({ model, input: texts.length === 1 ? texts[0] : texts }),
     embeddingsInputTokens: (text) => scanNumber(text, '"prompt_tokens":'),
+    // vLLM's multimodal embeddings take a chat message (its `messages` form).
+    imageEmbeddingsBody: (model, urls) => ({
+      model,
+      messages: [{ role: 'user', content: urls.map((url) => ({ type: 'image_url', image_url: { url } })) }],
+      encoding_format: 'float',
+    }),
     // vLLM and Jina serve /v1/rerank with Cohere's body.
     rerank: { path: '/v1/rerank', name: '/v1/rerank' },
     rerankBody: (model, query, documents, topN) => ({ model, query, documents, ...(topN !== undefined ? { top_n: topN } : {}) }),

@@ -132,7 +132,7 @@ class Call implements Sending {
   constructor(
     readonly origin: Origin,
     readonly sink: ResponseSink,
-    readonly bytes: string,
+    readonly bytes: string | Buffer,
   ) {}
 
   abort(_reason: Error): void {
@@ -295,10 +295,12 @@ function headerBlock(headers: Record<string, string>): { text: string; hasHost: 
   return block;
 }
 
-function requestBytes(req: TransportRequest, origin: Origin): string {
+function requestBytes(req: TransportRequest, origin: Origin): string | Buffer {
   if (!PATH.test(req.path)) throw new Error(`invalid request path ${JSON.stringify(req.path)}`);
   const { text, hasHost } = headerBlock(req.headers);
   const host = hasHost ? '' : `host: ${origin.hostHeader}\r\n`;
   if (req.method === 'GET') return `GET ${req.path} HTTP/1.1\r\n${host}${text}\r\n`;
+  // A binary body (an audio upload) goes after its head in one write.
+  if (typeof req.body !== 'string') return Buffer.concat([Buffer.from(`POST ${req.path} HTTP/1.1\r\n${host}${text}content-length: ${req.body.length}\r\n\r\n`), req.body]);
   return `POST ${req.path} HTTP/1.1\r\n${host}${text}content-length: ${Buffer.byteLength(req.body)}\r\n\r\n${req.body}`;
 }

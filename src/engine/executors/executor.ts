@@ -8,6 +8,8 @@ export interface StageInfo {
   name: string;
   concurrency?: number;
   traffic?: string;
+  /** Texts per embeddings request, documents per rerank, in a --batch-size sweep. */
+  batchSize?: number;
   /** Warm-up stages are run but their statistics are dropped. */
   warmup?: boolean;
   /** A sweep's stage number (1-based, a warm-up shares its stage's) and how many stages it plans. */

@@ -1,5 +1,5 @@
 import type { RunConfig } from '../../config/resolve.js';
-import { stageLabel } from '../../metrics/stage-label.js';
+import { stageLabel, sweptBatchSizes } from '../../metrics/stage-label.js';
 import type { Executor, ExecutorContext } from './executor.js';
 
 function trafficList(cfg: RunConfig): string[] {
@@ -8,8 +8,13 @@ function trafficList(cfg: RunConfig): string[] {
   return Array.isArray(t) ? t : [t];
 }
 
-function isSweep(cfg: RunConfig): boolean {
-  return cfg.extra.concurrency !== undefined || (Array.isArray(cfg.extra.traffic) && cfg.extra.traffic.length > 1);
+/** A GenAI Bench sweep: levels of concurrency, several traffic shapes, or several batch sizes. */
+export function isSweep(cfg: RunConfig): boolean {
+  return (
+    cfg.extra.concurrency !== undefined ||
+    (Array.isArray(cfg.extra.traffic) && cfg.extra.traffic.length > 1) ||
+    (Array.isArray(cfg.extra.batchSize) && cfg.extra.batchSize.length > 1)
+  );
 }
 
 /**
@@ -55,22 +60,24 @@ export const sweep = {
     const warmupMs = cfg.extra.warmup ?? 0;
     const traffic = trafficList(cfg);
     const top = Math.max(...levels);
-    const count = traffic.length * levels.length;
+    const batches = sweptBatchSizes(cfg.extra.batchSize);
+    const count = traffic.length * batches.length * levels.length;
     let index = 0;
     for (const t of traffic) {
-      for (const c of levels) {
+      for (const b of batches) for (const c of levels) {
         index++;
-        const label = stageLabel(c, t);
+        const label = stageLabel(c, t, b);
         if (t) ctx.postAll({ type: 'extra', extra: { trafficOverride: t } });
+        if (b !== undefined) ctx.postAll({ type: 'extra', extra: { batchSizeOverride: b } });
         if (warmupMs > 0) {
-          await ctx.beginStage({ name: `${label} (warm-up)`, concurrency: c, traffic: t || undefined, warmup: true, index, count });
+          await ctx.beginStage({ name: `${label} (warm-up)`, concurrency: c, traffic: t || undefined, batchSize: b, warmup: true, index, count });
           ctx.setUsers(c, top);
           if (await ctx.sleep(warmupMs)) return;
         }
         // Stages keep the plan's concurrency in their names (bench merge matches them by name);
         // with --segment this instance runs its share of the users and of the requests.
         const stageRequests = maxReq === undefined ? undefined : ctx.share(maxReq);
-        await ctx.beginStage({ name: label, concurrency: c, traffic: t || undefined, index, count, maxRequests: stageRequests });
+        await ctx.beginStage({ name: label, concurrency: c, traffic: t || undefined, batchSize: b, index, count, maxRequests: stageRequests });
         const mine = ctx.setUsers(c, top);
         const started = ctx.elapsedMs();
         let gone = false;
