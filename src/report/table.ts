@@ -123,6 +123,8 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
       `total tok/s ${l.totalTokensPerSec.toFixed(1)}`,
     ];
     if (l.goodputPerSec !== null) parts.push(`goodput ${l.goodputPerSec.toFixed(2)} req/s`);
+    if (l.images !== undefined) parts.push(`images ${l.images} (${(l.imagesPerSec ?? 0).toFixed(2)}/s)`);
+    if (l.audioSeconds !== undefined) parts.push(`audio ${l.audioSeconds.toFixed(1)} s, p50 ${formatRate(l.audioSpeed?.p50 ?? 0)} audio s/s`);
     out.push(wrapParts(parts, width));
   }
   if (s.stages?.length) {
@@ -131,7 +133,9 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
       { header: 'Stage', align: 'left', shrink: true },
       { header: 'Traffic', align: 'left', shrink: true },
       r('Conc.'),
+      r('Batch'),
       r('req/s'),
+      r('in tok/s'),
       r('out tok/s'),
       r('TTFT p50'),
       r('TTFT p99', 3),
@@ -147,7 +151,9 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
         `${i + 1}/${total}`,
         st.traffic ?? '',
         String(st.concurrency ?? ''),
+        st.batchSize !== undefined ? String(st.batchSize) : '',
         st.total.rps.toFixed(2),
+        l ? l.inputTokensPerSec.toFixed(1) : '-',
         l ? l.outputTokensPerSec.toFixed(1) : '-',
         l ? formatMsCompact(l.ttftMs.p50) : '-',
         l ? formatMsCompact(l.ttftMs.p99) : '-',
@@ -157,9 +163,11 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
         String(st.total.failures),
       ];
     });
-    // A sweep over concurrency alone has no traffic per stage: the column goes.
-    const withTraffic = rows.some((row) => row[1] !== '');
-    const table = fitTable(withTraffic ? cols : cols.filter((c) => c.header !== 'Traffic'), withTraffic ? rows : rows.map((row) => row.filter((_, i) => i !== 1)), width);
+    // A sweep over concurrency alone has no traffic per stage, one without --batch-size no batch, and
+    // input tok/s only matters where there is no output (embeddings, rerank): those columns go.
+    const noOutput = s.stages.every((st) => !st.llm || st.llm.outputTokens === 0);
+    const drop = new Set(cols.map((c, i) => ((c.header === 'Traffic' || c.header === 'Batch') && rows.every((row) => row[i] === '')) || (c.header === 'in tok/s' && !noOutput) ? i : -1));
+    const table = fitTable(cols.filter((_, i) => !drop.has(i)), rows.map((row) => row.filter((_, i) => !drop.has(i))), width);
     out.push(table.text);
   }
   if (s.errors.length) {

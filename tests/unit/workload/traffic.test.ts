@@ -100,4 +100,13 @@ describe('sampleTraffic', () => {
     expect(sampleTraffic(parseTraffic('E(64)'), r)).toEqual({ inputTokens: 64, outputTokens: undefined });
     expect(sampleTraffic(parseTraffic('I(10,10)'), r).outputTokens).toBeUndefined();
   });
+
+  it("parses GenAI Bench's rerank R(doc,query) and speech A(chars) forms", () => {
+    expect(parseTraffic('R(128, 32)')).toEqual({ kind: 'rerank', text: 'R(128, 32)', documentTokens: 128, queryTokens: 32 });
+    expect(parseTraffic('A(300)')).toEqual({ kind: 'speech', text: 'A(300)', chars: 300 });
+    expect(sampleTraffic(parseTraffic('R(100,20)'), seededRandom(1))).toEqual({ inputTokens: 20, outputTokens: undefined });
+    expect(() => parseTraffic('R(0,5)')).toThrow(/doc must be a whole number from 1/);
+    expect(() => parseTraffic('A(1.5)')).toThrow(/chars must be a whole number/);
+    expect(() => parseTraffic('r(1,2)')).toThrow(/R\(doc,query\).*upper case/);
+  });
 });
