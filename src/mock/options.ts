@@ -38,6 +38,17 @@ export interface MockOptions {
   embeddingDim?: number;
   /** Time before a non-streamed answer. Default: ttft + itl*(n-1) for text, 20 for embeddings and rerank. */
   latencyMs?: number;
+  /** Simulate a prefix cache: report cached input tokens (`cached_tokens`) of prompt blocks seen before. Default false. */
+  prefixCache?: boolean;
+  /** Tokens per cache block (vLLM's block size). Default 16. */
+  prefixCacheBlockTokens?: number;
+  /** Blocks the cache holds before it forgets the least recently used. Default 65536. */
+  prefixCacheBlocks?: number;
+  /**
+   * Prefill time per input token that is not cached, added to the TTFT (and to a
+   * non-streamed answer's latency). Default 0. Turns the prefix cache into shorter TTFTs.
+   */
+  prefillPerTokenMs?: number;
   /** Receives the mock's warnings (concurrent streams past its capacity); default: its stderr. */
   onWarning?: (message: string) => void;
 }
@@ -71,6 +82,10 @@ export const mockOptionsSchema = z.object({
   seed: z.number().int().default(1),
   embeddingDim: count.min(1).max(65536).default(384),
   latencyMs: ms.optional(),
+  prefixCache: z.boolean().default(false),
+  prefixCacheBlockTokens: count.min(1).max(4096).default(16),
+  prefixCacheBlocks: count.min(1).default(65_536),
+  prefillPerTokenMs: ms.default(0),
 });
 
 /** Options after defaults. */
