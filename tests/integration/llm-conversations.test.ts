@@ -155,6 +155,16 @@ describe('prefix pools and the per-run salt', () => {
     expect(warm.meta.options.prefixSalt).toBeUndefined();
   });
 
+  it('Anthropic: cache_read_input_tokens are summed as cached tokens, input_tokens plus them as input', async () => {
+    process.env.VOLLEY_TEST_KEY = 'sk-ant-test-0123456789';
+    const r = await runFixture('llm/anthropic-chat.ts', { host: mock.url, users: 1, workers: 1, traffic: 'D(100,4)', prefixPool: 1, prefixLen: 64, iterations: 5 });
+    expect(r.exitCode).toBe(0);
+    const gt = mock.groundTruth().filter((g) => g.path === '/v1/messages');
+    expect(gt).toHaveLength(5);
+    expect(gt.slice(1).every((g) => g.cachedTokens === 64)).toBe(true);
+    expect(r.summary.llm!.cache).toMatchObject({ requests: 5, inputTokens: 500, cachedTokens: 4 * 64 });
+  });
+
   it('--prefix-pool without a prefix length is a user error', async () => {
     const err = await runFixtureError('llm/one-chat.ts', { host: mock.url, users: 1, iterations: 1, prefixPool: 4 });
     expect(err.message).toMatch(/--prefix-pool 4 needs a prefix length/);
