@@ -167,6 +167,8 @@ export interface LlmResult {
   /** Generated tokens, reasoning included. */
   outputTokens: number;
   reasoningTokens: number;
+  /** Input tokens the server read from its prefix cache, when it reports them (OpenAI `cached_tokens`, Anthropic `cache_read_input_tokens`). */
+  cachedTokens?: number;
   /** Where the token counts come from: the server's usage, or tiktoken on this side. */
   usageSource: 'server' | 'tiktoken';
   /** Time to the first chunk carrying text or reasoning (not the role-only opening chunk). */
@@ -236,6 +238,54 @@ export interface LlmClient {
   speech(options?: SpeechOptions): Promise<SpeechResult>;
   /** Speech to text (OpenAI-compatible `/v1/audio/transcriptions`). */
   transcriptions(options?: TranscriptionOptions): Promise<TranscriptionResult>;
+  /** A conversation that keeps its history: each turn sends every earlier turn and answer (docs/llm.md#conversations). */
+  conversation(options?: ConversationOptions): Conversation;
+}
+
+/**
+ * Options of `this.llm.conversation()`. Defaults come from the run options
+ * (--conversations, --turns, --turn-think).
+ * @example const c = this.llm.conversation({ turns: 4, thinkMs: 500 });
+ */
+export interface ConversationOptions {
+  /**
+   * Where the user turns come from: `dataset` plays a conversation of the dataset
+   * (ShareGPT or `messages` JSONL, every turn), `traffic` makes each turn a prompt of
+   * the traffic's input length. Default: `dataset` with --conversations, else `traffic`.
+   */
+  source?: 'dataset' | 'traffic';
+  /** Most turns to play (default: all of the dataset conversation's turns; --turns, else 5, for `traffic`). */
+  turns?: number;
+  /** Pause before each turn after the first, in ms, as a person reading the answer (default: --turn-think, else 0). */
+  thinkMs?: number;
+  /** A system prompt sent first in every turn. */
+  system?: string;
+}
+
+/**
+ * A conversation played turn by turn: `next()` sends the next user turn with
+ * the whole history and appends the answer. Each request is recorded under its
+ * turn index (summary.json `llm.turns`), and the conversation as a session
+ * (`llm.sessions`) when it ends: after its last turn, a failed turn, or `end()`.
+ * @example
+ * const chat = this.llm.conversation();
+ * while (!chat.done) if ((await chat.next()).error) break;
+ */
+export interface Conversation {
+  /** Every message sent and answered so far (system prompt included). */
+  readonly history: ChatMessage[];
+  /** Turns sent so far. */
+  readonly turn: number;
+  /** Turns this conversation plays (`Infinity` when only `send()` drives it). */
+  readonly turns: number;
+  /** True once the last turn was answered, a turn failed, or `end()` was called. */
+  readonly done: boolean;
+  /** Sends the next scripted user turn; `options` as for `chat()` (not `messages`). */
+  next(options?: ChatOptions): Promise<LlmResult>;
+  /** Sends your own user message as the next turn. */
+  send(content: string | ContentPart[], options?: ChatOptions): Promise<LlmResult>;
+  /** Ends the session now (counted as completed with the turns answered so far). */
+  end(): void;
 }
 
 /**

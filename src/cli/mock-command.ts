@@ -25,6 +25,10 @@ export interface MockFlags {
   reasoningTokens?: string;
   seed?: string;
   embeddingDim?: string;
+  prefixCache?: boolean;
+  cacheBlockTokens?: string;
+  cacheBlocks?: string;
+  prefillPerToken?: string;
 }
 
 
@@ -77,6 +81,10 @@ const mockFlagsSchema = z.object({
   reasoningTokens: integer('--reasoning-tokens', 0),
   seed: integer('--seed', Number.MIN_SAFE_INTEGER),
   embeddingDim: integer('--embedding-dim', 1, 65536),
+  prefixCache: z.boolean().optional(),
+  cacheBlockTokens: integer('--cache-block-tokens', 1, 4096),
+  cacheBlocks: integer('--cache-blocks', 1),
+  prefillPerToken: flag('--prefill-per-token', 'a duration like 0.05ms', (raw) => parseDurationMs(raw)),
 });
 
 /** Turns `bench mock` flags into server options, or lists every problem, one line each. */
@@ -104,6 +112,10 @@ export function parseMockFlags(flags: MockFlags): MockOptions | string[] {
     reasoningTokens: f.reasoningTokens,
     seed: f.seed,
     embeddingDim: f.embeddingDim,
+    prefixCache: f.prefixCache ?? (f.prefillPerToken !== undefined ? true : undefined),
+    prefixCacheBlockTokens: f.cacheBlockTokens,
+    prefixCacheBlocks: f.cacheBlocks,
+    prefillPerTokenMs: f.prefillPerToken,
   };
 }
 
@@ -131,6 +143,10 @@ export function registerMockCommand(program: Command): void {
     .option('--image-ms <duration>', 'time per image of an images/generations answer', '500ms')
     .option('--embedding-dim <n>', 'length of embedding vectors', '384')
     .option('--seed <n>', 'seed for jitter, injected faults and the text', '1')
+    .option('--prefix-cache', 'simulate a prefix cache: report cached_tokens of prompt blocks seen before (docs/mock-server.md)')
+    .option('--cache-block-tokens <n>', 'tokens per prefix-cache block', '16')
+    .option('--cache-blocks <n>', 'blocks the prefix cache holds (least recently used forgotten first)', '65536')
+    .option('--prefill-per-token <duration>', 'TTFT added per uncached input token, e.g. 0.05ms (turns the cache on)')
     .action(async (flags: MockFlags, command: Command) => {
       const options = parseMockFlags(flags);
       if (Array.isArray(options)) {

@@ -10,6 +10,7 @@ import { peakUsers, resolveLoadModels, type ScenarioConfig } from './load-models
 import { validateOptions } from './validate.js';
 import { optionLikeExports } from './scenario-exports.js';
 import { scenarioExports } from '../util/module-exports.js';
+import { newPrefixSalt } from '../workload/prefix-pool.js';
 
 /** The resolved run configuration: every default applied, durations in ms. */
 export interface RunConfig {
@@ -88,6 +89,7 @@ export function resolveConfig(scenarioPath: string, layers: { cli: ParsedOptions
   const merged: ParsedOptions = { ...layers.file, ...layers.scenario, ...layers.cli };
   const extra: ParsedOptions = {};
   for (const [k, v] of Object.entries(merged)) if (!CORE_KEYS.has(k)) (extra as Record<string, unknown>)[k] = v;
+  if (extra.warmCache !== true) extra.prefixSalt ??= newPrefixSalt();
   const scenarios = resolveLoadModels(layers, merged);
   const users = scenarios.length === 1 && scenarios[0]!.executor === 'constant-users' ? scenarios[0]!.users : peakUsers(scenarios, 0);
   return {

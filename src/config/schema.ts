@@ -56,6 +56,9 @@ const mockOptions = z
     errorRate: z.number().min(0).max(1).optional(),
     outputTokens: z.number().int().positive().optional(),
     reasoningTokens: z.number().int().min(0).optional(),
+    // The mock's prefix cache (docs/mock-server.md#prefix-cache).
+    prefixCache: z.boolean().optional(),
+    prefillPerTokenMs: z.number().min(0).optional(),
   })
   .strict();
 
@@ -113,6 +116,13 @@ export const optionsSchema = z
     dataset: z.string().min(1),
     tokenizer: z.enum(['cl100k_base', 'o200k_base']),
     prefixLen: z.number().int().min(0),
+    // Conversations and prefix caches (docs/llm.md#conversations, #prefix-caches).
+    conversations: z.boolean(),
+    turns: z.number().int().min(1).max(10_000),
+    turnThink: durationMs.refine(belowTimerLimit, { message: TIMER_LIMIT_MESSAGE }),
+    prefixPool: z.number().int().min(1).max(100_000),
+    warmCache: z.boolean(),
+    prefixSalt: z.string().regex(/^[\w.-]{1,64}$/, { message: "expected 1 to 64 letters, digits, '_', '.' or '-'" }),
     slo: z.string().min(1),
     maxErrorRate: z.number().min(0).max(1),
     /** Distinct request, check, trend and counter names kept per run; more fold into '(other names)' rows (docs/scenarios.md). */

@@ -1,5 +1,6 @@
 import type { MetricsAggregate } from './aggregate.js';
 import type { LlmSummary } from './summary-types.js';
+import { buildLlmWorkload } from './llm-workload.js';
 
 const ERRORS_PREFIX = 'llm.errors.';
 
@@ -63,5 +64,6 @@ export function buildLlmSummary(agg: MetricsAggregate, durationSec: number, hasS
     totalTokensPerSec: perSec(inputTokens + outputTokens),
     goodputPerSec: hasSlo ? perSec(c['llm.good'] ?? 0) : null,
     errorsByKind,
+    ...buildLlmWorkload(agg),
   };
 }

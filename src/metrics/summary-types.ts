@@ -1,5 +1,6 @@
 import type { LatencyStats } from './histogram.js';
 import type { NamesSummary } from './name-watch.js';
+import type { LlmWorkloadSummary } from './llm-workload.js';
 
 /**
  * The shape of summary.json (docs/summary-json.md). Bump SUMMARY_VERSION on any
@@ -21,8 +22,11 @@ export interface EndpointSummary {
   latencyMs: LatencyStats;
 }
 
-/** LLM metrics, present when the run made LLM requests (docs/llm-metrics.md). */
-export interface LlmSummary {
+/**
+ * LLM metrics, present when the run made LLM requests (docs/llm-metrics.md);
+ * `turns`, `sessions` and `cache` (llm-workload.ts) when the run played conversations or the server reported cached tokens.
+ */
+export interface LlmSummary extends LlmWorkloadSummary {
   requests: number;
   failures: number;
   ttftMs: LatencyStats;

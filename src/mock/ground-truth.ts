@@ -14,6 +14,8 @@ export interface GroundTruthRecord {
   /** Output tokens written, reasoning included. */
   outputTokens: number;
   inputTokens: number;
+  /** Input tokens the prefix cache answered (set only when the mock simulates one: prefixCache). */
+  cachedTokens?: number;
   /** Writes that carried output tokens (1 for a non-streamed answer). */
   chunks: number;
   status: number;

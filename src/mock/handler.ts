@@ -12,6 +12,8 @@ import { TokenStream, type Abortable } from './token-stream.js';
 import { tokenText } from './vocabulary.js';
 import { mockStreamLimit, StreamCapacity } from './capacity.js';
 import { AudioStream, planImages, planSpeech, planTranscription, type MediaPlan } from './media.js';
+import { PrefixCache } from './prefix-cache.js';
+import { getTokenizer } from '../workload/tokenizer.js';
 
 /** Everything known about one API request once its body is read. */
 interface Exchange {
@@ -38,6 +40,8 @@ export class MockHandler {
     if (this.inFlight.delete(item) && item instanceof TokenStream) this.capacity.closed();
   };
   private readonly capacity: StreamCapacity;
+  /** The simulated prefix cache (options.prefixCache), shared by every request of this server. */
+  readonly prefixCache: PrefixCache | undefined;
 
   constructor(
     private readonly options: ResolvedMockOptions,
@@ -45,6 +49,7 @@ export class MockHandler {
     warn: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`),
   ) {
     this.capacity = new StreamCapacity(mockStreamLimit(options.itlMs, options.tokensPerChunk), options.itlMs, warn);
+    this.prefixCache = options.prefixCache ? new PrefixCache(options.prefixCacheBlockTokens, options.prefixCacheBlocks) : undefined;
   }
 
   /** Stops every stream and pending answer, e.g. when the server closes. */
@@ -148,6 +153,17 @@ export class MockHandler {
     const outputTokens = request.maxTokens ?? this.options.defaultOutputTokens;
     const plan = planResponse(this.options, overrides, random, outputTokens);
     if (!dialect.supportsReasoning) plan.reasoningTokens = 0;
+    // The prefix cache reads the prompt's tokens (the same count as inputTokens); the uncached rest costs prefill time.
+    let cachedTokens: number | undefined;
+    if (this.prefixCache !== undefined && request.prompt !== undefined) {
+      cachedTokens = this.prefixCache.admit(getTokenizer('cl100k_base').encode(request.prompt));
+      record.cachedTokens = cachedTokens;
+    }
+    const prefillMs = this.options.prefillPerTokenMs * (request.inputTokens - (cachedTokens ?? 0));
+    if (prefillMs > 0) {
+      plan.ttftMs += prefillMs;
+      plan.latencyMs += prefillMs;
+    }
     record.inputTokens = request.inputTokens;
     record.status = 200;
     const ctx: AnswerContext = {
@@ -160,6 +176,7 @@ export class MockHandler {
       hitMaxTokens: request.maxTokens !== undefined,
       roleChunk: this.options.roleChunk,
       includeUsage: request.includeUsage,
+      cachedTokens,
     };
 
     if (request.stream) {

@@ -40,6 +40,17 @@ export interface MockOptions {
   latencyMs?: number;
   /** Time per image of an images/generations answer, ms. Default 500. */
   imageMs?: number;
+  /** Simulate a prefix cache: report cached input tokens (`cached_tokens`) of prompt blocks seen before. Default false. */
+  prefixCache?: boolean;
+  /** Tokens per cache block (vLLM's block size). Default 16. */
+  prefixCacheBlockTokens?: number;
+  /** Blocks the cache holds before it forgets the least recently used. Default 65536. */
+  prefixCacheBlocks?: number;
+  /**
+   * Prefill time per input token that is not cached, added to the TTFT (and to a
+   * non-streamed answer's latency). Default 0. Turns the prefix cache into shorter TTFTs.
+   */
+  prefillPerTokenMs?: number;
   /** Receives the mock's warnings (concurrent streams past its capacity); default: its stderr. */
   onWarning?: (message: string) => void;
 }
@@ -74,6 +85,10 @@ export const mockOptionsSchema = z.object({
   embeddingDim: count.min(1).max(65536).default(384),
   latencyMs: ms.optional(),
   imageMs: ms.default(500),
+  prefixCache: z.boolean().default(false),
+  prefixCacheBlockTokens: count.min(1).max(4096).default(16),
+  prefixCacheBlocks: count.min(1).default(65_536),
+  prefillPerTokenMs: ms.default(0),
 });
 
 /** Options after defaults. */

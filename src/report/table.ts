@@ -6,6 +6,7 @@ import { formatMsCompact, formatRate } from './format-number.js';
 import { interruptedBanner, runEndLines, stagesNotRun, sweepUsers } from './run-end.js';
 import { taskErrorsLine } from './error-text.js';
 import { isFoldedName } from '../metrics/name-cap.js';
+import { llmWorkloadLines } from './llm-workload-text.js';
 
 /** Formats rows as aligned columns; the first column is left-aligned, the rest right-aligned. */
 export function columns(rows: string[][], leftAligned = 2): string {
@@ -126,6 +127,7 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
     if (l.images !== undefined) parts.push(`images ${l.images} (${(l.imagesPerSec ?? 0).toFixed(2)}/s)`);
     if (l.audioSeconds !== undefined) parts.push(`audio ${l.audioSeconds.toFixed(1)} s, p50 ${formatRate(l.audioSpeed?.p50 ?? 0)} audio s/s`);
     out.push(wrapParts(parts, width));
+    out.push(...llmWorkloadLines(l, width));
   }
   if (s.stages?.length) {
     out.push('\nSweep');

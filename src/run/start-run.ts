@@ -70,6 +70,8 @@ async function startMock(cfg: RunConfig): Promise<SideService> {
     errorRate: m.errorRate,
     defaultOutputTokens: m.outputTokens,
     reasoningTokens: m.reasoningTokens,
+    prefixCache: (cfg.extra.mock?.prefixCache as boolean | undefined) ?? (m.prefillPerTokenMs !== undefined ? true : undefined),
+    prefillPerTokenMs: m.prefillPerTokenMs,
     seed: cfg.seed,
   });
   return { url: server.url, close: () => server.close() };

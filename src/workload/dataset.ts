@@ -275,7 +275,8 @@ function datasetProblems(file: string, problems: string[]): UserError {
   );
 }
 
-const SHAREGPT_ROLES: Record<string, string> = {
+/** ShareGPT speakers and the chat roles they stand for (also read by conversation.ts). */
+export const SHAREGPT_ROLES: Record<string, string> = {
   human: 'user',
   user: 'user',
   gpt: 'assistant',

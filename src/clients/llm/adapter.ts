@@ -5,6 +5,8 @@ export interface Usage {
   inputTokens?: number;
   outputTokens?: number;
   reasoningTokens?: number;
+  /** Input tokens the server read from its prefix cache (OpenAI `prompt_tokens_details.cached_tokens`, Anthropic `cache_read_input_tokens`). */
+  cachedTokens?: number;
 }
 
 /**

@@ -77,7 +77,7 @@ export function parseAnthropicEvent(event: string | undefined, data: string, out
     }
     case 'message_start': {
       const usage = (object(JSON.parse(data)).message as Record<string, unknown> | undefined)?.usage as Record<string, unknown> | undefined;
-      if (usage) out.usage = { inputTokens: inputTokens(usage) };
+      if (usage) out.usage = { inputTokens: inputTokens(usage), cachedTokens: num(usage.cache_read_input_tokens) };
       return;
     }
     case 'message_delta': {
@@ -129,7 +129,7 @@ export function parseAnthropicResponse(body: unknown, out: StreamDelta): void {
   out.content = text.join('');
   out.reasoning = thinking.join('');
   const usage = j.usage as Record<string, unknown> | undefined;
-  if (usage) out.usage = { inputTokens: inputTokens(usage), outputTokens: num(usage.output_tokens) };
+  if (usage) out.usage = { inputTokens: inputTokens(usage), outputTokens: num(usage.output_tokens), cachedTokens: num(usage.cache_read_input_tokens) };
   out.finishReason = str(j.stop_reason);
   out.done = true;
 }

@@ -5,6 +5,8 @@ import {
   type ChatOptions,
   type CompletionOptions,
   type ContentPart,
+  type Conversation,
+  type ConversationOptions,
   type EmbeddingsOptions,
   type EmbeddingsResult,
   type LlmClient,
@@ -37,6 +39,9 @@ import { isLlmUser } from './is-llm-user.js';
 import { countImages, MEDIA_ENDPOINTS, recordMedia, SPEECH_HEAD_BYTES, speechAudio, transcriptionForm, wavSeconds, type RawBody } from './media.js';
 import { MAX_AUDIO_SECONDS, wavClip } from '../../workload/audio.js';
 import type { ImagesOptions, ImagesResult, SpeechOptions, SpeechResult, TranscriptionOptions, TranscriptionResult } from '../../api/media.js';
+import { PlayedConversation, type ConversationHost } from './conversation.js';
+import { conversationRunOptions, conversationScripts, type ConversationRunOptions } from './conversation-options.js';
+import { prefixPool } from '../../workload/prefix-pool.js';
 
 export { isLlmUser };
 
@@ -88,6 +93,8 @@ export function preloadLlm(user: LLMUser, traffic: string = user.traffic): void 
   if (spec.kind === 'image' && !user.imageDir) prebuildImages(spec.width, spec.height);
 }
 
+/** Turns of a conversation made from the traffic when neither --turns nor the call says. */
+const DEFAULT_TURNS = 5;
 /** Input text of image requests (I traffic), and their output length when nothing else sets it. */
 const IMAGE_PROMPT_TOKENS = 50;
 const IMAGE_OUTPUT_TOKENS = 100;
@@ -148,6 +155,9 @@ class UserLlmClient implements LlmClient {
   private transport?: Transport;
   private readonly retryAfter: RetryAfterGate;
   private readonly maxBodyBytes: number;
+  private readonly conversations: ConversationRunOptions;
+  /** The conversation that plain chat() calls play with --conversations or --turns. */
+  private playing?: Conversation;
 
   constructor(
     private readonly user: LLMUser,
@@ -161,9 +171,15 @@ class UserLlmClient implements LlmClient {
     this.maxBodyBytes = maxBodyOf(ctx.options);
     // Fail at user start, not at the first request, on a bad traffic string.
     parseTrafficCached(this.trafficText());
+    this.conversations = conversationRunOptions(ctx.options, user);
   }
 
   async chat(opts: ChatOptions = {}): Promise<LlmResult> {
+    // --conversations / --turns: a chat() that brings no messages is the next turn of the user's conversation.
+    if (opts.messages === undefined && this.conversations.play) {
+      const c = this.playing !== undefined && !this.playing.done ? this.playing : (this.playing = this.conversation());
+      return c.next(opts);
+    }
     const { adapter } = this.target;
     const model = this.model(opts);
     const stream = opts.stream ?? this.user.stream;
@@ -363,6 +379,37 @@ class UserLlmClient implements LlmClient {
     return this.settleMedia(endpoint, out, result, opts, { outputTokens, audioSeconds });
   }
 
+  conversation(options: ConversationOptions = {}): Conversation {
+    const run = this.conversations;
+    const source = options.source ?? (run.fromDataset ? 'dataset' : 'traffic');
+    const limit = options.turns ?? run.turns;
+    let plan: ConstructorParameters<typeof PlayedConversation>[1];
+    if (source === 'dataset') {
+      const scripts = conversationScripts(this.runOption('dataset') ?? this.user.dataset);
+      const script = scripts[Math.floor(this.ctx.random() * scripts.length)]!;
+      plan = { script, turns: Math.min(script.turns.length, limit ?? Infinity) };
+    } else plan = { turns: limit ?? DEFAULT_TURNS };
+    // A dataset conversation starts with the run's salt; one made from the traffic is new text (its shared prefix, if any, is salted).
+    return new PlayedConversation(this.conversationHost, plan, options.thinkMs ?? run.thinkMs, options.system, plan.script ? run.salt : undefined);
+  }
+
+  /** Made on first use (not as a field initializer, which would run before the constructor's parameters are set). */
+  private get conversationHost(): ConversationHost {
+    return (this.hostCache ??= {
+    chat: (o) => this.chat(o),
+    recorder: this.ctx.recorder,
+    pause: this.ctx.pause ?? timerPause(this.ctx.hardStop),
+    trafficTurn: (turn) => {
+      // The first turn may start with a shared prefix (--prefix-len); later ones are new text only.
+      const shaped = this.shape(parseTrafficCached(this.trafficText()), turn === 1 ? {} : { prefixLen: 0 });
+      return { content: shaped.text, outputTokens: shaped.outputTokens };
+    },
+    replyTokens: (reply) =>
+      reply !== undefined && reply !== '' ? Math.max(1, this.tokenizer.count(reply)) : this.trafficOutputTokens(parseTrafficCached(this.trafficText())),
+    });
+  }
+  private hostCache?: ConversationHost;
+
   // ---- shared steps ----
 
   private get tokenizer(): Tokenizer {
@@ -427,7 +474,9 @@ class UserLlmClient implements LlmClient {
     const sample = sampleTraffic(spec, random);
     const inputTokens = opts.inputTokens ?? (spec.kind === 'image' || spec.kind === 'dataset' ? IMAGE_PROMPT_TOKENS : sample.inputTokens);
     const outputTokens = sample.outputTokens ?? (spec.kind === 'image' ? IMAGE_OUTPUT_TOKENS : undefined);
-    const built = prompts.build(inputTokens, random, opts.prefixLen ?? this.runOption('prefixLen') ?? this.user.prefixLen);
+    const prefixLen = opts.prefixLen ?? this.runOption('prefixLen') ?? this.user.prefixLen;
+    // A shared prefix (one of --prefix-pool, salted per run: prefix-pool.ts) when asked for one.
+    const built = prefixLen > 0 ? prefixPool(prompts, this.conversations.prefixPool, prefixLen, this.conversations.salt).build(inputTokens, random) : prompts.build(inputTokens, random);
     return { text: built.text, inputTokens: built.tokens, outputTokens };
   }
 

@@ -437,4 +437,5 @@ function mergeUsage(into: Usage, u: Usage): void {
   if (u.inputTokens !== undefined) into.inputTokens = u.inputTokens;
   if (u.outputTokens !== undefined) into.outputTokens = u.outputTokens;
   if (u.reasoningTokens !== undefined) into.reasoningTokens = u.reasoningTokens;
+  if (u.cachedTokens !== undefined) into.cachedTokens = u.cachedTokens;
 }

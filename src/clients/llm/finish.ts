@@ -5,6 +5,7 @@ import type { ExchangeOutcome } from './exchange.js';
 import { stderrWarnOnce, type WarnOnce } from '../context.js';
 import { meetsSlos, type Slo } from './slo.js';
 import { computeTimings, tokensPerChunk, tokensPerPiece } from './timing.js';
+import { recordCache } from './workload-figures.js';
 
 /** Server and local output counts further apart than this share are counted as `llm.token_mismatch`. */
 export const TOKEN_MISMATCH_SHARE = 0.1;
@@ -77,6 +78,7 @@ export function finishGeneration(
     status: out.status,
   };
   if (out.finishReason !== undefined) result.finishReason = out.finishReason;
+  if (usage.cachedTokens !== undefined) result.cachedTokens = usage.cachedTokens;
 
   if (out.errorKind !== undefined) {
     result.error = out.errorMessage ?? out.errorKind;
@@ -91,6 +93,7 @@ export function finishGeneration(
   recorder.add('llm.input_tokens', result.inputTokens);
   recorder.add('llm.output_tokens', outputTokens);
   if (result.reasoningTokens > 0) recorder.add('llm.reasoning_tokens', result.reasoningTokens);
+  recordCache(recorder, result);
   recorder.recordTrend('llm.e2e', t.e2eMs);
   if (t.ttftMs !== undefined) recorder.recordTrend('llm.ttft', t.ttftMs);
   if (t.ttfctMs !== undefined) recorder.recordTrend('llm.ttfct', t.ttfctMs);

@@ -128,7 +128,14 @@ export function openaiUsage(u: unknown): Usage {
     inputTokens: num(usage.prompt_tokens),
     outputTokens: num(usage.completion_tokens),
     reasoningTokens: details ? num(details.reasoning_tokens) : undefined,
+    cachedTokens: cachedTokensOf(usage),
   };
+}
+
+/** `prompt_tokens_details.cached_tokens` (OpenAI, vLLM, SGLang); undefined when the server does not report a prefix cache. */
+function cachedTokensOf(usage: Record<string, unknown>): number | undefined {
+  const details = usage.prompt_tokens_details as Record<string, unknown> | null | undefined;
+  return details ? num(details.cached_tokens) : undefined;
 }
 
 export function parseOpenAiChatResponse(body: unknown, out: StreamDelta): void {

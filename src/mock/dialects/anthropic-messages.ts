@@ -28,12 +28,14 @@ function parse(raw: unknown): GenerationRequest | string {
   if (typeof maxTokens === 'string') return maxTokens;
   const system = contentText(body.system);
   const prompt = messagesText(body.messages);
+  const text = system ? `${system}\n${prompt}` : prompt;
   return {
     model: readModel(body, 'mock-claude'),
     stream,
     includeUsage: true,
     maxTokens,
-    inputTokens: getTokenizer('cl100k_base').count(system ? `${system}\n${prompt}` : prompt),
+    inputTokens: getTokenizer('cl100k_base').count(text),
+    prompt: text,
   };
 }
 
@@ -62,7 +64,7 @@ function frames(ctx: AnswerContext): StreamFrames {
     namedEvent(
       'message_start',
       `{"type":"message_start","message":{"id":"${ctx.id}","type":"message","role":"assistant","model":${JSON.stringify(ctx.model)},` +
-        `"content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":${ctx.inputTokens},"output_tokens":1}}}`,
+        `"content":[],"stop_reason":null,"stop_sequence":null,"usage":${JSON.stringify(anthropicInputUsage(ctx))}}}`,
     ) +
     blockStart(0, thinks ? THINKING_BLOCK : TEXT_BLOCK) +
     namedEvent('ping', '{"type":"ping"}');
@@ -93,6 +95,12 @@ function frames(ctx: AnswerContext): StreamFrames {
   };
 }
 
+/** Anthropic counts cache reads apart: `input_tokens` is the uncached rest. */
+function anthropicInputUsage(ctx: AnswerContext): Record<string, number> {
+  if (ctx.cachedTokens === undefined) return { input_tokens: ctx.inputTokens, output_tokens: 1 };
+  return { input_tokens: ctx.inputTokens - ctx.cachedTokens, cache_read_input_tokens: ctx.cachedTokens, output_tokens: 1 };
+}
+
 function answer(ctx: AnswerContext, reasoning: string, content: string): unknown {
   const blocks: unknown[] = [];
   if (ctx.reasoningTokens > 0) blocks.push({ type: 'thinking', thinking: reasoning, signature: SIGNATURE });
@@ -105,7 +113,7 @@ function answer(ctx: AnswerContext, reasoning: string, content: string): unknown
     content: blocks,
     stop_reason: ctx.hitMaxTokens ? 'max_tokens' : 'end_turn',
     stop_sequence: null,
-    usage: { input_tokens: ctx.inputTokens, output_tokens: ctx.outputTokens },
+    usage: { ...anthropicInputUsage(ctx), output_tokens: ctx.outputTokens },
   };
 }
 

@@ -10,6 +10,8 @@ export interface GenerationRequest {
   maxTokens?: number;
   /** Prompt length in cl100k_base tokens. */
   inputTokens: number;
+  /** The prompt's text, as counted: the prefix cache reads its tokens (prefix-cache.ts). */
+  prompt?: string;
 }
 
 /** Fixed facts about one answer, known before its first byte. */
@@ -27,6 +29,8 @@ export interface AnswerContext {
   /** Send the role-only opening at once, rather than with the first token. */
   roleChunk: boolean;
   includeUsage: boolean;
+  /** Input tokens read from the prefix cache; undefined when the mock simulates none. */
+  cachedTokens?: number;
 }
 
 /**

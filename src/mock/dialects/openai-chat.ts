@@ -19,6 +19,7 @@ export function openaiUsage(ctx: AnswerContext) {
     completion_tokens: ctx.outputTokens,
     total_tokens: ctx.inputTokens + ctx.outputTokens,
     completion_tokens_details: { reasoning_tokens: ctx.reasoningTokens },
+    ...(ctx.cachedTokens !== undefined && { prompt_tokens_details: { cached_tokens: ctx.cachedTokens } }),
   };
 }
 
@@ -37,12 +38,14 @@ function parse(raw: unknown): GenerationRequest | string {
   const maxTokens = readMaxTokens(body, ['max_completion_tokens', 'max_tokens']);
   if (typeof maxTokens === 'string') return maxTokens;
   // min_tokens and ignore_eos (vLLM) are accepted: the answer is always max_tokens long.
+  const prompt = messagesText(body.messages);
   return {
     model: readModel(body),
     stream,
     includeUsage: readIncludeUsage(body),
     maxTokens,
-    inputTokens: getTokenizer('cl100k_base').count(messagesText(body.messages)),
+    inputTokens: getTokenizer('cl100k_base').count(prompt),
+    prompt,
   };
 }
 

@@ -5,6 +5,7 @@ import { chartJsSource } from './chartjs-source.js';
 import { historyCharts, sweepCharts, type ChartSpec } from './charts.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import { stagesTable, llmSection } from './llm-sections.js';
+import { llmWorkloadSection } from './llm-workload-section.js';
 import { html, trusted, type SafeHtml } from './safe-html.js';
 import { checksSection, endpointsSection, errorsSection, optionsSection, overviewCards, runHeader, tasksSection, thresholdsSection } from './sections.js';
 import { latencyHistogramChart } from './latency-histogram.js';
@@ -51,6 +52,7 @@ ${timeCharts.length > 0 ? html`<section id="over-time"><h2>Over time</h2>${chart
 ${endpointsSection(summary)}
 ${tasksSection(summary)}
 ${llmSection(summary)}
+${llmWorkloadSection(summary)}
 ${sweepSection}
 ${errorsSection(summary)}
 ${checksSection(summary)}

@@ -67,6 +67,13 @@ describe('OpenAI-compatible events', () => {
     expect(d.content).toBe('');
   });
 
+  it('reads the cached input tokens of a prefix cache (prompt_tokens_details.cached_tokens), absent when not reported', () => {
+    const d = parse(a, '{"id":"c1","choices":[],"usage":{"prompt_tokens":1200,"completion_tokens":3,"prompt_tokens_details":{"cached_tokens":1024}}}');
+    expect(d.usage).toMatchObject({ inputTokens: 1200, cachedTokens: 1024 });
+    expect(parse(a, '{"id":"c1","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":3,"prompt_tokens_details":null}}').usage!.cachedTokens).toBeUndefined();
+    expect(parse(a, '{"id":"c1","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":3}}').usage!.cachedTokens).toBeUndefined();
+  });
+
   it('reads usage riding on a content chunk (continuous usage stats)', () => {
     const d = parse(a, chunk('{"content":"x"}', ',"usage":{"prompt_tokens":1,"completion_tokens":2}'));
     expect(d).toMatchObject({ content: 'x', usage: { inputTokens: 1, outputTokens: 2 } });
@@ -133,6 +140,7 @@ describe('Anthropic Messages', () => {
   it('reads its event types', () => {
     expect(parse(a, '{"type":"message_start","message":{"usage":{"input_tokens":10,"cache_read_input_tokens":5,"output_tokens":1}}}', 'message_start').usage).toEqual({
       inputTokens: 15,
+      cachedTokens: 5,
     });
     expect(parse(a, '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}', 'content_block_start').content).toBe('');
     expect(parse(a, '{"type":"ping"}', 'ping').content).toBe('');
