@@ -3,6 +3,8 @@
  * a stream that only calls a tool is timed like text (TTFT, ITL, TPOT, output
  * tokens), the calls come back parsed, and answering them goes on to a text reply.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LLMUser, type ChatMessage, type LlmClient, type LlmProvider } from '../../src/api/llm.js';
@@ -21,6 +23,9 @@ const ARG_TOKENS = 12;
 
 let mock: MockServer;
 let chunky: MockServer;
+/** Serves recorded-style streams of real providers, one per path. */
+let recorded: Server;
+let recordedUrl: string;
 const agent = new Agent({ keepAliveTimeout: 10_000 });
 const sockets = new SocketPool();
 
@@ -28,11 +33,21 @@ beforeAll(async () => {
   mock = await startMockServer({ port: 0, ttftMs: TTFT_MS, itlMs: ITL_MS });
   chunky = await startMockServer({ port: 0, ttftMs: TTFT_MS, itlMs: ITL_MS, tokensPerChunk: 3, reasoningTokens: 4 });
   process.env.VOLLEY_TOOLS_KEY = 'sk-tools-test';
+  recorded = createServer((req, res) => {
+    req.resume();
+    const body = STREAMS[req.url ?? ''];
+    if (!body) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(body);
+  });
+  await new Promise<void>((r) => recorded.listen(0, '127.0.0.1', r));
+  recordedUrl = `http://127.0.0.1:${(recorded.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
   await mock.close();
   await chunky.close();
+  await new Promise((r) => recorded.close(r));
   await agent.close();
   sockets.close();
   delete process.env.VOLLEY_TOOLS_KEY;
@@ -44,7 +59,36 @@ class ToolUser extends LLMUser {
   apiKeyEnv = 'VOLLEY_TOOLS_KEY';
 }
 
-function setup(provider: LlmProvider, server = mock): { llm: LlmClient; recorder: MetricsRecorder } {
+const sse = (events: Array<[string | undefined, unknown]>) => events.map(([e, d]) => `${e ? `event: ${e}\n` : ''}data: ${typeof d === 'string' ? d : JSON.stringify(d)}\n\n`).join('');
+const oaChunk = (delta: unknown, finish: string | null = null) => ({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta, finish_reason: finish }] });
+/** OpenAI's documented shape of two parallel calls; Anthropic's of text, then a tool_use block. */
+const STREAMS: Record<string, string> = {
+  '/v1/chat/completions': sse([
+    [undefined, oaChunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] })],
+    [undefined, oaChunk({ tool_calls: [{ index: 0, function: { arguments: '{"lo' } }] })],
+    [undefined, oaChunk({ tool_calls: [{ index: 0, function: { arguments: 'cation": "Paris"}' } }] })],
+    [undefined, oaChunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '' } }] })],
+    [undefined, oaChunk({ tool_calls: [{ index: 1, function: { arguments: '{}' } }] })],
+    [undefined, oaChunk({}, 'tool_calls')],
+    [undefined, { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [], usage: { prompt_tokens: 9, completion_tokens: 7, total_tokens: 16 } }],
+    [undefined, '[DONE]'],
+  ]),
+  '/v1/messages': sse([
+    ['message_start', { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', content: [], usage: { input_tokens: 9, output_tokens: 1 } } }],
+    ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
+    ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Let me check.' } }],
+    ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+    ['content_block_start', { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} } }],
+    ['content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '' } }],
+    ['content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"location": "Par' } }],
+    ['content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: 'is"}' } }],
+    ['content_block_stop', { type: 'content_block_stop', index: 1 }],
+    ['message_delta', { type: 'message_delta', delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 30 } }],
+    ['message_stop', { type: 'message_stop' }],
+  ]),
+};
+
+function setup(provider: LlmProvider, server: { url: string } = mock): { llm: LlmClient; recorder: MetricsRecorder } {
   const user = Object.assign(new ToolUser(), { provider });
   const recorder = new MetricsRecorder();
   const ctx: ClientContext = {
@@ -156,6 +200,34 @@ describe.each(['openai', 'anthropic', 'cohere'] as const)('tool calls (%s)', (pr
     expect(truth!.chunks).toBe(6);
     expect(r.itlMs).toHaveLength(5);
     expect(r.ttfctMs!).toBeGreaterThan(r.ttftMs!);
+  });
+});
+
+describe('tool calls as real providers stream them', () => {
+  it('OpenAI parallel calls: two calls told apart by index, one ITL step per argument piece', async () => {
+    const { llm } = setup('openai', { url: recordedUrl });
+    const r = await llm.chat({ messages: ASK, tools: [WEATHER] });
+    expect(r.error).toBeUndefined();
+    expect(r.toolCalls).toEqual([
+      { id: 'call_a', name: 'get_weather', arguments: '{"location": "Paris"}', input: { location: 'Paris' } },
+      { id: 'call_b', name: 'get_time', arguments: '{}', input: {} },
+    ]);
+    expect(r.finishReason).toBe('tool_calls');
+    expect(r.outputTokens).toBe(7);
+    expect(r.ttftMs).toBeDefined();
+    // Three events carry argument text: two gaps.
+    expect(r.itlMs).toHaveLength(2);
+  });
+
+  it('Anthropic text then tool_use: both kept, the empty first input_json_delta is no token', async () => {
+    const { llm } = setup('anthropic', { url: recordedUrl });
+    const r = await llm.chat({ messages: ASK, tools: [WEATHER] });
+    expect(r.error).toBeUndefined();
+    expect(r.text).toBe('Let me check.');
+    expect(r.toolCalls).toEqual([{ id: 'toolu_1', name: 'get_weather', arguments: '{"location": "Paris"}', input: { location: 'Paris' } }]);
+    expect(r.messages[r.messages.length - 1]).toMatchObject({ role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'toolu_1' }] });
+    expect(r.outputTokens).toBe(30);
+    expect(r.itlMs).toHaveLength(2);
   });
 });
 

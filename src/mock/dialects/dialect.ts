@@ -93,6 +93,8 @@ export function contentText(content: unknown): string {
   for (const part of content) {
     if (typeof part === 'string') text += part;
     else if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') text += (part as { text: string }).text;
+    // Anthropic's tool_result blocks hold their text in `content`.
+    else if (part && typeof part === 'object' && (part as { content?: unknown }).content !== undefined) text += contentText((part as { content: unknown }).content);
   }
   return text;
 }
