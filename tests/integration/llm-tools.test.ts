@@ -83,7 +83,7 @@ const STREAMS: Record<string, string> = {
     ['content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"location": "Par' } }],
     ['content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: 'is"}' } }],
     ['content_block_stop', { type: 'content_block_stop', index: 1 }],
-    ['message_delta', { type: 'message_delta', delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 30 } }],
+    ['message_delta', { type: 'message_delta', delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 10 } }],
     ['message_stop', { type: 'message_stop' }],
   ]),
 };
@@ -226,7 +226,7 @@ describe('tool calls as real providers stream them', () => {
     expect(r.text).toBe('Let me check.');
     expect(r.toolCalls).toEqual([{ id: 'toolu_1', name: 'get_weather', arguments: '{"location": "Paris"}', input: { location: 'Paris' } }]);
     expect(r.messages[r.messages.length - 1]).toMatchObject({ role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'toolu_1' }] });
-    expect(r.outputTokens).toBe(30);
+    expect(r.outputTokens).toBe(10);
     expect(r.itlMs).toHaveLength(2);
   });
 });

@@ -42,7 +42,7 @@ export function anthropicBody(input: GenerationInput): Record<string, unknown> {
     stream: input.stream,
   };
   if (system.length) body.system = system.join('\n');
-  if (input.tools) body.tools = anthropicTools(input.tools);
+  if (input.tools?.length) body.tools = anthropicTools(input.tools);
   if (input.toolChoice) body.tool_choice = anthropicToolChoice(input.toolChoice);
   return body;
 }

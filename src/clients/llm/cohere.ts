@@ -27,7 +27,7 @@ export function cohereAdapter(cfg: ProviderConfig): ProviderAdapter {
 export function cohereBody(input: GenerationInput): Record<string, unknown> {
   const body: Record<string, unknown> = { model: input.model, messages: input.messages, stream: input.stream };
   if (input.outputTokens !== undefined) body.max_tokens = input.outputTokens;
-  if (input.tools) body.tools = openaiTools(input.tools);
+  if (input.tools?.length) body.tools = openaiTools(input.tools);
   const choice = input.toolChoice ? cohereToolChoice(input.toolChoice) : undefined;
   if (choice) body.tool_choice = choice;
   return body;

@@ -66,7 +66,7 @@ function withGenerationFields(body: Record<string, unknown>, input: { stream: bo
 
 export function openaiChatBody(input: GenerationInput, ignoreEos: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = { model: input.model, messages: input.messages, stream: input.stream };
-  if (input.tools) body.tools = openaiTools(input.tools);
+  if (input.tools?.length) body.tools = openaiTools(input.tools);
   if (input.toolChoice) body.tool_choice = openaiToolChoice(input.toolChoice);
   return withGenerationFields(body, input, ignoreEos);
 }

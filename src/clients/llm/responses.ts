@@ -11,7 +11,7 @@ export function responsesBody(input: ResponsesInput): Record<string, unknown> {
   const body: Record<string, unknown> = { model: input.model, input: input.input, stream: input.stream };
   if (input.instructions !== undefined) body.instructions = input.instructions;
   if (input.outputTokens !== undefined) body.max_output_tokens = input.outputTokens;
-  if (input.tools) body.tools = responsesTools(input.tools);
+  if (input.tools?.length) body.tools = responsesTools(input.tools);
   if (input.toolChoice) body.tool_choice = responsesToolChoice(input.toolChoice);
   if (input.reasoning !== undefined) body.reasoning = input.reasoning;
   return body;

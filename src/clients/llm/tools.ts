@@ -1,12 +1,16 @@
 import type { ChatMessage, ToolCall } from '../../api/llm.js';
 import { UserError } from '../../errors.js';
 
-/** A function tool as the client keeps it, whatever shape the scenario wrote it in. */
+/** A tool as the client keeps it, whatever shape the scenario wrote it in. */
 export interface FunctionTool {
   name: string;
   description?: string;
   /** JSON schema of the arguments. */
   parameters?: unknown;
+  /** The object as the scenario wrote it: sent unchanged where it is already in the provider's shape (keeps `strict`, `cache_control`…). */
+  raw: Record<string, unknown>;
+  /** Not a function tool (the Responses API's `web_search`, Anthropic's server tools): sent as written, never renamed. */
+  builtin?: boolean;
 }
 
 /** What the model must do with the tools: OpenAI's `tool_choice`, normalized. */
@@ -16,18 +20,22 @@ export type ToolChoice = { mode: 'auto' | 'none' | 'required' } | { mode: 'named
  * Reads `tools` as a scenario gives them: OpenAI chat's
  * `{ type: 'function', function: { name, parameters } }`, the Responses API's
  * flat `{ type: 'function', name, parameters }`, or Anthropic's
- * `{ name, input_schema }`. Throws a UserError naming the bad entry.
+ * `{ name, input_schema }`; a tool of another `type` is passed through as is.
+ * Throws a UserError naming the bad entry.
  */
 export function readTools(tools: unknown, where: string): FunctionTool[] | undefined {
   if (tools === undefined || tools === null) return undefined;
   if (!Array.isArray(tools)) throw new UserError(`${where}: tools: expected an array of function tools, got ${typeof tools}`);
   return tools.map((t, i) => {
-    const entry = (t ?? {}) as Record<string, unknown>;
+    const entry = (t && typeof t === 'object' ? t : {}) as Record<string, unknown>;
     const fn = (entry.function && typeof entry.function === 'object' ? entry.function : entry) as Record<string, unknown>;
+    if (typeof entry.type === 'string' && entry.type !== 'function' && entry.function === undefined) {
+      return { name: typeof entry.name === 'string' ? entry.name : entry.type, raw: entry, builtin: true };
+    }
     if (typeof fn.name !== 'string' || fn.name === '') {
       throw new UserError(`${where}: tools[${i}]: expected a function tool with a name`, "e.g. { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }");
     }
-    const tool: FunctionTool = { name: fn.name };
+    const tool: FunctionTool = { name: fn.name, raw: entry };
     if (typeof fn.description === 'string') tool.description = fn.description;
     const parameters = fn.parameters ?? fn.input_schema;
     if (parameters !== undefined) tool.parameters = parameters;
@@ -55,7 +63,7 @@ const EMPTY_SCHEMA = { type: 'object', properties: {} };
 
 /** OpenAI chat (and Cohere v2, which copies it): nested function tools. */
 export function openaiTools(tools: FunctionTool[]): unknown[] {
-  return tools.map((t) => ({ type: 'function', function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters ?? EMPTY_SCHEMA } }));
+  return tools.map((t) => (t.builtin || t.raw.function !== undefined ? t.raw : { type: 'function', function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters ?? EMPTY_SCHEMA } }));
 }
 
 export function openaiToolChoice(choice: ToolChoice): unknown {
@@ -64,7 +72,7 @@ export function openaiToolChoice(choice: ToolChoice): unknown {
 
 /** The Responses API: flat function tools. */
 export function responsesTools(tools: FunctionTool[]): unknown[] {
-  return tools.map((t) => ({ type: 'function', name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters ?? EMPTY_SCHEMA }));
+  return tools.map((t) => (t.builtin || (t.raw.type === 'function' && t.raw.function === undefined) ? t.raw : { type: 'function', name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters ?? EMPTY_SCHEMA }));
 }
 
 export function responsesToolChoice(choice: ToolChoice): unknown {
@@ -72,7 +80,7 @@ export function responsesToolChoice(choice: ToolChoice): unknown {
 }
 
 export function anthropicTools(tools: FunctionTool[]): unknown[] {
-  return tools.map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), input_schema: t.parameters ?? EMPTY_SCHEMA }));
+  return tools.map((t) => (t.builtin || t.raw.input_schema !== undefined ? t.raw : { name: t.name, ...(t.description ? { description: t.description } : {}), input_schema: t.parameters ?? EMPTY_SCHEMA }));
 }
 
 export function anthropicToolChoice(choice: ToolChoice): unknown {

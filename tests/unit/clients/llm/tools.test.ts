@@ -1,15 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { anthropicToolChoice, anthropicToolMessages, cohereToolChoice, openaiToolChoice, readToolChoice, readTools } from '../../../../src/clients/llm/tools.js';
+import {
+  anthropicToolChoice,
+  anthropicToolMessages,
+  anthropicTools,
+  cohereToolChoice,
+  openaiToolChoice,
+  openaiTools,
+  readToolChoice,
+  readTools,
+  responsesTools,
+} from '../../../../src/clients/llm/tools.js';
 import { UserError } from '../../../../src/errors.js';
 
 describe('tool options', () => {
   it('reads tools in chat, Responses and Anthropic shapes', () => {
     const schema = { type: 'object', properties: {} };
-    expect(readTools([{ type: 'function', function: { name: 'a', parameters: schema } }, { type: 'function', name: 'b' }, { name: 'c', input_schema: schema }], 'U')).toEqual([
+    const tools = readTools([{ type: 'function', function: { name: 'a', parameters: schema, strict: true } }, { type: 'function', name: 'b' }, { name: 'c', input_schema: schema }], 'U')!;
+    expect(tools).toMatchObject([
       { name: 'a', parameters: schema },
       { name: 'b' },
       { name: 'c', parameters: schema },
     ]);
+    // Each provider's own shape goes out as written (strict kept); the others are converted.
+    expect(openaiTools(tools)).toEqual([
+      { type: 'function', function: { name: 'a', parameters: schema, strict: true } },
+      { type: 'function', function: { name: 'b', parameters: { type: 'object', properties: {} } } },
+      { type: 'function', function: { name: 'c', parameters: schema } },
+    ]);
+    expect(anthropicTools(tools)).toEqual([
+      { name: 'a', input_schema: schema },
+      { name: 'b', input_schema: { type: 'object', properties: {} } },
+      { name: 'c', input_schema: schema },
+    ]);
+    expect(responsesTools(tools)[1]).toEqual({ type: 'function', name: 'b' });
+    // A built-in tool of another type passes through untouched.
+    expect(responsesTools(readTools([{ type: 'web_search' }], 'U')!)).toEqual([{ type: 'web_search' }]);
     expect(() => readTools([{ type: 'function' }], 'U')).toThrow(UserError);
     expect(() => readTools({}, 'U')).toThrow(/tools: expected an array/);
   });
