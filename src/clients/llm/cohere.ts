@@ -25,7 +25,9 @@ export function cohereAdapter(cfg: ProviderConfig): ProviderAdapter {
 }
 
 export function cohereBody(input: GenerationInput): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: input.model, messages: input.messages, stream: input.stream };
+  // Cohere's assistant message with tool calls has no content rather than a null one.
+  const messages = input.messages.map((m) => (m.content === null && m.role === 'assistant' ? (({ content: _, ...rest }) => rest)(m) : m));
+  const body: Record<string, unknown> = { model: input.model, messages, stream: input.stream };
   if (input.outputTokens !== undefined) body.max_tokens = input.outputTokens;
   if (input.tools?.length) body.tools = openaiTools(input.tools);
   const choice = input.toolChoice ? cohereToolChoice(input.toolChoice) : undefined;
