@@ -11,6 +11,6 @@ export { defineConfig, type Options, type Duration, type ThresholdSpec, type Rat
 export { LoadShape, type ShapeTick } from './shape.js';
 export type { HttpClient, HttpResponse, RequestOptions, ResponseTimings, CustomRequest } from './types.js';
 export { StopUser } from '../errors.js';
-export { LLMUser, LlmRequestError, type LlmClient, type LlmResult, type ChatOptions, type CompletionOptions, type EmbeddingsOptions, type EmbeddingsResult, type RerankOptions, type RerankResult, type ChatMessage, type ContentPart, type LlmProvider, type LlmErrorKind, type LlmRequestOptions, type Conversation, type ConversationOptions } from './llm.js';
+export { LLMUser, LlmRequestError, type LlmClient, type LlmResult, type ChatOptions, type CompletionOptions, type EmbeddingsOptions, type EmbeddingsResult, type RerankOptions, type RerankResult, type ChatMessage, type ContentPart, type LlmProvider, type LlmErrorKind, type LlmRequestOptions, type ResponsesOptions, type ToolCall, type Conversation, type ConversationOptions } from './llm.js';
 export type { ImagesOptions, ImagesResult, SpeechOptions, SpeechResult, TranscriptionOptions, TranscriptionResult } from './media.js';
 export { open, scenarioDir } from './files.js';

@@ -74,7 +74,58 @@ export interface ChatOptions extends LlmRequestOptions {
   prefixLen?: number;
   /** Stream the reply (default: the user's `stream`). */
   stream?: boolean;
+  /**
+   * Function tools the model may call, in OpenAI's shape (mapped for Anthropic and Cohere).
+   * @example tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }]
+   */
+  tools?: unknown[];
+  /** 'auto' (default), 'none', 'required', or a tool's name / `{ type: 'function', function: { name } }`. `tool_choice` works too. */
+  toolChoice?: unknown;
+  /**
+   * Check that the reply is JSON: one that fails `JSON.parse` is counted as `llm.errors.invalid_json`.
+   * Default: on when `response_format` asks for `json_object` or `json_schema`.
+   */
+  expectJson?: boolean;
   [bodyField: string]: unknown;
+}
+
+/**
+ * Options of `this.llm.responses()` (OpenAI's Responses API, `POST /v1/responses`).
+ * Fields not listed here are sent in the body as they are.
+ * @example await this.llm.responses({ input: 'Say hi', maxOutputTokens: 50, reasoning: { effort: 'low' } });
+ */
+export interface ResponsesOptions extends LlmRequestOptions {
+  /** A string or the API's input items; default: a prompt cut from the dataset to the traffic's input length. */
+  input?: string | unknown[];
+  instructions?: string;
+  /** max_output_tokens; default: the traffic's output length. `null`: send none. */
+  maxOutputTokens?: number | null;
+  /** Input length in tokens of the generated prompt (ignored with `input`). */
+  inputTokens?: number;
+  stream?: boolean;
+  /** Function tools, in chat's nested or the Responses API's flat shape. */
+  tools?: unknown[];
+  toolChoice?: unknown;
+  /** Sent as is, e.g. `{ effort: 'low', summary: 'auto' }`. */
+  reasoning?: unknown;
+  /** As in ChatOptions; default: on when `text.format` asks for JSON. */
+  expectJson?: boolean;
+  [bodyField: string]: unknown;
+}
+
+/**
+ * A tool call the model made. Answer it with a `role: 'tool'` message whose
+ * `tool_call_id` is `id` (chat), or a `function_call_output` item whose
+ * `call_id` is `id` (Responses).
+ * @example for (const c of r.toolCalls) messages.push({ role: 'tool', tool_call_id: c.id, content: run(c.name, c.input) });
+ */
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The arguments as the model wrote them (JSON text). */
+  arguments: string;
+  /** The arguments parsed, or undefined when they are not valid JSON. */
+  input: unknown;
 }
 
 /**
@@ -147,7 +198,9 @@ export type LlmErrorKind =
   /** The server's bytes are not valid HTTP (bad status line or headers, broken chunk framing, short body). */
   | 'protocol'
   /** A non-streamed answer over `--max-body`: the rest was dropped with the connection. */
-  | 'body_too_large';
+  | 'body_too_large'
+  /** The reply was asked to be JSON (`expectJson`, `response_format`) and does not parse. */
+  | 'invalid_json';
 
 /**
  * What `this.llm.chat()` and `completions()` return. Times are in milliseconds
@@ -161,8 +214,10 @@ export interface LlmResult {
   text: string;
   /** Reasoning text ("thinking"), '' when the model gave none. */
   reasoning: string;
-  /** The messages sent plus the assistant's reply: pass them back for a multi-turn conversation. */
+  /** The messages sent plus the assistant's reply (with its `tool_calls`): pass them back for a multi-turn conversation. */
   messages: ChatMessage[];
+  /** Tool calls the model made, in order; empty when it answered with text. */
+  toolCalls: ToolCall[];
   inputTokens: number;
   /** Generated tokens, reasoning included. */
   outputTokens: number;
@@ -238,6 +293,8 @@ export interface LlmClient {
   speech(options?: SpeechOptions): Promise<SpeechResult>;
   /** Speech to text (OpenAI-compatible `/v1/audio/transcriptions`). */
   transcriptions(options?: TranscriptionOptions): Promise<TranscriptionResult>;
+  /** A response from OpenAI's Responses API (`POST /v1/responses`), measured like a chat. */
+  responses(options?: ResponsesOptions): Promise<LlmResult>;
   /** A conversation that keeps its history: each turn sends every earlier turn and answer (docs/llm.md#conversations). */
   conversation(options?: ConversationOptions): Conversation;
 }

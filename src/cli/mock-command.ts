@@ -23,6 +23,7 @@ export interface MockFlags {
   stall?: string;
   roleChunk?: boolean;
   reasoningTokens?: string;
+  brokenJsonRate?: string;
   seed?: string;
   embeddingDim?: string;
   prefixCache?: boolean;
@@ -76,6 +77,7 @@ const mockFlagsSchema = z.object({
   streamErrorRate: share('--stream-error-rate'),
   breakRate: share('--break-rate'),
   stallRate: share('--stall-rate'),
+  brokenJsonRate: share('--broken-json-rate'),
   stall: duration('--stall'),
   roleChunk: z.boolean().optional(),
   reasoningTokens: integer('--reasoning-tokens', 0),
@@ -107,6 +109,7 @@ export function parseMockFlags(flags: MockFlags): MockOptions | string[] {
     streamErrorRate: f.streamErrorRate,
     breakRate: f.breakRate,
     stallRate: f.stallRate,
+    brokenJsonRate: f.brokenJsonRate,
     stallMs: f.stall,
     roleChunk: f.roleChunk,
     reasoningTokens: f.reasoningTokens,
@@ -138,6 +141,7 @@ export function registerMockCommand(program: Command): void {
     .option('--break-rate <0..1>', 'share of streams cut half-way (socket destroyed)', '0')
     .option('--stall-rate <0..1>', 'share of streams that pause half-way for --stall', '0')
     .option('--stall <duration>', 'length of an injected pause', '5s')
+    .option('--broken-json-rate <0..1>', 'share of JSON replies (response_format) sent without their closing brace', '0')
     .option('--no-role-chunk', 'do not send the empty role-only first chunk at once')
     .option('--reasoning-tokens <n>', 'reasoning tokens before the content (they count in max_tokens)', '0')
     .option('--image-ms <duration>', 'time per image of an images/generations answer', '500ms')

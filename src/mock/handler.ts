@@ -9,7 +9,7 @@ import type { ResolvedMockOptions } from './options.js';
 import { injectedFailure, planResponse, readHeaderOverrides, requestRandom, type HeaderOverrides } from './plan.js';
 import { isKnownPath, matchApiRoute, type ApiRoute } from './routes.js';
 import { TokenStream, type Abortable } from './token-stream.js';
-import { tokenText } from './vocabulary.js';
+import { contentText, STRUCTURED_MIN_TOKENS, tokenText } from './vocabulary.js';
 import { mockStreamLimit, StreamCapacity } from './capacity.js';
 import { AudioStream, planImages, planSpeech, planTranscription, type MediaPlan } from './media.js';
 import { PrefixCache } from './prefix-cache.js';
@@ -164,6 +164,8 @@ export class MockHandler {
       plan.ttftMs += prefillMs;
       plan.latencyMs += prefillMs;
     }
+    // A tool call or JSON reply needs room for its braces; shorter answers are plain text.
+    if (outputTokens - plan.reasoningTokens >= STRUCTURED_MIN_TOKENS) plan.structured = request.toolCall !== undefined ? 'tool' : request.json ? 'json' : undefined;
     record.inputTokens = request.inputTokens;
     record.status = 200;
     const ctx: AnswerContext = {
@@ -178,6 +180,7 @@ export class MockHandler {
       includeUsage: request.includeUsage,
       cachedTokens,
     };
+    if (plan.structured === 'tool') ctx.toolCall = { id: `call_${record.id}`, name: request.toolCall! };
 
     if (request.stream) {
       const stream = new TokenStream(res, dialect.frames(ctx), plan, record, startedAt, this.untrack);
@@ -196,7 +199,7 @@ export class MockHandler {
         return;
       }
       const reasoning = tokenText(plan.startWord, 0, plan.reasoningTokens);
-      const content = tokenText(plan.startWord, plan.reasoningTokens, outputTokens - plan.reasoningTokens);
+      const content = contentText(plan, plan.reasoningTokens, outputTokens - plan.reasoningTokens);
       sendJson(res, 200, dialect.answer(ctx, reasoning, content), { 'x-mock-request-id': record.id });
       const now = epochNow();
       record.firstTokenAt = now;

@@ -28,6 +28,8 @@ export interface MockOptions {
   stallRate?: number;
   /** Default 5000. */
   stallMs?: number;
+  /** Share of JSON replies (asked with response_format) sent without their closing `"}`, so they do not parse. Default 0. */
+  brokenJsonRate?: number;
   /** Send an empty role-only first chunk at once, as real servers do. Default true. */
   roleChunk?: boolean;
   /** Reasoning tokens sent before the content; they count in max_tokens. Default 0. */
@@ -79,6 +81,7 @@ export const mockOptionsSchema = z.object({
   breakRate: share.default(0),
   stallRate: share.default(0),
   stallMs: ms.default(5000),
+  brokenJsonRate: share.default(0),
   roleChunk: z.boolean().default(true),
   reasoningTokens: count.default(0),
   seed: z.number().int().default(1),

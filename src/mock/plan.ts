@@ -13,6 +13,7 @@ export interface HeaderOverrides {
   streamError?: boolean;
   breakAfterTokens?: number;
   stallMs?: number;
+  brokenJson?: boolean;
 }
 
 /** Everything decided about one answer before it starts. Times are ms. */
@@ -34,6 +35,10 @@ export interface ResponsePlan {
   stall?: { afterTokens: number; ms: number };
   /** Where in the vocabulary the text starts, so answers differ. */
   startWord: number;
+  /** A JSON reply (response_format) leaves out its closing `"}`, so it does not parse. */
+  brokenJson: boolean;
+  /** The content tokens form a tool call's arguments or a JSON reply (vocabulary.ts structuredText), set by the handler. */
+  structured: 'tool' | 'json' | undefined;
   /** The request's random stream, for jitter. */
   random: () => number;
 }
@@ -66,6 +71,8 @@ export function readHeaderOverrides(headers: IncomingHttpHeaders): HeaderOverrid
   }
   const streamError = headers['x-mock-stream-error'];
   if (streamError !== undefined) overrides.streamError = streamError === '1' || streamError === 'true';
+  const brokenJson = headers['x-mock-broken-json'];
+  if (brokenJson !== undefined) overrides.brokenJson = brokenJson === '1' || brokenJson === 'true';
   return problems.length > 0 ? problems.join('; ') : overrides;
 }
 
@@ -96,6 +103,7 @@ export function planResponse(
   const breakDraw = random();
   const stallDraw = random();
   const startWord = Math.floor(random() * VOCABULARY_SIZE);
+  const brokenJsonDraw = random();
 
   const ttftMs = overrides.ttftMs ?? options.ttftMs;
   const itlMs = overrides.itlMs ?? options.itlMs;
@@ -118,6 +126,8 @@ export function planResponse(
     breakAfterTokens,
     stall,
     startWord,
+    brokenJson: overrides.brokenJson ?? brokenJsonDraw < options.brokenJsonRate,
+    structured: undefined,
     random,
   };
 }

@@ -3,6 +3,7 @@ import { anthropicMessages } from './dialects/anthropic-messages.js';
 import { cohereChat } from './dialects/cohere-chat.js';
 import { openaiChat } from './dialects/openai-chat.js';
 import { openaiCompletions } from './dialects/openai-completions.js';
+import { openaiResponses } from './dialects/openai-responses.js';
 import type { ErrorShape } from './errors.js';
 
 /** What an API path serves. */
@@ -30,6 +31,7 @@ const openaiEmbeddingsRoute: Endpoint = { kind: 'openai-embeddings' };
 const ROUTES: Record<string, ApiRoute> = {
   '/v1/chat/completions': { endpoint: { kind: 'text', dialect: openaiChat }, errorShape: 'openai', idPrefix: openaiChat.idPrefix },
   '/v1/completions': { endpoint: { kind: 'text', dialect: openaiCompletions }, errorShape: 'openai', idPrefix: openaiCompletions.idPrefix },
+  '/v1/responses': { endpoint: { kind: 'text', dialect: openaiResponses }, errorShape: 'openai', idPrefix: openaiResponses.idPrefix },
   '/v1/embeddings': { endpoint: openaiEmbeddingsRoute, errorShape: 'openai', idPrefix: 'embd-' },
   '/v1/messages': { endpoint: { kind: 'text', dialect: anthropicMessages }, errorShape: 'anthropic', idPrefix: anthropicMessages.idPrefix, apiKeyHeader: 'x-api-key' },
   '/v2/chat': { endpoint: { kind: 'text', dialect: cohereChat }, errorShape: 'cohere', idPrefix: cohereChat.idPrefix },

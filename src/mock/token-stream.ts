@@ -2,7 +2,8 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { StreamFrames } from './dialects/dialect.js';
 import { epochNow, type GroundTruthRecord } from './ground-truth.js';
 import type { ResponsePlan } from './plan.js';
-import { tokenText } from './vocabulary.js';
+import { contentText } from './vocabulary.js';
+import { escapeJson } from './dialects/dialect.js';
 import { MAX_TIMER_MS } from '../util/long-timeout.js';
 
 /** Something in flight that server.close() must stop. */
@@ -92,8 +93,8 @@ export class TokenStream implements Abortable {
     const reasoning = this.sent < plan.reasoningTokens;
     const phaseEnd = reasoning ? plan.reasoningTokens : plan.outputTokens;
     const count = Math.min(plan.tokensPerChunk, phaseEnd - this.sent, breakAt - this.sent);
-    const text = tokenText(plan.startWord, this.sent, count);
-    const chunk = reasoning ? this.frames.reasoning(text) : this.frames.content(text);
+    const text = contentText(plan, this.sent, count);
+    const chunk = reasoning ? this.frames.reasoning(text) : this.frames.content(plan.structured ? escapeJson(text) : text);
     this.sent += count;
 
     const last = this.sent >= plan.outputTokens;

@@ -43,3 +43,39 @@ export function tokenText(startWord: number, first: number, count: number): stri
 
 /** Number of distinct words, for picking a start word. */
 export const VOCABULARY_SIZE = WORD_COUNT;
+
+/**
+ * Structured output (a tool call's arguments, a JSON reply) that is still
+ * exactly one cl100k_base token per output token: `{"`, `query`, `":"`, then
+ * words, then `"}`, e.g. `{"query":" the of and"}` is 7 tokens. Needs at least
+ * STRUCTURED_MIN_TOKENS tokens. `broken` replaces the closing `"}` with a word,
+ * so the text does not parse (the mock's broken-JSON fault).
+ */
+const JSON_HEAD = ['{"', 'query', '":"'];
+const JSON_TAIL = '"}';
+export const STRUCTURED_MIN_TOKENS = 5;
+
+/** Tokens [first, first + count) of a structured answer of `total` tokens (see above). */
+export function structuredText(startWord: number, first: number, count: number, total: number, broken = false): string {
+  let text = '';
+  for (let i = first; i < first + count; i++) {
+    if (i < JSON_HEAD.length) text += JSON_HEAD[i];
+    else if (i === total - 1 && !broken) text += JSON_TAIL;
+    else text += ONE_TOKEN_WORDS[(startWord + i - JSON_HEAD.length) % WORD_COUNT];
+  }
+  return text;
+}
+
+/**
+ * The text of output tokens [first, first + count) of a planned answer:
+ * reasoning and plain content are vocabulary words; structured content (a
+ * tool call, a JSON reply) is structuredText over the content tokens.
+ */
+export function contentText(
+  plan: { startWord: number; reasoningTokens: number; outputTokens: number; structured: 'tool' | 'json' | undefined; brokenJson: boolean },
+  first: number,
+  count: number,
+): string {
+  if (plan.structured === undefined || first < plan.reasoningTokens) return tokenText(plan.startWord, first, count);
+  return structuredText(plan.startWord, first - plan.reasoningTokens, count, plan.outputTokens - plan.reasoningTokens, plan.structured === 'json' && plan.brokenJson);
+}

@@ -68,4 +68,24 @@ describe('example scenarios', () => {
       await mock.close();
     }
   });
+
+  it('agent-loop.ts calls a tool, answers it and gets a text reply: two timed requests per question', async () => {
+    const mock = await startMockServer({ port: 0, ttftMs: 1, itlMs: 0 });
+    try {
+      const r = await runFixture(example('agent-loop.ts'), { host: mock.url, users: 2, workers: 1, iterations: 10 });
+      expect(r.exitCode).toBe(0);
+      expect(r.summary.errors).toEqual([]);
+      expect(r.summary.counters['agent.answers']).toBe(10);
+      expect(r.summary.counters['agent.turns']).toBe(20);
+      expect(r.summary.counters['agent.tool_calls']).toBe(10);
+      const llm = r.summary.llm!;
+      expect(llm.requests).toBe(20);
+      // Tool-call turns are timed too: every request has its TTFT, and 40 output tokens.
+      expect(llm.ttftMs.count).toBe(20);
+      expect(llm.outputTokens).toBe(800);
+      expect(mock.groundTruth().reduce((n, g) => n + g.outputTokens, 0)).toBe(800);
+    } finally {
+      await mock.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import type { ChatMessage, LlmProvider } from '../../api/llm.js';
+import type { FunctionTool, ToolChoice } from './tools.js';
 
 /** Token counts as a server reports them; a field is undefined when the server did not say. */
 export interface Usage {
@@ -10,12 +11,26 @@ export interface Usage {
 }
 
 /**
+ * A piece of one tool call in a stream event, or a whole call in a
+ * non-streamed answer: `index` tells calls apart, `id` and `name` come with
+ * the call's first piece, `arguments` is the JSON text this piece adds.
+ */
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  name?: string;
+  arguments: string;
+}
+
+/**
  * What one stream event (or a whole non-streamed answer) carried. One object is
  * reused for every event of a client: adapters fill it, the exchange reads it.
  */
 export class StreamDelta {
   content = '';
   reasoning = '';
+  /** Tool calls opened or continued by this event (empty for most events). */
+  toolCalls: ToolCallDelta[] = [];
   usage: Usage | undefined = undefined;
   error: string | undefined = undefined;
   finishReason: string | undefined = undefined;
@@ -25,6 +40,7 @@ export class StreamDelta {
   clear(): void {
     this.content = '';
     this.reasoning = '';
+    if (this.toolCalls.length > 0) this.toolCalls = [];
     this.usage = undefined;
     this.error = undefined;
     this.finishReason = undefined;
@@ -39,6 +55,22 @@ export interface GenerationInput {
   stream: boolean;
   /** Output length asked for; undefined lets the server decide (providers that require it get a default). */
   outputTokens: number | undefined;
+  /** Function tools the model may call, in OpenAI's chat shape (tools.ts maps them per provider). */
+  tools?: FunctionTool[];
+  toolChoice?: ToolChoice;
+}
+
+/** A Responses API request, before its body shape. */
+export interface ResponsesInput {
+  model: string;
+  /** A string, or the Responses API's input items. */
+  input: unknown;
+  instructions?: string;
+  stream: boolean;
+  outputTokens: number | undefined;
+  tools?: FunctionTool[];
+  toolChoice?: ToolChoice;
+  reasoning?: unknown;
 }
 
 /** Where and how to reach one provider: computed once per client. */
@@ -70,6 +102,11 @@ export interface ProviderAdapter {
   chatBody(input: GenerationInput): Record<string, unknown>;
   parseChatEvent(event: string | undefined, data: string, out: StreamDelta): void;
   parseChatResponse(body: unknown, out: StreamDelta): void;
+  /** OpenAI's Responses API; undefined where the provider has none. */
+  readonly responses?: Endpoint;
+  responsesBody?(input: ResponsesInput): Record<string, unknown>;
+  parseResponsesEvent?(event: string | undefined, data: string, out: StreamDelta): void;
+  parseResponsesResponse?(body: unknown, out: StreamDelta): void;
   /** Legacy text completions; undefined where the provider has none. */
   readonly completions?: Endpoint;
   completionsBody?(input: { model: string; prompt: string; stream: boolean; outputTokens: number | undefined }): Record<string, unknown>;

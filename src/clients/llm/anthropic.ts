@@ -1,5 +1,6 @@
 import type { ChatMessage, ContentPart } from '../../api/llm.js';
 import { errorMessage, num, scanTextOrThinking, str, type GenerationInput, type ProviderAdapter, type ProviderConfig, type StreamDelta } from './adapter.js';
+import { anthropicToolChoice, anthropicToolMessages, anthropicTools } from './tools.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 /** The Messages API requires max_tokens; this is sent when the traffic does not set an output length. */
@@ -37,10 +38,12 @@ export function anthropicBody(input: GenerationInput): Record<string, unknown> {
   const body: Record<string, unknown> = {
     model: input.model,
     max_tokens: input.outputTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
-    messages,
+    messages: anthropicToolMessages(messages),
     stream: input.stream,
   };
   if (system.length) body.system = system.join('\n');
+  if (input.tools?.length) body.tools = anthropicTools(input.tools);
+  if (input.toolChoice) body.tool_choice = anthropicToolChoice(input.toolChoice);
   return body;
 }
 
@@ -70,9 +73,17 @@ export function parseAnthropicEvent(event: string | undefined, data: string, out
   switch (event) {
     case 'content_block_delta': {
       if (scanTextOrThinking(data, TEXT_MARKER, THINKING_MARKER, out)) return;
-      const delta = (object(JSON.parse(data)).delta ?? {}) as Record<string, unknown>;
+      const j = object(JSON.parse(data));
+      const delta = (j.delta ?? {}) as Record<string, unknown>;
       if (delta.type === 'text_delta') out.content = str(delta.text) ?? '';
       else if (delta.type === 'thinking_delta') out.reasoning = str(delta.thinking) ?? '';
+      else if (delta.type === 'input_json_delta') out.toolCalls.push({ index: num(j.index) ?? 0, arguments: str(delta.partial_json) ?? '' });
+      return;
+    }
+    case 'content_block_start': {
+      const j = object(JSON.parse(data));
+      const block = (j.content_block ?? {}) as Record<string, unknown>;
+      if (block.type === 'tool_use') out.toolCalls.push({ index: num(j.index) ?? 0, id: str(block.id), name: str(block.name), arguments: '' });
       return;
     }
     case 'message_start': {
@@ -94,7 +105,7 @@ export function parseAnthropicEvent(event: string | undefined, data: string, out
       out.error = errorMessage(object(JSON.parse(data)).error ?? data);
       return;
     default:
-      // ping, content_block_start/stop and future event types carry no tokens.
+      // ping, content_block_stop and future event types carry no tokens.
       if (event === undefined && data.startsWith('{')) {
         const j = object(JSON.parse(data));
         if (j.type === 'error') out.error = errorMessage(j.error ?? j);
@@ -125,6 +136,7 @@ export function parseAnthropicResponse(body: unknown, out: StreamDelta): void {
   for (const block of (j.content as Array<Record<string, unknown>> | undefined) ?? []) {
     if (block.type === 'text') text.push(str(block.text) ?? '');
     else if (block.type === 'thinking') thinking.push(str(block.thinking) ?? '');
+    else if (block.type === 'tool_use') out.toolCalls.push({ index: out.toolCalls.length, id: str(block.id), name: str(block.name), arguments: JSON.stringify(block.input ?? {}) });
   }
   out.content = text.join('');
   out.reasoning = thinking.join('');

@@ -15,7 +15,9 @@ import {
   type LLMUser,
   type RerankOptions,
   type RerankResult,
+  type ResponsesOptions,
 } from '../../api/llm.js';
+import { readToolChoice, readTools } from './tools.js';
 import { redact, StopUser, UserError } from '../../errors.js';
 import { loadDataset, recordText } from '../../workload/dataset.js';
 import { folderImages, generatedImage, imageSizeProblem, imageVariants, prebuildImages } from '../../workload/images.js';
@@ -137,6 +139,13 @@ const OWN_OPTIONS = new Set([
   'audio',
   'fileName',
   'audioSeconds',
+  'tools',
+  'toolChoice',
+  'tool_choice',
+  'expectJson',
+  'instructions',
+  'maxOutputTokens',
+  'reasoning',
 ]);
 
 interface Shaped {
@@ -200,9 +209,49 @@ class UserLlmClient implements LlmClient {
     const images = opts.images ?? (spec.kind === 'image' ? spec.count : 0);
     if (images > 0) messages = this.withImages(messages, images, opts.imageSize ?? (spec.kind === 'image' ? [spec.width, spec.height] : DEFAULT_IMAGE_SIZE));
 
-    const body = adapter.chatBody({ model, messages, stream, outputTokens });
+    const where = this.user.constructor.name;
+    const tools = readTools(opts.tools, where);
+    const toolChoice = readToolChoice(opts.toolChoice ?? opts.tool_choice, where);
+    const body = adapter.chatBody({ model, messages, stream, outputTokens, tools, toolChoice });
     const out = await this.send(adapter.chat, body, opts, stream, adapter.parseChatEvent, adapter.parseChatResponse);
-    return this.finish(adapter.chat, out, messages, localInput, opts);
+    return this.finish(adapter.chat, out, messages, localInput, opts, expectsJson(opts.expectJson, opts.response_format));
+  }
+
+  async responses(opts: ResponsesOptions = {}): Promise<LlmResult> {
+    const { adapter } = this.target;
+    if (!adapter.responses || !adapter.responsesBody || !adapter.parseResponsesEvent) throw this.unsupported('responses()');
+    const model = this.model(opts);
+    const stream = opts.stream ?? this.user.stream;
+    const spec = parseTrafficCached(this.trafficText());
+    let input: string | unknown[];
+    let localInput: number;
+    let outputTokens = opts.maxOutputTokens ?? undefined;
+    if (opts.input !== undefined) {
+      input = opts.input;
+      localInput = typeof input === 'string' ? this.tokenizer.count(input) : this.countMessages(input as ChatMessage[]);
+      if (opts.maxOutputTokens === undefined) outputTokens = this.trafficOutputTokens(spec);
+    } else {
+      const shaped = this.shape(spec, opts);
+      input = shaped.messages ?? shaped.text;
+      localInput = shaped.inputTokens;
+      if (opts.maxOutputTokens === undefined) outputTokens = shaped.outputTokens;
+    }
+    if (opts.instructions !== undefined) localInput += this.tokenizer.count(opts.instructions);
+    const where = this.user.constructor.name;
+    const body = adapter.responsesBody({
+      model,
+      input,
+      instructions: opts.instructions,
+      stream,
+      outputTokens,
+      tools: readTools(opts.tools, where),
+      toolChoice: readToolChoice(opts.toolChoice ?? opts.tool_choice, where),
+      reasoning: opts.reasoning,
+    });
+    const out = await this.send(adapter.responses, body, opts, stream, adapter.parseResponsesEvent, adapter.parseResponsesResponse);
+    const messages: ChatMessage[] = typeof input === 'string' ? [{ role: 'user', content: input }] : (input as ChatMessage[]);
+    const format = (opts.text as { format?: unknown } | undefined)?.format;
+    return this.finish(adapter.responses, out, messages, localInput, opts, expectsJson(opts.expectJson, format));
   }
 
   async completions(opts: CompletionOptions = {}): Promise<LlmResult> {
@@ -582,11 +631,11 @@ class UserLlmClient implements LlmClient {
     return out;
   }
 
-  private finish(endpoint: Endpoint, out: ExchangeOutcome, messages: ChatMessage[], localInput: number, opts: LlmCallOptions): LlmResult {
+  private finish(endpoint: Endpoint, out: ExchangeOutcome, messages: ChatMessage[], localInput: number, opts: LlmCallOptions, expectJson = false): LlmResult {
     const name = opts.name ?? endpoint.name;
     // out.errorMessage was redacted where the exchange ended (send).
     this.noteOutcome(out);
-    const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos, this.ctx.warnOnce);
+    const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos, this.ctx.warnOnce, expectJson);
     if (this.requestsLog) this.requestsLog.write(warmupMarked(generationRecord(name, out, result, this.ctx.options.trafficOverride), this.ctx.options));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, result.errorKind!, result);
     return result;
@@ -657,6 +706,17 @@ type LlmCallOptions = { name?: string; throwOnError?: boolean };
 
 function isRawBody(body: Record<string, unknown> | RawBody): body is RawBody {
   return Buffer.isBuffer(body.bytes) && typeof body.contentType === 'string';
+}
+
+/**
+ * Whether a reply must parse as JSON: `expectJson` when the call sets it, else
+ * when the request asks for JSON output (chat's `response_format`, the
+ * Responses API's `text.format`: `json_object` or `json_schema`).
+ */
+function expectsJson(expectJson: unknown, format: unknown): boolean {
+  if (typeof expectJson === 'boolean') return expectJson;
+  const type = (format as { type?: unknown } | undefined)?.type;
+  return type === 'json_object' || type === 'json_schema';
 }
 
 /** A line of a warm-up stage (a sweep's --warmup, or the drain after its last stage) says so: the summary leaves those requests out. */

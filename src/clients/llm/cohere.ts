@@ -1,5 +1,6 @@
 import { errorMessage, num, scanTextOrThinking, str, type GenerationInput, type ProviderAdapter, type ProviderConfig, type StreamDelta, type Usage } from './adapter.js';
-import { scanNumber } from './openai.js';
+import { readToolCalls, scanNumber } from './openai.js';
+import { cohereToolChoice, openaiTools } from './tools.js';
 
 /**
  * Cohere v2: /v2/chat with named stream events (message-start, content-delta,
@@ -25,8 +26,13 @@ export function cohereAdapter(cfg: ProviderConfig): ProviderAdapter {
 }
 
 export function cohereBody(input: GenerationInput): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: input.model, messages: input.messages, stream: input.stream };
+  // Cohere's assistant message with tool calls has no content rather than a null one.
+  const messages = input.messages.map((m) => (m.content === null && m.role === 'assistant' ? (({ content: _, ...rest }) => rest)(m) : m));
+  const body: Record<string, unknown> = { model: input.model, messages, stream: input.stream };
   if (input.outputTokens !== undefined) body.max_tokens = input.outputTokens;
+  if (input.tools?.length) body.tools = openaiTools(input.tools);
+  const choice = input.toolChoice ? cohereToolChoice(input.toolChoice) : undefined;
+  if (choice) body.tool_choice = choice;
   return body;
 }
 
@@ -52,6 +58,20 @@ export function parseCohereEvent(event: string | undefined, data: string, out: S
       out.reasoning = str(content.thinking) ?? '';
       return;
     }
+    // The tool plan is text the model writes before its calls: output, but not the answer.
+    case 'tool-plan-delta':
+      out.reasoning = str((j.delta as any)?.message?.tool_plan) ?? '';
+      return;
+    case 'tool-call-start':
+    case 'tool-call-delta': {
+      const call = (j.delta as any)?.message?.tool_calls;
+      if (call && typeof call === 'object') {
+        const before = out.toolCalls.length;
+        readToolCalls([call], out.toolCalls);
+        if (out.toolCalls.length > before) out.toolCalls[before]!.index = num(j.index) ?? 0;
+      }
+      return;
+    }
     case 'message-end': {
       const delta = (j.delta ?? {}) as Record<string, unknown>;
       out.finishReason = str(delta.finish_reason);
@@ -75,7 +95,7 @@ function cohereUsage(u: unknown): Usage {
 export function parseCohereResponse(body: unknown, out: StreamDelta): void {
   const j = body as Record<string, unknown>;
   if (!j || typeof j !== 'object') throw new SyntaxError('response is not a JSON object');
-  const message = j.message as { content?: Array<Record<string, unknown>> } | undefined;
+  const message = j.message as { content?: Array<Record<string, unknown>>; tool_calls?: unknown[]; tool_plan?: unknown } | undefined;
   if (!message && typeof j.message === 'string') {
     out.error = j.message;
     return;
@@ -86,6 +106,8 @@ export function parseCohereResponse(body: unknown, out: StreamDelta): void {
     if (block.type === 'text') text.push(str(block.text) ?? '');
     else if (block.type === 'thinking') thinking.push(str(block.thinking) ?? '');
   }
+  if (typeof message?.tool_plan === 'string') thinking.push(message.tool_plan);
+  if (Array.isArray(message?.tool_calls)) readToolCalls(message.tool_calls, out.toolCalls);
   out.content = text.join('');
   out.reasoning = thinking.join('');
   if (j.usage) out.usage = cohereUsage(j.usage);

@@ -1,10 +1,11 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { LlmErrorKind } from '../../api/llm.js';
-import { errorMessage, StreamDelta, type Usage } from './adapter.js';
+import { errorMessage, StreamDelta, type ToolCallDelta, type Usage } from './adapter.js';
 import type { ResponseSink, Sending, Transport, TransportRequest } from '../transport.js';
 import { bodyTooLargeMessage, DEFAULT_MAX_BODY_BYTES, isProtocolError } from '../answer-limits.js';
 import { retryAfterMs, retryAfterNote } from '../retry-after.js';
 import { SseDecoder } from './sse.js';
+import { TOOL_REF } from './timing.js';
 import { ContentTemplate } from './template.js';
 import { MAX_TIMER_MS } from '../../util/long-timeout.js';
 
@@ -47,6 +48,10 @@ export interface ExchangeOutcome {
   chunkRefs: number[];
   content: string[];
   reasoning: string[];
+  /** Tool-call argument text as it arrived, one piece per token-carrying event (chunkRefs: TOOL_REF + index). */
+  toolPieces: string[];
+  /** The tool calls, in the order they opened. */
+  toolCalls: ToolCallParts[];
   usage: Usage;
   finishReason: string | undefined;
   /** The provider's end marker arrived. */
@@ -57,6 +62,14 @@ export interface ExchangeOutcome {
   head?: Buffer;
   errorKind: LlmErrorKind | undefined;
   errorMessage: string | undefined;
+}
+
+/** One tool call as its pieces arrive. */
+export interface ToolCallParts {
+  index: number;
+  id: string;
+  name: string;
+  args: string[];
 }
 
 /** An outcome before anything happened: no status, no time, nothing received. */
@@ -74,6 +87,8 @@ export function emptyOutcome(): ExchangeOutcome {
     chunkRefs: [],
     content: [],
     reasoning: [],
+    toolPieces: [],
+    toolCalls: [],
     usage: {},
     finishReason: undefined,
     done: false,
@@ -286,6 +301,7 @@ class Exchange implements ResponseSink {
         out.chunkRefs.push(-out.reasoning.length);
       }
     }
+    if (delta.toolCalls.length > 0) this.addToolCalls(delta.toolCalls, !hasContent && delta.reasoning.length === 0);
     if (hasContent) {
       this.addContent(delta.content);
       // A token event the template did not know: learn its shape for the next ones.
@@ -319,6 +335,8 @@ class Exchange implements ResponseSink {
     const { out } = this;
     out.content = [];
     out.reasoning = [];
+    out.toolPieces = [];
+    out.toolCalls = [];
     out.chunkTimes = [];
     out.chunkRefs = [];
     this.abort('body_too_large', bodyTooLargeMessage(limit).replace('the response body is', "the stream's text is"));
@@ -334,6 +352,40 @@ class Exchange implements ResponseSink {
     out.firstContentMs ??= now;
     out.chunkTimes.push(now);
     out.chunkRefs.push(out.content.length - 1);
+  }
+
+  /**
+   * Tool calls are output like text: the event that opens a call (its name)
+   * is the first token when nothing came before it, and each event with
+   * argument text is a token-carrying chunk (docs/llm-metrics.md#tool-calls).
+   * Tool output is not reasoning, so it counts for TTFCT too.
+   */
+  private addToolCalls(calls: ToolCallDelta[], ownChunk: boolean): void {
+    const { out } = this;
+    const now = this.now;
+    let text = '';
+    for (const d of calls) {
+      let call = out.toolCalls.find((c) => c.index === d.index);
+      if (call === undefined) {
+        call = { index: d.index, id: '', name: '', args: [] };
+        out.toolCalls.push(call);
+      }
+      if (d.id) call.id = d.id;
+      if (d.name) call.name += d.name;
+      if (d.arguments.length > 0) {
+        call.args.push(d.arguments);
+        text += d.arguments;
+      }
+    }
+    if (!this.keep(text.length + 16)) return;
+    out.firstTokenMs ??= now;
+    out.firstContentMs ??= now;
+    if (text.length === 0) return;
+    out.toolPieces.push(text);
+    if (ownChunk) {
+      out.chunkTimes.push(now);
+      out.chunkRefs.push(TOOL_REF + out.toolPieces.length - 1);
+    }
   }
 
   /** The provider parser's content for a data-only payload, when content is all it found. */
@@ -363,6 +415,10 @@ class Exchange implements ResponseSink {
     // A whole answer arrives at once: its text counts as one chunk at the end.
     if (delta.reasoning) out.reasoning.push(delta.reasoning);
     if (delta.content) out.content.push(delta.content);
+    for (const d of delta.toolCalls) {
+      out.toolCalls.push({ index: d.index, id: d.id ?? '', name: d.name ?? '', args: [d.arguments] });
+      if (d.arguments) out.toolPieces.push(d.arguments);
+    }
     if (delta.usage) mergeUsage(out.usage, delta.usage);
     out.finishReason = delta.finishReason;
     out.done = true;
@@ -410,7 +466,7 @@ class Exchange implements ResponseSink {
 }
 
 function isContentOnly(d: StreamDelta): boolean {
-  return d.usage === undefined && d.error === undefined && d.finishReason === undefined && !d.done;
+  return d.toolCalls.length === 0 && d.usage === undefined && d.error === undefined && d.finishReason === undefined && !d.done;
 }
 
 /**

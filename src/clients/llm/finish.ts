@@ -1,4 +1,4 @@
-import type { ChatMessage, LlmResult } from '../../api/llm.js';
+import type { ChatMessage, LlmResult, ToolCall } from '../../api/llm.js';
 import type { Tokenizer } from '../../workload/tokenizer.js';
 import type { MetricsRecorder } from '../../metrics/recorder.js';
 import type { ExchangeOutcome } from './exchange.js';
@@ -6,6 +6,7 @@ import { stderrWarnOnce, type WarnOnce } from '../context.js';
 import { meetsSlos, type Slo } from './slo.js';
 import { computeTimings, tokensPerChunk, tokensPerPiece } from './timing.js';
 import { recordCache } from './workload-figures.js';
+import { assistantMessage, parseArguments } from './tools.js';
 
 /** Server and local output counts further apart than this share are counted as `llm.token_mismatch`. */
 export const TOKEN_MISMATCH_SHARE = 0.1;
@@ -34,11 +35,14 @@ export function finishGeneration(
   tok: Tokenizer,
   slos: readonly Slo[],
   warn: WarnOnce = stderrWarnOnce,
+  expectJson = false,
 ): LlmResult {
   const text = out.content.length === 1 ? out.content[0]! : out.content.join('');
   const reasoning = out.reasoning.length === 1 ? out.reasoning[0]! : out.reasoning.join('');
+  const toolText = out.toolPieces.length === 0 ? '' : out.toolPieces.join('');
   const localReasoning = tok.count(reasoning);
-  const localOutput = tok.count(text) + localReasoning;
+  // Tool-call arguments are generated tokens; names and ids are framing the server counts, if at all.
+  const localOutput = tok.count(text) + localReasoning + (toolText.length > 0 ? tok.count(toolText) : 0);
   const usage = out.usage;
   const outputTokens = usage.outputTokens ?? localOutput;
 
@@ -50,6 +54,7 @@ export function finishGeneration(
           out.chunkRefs,
           tokensPerPiece(out.content, text.length > 0 ? tok.encode(text) : EMPTY_TOKENS, tok),
           tokensPerPiece(out.reasoning, reasoning.length > 0 ? tok.encode(reasoning) : EMPTY_TOKENS, tok),
+          toolText.length > 0 ? tokensPerPiece(out.toolPieces, tok.encode(toolText), tok) : undefined,
         )
       : undefined;
   const t = computeTimings({
@@ -62,10 +67,15 @@ export function finishGeneration(
     outputTokens,
   });
 
+  const toolCalls: ToolCall[] = out.toolCalls.map((c) => {
+    const args = c.args.length === 1 ? c.args[0]! : c.args.join('');
+    return { id: c.id, name: c.name, arguments: args, input: parseArguments(args) };
+  });
   const result: LlmResult = {
     text,
     reasoning,
-    messages: [...messages, { role: 'assistant', content: text }],
+    messages: [...messages, assistantMessage(text, toolCalls)],
+    toolCalls,
     inputTokens: usage.inputTokens ?? localInput,
     outputTokens,
     reasoningTokens: usage.reasoningTokens ?? localReasoning,
@@ -88,7 +98,15 @@ export function finishGeneration(
     return result;
   }
 
-  recorder.recordRequest({ method: 'POST', name, durationMs: t.e2eMs, bytes: out.bytes });
+  // A reply asked to be JSON that is not: a whole answer, timed as one, but a failure of its own kind.
+  const invalidJson = expectJson && toolCalls.length === 0 && !isJson(text);
+  if (invalidJson) {
+    result.errorKind = 'invalid_json';
+    result.error = `invalid JSON in the reply: ${text.length > 80 ? text.slice(0, 80) + '…' : text}`;
+    recorder.add('llm.errors.invalid_json', 1);
+    recorder.add('llm.failures', 1);
+    recorder.recordRequest({ method: 'POST', name, durationMs: t.e2eMs, bytes: out.bytes, error: 'invalid_json: the reply does not parse as JSON' });
+  } else recorder.recordRequest({ method: 'POST', name, durationMs: t.e2eMs, bytes: out.bytes });
   recorder.add('llm.requests', 1);
   recorder.add('llm.input_tokens', result.inputTokens);
   recorder.add('llm.output_tokens', outputTokens);
@@ -106,7 +124,7 @@ export function finishGeneration(
     recorder.add('llm.token_mismatch', 1);
     warnMismatch(warn, usage.outputTokens, localOutput, name);
   }
-  if (slos.length > 0) {
+  if (slos.length > 0 && !invalidJson) {
     let itlSum = 0;
     for (const v of t.itlMs) itlSum += v;
     const itlMean = t.itlMs.length > 0 ? itlSum / t.itlMs.length : undefined;
@@ -115,6 +133,15 @@ export function finishGeneration(
     }
   }
   return result;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -10,8 +10,11 @@ import {
   type ProviderAdapter,
   type ProviderConfig,
   type StreamDelta,
+  type ToolCallDelta,
   type Usage,
 } from './adapter.js';
+import { openaiToolChoice, openaiTools } from './tools.js';
+import { parseResponsesEvent, parseResponsesResponse, responsesBody } from './responses.js';
 
 /**
  * OpenAI's chat completions, and every server that copies it (vLLM, SGLang,
@@ -28,6 +31,10 @@ export function openaiAdapter(cfg: ProviderConfig): ProviderAdapter {
     chatBody: (input) => openaiChatBody(input, cfg.ignoreEos),
     parseChatEvent: (_event, data, out) => parseOpenAiChatEvent(data, out),
     parseChatResponse: parseOpenAiChatResponse,
+    responses: { path: '/v1/responses', name: '/v1/responses' },
+    responsesBody,
+    parseResponsesEvent,
+    parseResponsesResponse,
     completions: { path: '/v1/completions', name: '/v1/completions' },
     completionsBody: (input) => openaiCompletionsBody(input, cfg.ignoreEos),
     parseCompletionEvent: parseOpenAiCompletionEvent,
@@ -65,6 +72,8 @@ function withGenerationFields(body: Record<string, unknown>, input: { stream: bo
 
 export function openaiChatBody(input: GenerationInput, ignoreEos: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = { model: input.model, messages: input.messages, stream: input.stream };
+  if (input.tools?.length) body.tools = openaiTools(input.tools);
+  if (input.toolChoice) body.tool_choice = openaiToolChoice(input.toolChoice);
   return withGenerationFields(body, input, ignoreEos);
 }
 
@@ -95,9 +104,28 @@ export function parseOpenAiChatEvent(data: string, out: StreamDelta): void {
     if (delta) {
       out.content = str(delta.content) ?? '';
       out.reasoning = str(delta.reasoning_content) ?? str(delta.reasoning) ?? '';
+      if (Array.isArray(delta.tool_calls)) readToolCalls(delta.tool_calls, out.toolCalls);
     }
     const finish = str(choice.finish_reason);
     if (finish) out.finishReason = finish;
+  }
+}
+
+/**
+ * OpenAI's `tool_calls` (a stream delta's pieces, or a message's whole calls),
+ * also Cohere v2's. A piece without `index` is the call at its position.
+ */
+export function readToolCalls(calls: unknown[], into: ToolCallDelta[]): void {
+  for (let i = 0; i < calls.length; i++) {
+    const c = calls[i] as Record<string, unknown> | null;
+    if (!c || typeof c !== 'object') continue;
+    const fn = (c.function ?? {}) as Record<string, unknown>;
+    const d: ToolCallDelta = { index: num(c.index) ?? i, arguments: str(fn.arguments) ?? '' };
+    const id = str(c.id);
+    if (id) d.id = id;
+    const name = str(fn.name);
+    if (name) d.name = name;
+    into.push(d);
   }
 }
 
@@ -145,6 +173,7 @@ export function parseOpenAiChatResponse(body: unknown, out: StreamDelta): void {
   if (message) {
     out.content = str(message.content) ?? '';
     out.reasoning = str(message.reasoning_content) ?? str(message.reasoning) ?? '';
+    if (Array.isArray(message.tool_calls)) readToolCalls(message.tool_calls, out.toolCalls);
   }
   out.finishReason = str(choice?.finish_reason);
   out.done = true;

@@ -66,12 +66,15 @@ export function tokensPerPiece(pieces: readonly string[], tokens: Uint32Array, t
   return out;
 }
 
-/** Tokens per stream chunk from the per-piece counts of content and reasoning (see ExchangeOutcome.chunkRefs). */
-export function tokensPerChunk(chunkRefs: readonly number[], content: Uint32Array, reasoning: Uint32Array): Uint32Array {
+/** chunkRefs value of the first tool-argument piece: content refs are >= 0, reasoning refs < 0, and no stream has 2^30 pieces. */
+export const TOOL_REF = 2 ** 30;
+
+/** Tokens per stream chunk from the per-piece counts of content, reasoning and tool arguments (see ExchangeOutcome.chunkRefs). */
+export function tokensPerChunk(chunkRefs: readonly number[], content: Uint32Array, reasoning: Uint32Array, tool: Uint32Array = new Uint32Array(0)): Uint32Array {
   const out = new Uint32Array(chunkRefs.length);
   for (let i = 0; i < chunkRefs.length; i++) {
     const ref = chunkRefs[i]!;
-    out[i] = ref >= 0 ? content[ref]! : reasoning[-ref - 1]!;
+    out[i] = ref >= TOOL_REF ? tool[ref - TOOL_REF]! : ref >= 0 ? content[ref]! : reasoning[-ref - 1]!;
   }
   return out;
 }

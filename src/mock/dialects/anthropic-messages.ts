@@ -9,6 +9,7 @@ import {
   readMaxTokens,
   readModel,
   readStream,
+  readToolCall,
   type AnswerContext,
   type GenerationRequest,
   type StreamFrames,
@@ -36,7 +37,17 @@ function parse(raw: unknown): GenerationRequest | string {
     maxTokens,
     inputTokens: getTokenizer('cl100k_base').count(text),
     prompt: text,
+    toolCall: readToolCall(body, body.messages[body.messages.length - 1], isToolResult),
   };
+}
+
+/** Anthropic answers tool calls with a user message of tool_result blocks. */
+function isToolResult(m: Record<string, unknown>): boolean {
+  return m.role === 'user' && Array.isArray(m.content) && m.content.some((b) => (b as { type?: unknown } | null)?.type === 'tool_result');
+}
+
+function stopReason(ctx: AnswerContext): string {
+  return ctx.toolCall ? 'tool_use' : ctx.hitMaxTokens ? 'max_tokens' : 'end_turn';
 }
 
 const blockStart = (index: number, block: string) =>
@@ -55,6 +66,7 @@ const TEXT_BLOCK = '{"type":"text","text":""}';
  * with the output usage and message_stop.
  */
 function frames(ctx: AnswerContext): StreamFrames {
+  if (ctx.toolCall) return toolFrames(ctx);
   const thinks = ctx.reasoningTokens > 0;
   const textIndex = thinks ? 1 : 0;
   const thinkingHead = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"';
@@ -87,7 +99,7 @@ function frames(ctx: AnswerContext): StreamFrames {
       blockStop(inText ? textIndex : 0) +
       namedEvent(
         'message_delta',
-        `{"type":"message_delta","delta":{"stop_reason":"${ctx.hitMaxTokens ? 'max_tokens' : 'end_turn'}","stop_sequence":null},` +
+        `{"type":"message_delta","delta":{"stop_reason":"${stopReason(ctx)}","stop_sequence":null},` +
           `"usage":{"output_tokens":${ctx.outputTokens}}}`,
       ) +
       namedEvent('message_stop', '{"type":"message_stop"}'),
@@ -101,17 +113,59 @@ function anthropicInputUsage(ctx: AnswerContext): Record<string, number> {
   return { input_tokens: ctx.inputTokens - ctx.cachedTokens, cache_read_input_tokens: ctx.cachedTokens, output_tokens: 1 };
 }
 
+/**
+ * A tool call: message_start (and a thinking block when there is reasoning),
+ * then a tool_use block opened with the first argument piece (its name is the
+ * first output, so it does not go out before the first token), filled with
+ * input_json_delta events, and stop_reason tool_use.
+ */
+function toolFrames(ctx: AnswerContext): StreamFrames {
+  const thinks = ctx.reasoningTokens > 0;
+  const index = thinks ? 1 : 0;
+  const opening =
+    namedEvent(
+      'message_start',
+      `{"type":"message_start","message":{"id":"${ctx.id}","type":"message","role":"assistant","model":${JSON.stringify(ctx.model)},` +
+        `"content":[],"stop_reason":null,"stop_sequence":null,"usage":${JSON.stringify(anthropicInputUsage(ctx))}}}`,
+    ) +
+    (thinks ? blockStart(0, THINKING_BLOCK) : '') +
+    namedEvent('ping', '{"type":"ping"}');
+  const lead = openingOnce(opening, ctx.roleChunk);
+  const toolBlock = `{"type":"tool_use","id":"${ctx.toolCall!.id}","name":${JSON.stringify(ctx.toolCall!.name)},"input":{}}`;
+  let opened = false;
+  return {
+    open: () => (ctx.roleChunk ? opening : ''),
+    reasoning: (text) =>
+      `${lead()}event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"${text}"}}\n\n`,
+    content: (text) => {
+      let out = lead();
+      if (!opened) {
+        if (thinks) out += signature + blockStop(0);
+        out += blockStart(index, toolBlock);
+        opened = true;
+      }
+      return `${out}event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"input_json_delta","partial_json":"${text}"}}\n\n`;
+    },
+    close: () =>
+      (opened ? blockStop(index) : (thinks ? signature : '') + blockStop(0)) +
+      namedEvent('message_delta', `{"type":"message_delta","delta":{"stop_reason":"${stopReason(ctx)}","stop_sequence":null},"usage":{"output_tokens":${ctx.outputTokens}}}`) +
+      namedEvent('message_stop', '{"type":"message_stop"}'),
+    error: (message) => namedEvent('error', JSON.stringify(errorBody('anthropic', 529, message))),
+  };
+}
+
 function answer(ctx: AnswerContext, reasoning: string, content: string): unknown {
   const blocks: unknown[] = [];
   if (ctx.reasoningTokens > 0) blocks.push({ type: 'thinking', thinking: reasoning, signature: SIGNATURE });
-  if (content) blocks.push({ type: 'text', text: content });
+  if (ctx.toolCall) blocks.push({ type: 'tool_use', id: ctx.toolCall.id, name: ctx.toolCall.name, input: JSON.parse(content) as unknown });
+  else if (content) blocks.push({ type: 'text', text: content });
   return {
     id: ctx.id,
     type: 'message',
     role: 'assistant',
     model: ctx.model,
     content: blocks,
-    stop_reason: ctx.hitMaxTokens ? 'max_tokens' : 'end_turn',
+    stop_reason: stopReason(ctx),
     stop_sequence: null,
     usage: { ...anthropicInputUsage(ctx), output_tokens: ctx.outputTokens },
   };

@@ -6,8 +6,10 @@ import {
   messagesText,
   namedEvent,
   readMaxTokens,
+  asksForJson,
   readModel,
   readStream,
+  readToolCall,
   type AnswerContext,
   type GenerationRequest,
   type StreamFrames,
@@ -22,7 +24,19 @@ function parse(raw: unknown): GenerationRequest | string {
   if (typeof stream === 'string') return stream;
   const maxTokens = readMaxTokens(body, ['max_tokens']);
   if (typeof maxTokens === 'string') return maxTokens;
-  return { model: readModel(body, 'mock-command'), stream, includeUsage: true, maxTokens, inputTokens: getTokenizer('cl100k_base').count(messagesText(body.messages)) };
+  return {
+    model: readModel(body, 'mock-command'),
+    stream,
+    includeUsage: true,
+    maxTokens,
+    inputTokens: getTokenizer('cl100k_base').count(messagesText(body.messages)),
+    toolCall: readToolCall(body, body.messages[body.messages.length - 1], (m) => m.role === 'tool'),
+    json: asksForJson(body.response_format),
+  };
+}
+
+function finishReason(ctx: AnswerContext): string {
+  return ctx.toolCall ? 'TOOL_CALL' : ctx.hitMaxTokens ? 'MAX_TOKENS' : 'COMPLETE';
 }
 
 /** Cohere reports the same counts twice: what is billed and what the model saw. */
@@ -45,31 +59,48 @@ function frames(ctx: AnswerContext): StreamFrames {
   const thinkingHead = 'event: content-delta\ndata: {"type":"content-delta","index":0,"delta":{"message":{"content":{"thinking":"';
   const textHead = `event: content-delta\ndata: {"type":"content-delta","index":${textIndex},"delta":{"message":{"content":{"text":"`;
   const deltaTail = '"}}}}\n\n';
+  const call = ctx.toolCall;
   const opening =
     namedEvent(
       'message-start',
       `{"id":"${ctx.id}","type":"message-start","delta":{"message":{"role":"assistant","content":[],"tool_plan":"","tool_calls":[],"citations":[]}}}`,
-    ) + contentStart(0, thinks ? '{"type":"thinking","thinking":""}' : '{"type":"text","text":""}');
+    ) + (thinks ? contentStart(0, '{"type":"thinking","thinking":""}') : call ? '' : contentStart(0, '{"type":"text","text":""}'));
+  // A tool call opens (tool-call-start, with its name) with the first argument piece.
+  let opened = false;
+  const toolPiece = (text: string): string => {
+    let out = lead();
+    if (!opened) {
+      if (thinks) out += contentEnd(0);
+      out += namedEvent(
+        'tool-call-start',
+        `{"type":"tool-call-start","index":0,"delta":{"message":{"tool_calls":{"id":"${call!.id}","type":"function","function":{"name":${JSON.stringify(call!.name)},"arguments":""}}}}}`,
+      );
+      opened = true;
+    }
+    return out + namedEvent('tool-call-delta', `{"type":"tool-call-delta","index":0,"delta":{"message":{"tool_calls":{"function":{"arguments":"${text}"}}}}}`);
+  };
   const lead = openingOnce(opening, ctx.roleChunk);
   let inText = !thinks;
   return {
     open: () => (ctx.roleChunk ? opening : ''),
     reasoning: (text) => `${lead()}${thinkingHead}${text}${deltaTail}`,
-    content: (text) => {
-      let out = lead();
-      if (!inText) {
-        out += contentEnd(0) + contentStart(1, '{"type":"text","text":""}');
-        inText = true;
-      }
-      return `${out}${textHead}${text}${deltaTail}`;
-    },
+    content: call
+      ? toolPiece
+      : (text) => {
+          let out = lead();
+          if (!inText) {
+            out += contentEnd(0) + contentStart(1, '{"type":"text","text":""}');
+            inText = true;
+          }
+          return `${out}${textHead}${text}${deltaTail}`;
+        },
     close: () =>
-      contentEnd(inText ? textIndex : 0) +
+      (call ? (opened ? namedEvent('tool-call-end', '{"type":"tool-call-end","index":0}') : thinks ? contentEnd(0) : '') : contentEnd(inText ? textIndex : 0)) +
       namedEvent(
         'message-end',
         JSON.stringify({
           type: 'message-end',
-          delta: { finish_reason: ctx.hitMaxTokens ? 'MAX_TOKENS' : 'COMPLETE', usage: cohereUsage(ctx.inputTokens, ctx.outputTokens) },
+          delta: { finish_reason: finishReason(ctx), usage: cohereUsage(ctx.inputTokens, ctx.outputTokens) },
         }),
       ) +
       'data: [DONE]\n\n',
@@ -80,11 +111,13 @@ function frames(ctx: AnswerContext): StreamFrames {
 function answer(ctx: AnswerContext, reasoning: string, content: string): unknown {
   const blocks: unknown[] = [];
   if (ctx.reasoningTokens > 0) blocks.push({ type: 'thinking', thinking: reasoning });
-  blocks.push({ type: 'text', text: content });
+  const message: Record<string, unknown> = { role: 'assistant', content: blocks };
+  if (ctx.toolCall) message.tool_calls = [{ id: ctx.toolCall.id, type: 'function', function: { name: ctx.toolCall.name, arguments: content } }];
+  else blocks.push({ type: 'text', text: content });
   return {
     id: ctx.id,
-    finish_reason: ctx.hitMaxTokens ? 'MAX_TOKENS' : 'COMPLETE',
-    message: { role: 'assistant', content: blocks },
+    finish_reason: finishReason(ctx),
+    message,
     usage: cohereUsage(ctx.inputTokens, ctx.outputTokens),
   };
 }

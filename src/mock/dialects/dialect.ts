@@ -12,6 +12,10 @@ export interface GenerationRequest {
   inputTokens: number;
   /** The prompt's text, as counted: the prefix cache reads its tokens (prefix-cache.ts). */
   prompt?: string;
+  /** The answer is a call of this tool (see readToolCall). */
+  toolCall?: string;
+  /** The request asks for a JSON reply (response_format). */
+  json?: boolean;
 }
 
 /** Fixed facts about one answer, known before its first byte. */
@@ -24,6 +28,8 @@ export interface AnswerContext {
   /** Output tokens, reasoning included. */
   outputTokens: number;
   reasoningTokens: number;
+  /** The answer (after any reasoning) is a call of this tool; its arguments are the content tokens. */
+  toolCall?: { id: string; name: string };
   /** The answer stops because max_tokens was reached (else: a natural stop). */
   hitMaxTokens: boolean;
   /** Send the role-only opening at once, rather than with the first token. */
@@ -42,6 +48,7 @@ export interface StreamFrames {
   /** Written as soon as the request is accepted; '' when nothing goes out before the first token. */
   open(): string;
   reasoning(text: string): string;
+  /** Content text, or a tool call's argument text when ctx.toolCall is set (the first one opens the call). Already JSON-escaped. */
   content(text: string): string;
   /** After the last token: finish reason, usage and the end marker. */
   close(): string;
@@ -90,6 +97,8 @@ export function contentText(content: unknown): string {
   for (const part of content) {
     if (typeof part === 'string') text += part;
     else if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') text += (part as { text: string }).text;
+    // Anthropic's tool_result blocks hold their text in `content`.
+    else if (part && typeof part === 'object' && (part as { content?: unknown }).content !== undefined) text += contentText((part as { content: unknown }).content);
   }
   return text;
 }
@@ -136,4 +145,44 @@ export function readStream(body: Body): boolean | string {
 /** `model` when it is a string, else a stand-in name. */
 export function readModel(body: Body, fallback = 'mock-llm'): string {
   return typeof body.model === 'string' && body.model !== '' ? body.model : fallback;
+}
+
+/** How a dialect tells that a message answers a tool call. */
+export type ToolResultTest = (message: Record<string, unknown>) => boolean;
+
+/**
+ * Which tool the answer calls, if any: the named one when `tool_choice` names
+ * one; the first tool when the choice is required (`required`, `any`,
+ * `REQUIRED`); with `auto` or no choice, the first tool unless the last message
+ * answers a tool call (then the mock replies with text, so an agent loop ends).
+ * `none` never calls.
+ */
+export function readToolCall(body: Body, last: unknown, isToolResult: ToolResultTest): string | undefined {
+  const tools = body.tools;
+  if (!Array.isArray(tools) || tools.length === 0) return undefined;
+  const names = tools.map((t) => {
+    const tool = (t ?? {}) as Record<string, unknown>;
+    const fn = (tool.function && typeof tool.function === 'object' ? tool.function : tool) as { name?: unknown };
+    return typeof fn.name === 'string' ? fn.name : 'tool';
+  });
+  const choice = body.tool_choice;
+  const c = (choice && typeof choice === 'object' ? choice : {}) as Record<string, unknown>;
+  const type = typeof choice === 'string' ? choice.toLowerCase() : c.type;
+  if (type === 'none') return undefined;
+  const named = (c.function as { name?: unknown } | undefined)?.name ?? c.name;
+  if (typeof named === 'string') return named;
+  if (type === 'required' || type === 'any') return names[0];
+  const lastMessage = (last ?? {}) as Record<string, unknown>;
+  return isToolResult(lastMessage) ? undefined : names[0];
+}
+
+/** `response_format` (chat, Cohere) or `text.format` (Responses) asks for json_object or json_schema. */
+export function asksForJson(format: unknown): boolean {
+  const type = (format as { type?: unknown } | undefined)?.type;
+  return type === 'json_object' || type === 'json_schema';
+}
+
+/** JSON-escaped text for a frame (structured text holds quotes; plain words need none). */
+export function escapeJson(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
 }

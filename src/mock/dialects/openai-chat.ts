@@ -2,7 +2,9 @@ import { getTokenizer } from '../../workload/tokenizer.js';
 import { errorBody } from '../errors.js';
 import {
   asObject,
+  asksForJson,
   messagesText,
+  readToolCall,
   readMaxTokens,
   readModel,
   readStream,
@@ -46,7 +48,14 @@ function parse(raw: unknown): GenerationRequest | string {
     maxTokens,
     inputTokens: getTokenizer('cl100k_base').count(prompt),
     prompt,
+    toolCall: readToolCall(body, body.messages[body.messages.length - 1], (m) => m.role === 'tool'),
+    json: asksForJson(body.response_format),
   };
+}
+
+/** The finish reason of an OpenAI-style answer. */
+function finishReason(ctx: AnswerContext): string {
+  return ctx.toolCall ? 'tool_calls' : ctx.hitMaxTokens ? 'length' : 'stop';
 }
 
 // Hot path: every chunk is a prebuilt prefix, the token text (plain ASCII
@@ -64,12 +73,20 @@ function frames(ctx: AnswerContext): StreamFrames {
     role = '';
     return r;
   };
+  // A tool call opens with its id and name on the first argument piece, as vLLM and OpenAI send it.
+  const call = ctx.toolCall;
+  let opened = false;
+  const toolPiece = (text: string): string => {
+    if (opened) return `${deltaHead}{"tool_calls":[{"index":0,"function":{"arguments":"${text}"}}]}${tail}`;
+    opened = true;
+    return `${deltaHead}{${take()}"content":null,"tool_calls":[{"index":0,"id":"${call!.id}","type":"function","function":{"name":${JSON.stringify(call!.name)},"arguments":"${text}"}}]}${tail}`;
+  };
   return {
     open: () => (ctx.roleChunk ? `${deltaHead}{"role":"assistant","content":""}${tail}` : ''),
     reasoning: (text) => `${deltaHead}{${take()}"reasoning_content":"${text}"}${tail}`,
-    content: (text) => `${deltaHead}{${take()}"content":"${text}"}${tail}`,
+    content: call ? toolPiece : (text) => `${deltaHead}{${take()}"content":"${text}"}${tail}`,
     close: () => {
-      const finish = ctx.hitMaxTokens ? 'length' : 'stop';
+      const finish = finishReason(ctx);
       let out = `${deltaHead}{},"logprobs":null,"finish_reason":"${finish}"}]${usageNull}}\n\n`;
       if (ctx.includeUsage) out += `${head}[],"usage":${JSON.stringify(openaiUsage(ctx))}}\n\n`;
       return `${out}data: [DONE]\n\n`;
@@ -79,14 +96,16 @@ function frames(ctx: AnswerContext): StreamFrames {
 }
 
 function answer(ctx: AnswerContext, reasoning: string, content: string): unknown {
-  const message: Record<string, unknown> = { role: 'assistant', content };
+  const message: Record<string, unknown> = ctx.toolCall
+    ? { role: 'assistant', content: null, tool_calls: [{ id: ctx.toolCall.id, type: 'function', function: { name: ctx.toolCall.name, arguments: content } }] }
+    : { role: 'assistant', content };
   if (ctx.reasoningTokens > 0) message.reasoning_content = reasoning;
   return {
     id: ctx.id,
     object: 'chat.completion',
     created: ctx.created,
     model: ctx.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: ctx.hitMaxTokens ? 'length' : 'stop' }],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(ctx) }],
     usage: openaiUsage(ctx),
   };
 }
