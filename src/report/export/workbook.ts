@@ -70,7 +70,7 @@ export function sheetNames(names: string[]): string[] {
 const HEADER_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE2E8F0' } } as const;
 
 /**
- * `bench export --xlsx`: a Summary sheet (one row per experiment) and one
+ * `bench export --xlsx`: a Summary sheet (a row per experiment and traffic shape) and one
  * sheet per experiment with every stage's figures. Returns the workbook; the
  * caller writes it.
  */
@@ -98,20 +98,23 @@ export function buildWorkbook(runs: RunResults[], minUserTps: number): ExcelJS.W
   const names = sheetNames(runs.map((r) => r.experiment));
   runs.forEach((run, i) => {
     const points = pointsOf(run);
-    const v = verdictOf(run.experiment, points, minUserTps);
     const x = run.summary.experiment;
-    summary.addRow({
-      ...v,
-      sheet: names[i],
-      provider: x?.provider ?? '',
-      serverEngine: x?.serverEngine ?? '',
-      serverVersion: x?.serverVersion ?? '',
-      serverGpuType: x?.serverGpuType ?? '',
-      serverGpuCount: x?.serverGpuCount ?? null,
-      model: points[0]?.model ?? '',
-      traffic: [...new Set(points.map((p) => p.traffic))].join(', '),
-      started: run.summary.meta.startTime,
-    });
+    // A row per traffic shape: what a server sustains depends on the shape of its requests.
+    for (const traffic of [...new Set(points.map((p) => p.traffic))]) {
+      const v = verdictOf(run.experiment, points.filter((p) => p.traffic === traffic), minUserTps);
+      summary.addRow({
+        ...v,
+        sheet: names[i],
+        provider: x?.provider ?? '',
+        serverEngine: x?.serverEngine ?? '',
+        serverVersion: x?.serverVersion ?? '',
+        serverGpuType: x?.serverGpuType ?? '',
+        serverGpuCount: x?.serverGpuCount ?? null,
+        model: points[0]?.model ?? '',
+        traffic,
+        started: run.summary.meta.startTime,
+      });
+    }
     const sheet = book.addWorksheet(names[i]!);
     sheet.columns = STAGE_COLUMNS.map(([header, width]) => ({ header, width }));
     for (const p of points) sheet.addRow(STAGE_COLUMNS.map(([, , read]) => read(p)));
