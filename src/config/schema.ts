@@ -151,6 +151,12 @@ export const optionsSchema = z
     setupData: z.string().min(1),
     /** Wait for SIGUSR1 after setup before starting the load (start a fleet by hand). */
     paused: z.boolean(),
+    // Experiments (docs/experiments.md): a folder per run under experimentDir, and what the server was.
+    experimentDir: z.string().min(1),
+    serverEngine: z.string().min(1),
+    serverVersion: z.union([z.string().min(1), z.number().transform(String)]),
+    serverGpuType: z.string().min(1),
+    serverGpuCount: z.number().int().positive(),
   })
   .partial()
   .strict();

@@ -116,6 +116,28 @@ export interface StageSummary {
   llm?: LlmSummary;
 }
 
+/**
+ * What a run of an experiment was run against (`--experiment-dir`, `--server-*`;
+ * docs/experiments.md): `bench plot` and `bench export` group and label runs by it.
+ */
+export interface ExperimentMeta {
+  /** The run's folder name under --experiment-dir (`openai_vllm_llama-3-8b_20261206_141503`). */
+  name: string;
+  provider?: string;
+  serverEngine?: string;
+  serverVersion?: string;
+  serverGpuType?: string;
+  serverGpuCount?: number;
+  model?: string;
+  /** Traffic shapes of the run (--traffic, else the LLM classes' `traffic`). */
+  traffic: string[];
+  /** The resolved options, secrets removed (as meta.options). */
+  options: Record<string, unknown>;
+  volleyVersion: string;
+  /** ISO time the run was planned at (the folder's timestamp). */
+  startedAt: string;
+}
+
 /** A failure and how often it happened (same request, same message). */
 export interface ErrorCount {
   method: string;
@@ -212,6 +234,8 @@ export interface RunSummary extends SummaryFigures {
   };
   llm?: LlmSummary;
   stages?: StageSummary[];
+  /** The experiment this run belongs to (--experiment-dir or --server-*); absent otherwise. */
+  experiment?: ExperimentMeta;
   /** Per scenario, when the options have `scenarios` (the totals above cover them all). */
   scenarios?: ScenarioSummary[];
   thresholds?: ThresholdResult[];

@@ -7,13 +7,15 @@ export interface RunLabel {
   startTime: string;
 }
 
-const value = (x: number | null, unit: ComparisonRow['unit']): string => {
+/** A figure with its unit, as the comparison tables show it. */
+export const formatComparisonValue = (x: number | null, unit: ComparisonRow['unit']): string => {
   if (x === null) return '–';
   const digits = Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2;
   return `${formatNumber(x, digits)}${unit === '' ? '' : unit === 'ms' || unit === 'tok/s' ? ` ${unit}` : unit}`;
 };
 
-const change = (r: ComparisonRow): string => {
+/** A row's change: +12.5%, new, gone, +∞ or –. */
+export const formatChange = (r: ComparisonRow): string => {
   // Neither run has it (e.g. a latency with no completed request): nothing new about it.
   if (r.changePct === null) return r.a === null && r.b === null ? '–' : r.a === null ? 'new' : r.b === null ? 'gone' : '–';
   if (!Number.isFinite(r.changePct)) return r.changePct > 0 ? '+∞' : '−∞';
@@ -33,7 +35,7 @@ export function formatComparison(c: Comparison, a: RunLabel, b: RunLabel): strin
     }
     const beyond = r.better !== 'none' && r.changePct !== null && Math.abs(r.changePct) > c.tolerancePct;
     const mark = r.regression ? '✗ regression' : beyond && r.fewSamples ? `? too few samples (${Math.min(r.samples.a, r.samples.b)} < ${c.minSamples})` : beyond ? '✓ better' : '';
-    table.push([`  ${r.metric}`, value(r.a, r.unit), value(r.b, r.unit), change(r), mark]);
+    table.push([`  ${r.metric}`, formatComparisonValue(r.a, r.unit), formatComparisonValue(r.b, r.unit), formatChange(r), mark]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => [...row[i]!].length)));
   const line = (row: string[]): string =>

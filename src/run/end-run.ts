@@ -8,6 +8,7 @@ import { writeReports } from '../report/files/write-reports.js';
 import type { OutputStreams } from '../metrics/reporter.js';
 import type { RunOutcome } from './handle.js';
 import { exitCodeFor, secretValues, writeSummary } from './outcome.js';
+import { experimentMeta, type ExperimentPlan } from './experiment.js';
 
 export interface EndRunContext {
   io: OutputStreams;
@@ -18,6 +19,8 @@ export interface EndRunContext {
   live?: { close(): Promise<void> };
   /** Lets go of the caller's abort signal once the run is over. */
   detach: () => void;
+  /** The experiment the run belongs to (--experiment-dir, --server-*), for summary.json. */
+  experiment?: ExperimentPlan;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function endRun(run: Run, cfg: RunConfig, ctx: EndRunContext): Prom
   const internal = run.internalError;
   const exitCode = exitCodeFor(summary, cfg, { internalError: internal, userStop: run.userStop });
   summary.meta.exitCode = exitCode;
+  if (ctx.experiment) summary.experiment = experimentMeta(ctx.experiment, summary);
   if (cfg.out) writeSummary(summary, resolve(cwd, cfg.out));
   await run.finish(summary);
   if (internal !== undefined) io.stderr.write(`internal error: ${redact(internal, secretValues())}\n  the run stopped there; the results are what it measured until then\n`);

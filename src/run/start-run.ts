@@ -17,6 +17,7 @@ import { makeDir } from '../util/make-dir.js';
 import { RunController } from './controller.js';
 import { endRun } from './end-run.js';
 import { secretValues } from './outcome.js';
+import { planExperiment } from './experiment.js';
 
 export interface RunRequest {
   scenario: string;
@@ -104,6 +105,7 @@ export async function startRun(req: RunRequest, io: OutputStreams = { stdout: pr
       3000,
     );
     const cfg = resolveConfig(req.scenario, { cli, scenario, file: file.options });
+    const experiment = await planExperiment(cfg, bundle.path, cwd);
     prepareOutputs(cfg, cwd);
     const thresholds = parseThresholds(cfg.thresholds, 'thresholds');
     const controller = new RunController(cfg);
@@ -137,7 +139,7 @@ export async function startRun(req: RunRequest, io: OutputStreams = { stdout: pr
     const onAbort = () => run.stop('interrupted', true);
     req.signal?.addEventListener('abort', onAbort, { once: true });
     if (req.signal?.aborted) onAbort();
-    const ended = endRun(run, cfg, { io, cwd, warnings, live, detach: () => req.signal?.removeEventListener('abort', onAbort) });
+    const ended = endRun(run, cfg, { io, cwd, warnings, live, detach: () => req.signal?.removeEventListener('abort', onAbort), experiment });
     controller.settle(ended.finally(() => bundle.dispose()));
     return controller;
   } catch (err) {

@@ -138,37 +138,56 @@ function xyChart(id: string, title: string, caption: string, xTitle: string, yTi
 const curve = (label: string, color: string, points: Point[], labelled = true): Dataset =>
   series(label, color, points, { pointRadius: 4, pointHoverRadius: 6, tension: 0, pointLabels: labelled });
 
+const PALETTE = [COLORS.blue, COLORS.amber, COLORS.green, COLORS.purple, COLORS.teal, COLORS.red, COLORS.slate];
+
 /**
- * GenAI Bench's views of a concurrency sweep: each point is one stage. Without
- * LLM figures, the latency and error views use the request latency instead.
+ * The stages by traffic shape, in the order first run: a sweep of several
+ * shapes draws one curve per shape, never one line zigzagging across them.
+ */
+function byTraffic(stages: StageSummary[]): Array<{ traffic: string | undefined; stages: StageSummary[] }> {
+  const groups = new Map<string | undefined, StageSummary[]>();
+  for (const s of stages) groups.set(s.traffic, [...(groups.get(s.traffic) ?? []), s]);
+  return [...groups].map(([traffic, list]) => ({ traffic, stages: list }));
+}
+
+/**
+ * GenAI Bench's views of a concurrency sweep: each point is one stage, one
+ * curve per traffic shape. Without LLM figures, the latency and error views
+ * use the request latency instead.
  */
 export function sweepCharts(summary: RunSummary): ChartSpec[] {
   const stages = summary.stages ?? [];
   if (stages.length < 2) return [];
   const charts: ChartSpec[] = [];
   const llmStages = stages.filter((s) => s.llm && s.llm.requests > 0);
-  const pt = (s: StageSummary, x: number, y: number): Point => ({ x, y, label: stageLabel(s, stages.indexOf(s)) });
+  // With several shapes the point label is the concurrency alone; the legend names the shape.
+  const pt = (s: StageSummary, x: number, y: number): Point => ({ x, y, label: s.concurrency !== undefined ? `c=${s.concurrency}` : stageLabel(s, stages.indexOf(s)) });
+  const groups = (list: StageSummary[]) => byTraffic(list).map((g, i) => ({ ...g, color: PALETTE[i % PALETTE.length]!, name: (label: string) => (byTraffic(list).length > 1 ? `${label} · ${g.traffic ?? 'no traffic'}` : label) }));
   if (llmStages.length >= 2) {
+    const g = groups(llmStages);
+    const several = g.length > 1;
     charts.push(
-      xyChart('chart-sweep-speed', 'Output speed vs output throughput', 'Per-request speed falls as the server batches more requests; the knee is the sweet spot.', 'output throughput (tokens/s, all requests)', 'tokens/s per request (p50)', [
-        curve('output speed p50', COLORS.blue, llmStages.map((s) => pt(s, s.llm!.outputTokensPerSec, s.llm!.outputSpeedTokPerS.p50))),
-      ]),
-      xyChart('chart-sweep-ttft', 'TTFT vs output throughput', 'How long users wait for the first token at each throughput.', 'output throughput (tokens/s, all requests)', 'TTFT p50 (ms)', [
-        curve('TTFT p50', COLORS.teal, llmStages.map((s) => pt(s, s.llm!.outputTokensPerSec, s.llm!.ttftMs.p50))),
-      ]),
-      xyChart('chart-sweep-e2e', 'End-to-end latency vs requests per second', 'Whole-request latency percentiles at each request rate.', 'requests per second', 'E2E latency (ms)', [
-        curve('E2E p50', COLORS.green, llmStages.map((s) => pt(s, s.llm!.requestsPerSec, s.llm!.e2eMs.p50)), false),
-        curve('E2E p90', COLORS.amber, llmStages.map((s) => pt(s, s.llm!.requestsPerSec, s.llm!.e2eMs.p90)), false),
-        curve('E2E p99', COLORS.red, llmStages.map((s) => pt(s, s.llm!.requestsPerSec, s.llm!.e2eMs.p99))),
-      ]),
+      xyChart('chart-sweep-speed', 'Output speed vs output throughput', 'Per-request speed falls as the server batches more requests; the knee is the sweet spot.', 'output throughput (tokens/s, all requests)', 'tokens/s per request (p50)',
+        g.map((x) => curve(x.name('output speed p50'), x.color, x.stages.map((s) => pt(s, s.llm!.outputTokensPerSec, s.llm!.outputSpeedTokPerS.p50))))),
+      xyChart('chart-sweep-ttft', 'TTFT vs output throughput', 'How long users wait for the first token at each throughput.', 'output throughput (tokens/s, all requests)', 'TTFT p50 (ms)',
+        g.map((x) => curve(x.name('TTFT p50'), several ? x.color : COLORS.teal, x.stages.map((s) => pt(s, s.llm!.outputTokensPerSec, s.llm!.ttftMs.p50))))),
+      xyChart('chart-sweep-e2e', 'End-to-end latency vs requests per second', several ? 'Whole-request latency percentiles at each request rate: p50 solid, p90 dashed, p99 dotted; a color per traffic shape.' : 'Whole-request latency percentiles at each request rate.', 'requests per second', 'E2E latency (ms)',
+        g.flatMap((x) => [
+          curve(x.name('E2E p50'), several ? x.color : COLORS.green, x.stages.map((s) => pt(s, s.llm!.requestsPerSec, s.llm!.e2eMs.p50)), false),
+          { ...curve(x.name('E2E p90'), several ? x.color : COLORS.amber, x.stages.map((s) => pt(s, s.llm!.requestsPerSec, s.llm!.e2eMs.p90)), false), ...(several && { borderDash: [6, 3] }) },
+          { ...curve(x.name('E2E p99'), several ? x.color : COLORS.red, x.stages.map((s) => pt(s, s.llm!.requestsPerSec, s.llm!.e2eMs.p99))), ...(several && { borderDash: [2, 2] }) },
+        ])),
     );
   } else {
+    const g = groups(stages);
+    const several = g.length > 1;
     charts.push(
-      xyChart('chart-sweep-latency', 'Latency vs requests per second', 'Response-time percentiles at each request rate.', 'requests per second', 'response time (ms)', [
-        curve('p50', COLORS.green, stages.map((s) => pt(s, s.total.rps, s.total.latencyMs.p50)), false),
-        curve('p95', COLORS.amber, stages.map((s) => pt(s, s.total.rps, s.total.latencyMs.p95)), false),
-        curve('p99', COLORS.red, stages.map((s) => pt(s, s.total.rps, s.total.latencyMs.p99))),
-      ]),
+      xyChart('chart-sweep-latency', 'Latency vs requests per second', 'Response-time percentiles at each request rate.', 'requests per second', 'response time (ms)',
+        g.flatMap((x) => [
+          curve(x.name('p50'), several ? x.color : COLORS.green, x.stages.map((s) => pt(s, s.total.rps, s.total.latencyMs.p50)), false),
+          { ...curve(x.name('p95'), several ? x.color : COLORS.amber, x.stages.map((s) => pt(s, s.total.rps, s.total.latencyMs.p95)), false), ...(several && { borderDash: [6, 3] }) },
+          { ...curve(x.name('p99'), several ? x.color : COLORS.red, x.stages.map((s) => pt(s, s.total.rps, s.total.latencyMs.p99))), ...(several && { borderDash: [2, 2] }) },
+        ])),
     );
   }
   const errorRate = (s: StageSummary): number => {
@@ -176,14 +195,22 @@ export function sweepCharts(summary: RunSummary): ChartSpec[] {
     const failures = s.llm?.failures ?? s.total.failures;
     return requests > 0 ? Math.round((failures / requests) * 10000) / 100 : 0;
   };
+  const byConcurrency = stages.every((s) => s.concurrency !== undefined);
+  const g = groups(stages);
+  // Several shapes: a bar per shape at each concurrency; else a bar per stage as run.
+  const labels = g.length > 1 && byConcurrency ? [...new Set(stages.map((s) => s.concurrency!))].sort((a, b) => a - b).map((c) => `c=${c}`) : stages.map(stageLabel);
+  const datasets =
+    g.length > 1 && byConcurrency
+      ? g.map((x) => ({ label: `error rate % · ${x.traffic ?? 'no traffic'}`, data: labels.map((l) => { const st = x.stages.find((s) => `c=${s.concurrency}` === l); return st ? errorRate(st) : null; }), borderColor: x.color, backgroundColor: `${x.color}99`, borderWidth: 1 }))
+      : [{ label: 'error rate %', data: stages.map(errorRate), borderColor: COLORS.red, backgroundColor: `${COLORS.red}99`, borderWidth: 1 }];
   charts.push({
     id: 'chart-sweep-errors',
-    title: stages.every((s) => s.concurrency !== undefined) ? 'Error rate vs concurrency' : 'Error rate by stage',
+    title: byConcurrency ? 'Error rate vs concurrency' : 'Error rate by stage',
     caption: 'Share of failed requests in each stage.',
     config: {
       type: 'bar',
-      data: { labels: stages.map(stageLabel), datasets: [{ label: 'error rate %', data: stages.map(errorRate), borderColor: COLORS.red, backgroundColor: `${COLORS.red}99`, borderWidth: 1 }] },
-      options: { scales: axes(stages.every((s) => s.concurrency !== undefined) ? 'concurrency' : 'stage', 'failed requests (%)', 'category') },
+      data: { labels, datasets },
+      options: { scales: axes(byConcurrency ? 'concurrency' : 'stage', 'failed requests (%)', 'category') },
     },
   });
   return charts;

@@ -129,3 +129,43 @@ describe('bench compare', () => {
     expect(err?.hint).not.toContain('bench report');
   });
 });
+
+describe('bench compare with more than two runs', () => {
+  it('prints one table of every run against the first, with a column per run and its marks', async () => {
+    const a = resultsDir('http-shop.json');
+    const b = resultsDir('http-shop.json', (s) => (s.total.latencyMs.p99 *= 2));
+    const c = resultsDir('http-shop.json', (s) => (s.total.latencyMs.p99 *= 0.5));
+    const { stdout } = await bench('compare', a, b, c);
+    expect(stdout).toContain(`A: ${a}`);
+    expect(stdout).toContain(`B: ${b}`);
+    expect(stdout).toContain(`C: ${c}`);
+    const header = stdout.split('\n').find((l) => /^\s+A\s+B\s+C$/.test(l));
+    expect(header).toBeDefined();
+    const p99 = stdout.split('Aggregated\n')[1]!.split('\n').find((l) => l.trim().startsWith('p99'))!;
+    expect(p99).toMatch(/\(\+100%\) ✗ .*\(-50%\) ✓$/);
+    expect(stdout).toContain('regressions beyond 10% against A: B 1');
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('--fail-on-regression names the run that regressed; --json lists each comparison', async () => {
+    const a = resultsDir('llm-sweep.json');
+    const b = resultsDir('llm-sweep.json');
+    const c = resultsDir('llm-sweep.json', (s) => (s.llm!.outputTokensPerSec *= 0.5));
+    const { stderr } = await bench('compare', a, b, c, '--fail-on-regression');
+    expect(process.exitCode).toBe(1);
+    expect(stderr).toMatch(/^regression: C \(.*\): 1 figure regressed beyond 10%$/m);
+    expect(stderr).not.toMatch(/regression: B/);
+    process.exitCode = undefined;
+    const { stdout } = await bench('compare', a, b, c, '--json');
+    const json = JSON.parse(stdout) as { baseline: string; runs: Array<{ dir: string; comparison: { regressions: number } }> };
+    expect(json.baseline).toBe(a);
+    expect(json.runs.map((r) => [r.dir, r.comparison.regressions])).toEqual([[b, 0], [c, 1]]);
+  });
+
+  it('a missing third run is a UserError naming it', async () => {
+    const a = resultsDir('http-shop.json');
+    const err = await bench('compare', a, a, '/missing-run').catch((e: unknown) => e as UserError);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toContain('/missing-run');
+  });
+});
