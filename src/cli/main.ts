@@ -81,6 +81,7 @@ program
   .option('--max-names <n>', 'distinct request names kept (default 2000); more count under "(other names)"', num)
   .option('--requests-log <file>', 'write one JSON line per LLM request')
   .option('--llm-transport <name>', 'socket (default: raw sockets for http:// LLM servers) or undici')
+  .option('--http-transport <name>', 'socket (default: raw sockets for HttpUser requests to http:// hosts) or undici')
   .option('--model <name>', 'model name, overriding the scenario')
   .option('--segment <i/N>', 'run only this share of the plan: 2/4 (second of four) or 1/4:1/2 (docs/distributed.md)')
   .option('--paused', 'get ready, then wait for SIGUSR1 (kill -USR1 <pid>) before starting the load')

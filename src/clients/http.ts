@@ -3,6 +3,7 @@ import type { HttpClient, HttpResponse, RequestOptions, ResponseTimings } from '
 import type { MetricsRecorder } from '../metrics/recorder.js';
 import { bodyTooLargeMessage, isProtocolError, maxBodyOf } from './answer-limits.js';
 import type { ClientContext } from './context.js';
+import type { ResponseSink, Sending, Transport } from './transport.js';
 import { RetryAfterGate, retryAfterMs, retryAfterNote, timerPause } from './retry-after.js';
 import { StopUser } from '../errors.js';
 import { CONNECT_ERRORS_COUNTER, isConnectError, type ErrorBackoff } from './backoff.js';
@@ -11,6 +12,8 @@ import { MAX_TIMER_MS } from '../util/long-timeout.js';
 const parseHeaders = util.parseHeaders;
 const NO_CHUNKS: Buffer[] = [];
 const NO_OPTIONS: RequestOptions = {};
+/** One object for requests without headers: the socket transport caches a header block per object. */
+const NO_HEADERS: Record<string, string> = {};
 const SLASH = 47; // '/'
 
 /**
@@ -35,6 +38,11 @@ class MeasuredResponse implements HttpResponse {
   /** Parsed on first access: most load scripts never look at headers. */
   get headers(): Record<string, string | string[] | undefined> {
     return (this.parsedHeaders ??= this.rawHeaders ? (parseHeaders(this.rawHeaders) as Record<string, string | string[] | undefined>) : {});
+  }
+
+  /** Headers the socket transport already parsed (names in lower case, repeated ones joined). */
+  setHeaders(headers: Record<string, string | string[] | undefined>): void {
+    this.parsedHeaders = headers;
   }
 
   /** Built on first access, like headers: the recorder reads totalMs directly. */
@@ -96,7 +104,8 @@ interface UserClient {
 
 /**
  * One request in flight: undici's handler (classic hooks, which undici 7's
- * Agent still validates) and the response it fills in. The hooks are methods
+ * Agent still validates), or the socket transport's sink, and the response it
+ * fills in. The hooks are methods
  * of one object rather than closures made per request, and the outcome is
  * recorded here before the promise resolves, so the caller's await is the only
  * hop. Deliberately low-level: this runs once per request of every HTTP user.
@@ -114,6 +123,8 @@ class InFlight implements Dispatcher.DispatchHandler {
   private readonly timer: NodeJS.Timeout;
   /** undici's abort for this request, once it is on a connection. */
   private abortRequest?: (err?: Error) => void;
+  /** The socket transport's request: its abort reports nothing back, so end() finishes at once. */
+  sending?: Sending;
   /** Why this side ended the request (timeout, body over the cap): undici's error is replaced by it. */
   private cause?: Error;
   /** Body bytes kept so far; -1 when the body is discarded. */
@@ -138,7 +149,12 @@ class InFlight implements Dispatcher.DispatchHandler {
   end(cause: Error): void {
     if (this.settled || this.cause) return;
     this.cause = cause;
-    if (this.abortRequest) this.abortRequest(cause);
+    if (this.sending) {
+      // As undici reports an aborted request (onError): no status, the cause as the error.
+      this.sending.abort(cause);
+      this.res.status = 0;
+      this.finish(cause);
+    } else if (this.abortRequest) this.abortRequest(cause);
     else this.finish(cause);
   }
 
@@ -150,8 +166,20 @@ class InFlight implements Dispatcher.DispatchHandler {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     const res = this.res;
-    res.status = statusCode;
     res.rawHeaders = rawHeaders;
+    this.headersArrived(statusCode);
+    return true;
+  }
+
+  /** The socket transport's head: headers come parsed. */
+  socketHead(status: number, headers: Record<string, string | string[] | undefined>): void {
+    this.res.setHeaders(headers);
+    this.headersArrived(status);
+  }
+
+  private headersArrived(statusCode: number): void {
+    const res = this.res;
+    res.status = statusCode;
     res.headersMs = performance.now() - this.startMs;
     if (statusCode === 429 || statusCode === 503) {
       const ms = retryAfterMs(statusCode, res.headers['retry-after']);
@@ -160,8 +188,28 @@ class InFlight implements Dispatcher.DispatchHandler {
         this.user.retryAfter.hold(ms);
       }
     }
-    return true;
   }
+
+  /** The socket transport's body bytes: a range of a read buffer it reuses, copied only when kept. */
+  socketData(bytes: Buffer, start: number, end: number): void {
+    if (this.settled) return;
+    const res = this.res;
+    const n = end - start;
+    if (res.bytes === 0) res.firstByteMs = performance.now() - this.startMs;
+    res.bytes += n;
+    if (this.kept < 0 || this.cause) return;
+    if (this.kept + n > this.user.maxBodyBytes) {
+      res.chunks = NO_CHUNKS;
+      this.end(new Error(bodyTooLargeMessage(this.user.maxBodyBytes)));
+      return;
+    }
+    this.kept += n;
+    const chunk = Buffer.from(bytes.subarray(start, end));
+    if (res.chunks === NO_CHUNKS) res.chunks = [chunk];
+    else res.chunks.push(chunk);
+  }
+
+
 
   onData(chunk: Buffer): boolean {
     const res = this.res;
@@ -221,6 +269,26 @@ class InFlight implements Dispatcher.DispatchHandler {
   }
 }
 
+/**
+ * The socket transport's sink for one request. Apart from InFlight because
+ * undici 7 would take hooks of these names for its new handler API.
+ */
+class SocketSink implements ResponseSink {
+  constructor(private readonly req: InFlight) {}
+  onResponseStart(status: number, headers: Record<string, string | string[] | undefined>): void {
+    this.req.socketHead(status, headers);
+  }
+  onResponseData(bytes: Buffer, start: number, end: number): void {
+    this.req.socketData(bytes, start, end);
+  }
+  onResponseEnd(): void {
+    this.req.finish(undefined);
+  }
+  onResponseError(err: Error): void {
+    this.req.onError(err);
+  }
+}
+
 function timeOut(req: InFlight): void {
   req.end(new Error(`timeout: no complete response within ${req.timeoutMs} ms`));
 }
@@ -233,6 +301,8 @@ function timeOut(req: InFlight): void {
  */
 export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): void } {
   const { dispatcher } = ctx;
+  // Plain-HTTP hosts go over the socket transport (clients/wire/socket-pool.ts); https, and --http-transport undici, through undici.
+  const sockets: Transport | undefined = ctx.options.httpTransport === 'undici' ? undefined : ctx.sockets;
   const user: UserClient = {
     recorder: ctx.recorder,
     hardStop: ctx.hardStop,
@@ -292,10 +362,15 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
       req.reject = reject;
     });
     try {
-      dispatcher.dispatch(
-        { origin: target!, path: fullPath, method: method as Dispatcher.HttpMethod, headers, body: body ?? null, headersTimeout: 0, bodyTimeout: 0 },
-        req,
-      );
+      if (sockets !== undefined && target!.startsWith('http:')) {
+        const bytes = body === undefined ? '' : typeof body === 'string' ? body : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+        req.sending = sockets.send({ origin: target!, path: fullPath, method, headers: headers ?? NO_HEADERS, body: bytes }, new SocketSink(req));
+      } else {
+        dispatcher.dispatch(
+          { origin: target!, path: fullPath, method: method as Dispatcher.HttpMethod, headers, body: body ?? null, headersTimeout: 0, bodyTimeout: 0 },
+          req,
+        );
+      }
     } catch (err) {
       req.finish(err as Error);
     }

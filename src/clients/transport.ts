@@ -5,7 +5,8 @@ export interface TransportRequest {
   origin: string;
   /** Path with its query string. */
   path: string;
-  method: 'POST' | 'GET';
+  /** POST and GET for LLM requests; any method for HttpUser's. */
+  method: string;
   headers: Record<string, string>;
   /** JSON text, or bytes (a multipart upload). */
   body: string | Buffer;
@@ -46,7 +47,7 @@ export function undiciTransport(dispatcher: Dispatcher): Transport {
         {
           origin: req.origin,
           path: req.path,
-          method: req.method,
+          method: req.method as Dispatcher.HttpMethod,
           headers: req.headers,
           body: req.method === 'GET' ? undefined : req.body,
           // The exchange's own timer bounds the whole request: undici's timers, refreshed on every chunk, are not needed.

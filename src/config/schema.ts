@@ -130,6 +130,8 @@ export const optionsSchema = z
     requestsLog: z.string().min(1),
     /** How LLM requests to plain-HTTP servers travel: raw sockets (default) or undici (docs/llm.md). */
     llmTransport: z.enum(['socket', 'undici']),
+    /** How HttpUser requests to plain-HTTP hosts travel: raw sockets (default) or undici (docs/scenarios.md). */
+    httpTransport: z.enum(['socket', 'undici']),
     /** Per-response body cap, a size such as 16MiB (docs/scenarios.md, "Response bodies"). */
     maxBody: z.union([z.string(), z.number()]).transform((v, ctx) => {
       const bytes = parseSizeBytes(v);

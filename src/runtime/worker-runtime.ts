@@ -211,6 +211,8 @@ export class WorkerRuntime implements GroupOwner {
       // Destroying the agent fails every in-flight request at once; the clients
       // see hardStop aborted and record those requests as aborted.
       await this.dispatcher.destroy().catch(() => undefined);
+      // HttpUser requests on the socket transport end the same way (LLM exchanges watch hardStop themselves).
+      this.sockets.close();
       // Short: the main thread gives a worker --stop-timeout plus ABANDON_AFTER_MS and a little, then terminates it.
       let wait: NodeJS.Timeout | undefined;
       const done = await Promise.race([settled.then(() => true), new Promise<false>((r) => (wait = setTimeout(() => r(false), ABANDON_AFTER_MS)))]);

@@ -12,7 +12,9 @@ export interface TargetServer {
  * A small real HTTP server on 127.0.0.1, port 0, for integration and e2e tests.
  * Routes: GET /items, GET /items/:id, POST /login, POST /logout, POST /cart (409
  * when body id is 409), POST /checkout, GET /status/:code, GET /slow/:ms,
- * GET /bytes/:n, anything else 404 (scenarios/shop.ts runs against it).
+ * GET /bytes/:n, any method on /echo (answers its method, headers, query and
+ * body as JSON, with a header sent twice), anything else 404 (scenarios/shop.ts
+ * runs against it).
  */
 export async function startTargetServer(): Promise<TargetServer> {
   const hits = new Map<string, number>();
@@ -24,6 +26,11 @@ export async function startTargetServer(): Promise<TargetServer> {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const parts = url.pathname.split('/').filter(Boolean);
+      if (url.pathname === '/echo') {
+        res.setHeader('x-twice', ['one', 'two']);
+        res.setHeader('content-type', 'application/json');
+        return void res.end(JSON.stringify({ method: req.method, headers: req.headers, query: url.search, body }));
+      }
       if (url.pathname === '/items' || url.pathname === '/') return void res.end(JSON.stringify({ items: [1, 2, 3], q: url.search }));
       if (parts[0] === 'items' && parts.length === 2) return void res.end(JSON.stringify({ id: Number(parts[1]) }));
       if ((url.pathname === '/login' || url.pathname === '/logout') && req.method === 'POST') return void res.end('{"ok":true}');

@@ -3,34 +3,100 @@
  * (under a second the client keeps its own timer, as undici's are coarse).
  */
 import { Agent } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/clients/http.js';
+import { SocketPool } from '../../src/clients/wire/socket-pool.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { startHostileServer } from '../helpers/hostile-servers.js';
 import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
 
 let target: TargetServer;
 let agent: Agent;
+const sockets = new SocketPool();
 beforeAll(async () => {
   target = await startTargetServer();
   agent = new Agent({ connections: 4 });
 });
 afterAll(async () => {
   await agent.close();
+  sockets.close();
   await target.close();
 });
 
-function client(recorder: MetricsRecorder, options: Record<string, unknown> = {}, baseUrl = target.url) {
+/** Every test runs over both transports: the worker's socket pool (the default for http://) and undici. */
+const TRANSPORTS = ['socket', 'undici'] as const;
+let transport: (typeof TRANSPORTS)[number] = 'socket';
+
+function client(recorder: MetricsRecorder, options: Record<string, unknown> = {}, baseUrl = target.url, hardStop = new AbortController().signal) {
   return createHttpClient({
     recorder,
     dispatcher: agent,
+    sockets,
     baseUrl,
     requestTimeoutMs: 60_000,
     random: Math.random,
-    hardStop: new AbortController().signal,
-    options,
+    hardStop,
+    options: { ...options, httpTransport: transport },
   });
 }
+
+describe.each(TRANSPORTS)('the HTTP client over %s', (t) => {
+beforeEach(() => {
+  transport = t;
+});
+
+describe('methods, headers and bodies', () => {
+  it('sends every method with its body, headers and query, and reads repeated headers', async () => {
+    const recorder = new MetricsRecorder();
+    const http = client(recorder);
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const) {
+      const res = await http.request(method, '/echo', { headers: { 'x-test': 'yes' }, query: { a: 1 }, body: method === 'GET' ? undefined : `body of ${method}` });
+      expect(res.status).toBe(200);
+      const echo = res.json<{ method: string; headers: Record<string, string>; query: string; body: string }>();
+      expect(echo.method).toBe(method);
+      expect(echo.headers['x-test']).toBe('yes');
+      expect(echo.query).toBe('?a=1');
+      expect(echo.body).toBe(method === 'GET' ? '' : `body of ${method}`);
+      expect(res.headers['content-type']).toBe('application/json');
+      expect(String(res.headers['x-twice'])).toMatch(/^one, ?two$|^one,two$/);
+    }
+    expect(recorder.takeDelta().endpoints.reduce((n, e) => n + e.requests, 0)).toBe(6);
+  });
+
+  it('sends JSON with its content type, and bytes as they are', async () => {
+    const http = client(new MetricsRecorder());
+    const j = (await http.post('/echo', { json: { a: [1, 2] } })).json<{ headers: Record<string, string>; body: string }>();
+    expect(j.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(j.body)).toEqual({ a: [1, 2] });
+    const b = (await http.put('/echo', { body: new Uint8Array([104, 105]) })).json<{ body: string; headers: Record<string, string> }>();
+    expect(b.body).toBe('hi');
+    expect(b.headers['content-length']).toBe('2');
+  });
+
+  it('reads a HEAD answer as headers only, and the connection carries on', async () => {
+    const http = client(new MetricsRecorder());
+    const head = await http.head('/bytes/1000');
+    expect(head.status).toBe(200);
+    expect(head.bytes).toBe(0);
+    const next = await http.get('/bytes/5');
+    expect(next.text()).toBe('aaaaa');
+  });
+
+  it('a 204 and a 304 end without a body', async () => {
+    const http = client(new MetricsRecorder());
+    expect((await http.get('/status/204')).status).toBe(204);
+    expect((await http.get('/status/304', { okStatuses: [304] })).status).toBe(304);
+    expect((await http.get('/items/7')).json()).toEqual({ id: 7 });
+  });
+
+  it('a bad header name fails the request, not the run', async () => {
+    const recorder = new MetricsRecorder();
+    const res = await client(recorder).get('/echo', { headers: { 'bad header': 'x' } });
+    expect(res.status).toBe(0);
+    expect(res.error).toMatch(/header/i);
+    expect(recorder.takeDelta().endpoints).toMatchObject([{ requests: 1, failures: 1 }]);
+  });
+});
 
 describe('request timeout', () => {
   it('fails a request that outlives a sub-second timeout with a timeout message', async () => {
@@ -123,7 +189,7 @@ describe('Retry-After', () => {
     try {
       const recorder = new MetricsRecorder();
       const stop = new AbortController();
-      const http = createHttpClient({ recorder, dispatcher: agent, baseUrl: server.url, requestTimeoutMs: 60_000, random: Math.random, hardStop: stop.signal, options: {} });
+      const http = client(recorder, {}, server.url, stop.signal);
       const first = await http.get('/');
       expect(first.status).toBe(429);
       expect(recorder.takeDelta().errors).toEqual([{ method: 'GET', name: '/', message: 'HTTP 429 (Retry-After 5s)', count: 1 }]);
@@ -138,4 +204,5 @@ describe('Retry-After', () => {
       await server.close();
     }
   });
+});
 });

@@ -55,6 +55,8 @@ export class ResponseParser {
   private sizeDigits = 0;
   /** Length of the trailer line being read (0: an empty line ends the trailers). */
   private trailerLine = 0;
+  /** The request was a HEAD: its answer has headers only, whatever they say of a body. */
+  noBody = false;
 
   constructor(private readonly sink: ParserSink) {}
 
@@ -238,7 +240,7 @@ export class ResponseParser {
     const te = headers['transfer-encoding'];
     const cl = headers['content-length'];
     let closeDelimited = false;
-    if (status === 204 || status === 304) this.state = State.Done;
+    if (this.noBody || status === 204 || status === 304) this.state = State.Done;
     else if (te !== undefined && /(?:^|,)\s*chunked\s*$/i.test(te)) this.startChunk();
     else if (te !== undefined) closeDelimited = true;
     else if (cl !== undefined) {

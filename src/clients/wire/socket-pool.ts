@@ -3,7 +3,8 @@ import type { ResponseSink, Sending, Transport, TransportRequest } from '../tran
 import { ResponseParser, type ParserSink } from './response-parser.js';
 
 /**
- * The socket transport: HTTP/1.1 over plain TCP, for LLM streams.
+ * The socket transport: HTTP/1.1 over plain TCP, for LLM streams and
+ * HttpUser requests to http:// hosts.
  *
  * Why it exists: a streamed token is one small chunk, and what a client pays
  * per chunk decides its tokens per CPU-second. Through undici every chunk
@@ -33,7 +34,7 @@ export class SocketPool implements Transport {
   send(req: TransportRequest, sink: ResponseSink): Sending {
     if (this.closed) throw new Error('the socket pool is closed');
     const origin = this.origin(req.origin);
-    const call = new Call(origin, sink, requestBytes(req, origin));
+    const call = new Call(origin, sink, requestBytes(req, origin), req.method);
     this.start(call, false);
     return call;
   }
@@ -128,12 +129,17 @@ class Call implements Sending {
   answered = false;
   retried = false;
   finished = false;
+  /** A HEAD request: the answer has no body. */
+  readonly head: boolean;
 
   constructor(
     readonly origin: Origin,
     readonly sink: ResponseSink,
     readonly bytes: string | Buffer,
-  ) {}
+    method: string,
+  ) {
+    this.head = method === 'HEAD';
+  }
 
   abort(_reason: Error): void {
     if (this.finished) return;
@@ -178,6 +184,7 @@ class Connection implements ParserSink {
     this.keepAlive = false;
     this.keepAliveMs = undefined;
     this.parser.reset();
+    this.parser.noBody = call.head;
     this.socket.write(call.bytes);
   }
 
@@ -295,12 +302,23 @@ function headerBlock(headers: Record<string, string>): { text: string; hasHost: 
   return block;
 }
 
+/** Methods whose requests carry no body unless given one: no content-length for them (as undici and Node's http). */
+const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE']);
+const METHOD = /^[A-Z]+$/;
+
 function requestBytes(req: TransportRequest, origin: Origin): string | Buffer {
   if (!PATH.test(req.path)) throw new Error(`invalid request path ${JSON.stringify(req.path)}`);
   const { text, hasHost } = headerBlock(req.headers);
   const host = hasHost ? '' : `host: ${origin.hostHeader}\r\n`;
-  if (req.method === 'GET') return `GET ${req.path} HTTP/1.1\r\n${host}${text}\r\n`;
-  // A binary body (an audio upload) goes after its head in one write.
-  if (typeof req.body !== 'string') return Buffer.concat([Buffer.from(`POST ${req.path} HTTP/1.1\r\n${host}${text}content-length: ${req.body.length}\r\n\r\n`), req.body]);
-  return `POST ${req.path} HTTP/1.1\r\n${host}${text}content-length: ${Buffer.byteLength(req.body)}\r\n\r\n${req.body}`;
+  const method = req.method;
+  const body = req.body;
+  // GET and HEAD go without a body, as they always have here (an LLM client's GET passes an empty one).
+  if (method === 'GET' || method === 'HEAD') return `${method} ${req.path} HTTP/1.1\r\n${host}${text}\r\n`;
+  if (method !== 'POST' && method !== 'GET' && !METHOD.test(method)) throw new Error(`invalid method ${JSON.stringify(method)}`);
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  const framing = length === 0 && BODYLESS.has(method) ? '' : `content-length: ${length}\r\n`;
+  const head = `${method} ${req.path} HTTP/1.1\r\n${host}${text}${framing}\r\n`;
+  // A binary body (an upload) goes after its head in one write.
+  if (typeof body !== 'string') return Buffer.concat([Buffer.from(head), body]);
+  return head + body;
 }
