@@ -18,7 +18,7 @@ const HELP = `usage: npm run bench:http -- [options]
   -d, --duration S      seconds per run                                    [10]
       --warmup S        seconds skipped after the load starts               [2]
       --rounds N        run every generator N times, report the median     [1]
-      --only LIST       comma-separated: volley,autocannon,locust,volley2   [all]
+      --only LIST       comma-separated: volley,volley-undici,autocannon,locust,volley2   [all]
       --target KIND     nginx or node (default: nginx if installed)
       --no-build        use dist/ as it is (default: rebuild it first)
       --profile DIR     write Volley's CPU profiles (--cpu-prof) to DIR and summarize them
@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', short: 'd', default: '10' },
     warmup: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '1' },
-    only: { type: 'string', default: 'volley,autocannon,locust,volley2' },
+    only: { type: 'string', default: 'volley,volley-undici,autocannon,locust,volley2' },
     target: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -87,6 +87,8 @@ if (args.profile) {
   mkdirSync(profileDir, { recursive: true });
 }
 if (only.has('volley')) gens.push(volley(1, 1, profileDir));
+// The same run with HttpUser on undici (--http-transport undici): what the socket transport gains.
+if (only.has('volley-undici')) gens.push(volley(1, 1, undefined, 'undici'));
 if (only.has('autocannon')) {
   const bin = autocannonBin(root);
   if (bin) gens.push(autocannon(bin, 1));
@@ -132,6 +134,7 @@ const byLabel = (prefix: string) => results.find((m) => m.label.startsWith(prefi
 const v1 = byLabel('volley 1w');
 const v2 = byLabel('volley 2w');
 const ac = byLabel('autocannon');
+const vu = byLabel('volley 1w undici');
 const lc = byLabel('locust');
 
 // ---- Report (stdout) --------------------------------------------------------
@@ -152,6 +155,9 @@ if (v1 && ac) {
   const r = ratio(reqPerCpuSec(v1), reqPerCpuSec(ac));
   out.push(`volley 1w vs autocannon, req/CPU-s: ${r}${goal(r, 0.8)}   (whole run: ${ratio(lifetimeReqPerCpuSec(v1), lifetimeReqPerCpuSec(ac))})`);
   out.push(`volley 1w vs autocannon, req/s:     ${ratio(reqPerSec(v1), reqPerSec(ac))}`);
+}
+if (v1 && vu) {
+  out.push(`socket vs undici transport, req/CPU-s: ${ratio(reqPerCpuSec(v1), reqPerCpuSec(vu))}   (whole run: ${ratio(lifetimeReqPerCpuSec(v1), lifetimeReqPerCpuSec(vu))})`);
 }
 if (v1 && lc) {
   out.push(`volley 1w vs locust,     req/CPU-s: ${ratio(reqPerCpuSec(v1), reqPerCpuSec(lc))}   (whole run: ${ratio(lifetimeReqPerCpuSec(v1), lifetimeReqPerCpuSec(lc))})`);

@@ -35,9 +35,9 @@ function readJson(path: string): any {
 }
 
 /** Volley with the full DSL in the loop: bench/scenarios/http-get.ts, one GET per task, no wait. */
-export function volley(workers: number, core: number | undefined, profileDir?: string): Generator {
+export function volley(workers: number, core: number | undefined, profileDir?: string, httpTransport?: 'undici'): Generator {
   return {
-    label: `volley ${workers}w${core === undefined ? ' (unpinned)' : ''}`,
+    label: `volley ${workers}w${httpTransport ? ` ${httpTransport}` : ''}${core === undefined ? ' (unpinned)' : ''}`,
     core,
     command: (c) => [
       process.execPath,
@@ -52,6 +52,7 @@ export function volley(workers: number, core: number | undefined, profileDir?: s
       '-H', c.url,
       '--headless',
       '--out', c.dir,
+      ...(httpTransport ? ['--http-transport', httpTransport] : []),
     ],
     report(c) {
       const s = readJson(join(c.dir, 'summary.json'));
