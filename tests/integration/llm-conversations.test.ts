@@ -106,6 +106,21 @@ describe('conversations from a dataset (--conversations)', () => {
   });
 });
 
+describe('this.llm.conversation() in a scenario', () => {
+  it('send() and end(), next() up to the planned turns: turn indexes and sessions as sent', async () => {
+    const r = await runFixture('llm/conversation-api.ts', { host: mock.url, users: 1, workers: 1, iterations: 1 });
+    expect(r.exitCode).toBe(0);
+    for (const c of r.summary.checks) expect(c, c.name).toMatchObject({ passes: 1, fails: 0 });
+    expect(r.summary.checks).toHaveLength(5);
+    const llm = r.summary.llm!;
+    expect(llm.turns!.map((t) => [t.turn, t.requests, t.outputTokens])).toEqual([
+      [1, 2, 5 + 5],
+      [2, 2, 7 + 5],
+    ]);
+    expect(llm.sessions).toMatchObject({ started: 2, completed: 2, broken: 0 });
+  });
+});
+
 describe('conversations from the traffic (--turns)', () => {
   it('each turn adds a prompt of the traffic shape to the history; outputs follow the traffic', async () => {
     const s = await run({ turns: 4, traffic: 'D(40,6)', iterations: 8 });
