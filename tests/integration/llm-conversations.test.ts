@@ -108,8 +108,13 @@ describe('conversations from a dataset (--conversations)', () => {
 
 describe('this.llm.conversation() in a scenario', () => {
   it('send() and end(), next() up to the planned turns: turn indexes and sessions as sent', async () => {
-    const r = await runFixture('llm/conversation-api.ts', { host: mock.url, users: 1, workers: 1, iterations: 1 });
+    const log = join(dir, 'requests.jsonl');
+    const r = await runFixture('llm/conversation-api.ts', { host: mock.url, users: 1, workers: 1, iterations: 1, requestsLog: log });
     expect(r.exitCode).toBe(0);
+    // Each --requests-log line says its turn, and the cached tokens the mock reported for it.
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { turn?: number; cachedTokens?: number });
+    expect(lines.map((l) => l.turn)).toEqual([1, 2, 1, 2]);
+    expect(lines.map((l) => l.cachedTokens)).toEqual(chats().map((g) => g.cachedTokens));
     for (const c of r.summary.checks) expect(c, c.name).toMatchObject({ passes: 1, fails: 0 });
     expect(r.summary.checks).toHaveLength(5);
     const llm = r.summary.llm!;

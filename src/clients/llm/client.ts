@@ -36,7 +36,7 @@ import { headerSecrets } from './redaction.js';
 import { maxBodyOf } from '../answer-limits.js';
 import { RetryAfterGate, timerPause } from '../retry-after.js';
 import { isLlmUser } from './is-llm-user.js';
-import { PlayedConversation, type ConversationHost } from './conversation.js';
+import { CONVERSATION_TURN, PlayedConversation, type ConversationHost } from './conversation.js';
 import { conversationRunOptions, conversationScripts, type ConversationRunOptions } from './conversation-options.js';
 import { prefixPool } from '../../workload/prefix-pool.js';
 
@@ -457,7 +457,7 @@ class UserLlmClient implements LlmClient {
     // out.errorMessage was redacted where the exchange ended (send).
     this.noteOutcome(out);
     const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos, this.ctx.warnOnce);
-    if (this.requestsLog) this.requestsLog.write(warmupMarked(generationRecord(name, out, result, this.ctx.options.trafficOverride), this.ctx.options));
+    if (this.requestsLog) this.requestsLog.write(warmupMarked(withTurn(generationRecord(name, out, result, this.ctx.options.trafficOverride), result, opts), this.ctx.options));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, result.errorKind!, result);
     return result;
   }
@@ -516,6 +516,14 @@ function generationRecord(name: string, out: ExchangeOutcome, r: LlmResult, stag
     rec.errorKind = r.errorKind;
     rec.error = r.error;
   }
+  return rec;
+}
+
+/** A conversation turn's line says which turn it was; any line, the cached tokens the server reported. */
+function withTurn(rec: RequestLogRecord, r: LlmResult, opts: LlmCallOptions): RequestLogRecord {
+  const turn = (opts as Record<symbol, unknown>)[CONVERSATION_TURN];
+  if (typeof turn === 'number') rec.turn = turn;
+  if (r.cachedTokens !== undefined) rec.cachedTokens = r.cachedTokens;
   return rec;
 }
 

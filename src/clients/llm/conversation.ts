@@ -5,6 +5,9 @@ import type { ConversationScript } from '../../workload/conversation.js';
 import type { Pause } from '../retry-after.js';
 import { recordSessionEnd, recordSessionStart, recordTurn } from './workload-figures.js';
 
+/** Where a turn's request carries its turn index to the client's --requests-log line (a symbol: never sent in the body). */
+export const CONVERSATION_TURN = Symbol('volley.conversationTurn');
+
 /** What a conversation needs of the client that plays it. */
 export interface ConversationHost {
   /** The client's chat(), always given `messages`. */
@@ -74,7 +77,7 @@ export class PlayedConversation implements Conversation {
     } else if (this.thinkMs > 0 && !(await this.host.pause(this.thinkMs))) throw new StopUser('stopped while thinking between turns');
     let result: LlmResult;
     try {
-      result = await this.host.chat({ ...options, messages: [...this.history, { role: 'user', content }] });
+      result = await this.host.chat({ ...options, messages: [...this.history, { role: 'user', content }], [CONVERSATION_TURN]: this.turn + 1 } as ChatOptions);
     } catch (err) {
       if (err instanceof LlmRequestError) this.settle(err.result as LlmResult, scripted);
       throw err;
