@@ -280,16 +280,16 @@ class UserLlmClient implements LlmClient {
   /** Made on first use (not as a field initializer, which would run before the constructor's parameters are set). */
   private get conversationHost(): ConversationHost {
     return (this.hostCache ??= {
-    chat: (o) => this.chat(o),
-    recorder: this.ctx.recorder,
-    pause: this.ctx.pause ?? timerPause(this.ctx.hardStop),
-    trafficTurn: (turn) => {
-      // The first turn may start with a shared prefix (--prefix-len); later ones are new text only.
-      const shaped = this.shape(parseTrafficCached(this.trafficText()), turn === 1 ? {} : { prefixLen: 0 });
-      return { content: shaped.text, outputTokens: shaped.outputTokens };
-    },
-    replyTokens: (reply) =>
-      reply !== undefined && reply !== '' ? Math.max(1, this.tokenizer.count(reply)) : this.trafficOutputTokens(parseTrafficCached(this.trafficText())),
+      chat: (o) => this.chat(o),
+      recorder: this.ctx.recorder,
+      pause: this.ctx.pause ?? timerPause(this.ctx.hardStop),
+      trafficTurn: (turn) => {
+        // The first turn may start with a shared prefix (--prefix-len); later ones are new text only.
+        const shaped = this.shape(parseTrafficCached(this.trafficText()), turn === 1 ? {} : { prefixLen: 0 });
+        return { content: shaped.text, outputTokens: shaped.outputTokens };
+      },
+      replyTokens: (reply) =>
+        reply !== undefined && reply !== '' ? Math.max(1, this.tokenizer.count(reply)) : this.trafficOutputTokens(parseTrafficCached(this.trafficText())),
     });
   }
   private hostCache?: ConversationHost;
