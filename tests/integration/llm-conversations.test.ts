@@ -98,6 +98,16 @@ describe('conversations from a dataset (--conversations)', () => {
     }
   });
 
+  it('`dataset` traffic on a file of multi-turn conversations says once how to play them whole', async () => {
+    const r = await runFixture('llm/one-chat.ts', { host: mock.url, users: 2, workers: 1, dataset: DATASET, traffic: 'dataset', iterations: 2 });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr.match(/holds 2 conversations of several turns/g)).toHaveLength(1);
+    expect(r.stderr).toContain('Pass --conversations');
+    expect(r.summary.llm!.turns).toBeUndefined();
+    const quiet = await runFixture('llm/one-chat.ts', { host: mock.url, users: 1, workers: 1, dataset: DATASET, conversations: true, iterations: 1 });
+    expect(quiet.stderr).not.toContain('Pass --conversations');
+  });
+
   it('a dataset without conversations is a user error before the run', async () => {
     const err = await runFixtureError('llm/one-chat.ts', { host: mock.url, users: 1, iterations: 1, conversations: true });
     expect(err.message).toMatch(/conversations need a dataset/);

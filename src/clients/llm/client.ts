@@ -22,7 +22,7 @@ import { folderImages, generatedImage, imageSizeProblem, imageVariants, prebuild
 import { promptSource, type PromptSource } from '../../workload/prompt.js';
 import { getTokenizer, type Tokenizer } from '../../workload/tokenizer.js';
 import { parseTrafficCached, sampleTraffic, type TrafficSpec } from '../../workload/traffic.js';
-import type { ClientContext } from '../context.js';
+import { stderrWarnOnce, type ClientContext } from '../context.js';
 import type { Endpoint, StreamDelta } from './adapter.js';
 import { joinPath, resolveTarget, type ResolvedTarget } from './config.js';
 import { undiciTransport, type Transport } from '../transport.js';
@@ -37,7 +37,7 @@ import { maxBodyOf } from '../answer-limits.js';
 import { RetryAfterGate, timerPause } from '../retry-after.js';
 import { isLlmUser } from './is-llm-user.js';
 import { CONVERSATION_TURN, PlayedConversation, type ConversationHost } from './conversation.js';
-import { conversationRunOptions, conversationScripts, type ConversationRunOptions } from './conversation-options.js';
+import { conversationRunOptions, conversationScripts, hintConversations, type ConversationRunOptions } from './conversation-options.js';
 import { prefixPool } from '../../workload/prefix-pool.js';
 
 export { isLlmUser };
@@ -156,6 +156,7 @@ class UserLlmClient implements LlmClient {
     // Fail at user start, not at the first request, on a bad traffic string.
     parseTrafficCached(this.trafficText());
     this.conversations = conversationRunOptions(ctx.options, user);
+    hintConversations(this.runOption('dataset') ?? user.dataset, this.trafficText(), this.conversations, ctx.warnOnce ?? stderrWarnOnce);
   }
 
   async chat(opts: ChatOptions = {}): Promise<LlmResult> {
