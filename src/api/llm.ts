@@ -333,13 +333,13 @@ export interface Conversation {
   readonly history: ChatMessage[];
   /** Turns sent so far. */
   readonly turn: number;
-  /** Turns this conversation plays (`Infinity` when only `send()` drives it). */
+  /** Turns `next()` plays: after the last one the session ends by itself. */
   readonly turns: number;
-  /** True once the last turn was answered, a turn failed, or `end()` was called. */
+  /** True once `next()` sent the last planned turn and it was answered, a turn failed, or `end()` was called. */
   readonly done: boolean;
   /** Sends the next scripted user turn; `options` as for `chat()` (not `messages`). */
   next(options?: ChatOptions): Promise<LlmResult>;
-  /** Sends your own user message as the next turn. */
+  /** Sends your own user message as the next turn; a conversation driven by send() ends with `end()` (or a failed turn). */
   send(content: string | ContentPart[], options?: ChatOptions): Promise<LlmResult>;
   /** Ends the session now (counted as completed with the turns answered so far). */
   end(): void;

@@ -26,6 +26,16 @@ describe('example scenarios', () => {
     for (const c of r.summary.checks) expect(c.fails).toBe(0);
   });
 
+  it('conversation.ts replays whole conversations against the mock: sessions, a row per turn, the mock\'s cache hits', async () => {
+    const r = await runFixture(example('conversation.ts'), { users: 2, workers: 1, iterations: 4, turnThink: 0 });
+    expect(r.exitCode).toBe(0);
+    const llm = r.summary.llm!;
+    expect(llm.sessions).toMatchObject({ started: 4, completed: 4, broken: 0 });
+    expect(llm.turns![0]!.requests).toBe(4);
+    expect(llm.turns!.reduce((a, t) => a + t.requests, 0)).toBe(llm.requests);
+    expect(llm.cache!.cachedTokens).toBeGreaterThan(0);
+  });
+
   it('shop.ts runs every class against a shop server without a failure', async () => {
     const r = await runFixture(example('shop.ts'), { host: target.url, users: 6, workers: 2, duration: '2s' });
     expect(r.summary.errors).toEqual([]);

@@ -98,11 +98,41 @@ describe('conversations from a dataset (--conversations)', () => {
     }
   });
 
+  it('`dataset` traffic on a file of multi-turn conversations says once how to play them whole', async () => {
+    const r = await runFixture('llm/one-chat.ts', { host: mock.url, users: 2, workers: 1, dataset: DATASET, traffic: 'dataset', iterations: 2 });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr.match(/holds 2 conversations of several turns/g)).toHaveLength(1);
+    expect(r.stderr).toContain('Pass --conversations');
+    expect(r.summary.llm!.turns).toBeUndefined();
+    const quiet = await runFixture('llm/one-chat.ts', { host: mock.url, users: 1, workers: 1, dataset: DATASET, conversations: true, iterations: 1 });
+    expect(quiet.stderr).not.toContain('Pass --conversations');
+  });
+
   it('a dataset without conversations is a user error before the run', async () => {
     const err = await runFixtureError('llm/one-chat.ts', { host: mock.url, users: 1, iterations: 1, conversations: true });
     expect(err.message).toMatch(/conversations need a dataset/);
     const txt = await runFixtureError('llm/one-chat.ts', { host: mock.url, users: 1, iterations: 1, conversations: true, dataset: fileURLToPath(new URL('../fixtures/datasets/unicode.txt', import.meta.url)) });
     expect(txt.message).toMatch(/holds no conversations/);
+  });
+});
+
+describe('this.llm.conversation() in a scenario', () => {
+  it('send() and end(), next() up to the planned turns: turn indexes and sessions as sent', async () => {
+    const log = join(dir, 'requests.jsonl');
+    const r = await runFixture('llm/conversation-api.ts', { host: mock.url, users: 1, workers: 1, iterations: 1, requestsLog: log });
+    expect(r.exitCode).toBe(0);
+    // Each --requests-log line says its turn, and the cached tokens the mock reported for it.
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { turn?: number; cachedTokens?: number });
+    expect(lines.map((l) => l.turn)).toEqual([1, 2, 1, 2]);
+    expect(lines.map((l) => l.cachedTokens)).toEqual(chats().map((g) => g.cachedTokens));
+    for (const c of r.summary.checks) expect(c, c.name).toMatchObject({ passes: 1, fails: 0 });
+    expect(r.summary.checks).toHaveLength(5);
+    const llm = r.summary.llm!;
+    expect(llm.turns!.map((t) => [t.turn, t.requests, t.outputTokens])).toEqual([
+      [1, 2, 5 + 5],
+      [2, 2, 7 + 5],
+    ]);
+    expect(llm.sessions).toMatchObject({ started: 2, completed: 2, broken: 0 });
   });
 });
 

@@ -24,7 +24,7 @@ import { folderImages, generatedImage, imageSizeProblem, imageVariants, prebuild
 import { promptSource, type PromptSource } from '../../workload/prompt.js';
 import { getTokenizer, type Tokenizer } from '../../workload/tokenizer.js';
 import { parseTrafficCached, sampleTraffic, type TrafficSpec } from '../../workload/traffic.js';
-import type { ClientContext } from '../context.js';
+import { stderrWarnOnce, type ClientContext } from '../context.js';
 import type { Endpoint, StreamDelta } from './adapter.js';
 import { joinPath, resolveTarget, type ResolvedTarget } from './config.js';
 import { undiciTransport, type Transport } from '../transport.js';
@@ -41,8 +41,8 @@ import { isLlmUser } from './is-llm-user.js';
 import { countImages, MEDIA_ENDPOINTS, recordMedia, SPEECH_HEAD_BYTES, speechAudio, transcriptionForm, wavSeconds, type RawBody } from './media.js';
 import { MAX_AUDIO_SECONDS, wavClip } from '../../workload/audio.js';
 import type { ImagesOptions, ImagesResult, SpeechOptions, SpeechResult, TranscriptionOptions, TranscriptionResult } from '../../api/media.js';
-import { PlayedConversation, type ConversationHost } from './conversation.js';
-import { conversationRunOptions, conversationScripts, type ConversationRunOptions } from './conversation-options.js';
+import { CONVERSATION_TURN, PlayedConversation, type ConversationHost } from './conversation.js';
+import { conversationRunOptions, conversationScripts, hintConversations, type ConversationRunOptions } from './conversation-options.js';
 import { prefixPool } from '../../workload/prefix-pool.js';
 
 export { isLlmUser };
@@ -181,6 +181,7 @@ class UserLlmClient implements LlmClient {
     // Fail at user start, not at the first request, on a bad traffic string.
     parseTrafficCached(this.trafficText());
     this.conversations = conversationRunOptions(ctx.options, user);
+    hintConversations(this.runOption('dataset') ?? user.dataset, this.trafficText(), this.conversations, ctx.warnOnce ?? stderrWarnOnce);
   }
 
   async chat(opts: ChatOptions = {}): Promise<LlmResult> {
@@ -445,16 +446,16 @@ class UserLlmClient implements LlmClient {
   /** Made on first use (not as a field initializer, which would run before the constructor's parameters are set). */
   private get conversationHost(): ConversationHost {
     return (this.hostCache ??= {
-    chat: (o) => this.chat(o),
-    recorder: this.ctx.recorder,
-    pause: this.ctx.pause ?? timerPause(this.ctx.hardStop),
-    trafficTurn: (turn) => {
-      // The first turn may start with a shared prefix (--prefix-len); later ones are new text only.
-      const shaped = this.shape(parseTrafficCached(this.trafficText()), turn === 1 ? {} : { prefixLen: 0 });
-      return { content: shaped.text, outputTokens: shaped.outputTokens };
-    },
-    replyTokens: (reply) =>
-      reply !== undefined && reply !== '' ? Math.max(1, this.tokenizer.count(reply)) : this.trafficOutputTokens(parseTrafficCached(this.trafficText())),
+      chat: (o) => this.chat(o),
+      recorder: this.ctx.recorder,
+      pause: this.ctx.pause ?? timerPause(this.ctx.hardStop),
+      trafficTurn: (turn) => {
+        // The first turn may start with a shared prefix (--prefix-len); later ones are new text only.
+        const shaped = this.shape(parseTrafficCached(this.trafficText()), turn === 1 ? {} : { prefixLen: 0 });
+        return { content: shaped.text, outputTokens: shaped.outputTokens };
+      },
+      replyTokens: (reply) =>
+        reply !== undefined && reply !== '' ? Math.max(1, this.tokenizer.count(reply)) : this.trafficOutputTokens(parseTrafficCached(this.trafficText())),
     });
   }
   private hostCache?: ConversationHost;
@@ -636,7 +637,7 @@ class UserLlmClient implements LlmClient {
     // out.errorMessage was redacted where the exchange ended (send).
     this.noteOutcome(out);
     const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos, this.ctx.warnOnce, expectJson);
-    if (this.requestsLog) this.requestsLog.write(warmupMarked(generationRecord(name, out, result, this.ctx.options.trafficOverride), this.ctx.options));
+    if (this.requestsLog) this.requestsLog.write(warmupMarked(withTurn(generationRecord(name, out, result, this.ctx.options.trafficOverride), result, opts), this.ctx.options));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, result.errorKind!, result);
     return result;
   }
@@ -741,6 +742,14 @@ function generationRecord(name: string, out: ExchangeOutcome, r: LlmResult, stag
     rec.errorKind = r.errorKind;
     rec.error = r.error;
   }
+  return rec;
+}
+
+/** A conversation turn's line says which turn it was; any line, the cached tokens the server reported. */
+function withTurn(rec: RequestLogRecord, r: LlmResult, opts: LlmCallOptions): RequestLogRecord {
+  const turn = (opts as Record<symbol, unknown>)[CONVERSATION_TURN];
+  if (typeof turn === 'number') rec.turn = turn;
+  if (r.cachedTokens !== undefined) rec.cachedTokens = r.cachedTokens;
   return rec;
 }
 

@@ -1,6 +1,7 @@
 import type { LLMUser } from '../../api/llm.js';
 import { UserError } from '../../errors.js';
 import { loadConversations, type ConversationScript } from '../../workload/conversation.js';
+import type { WarnOnce } from '../context.js';
 
 /**
  * The run options of conversations and prefix caches (docs/llm.md), as one
@@ -42,4 +43,26 @@ export function conversationScripts(dataset: string | undefined): ConversationSc
     throw new UserError('conversations need a dataset of conversations, and none is set', 'pass --dataset conversations.json (ShareGPT) or .jsonl (OpenAI messages), or set `dataset` on the user class');
   }
   return loadConversations(dataset);
+}
+
+/**
+ * `dataset` traffic on a file of whole conversations sends only each one's first
+ * user turn: say once how to play them whole (--conversations), rather than
+ * guessing and changing what `dataset` traffic has always sent.
+ */
+export function hintConversations(dataset: string | undefined, traffic: string, run: ConversationRunOptions, warn: WarnOnce): void {
+  if (run.play || traffic.trim() !== 'dataset' || dataset === undefined || !/\.(json|jsonl|ndjson)$/i.test(dataset)) return;
+  let scripts: ConversationScript[];
+  try {
+    scripts = loadConversations(dataset);
+  } catch {
+    return; // not conversations: nothing to say
+  }
+  const multi = scripts.filter((s) => s.turns.length > 1).length;
+  if (multi === 0) return;
+  warn(
+    'llm.conversations_hint',
+    `volley: ${dataset} holds ${multi} conversations of several turns; \`dataset\` traffic sends the first turn of each. ` +
+      'Pass --conversations to play them turn by turn, the history growing (docs/llm.md#conversations). (shown once per worker)',
+  );
 }

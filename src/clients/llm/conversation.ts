@@ -5,6 +5,9 @@ import type { ConversationScript } from '../../workload/conversation.js';
 import type { Pause } from '../retry-after.js';
 import { recordSessionEnd, recordSessionStart, recordTurn } from './workload-figures.js';
 
+/** Where a turn's request carries its turn index to the client's --requests-log line (a symbol: never sent in the body). */
+export const CONVERSATION_TURN = Symbol('volley.conversationTurn');
+
 /** What a conversation needs of the client that plays it. */
 export interface ConversationHost {
   /** The client's chat(), always given `messages`. */
@@ -54,13 +57,18 @@ export class PlayedConversation implements Conversation {
     const index = this.turn + 1;
     if (this.plan.script) {
       const scripted = this.plan.script.turns[this.turn]!;
-      return this.send(scripted.content ?? '', { outputTokens: this.host.replyTokens(scripted.reply), ...options });
+      return this.sendTurn(scripted.content ?? '', { outputTokens: this.host.replyTokens(scripted.reply), ...options }, true);
     }
     const t = this.host.trafficTurn(index);
-    return this.send(t.content, { outputTokens: t.outputTokens, ...options });
+    return this.sendTurn(t.content, { outputTokens: t.outputTokens, ...options }, true);
   }
 
-  async send(content: string | ContentPart[] | null, options: ChatOptions = {}): Promise<LlmResult> {
+  send(content: string | ContentPart[], options: ChatOptions = {}): Promise<LlmResult> {
+    return this.sendTurn(content, options, false);
+  }
+
+  /** `scripted`: sent by next(), so the conversation ends by itself after its last planned turn; send() ends only with end() or a failure. */
+  private async sendTurn(content: string | ContentPart[] | null, options: ChatOptions, scripted: boolean): Promise<LlmResult> {
     if (this.done) throw new Error(`this conversation is over (${this.turn} turns): start another with this.llm.conversation()`);
     if (this.turn === 0) {
       this.startedAt = performance.now();
@@ -69,12 +77,12 @@ export class PlayedConversation implements Conversation {
     } else if (this.thinkMs > 0 && !(await this.host.pause(this.thinkMs))) throw new StopUser('stopped while thinking between turns');
     let result: LlmResult;
     try {
-      result = await this.host.chat({ ...options, messages: [...this.history, { role: 'user', content }] });
+      result = await this.host.chat({ ...options, messages: [...this.history, { role: 'user', content }], [CONVERSATION_TURN]: this.turn + 1 } as ChatOptions);
     } catch (err) {
-      if (err instanceof LlmRequestError) this.settle(err.result as LlmResult);
+      if (err instanceof LlmRequestError) this.settle(err.result as LlmResult, scripted);
       throw err;
     }
-    this.settle(result);
+    this.settle(result, scripted);
     return result;
   }
 
@@ -84,7 +92,7 @@ export class PlayedConversation implements Conversation {
     if (this.turn > 0) recordSessionEnd(this.host.recorder, { completed: true, turns: this.turn, durationMs: performance.now() - this.startedAt });
   }
 
-  private settle(r: LlmResult): void {
+  private settle(r: LlmResult, scripted: boolean): void {
     this.turn++;
     recordTurn(this.host.recorder, this.turn, r);
     if (r.errorKind === 'aborted') {
@@ -98,7 +106,7 @@ export class PlayedConversation implements Conversation {
       return;
     }
     this.history.splice(0, this.history.length, ...r.messages);
-    if (this.turn >= this.plan.turns) {
+    if (scripted && this.turn >= this.plan.turns) {
       this.done = true;
       recordSessionEnd(this.host.recorder, { completed: true, turns: this.turn, durationMs: performance.now() - this.startedAt });
     }

@@ -30,6 +30,10 @@ export interface RequestLogRecord {
   chunks?: number;
   /** Sweep stage: the traffic shape in force. */
   traffic?: string;
+  /** The request's turn in its conversation (1-based), for turns of `this.llm.conversation()` / --conversations. */
+  turn?: number;
+  /** Input tokens the server read from its prefix cache, when it reported them. */
+  cachedTokens?: number;
   errorKind?: string;
   error?: string;
   /** Made during a sweep's warm-up (or its drain after the last stage): not in the summary's figures. */

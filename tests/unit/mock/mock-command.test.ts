@@ -20,6 +20,12 @@ describe('bench mock flags', () => {
     expect({ ttft: flags.ttftMs, itl: flags.itlMs }).toEqual(config.mock);
   });
 
+  it('--prefill-per-token turns the prefix cache on; --prefix-cache alone leaves prefill free', () => {
+    expect(parseMockFlags({ prefillPerToken: '0.2ms' })).toMatchObject({ prefixCache: true, prefillPerTokenMs: 0.2 });
+    expect(parseMockFlags({ prefixCache: true, cacheBlockTokens: '32', cacheBlocks: '1000' })).toMatchObject({ prefixCache: true, prefixCacheBlockTokens: 32, prefixCacheBlocks: 1000, prefillPerTokenMs: undefined });
+    expect(parseMockFlags({ cacheBlockTokens: '0' })).toEqual(['--cache-block-tokens: expected an integer from 1 to 4096, got "0"']);
+  });
+
   it('turns flags into server options', () => {
     expect(parseMockFlags({ port: '0', ttft: '1s', itl: '5ms', stall: '2s', errorRate: '0.25', roleChunk: false, outputTokens: '64' })).toMatchObject({
       port: 0,
