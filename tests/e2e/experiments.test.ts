@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -59,6 +59,18 @@ describe('bench run --experiment-dir', () => {
     // The sweep keeps its stages: two concurrency levels per shape.
     expect(summary.stages!.map((s) => [s.concurrency, s.traffic])).toEqual([[1, 'D(20,8)'], [2, 'D(20,8)'], [1, 'D(30,8)'], [2, 'D(30,8)']]);
     expect(existsSync(join(root, folders[0]!, 'report.html'))).toBe(true);
+  }, 60_000);
+
+  it('takes experimentDir and server-* from the config file; provider and model from the LLM class', async () => {
+    const root = tmp();
+    const config = join(tmp(), 'bench.config.ts');
+    writeFileSync(config, `export default { experimentDir: ${JSON.stringify(root)}, serverEngine: 'tgi', serverGpuCount: 2 };\n`);
+    const r = await bench(['run', 'tests/fixtures/scenarios/llm/one-chat.ts', '--host', 'mock', '--headless', '-w', '1', '-u', '1', '--iterations', '2', '-c', config]);
+    expect(r.code).toBe(0);
+    const [folder] = readdirSync(root);
+    expect(folder).toMatch(/^openai_tgi_test-model_\d{8}_\d{6}$/);
+    const summary = JSON.parse(readFileSync(join(root, folder!, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.experiment).toMatchObject({ provider: 'openai', serverEngine: 'tgi', serverGpuCount: 2, model: 'test-model', traffic: ['D(20,8)'] });
   }, 60_000);
 
   it('--out with --experiment-dir is a user error naming both (exit 2)', async () => {

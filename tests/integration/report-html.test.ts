@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunSummary } from '../../src/metrics/summary-types.js';
 import { writeReports } from '../../src/report/files/write-reports.js';
+import { sweepOverShapes } from '../helpers/experiment-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -88,6 +89,24 @@ describe.skipIf(!hasChromium)(`report.html in headless Chromium${hasChromium ? '
     expect(requests).toEqual([]);
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: join(screenshots, 'report.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('draws a sweep over two traffic shapes as two curves per chart, in the browser', async () => {
+    const summary = fixture('llm-sweep.json');
+    summary.stages = sweepOverShapes(['D(100,100)', 'D(2000,200)']);
+    const { page, problems } = await open(summary, 'llm-shapes');
+    const legends = await page.evaluate(() =>
+      ['chart-sweep-speed', 'chart-sweep-errors'].map((id) => {
+        const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: Array<{ label: string; data: unknown[] }> } } | undefined } }).Chart.getChart(document.getElementById(id) as HTMLCanvasElement)!;
+        return chart.data.datasets.map((d) => [d.label, d.data.length]);
+      }),
+    );
+    expect(legends).toEqual([
+      [['output speed p50 · D(100,100)', 6], ['output speed p50 · D(2000,200)', 6]],
+      [['error rate % · D(100,100)', 6], ['error rate % · D(2000,200)', 6]],
+    ]);
+    expect(problems).toEqual([]);
     await page.close();
   });
 

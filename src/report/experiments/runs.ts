@@ -63,8 +63,14 @@ export function loadRuns(args: string[]): RunResults[] {
   for (const arg of args) {
     const path = resolve(arg);
     if (!existsSync(path)) throw new UserError(`${arg}: no such folder`, 'give a folder written by `bench run --out <dir>` or an --experiment-dir root');
-    if (!isDir(path) || existsSync(join(path, SUMMARY_FILE))) {
-      runs.push(runOf(isDir(path) ? path : resolve(path, '..'), readSummaryJson(path)));
+    if (!isDir(path)) {
+      // A summary file: named after its folder when it is a summary.json, else after itself (llm-sweep.json → llm-sweep).
+      const own = basename(path) === SUMMARY_FILE ? undefined : basename(path).replace(/\.json$/i, '');
+      runs.push(runOf(resolve(path, '..'), readSummaryJson(path), own));
+      continue;
+    }
+    if (existsSync(join(path, SUMMARY_FILE))) {
+      runs.push(runOf(path, readSummaryJson(path)));
       continue;
     }
     const children = readdirSync(path)
@@ -76,11 +82,18 @@ export function loadRuns(args: string[]): RunResults[] {
     }
     for (const child of children) runs.push(runOf(child, readSummaryJson(child)));
   }
+  // Two runs of one name (`results/` of two projects) stay two curves and two sheets.
+  const seen = new Map<string, number>();
+  for (const r of runs) {
+    const n = (seen.get(r.experiment) ?? 0) + 1;
+    seen.set(r.experiment, n);
+    if (n > 1) r.experiment = `${r.experiment} (${n})`;
+  }
   return runs;
 }
 
-function runOf(dir: string, summary: RunSummary): RunResults {
-  return { dir, experiment: summary.experiment?.name ?? basename(dir), summary };
+function runOf(dir: string, summary: RunSummary, name?: string): RunResults {
+  return { dir, experiment: summary.experiment?.name ?? name ?? basename(dir), summary };
 }
 
 const stat = (s: LatencyStats | undefined, k: 'p50' | 'p90' | 'p99'): number | null => (s && s.count > 0 ? s[k] : null);

@@ -106,7 +106,7 @@ export function plotCharts(rows: PlotRow[], legendTitle = 'run'): PlotChart[] {
       }),
     );
     const spec = lineChart(legendTitle, long as unknown as PlotRow[], 'End-to-end latency vs requests per second', 'p50 solid, p90 dashed, p99 dotted', q('requestsPerSec', 'requests per second'), q('e2eMs', 'E2E latency (ms)'), {
-      strokeDash: { field: 'percentile', type: 'nominal', title: 'percentile', scale: { domain: ['p50', 'p90', 'p99'], range: [[1, 0], [6, 3], [2, 2]] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolStrokeColor: '#334155', symbolSize: 300 } },
+      strokeDash: { field: 'percentile', type: 'nominal', title: 'percentile', scale: { domain: ['p50', 'p90', 'p99'], range: [[1, 0], [6, 3], [2, 2]] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, encode: { symbols: { update: { stroke: { value: '#334155' } } } } } },
       detail: { field: 'line', type: 'nominal' },
     });
     charts.push({ id: 'e2e-vs-rps', title: 'E2E latency vs requests/s', caption: 'Whole-request latency percentiles at each request rate.', spec });
