@@ -1,4 +1,4 @@
-import { createHistogram, encodeHistogram, HIGHEST_TRACKABLE_US, latencyStats, recordMs, type ExactRange, type Histogram, type LatencyStats } from './histogram.js';
+import { createHistogram, encodeHistogram, HIGHEST_TRACKABLE_US, latencyStats, recordManyFast, recordMs, type ExactRange, type Histogram, type LatencyStats } from './histogram.js';
 
 /**
  * Distinct buckets a histogram keeps in its sparse form before it becomes a
@@ -63,6 +63,19 @@ export class LatencyHistogram {
     if (!(us >= 1)) us = 1;
     else if (us > HIGHEST_TRACKABLE_US) us = HIGHEST_TRACKABLE_US;
     this.addBucket(indexOf(us), 1, us, us);
+  }
+
+  /**
+   * Records many durations in milliseconds (an LLM request's inter-token
+   * latencies): one by one while sparse, then recordManyFast's integer path.
+   */
+  recordManyMs(valuesMs: ArrayLike<number>): void {
+    let i = 0;
+    while (i < valuesMs.length && !this.full) this.recordMs(valuesMs[i++]!);
+    if (i >= valuesMs.length) return;
+    const full = this.full!;
+    const rest = i === 0 ? valuesMs : Array.prototype.slice.call(valuesMs, i);
+    if (!recordManyFast(full, rest)) for (let k = 0; k < rest.length; k++) recordMs(full, rest[k]!);
   }
 
   /** The full histogram, made now if the form was sparse (for recording many values through the library's paths). */

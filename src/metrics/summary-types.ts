@@ -1,5 +1,6 @@
 import type { LatencyStats } from './histogram.js';
 import type { NamesSummary } from './name-watch.js';
+import type { LlmGroupDelta } from './llm-groups.js';
 
 /**
  * The shape of summary.json (docs/summary-json.md). Bump SUMMARY_VERSION on any
@@ -43,6 +44,14 @@ export interface LlmSummary {
   /** Requests/s that met every SLO given with --slo; null without SLOs. */
   goodputPerSec: number | null;
   errorsByKind: Record<string, number>;
+  /**
+   * The same figures per request name (default: the API path, e.g. `/v1/embeddings`)
+   * and per user class; absent inside these entries and in summaries written
+   * before they were added. An embeddings or rerank request's E2E is in its
+   * name's entry only (docs/llm-metrics.md, "Totals, names and classes").
+   */
+  byName?: Record<string, LlmSummary>;
+  byClass?: Record<string, LlmSummary>;
 }
 
 export interface HistoryRow {
@@ -211,5 +220,7 @@ export interface RunSummary extends SummaryFigures {
   histograms: {
     endpoints: Array<{ method: string; name: string; latency: string; minUs?: number; maxUs?: number }>;
     trends: Array<{ name: string; histogram: string; minUs?: number; maxUs?: number }>;
+    /** LLM counters and series per request name and user class (absent before they were added, and without LLM requests). */
+    llm?: LlmGroupDelta[];
   };
 }
