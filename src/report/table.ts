@@ -6,6 +6,7 @@ import { formatMsCompact, formatRate } from './format-number.js';
 import { interruptedBanner, runEndLines, stagesNotRun, sweepUsers } from './run-end.js';
 import { taskErrorsLine } from './error-text.js';
 import { isFoldedName } from '../metrics/name-cap.js';
+import { llmGroupTables } from './llm-groups.js';
 
 /** Formats rows as aligned columns; the first column is left-aligned, the rest right-aligned. */
 export function columns(rows: string[][], leftAligned = 2): string {
@@ -124,6 +125,7 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
     ];
     if (l.goodputPerSec !== null) parts.push(`goodput ${l.goodputPerSec.toFixed(2)} req/s`);
     out.push(wrapParts(parts, width));
+    out.push(...llmGroupTables(l, width));
   }
   if (s.stages?.length) {
     out.push('\nSweep');

@@ -72,6 +72,13 @@ it('keeps every LLM figure per request name and per user class, and the totals o
   expect(byClass.Embedder!.inputTokens).toBe(docs.inputTokens);
   expect(byClass.Embedder!.e2eMs.count).toBe(0);
 
+  // The end-of-run table and report.html show them.
+  expect(r.stdout).toMatch(/LLM by request name[\s\S]*\/v1\/embeddings\s+3\s+0\s+-\s+-/);
+  expect(r.stdout).toMatch(/LLM by user class[\s\S]*Embedder\s+3\s+0/);
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  expect(html).toContain('id="llm-names"');
+  expect(html).toContain('id="llm-classes"');
+
   // summary.json carries the groups' histograms: bench merge of the run with itself doubles every count exactly.
   expect(s.histograms.llm?.length).toBe(5);
   const agg = aggregateFromSummary(s, 'a.json');
