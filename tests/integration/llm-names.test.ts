@@ -11,6 +11,7 @@ import { getTokenizer } from '../../src/workload/tokenizer.js';
 import type { RunSummary } from '../../src/metrics/summary-types.js';
 import { aggregateFromSummary, summaryFromAggregate } from '../../src/distributed/merge/aggregate-io.js';
 import { runFixture } from '../helpers/run-fixture.js';
+import { parse } from 'csv-parse/sync';
 
 let mock: MockServer;
 let dir: string;
@@ -78,6 +79,17 @@ it('keeps every LLM figure per request name and per user class, and the totals o
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   expect(html).toContain('id="llm-names"');
   expect(html).toContain('id="llm-classes"');
+  const csv = parse(readFileSync(join(out, 'llm.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  expect(csv.map((row) => [row.Group, row.Name, row.Requests, row['E2E Count']])).toEqual([
+    ['total', '', '9', '3'],
+    ['name', '/v1/chat/completions', '3', '3'],
+    ['name', '/v1/embeddings', '3', '3'],
+    ['name', 'docs', '3', '3'],
+    ['class', 'Chatter', '6', '3'],
+    ['class', 'Embedder', '3', '0'],
+  ]);
+  expect(csv[2]!['TTFT p50']).toBe('');
+  expect(Number(csv[1]!['TTFT p50'])).toBe(chat.ttftMs.p50);
 
   // summary.json carries the groups' histograms: bench merge of the run with itself doubles every count exactly.
   expect(s.histograms.llm?.length).toBe(5);
