@@ -26,7 +26,26 @@ let geometry: Histogram & DenseInternals;
 /** One reused full histogram per thread, to encode or read a sparse one without a 95 KB allocation each time. */
 let scratch: (Histogram & DenseInternals) | undefined;
 const dense = (): Histogram & DenseInternals => createHistogram() as Histogram & DenseInternals;
-const indexOf = (us: number): number => (geometry ??= dense()).countsArrayIndex(us);
+/**
+ * The counts index of a value in µs, 1 ≤ us ≤ HIGHEST_TRACKABLE_US. Hot path (every
+ * sparse record): HdrHistogram's own formula in integer arithmetic, as
+ * recordManyFast (histogram.ts) has it, ~20x faster than the library's
+ * countsArrayIndex, which takes logarithms; the library's for another shape.
+ */
+let indexOfFast: ((us: number) => number) | undefined;
+const indexOf = (us: number): number => (indexOfFast ??= makeIndexOf())(us);
+function makeIndexOf(): (us: number) => number {
+  const g = (geometry ??= dense()) as Histogram & DenseInternals & { subBucketHalfCount: number };
+  if (g.unitMagnitude !== 0) return (us) => g.countsArrayIndex(us);
+  const halfMag = g.subBucketHalfCountMagnitude;
+  const base = 31 - halfMag;
+  const mask = (1 << (halfMag + 1)) - 1;
+  const half = g.subBucketHalfCount;
+  return (us) => {
+    const bucket = base - Math.clz32(us | mask);
+    return ((bucket + 1) << halfMag) + (us >>> bucket) - half;
+  };
+}
 /** Whether a histogram's bucket indices are those of histogram.ts's shape. */
 const sameShape = (h: DenseInternals): boolean => {
   const g = (geometry ??= dense());
