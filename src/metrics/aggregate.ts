@@ -4,6 +4,7 @@ import type { MetricsDelta } from './delta.js';
 import { countError } from './error-counts.js';
 import { DEFAULT_MAX_NAMES, NameCap, OTHER_CHECKS, OTHER_COUNTERS, OTHER_NAMES, OTHER_TRENDS } from './name-cap.js';
 import type { ErrorCount } from './summary-types.js';
+import { LlmGroups } from './llm-groups.js';
 
 export interface EndpointTotals {
   method: string;
@@ -37,6 +38,8 @@ export class MetricsAggregate {
   readonly taskErrors: Record<string, number> = {};
   /** The most full histograms a worker's recorder held at once (from the deltas). */
   workerFullHistogramsPeak = 0;
+  /** LLM figures per request name and user class (llm-groups.ts), beside the llm.* totals in counters and trends. */
+  readonly llm: LlmGroups;
   private readonly endpointNames: NameCap;
   private readonly trendNames: NameCap;
   private readonly checkNames: NameCap;
@@ -47,6 +50,7 @@ export class MetricsAggregate {
     this.trendNames = new NameCap(maxNames);
     this.checkNames = new NameCap(maxNames);
     this.counterNames = new NameCap(maxNames);
+    this.llm = new LlmGroups(maxNames);
   }
 
   addDelta(d: MetricsDelta): void {
@@ -60,6 +64,7 @@ export class MetricsAggregate {
       else if (e.latency) acc.latency.addHistogram(decodeHistogram(e.latency, e));
     }
     for (const t of d.trends) this.trend(t.name).add(decodeHistogram(t.histogram, t));
+    if (d.llm) this.llm.addDeltas(d.llm);
     if (d.fullHistogramsPeak !== undefined && d.fullHistogramsPeak > this.workerFullHistogramsPeak) this.workerFullHistogramsPeak = d.fullHistogramsPeak;
     this.addPlain(d);
   }
@@ -75,6 +80,7 @@ export class MetricsAggregate {
       acc.latency.add(e.latency);
     }
     for (const [name, h] of o.trends) this.trend(name).add(h);
+    this.llm.addGroups(o.llm);
     if (o.workerFullHistogramsPeak > this.workerFullHistogramsPeak) this.workerFullHistogramsPeak = o.workerFullHistogramsPeak;
     this.addPlain({ counters: o.counters, checks: o.checks, errors: [...o.errors.values()], tasks: o.tasks, taskErrors: o.taskErrors });
   }
@@ -137,7 +143,7 @@ export class MetricsAggregate {
 
   /** Full (95 KB) histograms this aggregate holds: busy endpoints' and the trends'. */
   fullHistograms(): number {
-    let n = this.trends.size;
+    let n = this.trends.size + this.llm.fullHistograms();
     for (const e of this.endpoints.values()) if (e.latency.isFull) n++;
     return n;
   }

@@ -1,4 +1,4 @@
-import { createHistogram, encodeHistogram, HIGHEST_TRACKABLE_US, latencyStats, recordMs, type ExactRange, type Histogram, type LatencyStats } from './histogram.js';
+import { createHistogram, encodeHistogram, HIGHEST_TRACKABLE_US, latencyStats, recordManyFast, recordMs, type ExactRange, type Histogram, type LatencyStats } from './histogram.js';
 
 /**
  * Distinct buckets a histogram keeps in its sparse form before it becomes a
@@ -26,7 +26,26 @@ let geometry: Histogram & DenseInternals;
 /** One reused full histogram per thread, to encode or read a sparse one without a 95 KB allocation each time. */
 let scratch: (Histogram & DenseInternals) | undefined;
 const dense = (): Histogram & DenseInternals => createHistogram() as Histogram & DenseInternals;
-const indexOf = (us: number): number => (geometry ??= dense()).countsArrayIndex(us);
+/**
+ * The counts index of a value in µs, 1 ≤ us ≤ HIGHEST_TRACKABLE_US. Hot path (every
+ * sparse record): HdrHistogram's own formula in integer arithmetic, as
+ * recordManyFast (histogram.ts) has it, ~20x faster than the library's
+ * countsArrayIndex, which takes logarithms; the library's for another shape.
+ */
+let indexOfFast: ((us: number) => number) | undefined;
+const indexOf = (us: number): number => (indexOfFast ??= makeIndexOf())(us);
+function makeIndexOf(): (us: number) => number {
+  const g = (geometry ??= dense()) as Histogram & DenseInternals & { subBucketHalfCount: number };
+  if (g.unitMagnitude !== 0) return (us) => g.countsArrayIndex(us);
+  const halfMag = g.subBucketHalfCountMagnitude;
+  const base = 31 - halfMag;
+  const mask = (1 << (halfMag + 1)) - 1;
+  const half = g.subBucketHalfCount;
+  return (us) => {
+    const bucket = base - Math.clz32(us | mask);
+    return ((bucket + 1) << halfMag) + (us >>> bucket) - half;
+  };
+}
 /** Whether a histogram's bucket indices are those of histogram.ts's shape. */
 const sameShape = (h: DenseInternals): boolean => {
   const g = (geometry ??= dense());
@@ -63,6 +82,22 @@ export class LatencyHistogram {
     if (!(us >= 1)) us = 1;
     else if (us > HIGHEST_TRACKABLE_US) us = HIGHEST_TRACKABLE_US;
     this.addBucket(indexOf(us), 1, us, us);
+  }
+
+  /**
+   * Records many durations in milliseconds (an LLM request's inter-token
+   * latencies): one by one while few, else into the full histogram by
+   * recordManyFast's integer path.
+   */
+  recordManyMs(valuesMs: ArrayLike<number>): void {
+    // Hot path: a sparse value costs a Map update (~0.3 µs), a full one a few ns; a
+    // series fed this many values at once is a busy one, worth its full histogram.
+    if (!this.full && this.count + valuesMs.length <= SPARSE_BUCKETS) {
+      for (let i = 0; i < valuesMs.length; i++) this.recordMs(valuesMs[i]!);
+      return;
+    }
+    const full = this.toFull();
+    if (!recordManyFast(full, valuesMs)) for (let i = 0; i < valuesMs.length; i++) recordMs(full, valuesMs[i]!);
   }
 
   /** The full histogram, made now if the form was sparse (for recording many values through the library's paths). */

@@ -1,3 +1,5 @@
+import type { LlmGroupDelta } from './llm-groups.js';
+
 /**
  * What a worker sends to the main thread every second: the counts and encoded
  * HDR histograms recorded since the previous delta. Plain data, structured-clone safe.
@@ -54,4 +56,6 @@ export interface MetricsDelta {
   taskErrors?: Record<string, number>;
   /** The most full HDR histograms the worker's recorder held at once so far (memory check, summary.json names). */
   fullHistogramsPeak?: number;
+  /** LLM figures per request name and user class recorded in the interval (llm-groups.ts); absent when none. */
+  llm?: LlmGroupDelta[];
 }

@@ -1,11 +1,15 @@
 import type { MetricsAggregate } from './aggregate.js';
+import type { LlmGroup, LlmGroups } from './llm-groups.js';
 import type { LlmSummary } from './summary-types.js';
 import { buildLlmWorkload } from './llm-workload.js';
+
+/** What LLM figures are read from: the run's aggregate (the totals, with its groups), or one name's or class's group. */
+type LlmSource = Pick<MetricsAggregate, 'counters' | 'trendStats'> & { trends: { has(name: string): boolean }; llm?: LlmGroups };
 
 const ERRORS_PREFIX = 'llm.errors.';
 
 /** Images, speech and transcription figures (docs/llm-metrics.md#media), present only when such requests ran. */
-function mediaFigures(agg: MetricsAggregate, perSec: (n: number) => number): Partial<LlmSummary> {
+function mediaFigures(agg: Pick<MetricsAggregate, 'counters' | 'trendStats'>, perSec: (n: number) => number): Partial<LlmSummary> {
   const c = agg.counters;
   const out: Partial<LlmSummary> = {};
   const images = c['llm.images'];
@@ -28,7 +32,7 @@ function mediaFigures(agg: MetricsAggregate, perSec: (n: number) => number): Par
  * records (docs/llm-metrics.md). Undefined when the run made no LLM request.
  * Rates are per second of `durationSec`; goodput is null unless SLOs were given.
  */
-export function buildLlmSummary(agg: MetricsAggregate, durationSec: number, hasSlo: boolean): LlmSummary | undefined {
+export function buildLlmSummary(agg: LlmSource, durationSec: number, hasSlo: boolean): LlmSummary | undefined {
   const c = agg.counters;
   const errorsByKind: Record<string, number> = {};
   let anyError = false;
@@ -45,7 +49,7 @@ export function buildLlmSummary(agg: MetricsAggregate, durationSec: number, hasS
   const inputTokens = c['llm.input_tokens'] ?? 0;
   const outputTokens = c['llm.output_tokens'] ?? 0;
   const media = mediaFigures(agg, perSec);
-  return {
+  const summary: LlmSummary = {
     ...media,
     requests,
     failures: c['llm.failures'] ?? 0,
@@ -66,4 +70,22 @@ export function buildLlmSummary(agg: MetricsAggregate, durationSec: number, hasS
     errorsByKind,
     ...buildLlmWorkload(agg),
   };
+  if (agg.llm && agg.llm.byName.size > 0) {
+    summary.byName = groupSummaries(agg.llm.byName, durationSec, hasSlo);
+    summary.byClass = groupSummaries(agg.llm.byClass, durationSec, hasSlo);
+  }
+  return summary;
+}
+
+/**
+ * The figures of each request name or user class, by key in name order. A
+ * group's rates are per second of the same duration as the totals.
+ */
+function groupSummaries(groups: ReadonlyMap<string, LlmGroup>, durationSec: number, hasSlo: boolean): Record<string, LlmSummary> {
+  const out: Record<string, LlmSummary> = {};
+  for (const key of [...groups.keys()].sort()) {
+    const s = buildLlmSummary(groups.get(key)!, durationSec, hasSlo);
+    if (s) out[key] = s;
+  }
+  return out;
 }

@@ -79,7 +79,7 @@ export interface LlmWorkloadSummary {
 }
 
 /** `llm.turns`, `llm.sessions` and `llm.cache` of a summary, each only when the run has them. */
-export function buildLlmWorkload(agg: MetricsAggregate): LlmWorkloadSummary {
+export function buildLlmWorkload(agg: Pick<MetricsAggregate, 'counters' | 'trendStats'>): LlmWorkloadSummary {
   const c = agg.counters;
   const out: LlmWorkloadSummary = {};
   const turns: TurnSummary[] = [];

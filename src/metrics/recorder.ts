@@ -1,9 +1,10 @@
-import { createHistogram, encodeHistogram, exactRange, HIGHEST_TRACKABLE_US, recordMs, recordMsWithExpectedInterval, type Histogram } from './histogram.js';
+import { createHistogram, encodeHistogram, exactRange, recordManyFast, recordMs, recordMsWithExpectedInterval, type Histogram } from './histogram.js';
 import { LatencyHistogram } from './compact-histogram.js';
 import type { MetricsDelta } from './delta.js';
 import { countError } from './error-counts.js';
 import { DEFAULT_MAX_NAMES, NameCap, OTHER_CHECKS, OTHER_COUNTERS, OTHER_NAMES, OTHER_TRENDS } from './name-cap.js';
 import type { ErrorCount } from './summary-types.js';
+import { LlmGroups, LlmScope } from './llm-groups.js';
 
 interface EndpointAcc {
   method: string;
@@ -64,11 +65,19 @@ export class MetricsRecorder {
   private readonly counterNames: NameCap;
   /** The most full histograms this recorder held at once (summary.json names.workerFullHistogramsPeak). */
   private fullPeak = 0;
+  /** LLM figures per request name and user class (llm-groups.ts). */
+  readonly llm: LlmGroups;
 
   constructor(readonly maxNames: number = DEFAULT_MAX_NAMES) {
     this.checkNames = new NameCap(maxNames);
     this.trendNames = new NameCap(maxNames);
     this.counterNames = new NameCap(maxNames);
+    this.llm = new LlmGroups(maxNames);
+  }
+
+  /** One LLM request's recorder: the totals, plus the figures of its name and, when given, its user class. */
+  llmScope(name: string, userClass?: string): LlmScope {
+    return new LlmScope(this, this.llm.recording('name', name), userClass === undefined ? undefined : this.llm.recording('class', userClass));
   }
 
   recordRequest(s: RequestSample): void {
@@ -174,7 +183,7 @@ export class MetricsRecorder {
 
   /** Full (95 KB) histograms this recorder holds now: busy endpoints' and the trends'. */
   fullHistograms(): number {
-    let n = this.trends.size;
+    let n = this.trends.size + this.llm.fullHistograms();
     for (const acc of this.touched) if (acc.latency.isFull) n++;
     for (const acc of this.touchedBefore) if (acc.latency.isFull && acc.interval !== this.intervalNo) n++;
     return n;
@@ -194,6 +203,8 @@ export class MetricsRecorder {
       taskErrors: this.taskErrors,
       fullHistogramsPeak: this.fullPeak,
     };
+    const llm = this.llm.takeDeltas();
+    if (llm.length > 0) delta.llm = llm;
     for (const acc of this.touched) {
       const lat = acc.latency;
       const buckets = lat.buckets();
@@ -231,56 +242,4 @@ export class MetricsRecorder {
     this.taskErrors = {};
     return delta;
   }
-}
-
-/** The parts of hdr-histogram-js's JS histogram that recordManyFast uses (not in its typings). */
-interface HistogramInternals {
-  unitMagnitude: number;
-  subBucketHalfCountMagnitude: number;
-  subBucketHalfCount: number;
-  countsArrayLength: number;
-  incrementCountAtIndex(index: number): void;
-  addToTotalCount(n: number): void;
-  updateMinAndMax(value: number): void;
-}
-
-/**
- * Hot path: an LLM request brings dozens to thousands of inter-token
- * latencies at once. hdr-histogram-js spends ~100 ns a value (log2, pow and
- * several calls); for 32-bit values the counts index is integer arithmetic,
- * HdrHistogram's own formula: bucket = 21 - clz32(v | subBucketMask). Counts,
- * total and min/max then go through the library's methods, so the histogram is
- * exactly what recordValue would make (tests/unit/metrics compare encodings).
- * Returns false, having recorded nothing, for a histogram of another shape.
- */
-function recordManyFast(histogram: Histogram, valuesMs: ArrayLike<number>): boolean {
-  const h = histogram as unknown as HistogramInternals;
-  const halfMag = h.subBucketHalfCountMagnitude;
-  if (h.unitMagnitude !== 0 || typeof h.incrementCountAtIndex !== 'function' || typeof h.addToTotalCount !== 'function' || typeof h.updateMinAndMax !== 'function') return false;
-  // Values are clamped to HIGHEST_TRACKABLE_US (< 2^32): clz32 and >>> see them whole.
-  const base = 31 - halfMag;
-  const mask = (1 << (halfMag + 1)) - 1;
-  const half = h.subBucketHalfCount;
-  const indexOf = (us: number) => {
-    const bucket = base - Math.clz32(us | mask);
-    return ((bucket + 1) << halfMag) + (us >>> bucket) - half;
-  };
-  // The index grows with the value: the largest value fitting means all do.
-  if (indexOf(HIGHEST_TRACKABLE_US) >= h.countsArrayLength) return false;
-  let min = Infinity;
-  let max = 0;
-  for (let i = 0; i < valuesMs.length; i++) {
-    // The clamp of recordMs (a NaN, which no timing yields, counts as the smallest value).
-    let us = Math.round(valuesMs[i]! * 1000);
-    if (!(us >= 1)) us = 1;
-    else if (us > HIGHEST_TRACKABLE_US) us = HIGHEST_TRACKABLE_US;
-    const bucket = base - Math.clz32(us | mask);
-    h.incrementCountAtIndex(((bucket + 1) << halfMag) + (us >>> bucket) - half);
-    if (us < min) min = us;
-    if (us > max) max = us;
-  }
-  h.addToTotalCount(valuesMs.length);
-  h.updateMinAndMax(min);
-  h.updateMinAndMax(max);
-  return true;
 }

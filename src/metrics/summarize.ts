@@ -31,10 +31,12 @@ export function endpointSummaries(agg: MetricsAggregate, durationSec: number): E
  * µs, so that bench merge rebuilds exactly what the run measured.
  */
 export function summaryHistograms(agg: MetricsAggregate): RunSummary['histograms'] {
-  return {
+  const histograms: RunSummary['histograms'] = {
     endpoints: [...agg.endpoints.values()].filter((e) => e.latency.totalCount > 0).map((e) => ({ method: e.method, name: e.name, latency: e.latency.encode(), ...e.latency.range() })),
     trends: [...agg.trends].map(([name, h]) => ({ name, histogram: encodeHistogram(h), ...(h.totalCount > 0 ? exactRange(h) : {}) })),
   };
+  if (agg.llm.size > 0) histograms.llm = agg.llm.toDeltas();
+  return histograms;
 }
 
 /** Errors grouped by request and message, most frequent first. */

@@ -1,6 +1,7 @@
 import type { LatencyStats } from './histogram.js';
 import type { NamesSummary } from './name-watch.js';
 import type { LlmWorkloadSummary } from './llm-workload.js';
+import type { LlmGroupDelta } from './llm-groups.js';
 
 /**
  * The shape of summary.json (docs/summary-json.md). Bump SUMMARY_VERSION on any
@@ -56,6 +57,14 @@ export interface LlmSummary extends LlmWorkloadSummary {
   /** Characters of text sent to speech. */
   inputChars?: number;
   errorsByKind: Record<string, number>;
+  /**
+   * The same figures per request name (default: the API path, e.g. `/v1/embeddings`)
+   * and per user class; absent inside these entries and in summaries written
+   * before they were added. An embeddings or rerank request's E2E is in its
+   * name's entry only (docs/llm-metrics.md, "Totals, names and classes").
+   */
+  byName?: Record<string, LlmSummary>;
+  byClass?: Record<string, LlmSummary>;
 }
 
 export interface HistoryRow {
@@ -250,5 +259,7 @@ export interface RunSummary extends SummaryFigures {
   histograms: {
     endpoints: Array<{ method: string; name: string; latency: string; minUs?: number; maxUs?: number }>;
     trends: Array<{ name: string; histogram: string; minUs?: number; maxUs?: number }>;
+    /** LLM counters and series per request name and user class (absent before they were added, and without LLM requests). */
+    llm?: LlmGroupDelta[];
   };
 }

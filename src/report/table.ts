@@ -7,6 +7,7 @@ import { interruptedBanner, runEndLines, stagesNotRun, sweepUsers } from './run-
 import { taskErrorsLine } from './error-text.js';
 import { isFoldedName } from '../metrics/name-cap.js';
 import { llmWorkloadLines } from './llm-workload-text.js';
+import { llmGroupTables } from './llm-groups.js';
 
 /** Formats rows as aligned columns; the first column is left-aligned, the rest right-aligned. */
 export function columns(rows: string[][], leftAligned = 2): string {
@@ -128,6 +129,7 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
     if (l.audioSeconds !== undefined) parts.push(`audio ${l.audioSeconds.toFixed(1)} s, p50 ${formatRate(l.audioSpeed?.p50 ?? 0)} audio s/s`);
     out.push(wrapParts(parts, width));
     out.push(...llmWorkloadLines(l, width));
+    out.push(...llmGroupTables(l, width));
   }
   if (s.stages?.length) {
     out.push('\nSweep');

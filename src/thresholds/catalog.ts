@@ -44,6 +44,14 @@ function requestMetrics(group: 'http' | 'endpoint[]', figures: (view: ThresholdV
 
 const llmOf = (view: ThresholdView): LlmSummary | null => (view.llm && view.llm.requests > 0 ? view.llm : null);
 
+/** One request name's (`llm["/v1/embeddings"]`) or user class's (`llm_class["Chatter"]`) LLM figures; null without requests. */
+const llmGroupOf =
+  (by: 'byName' | 'byClass') =>
+  (view: ThresholdView, key: string): LlmSummary | null => {
+    const g = view.llm?.[by]?.[key];
+    return g && g.requests > 0 ? g : null;
+  };
+
 const LLM_SERIES: Array<[name: string, field: keyof LlmSummary, kind: MetricKind, what: string]> = [
   ['ttft', 'ttftMs', 'duration', 'time to first token'],
   ['ttfct', 'ttfctMs', 'duration', 'time to first content token (after reasoning)'],
@@ -61,17 +69,19 @@ const LLM_RATES: Array<[name: string, field: keyof LlmSummary, what: string]> = 
   ['goodput', 'goodputPerSec', 'requests per second that met every --slo'],
 ];
 
-function llmMetrics(): MetricDef[] {
+/** The LLM figures of the totals (`llm`), of one request name (`llm[]`) or of one user class (`llm_class[]`). */
+function llmMetrics(group: 'llm' | 'llm[]' | 'llm_class[]', figures: (view: ThresholdView, key: string) => LlmSummary | null): MetricDef[] {
+  const of = group === 'llm' ? '' : group === 'llm[]' ? ' of the named request' : ' of the named user class';
   const defs: MetricDef[] = LLM_SERIES.map(([name, field, kind, what]) => ({
-    pattern: `llm.${name}.<stat>`,
+    pattern: `${group}.${name}.<stat>`,
     kind,
-    description: what,
-    read: (v: ThresholdView, _k: string, s: Stat) => stat(llmOf(v)?.[field] as LatencyStats | undefined, s),
+    description: what + of,
+    read: (v: ThresholdView, k: string, s: Stat) => stat(figures(v, k)?.[field] as LatencyStats | undefined, s),
   }));
   for (const [name, field, what] of LLM_RATES) {
-    defs.push({ pattern: `llm.${name}`, kind: 'number', description: what, read: (v) => (llmOf(v)?.[field] as number | null | undefined) ?? null });
+    defs.push({ pattern: `${group}.${name}`, kind: 'number', description: what + of, read: (v, k) => (figures(v, k)?.[field] as number | null | undefined) ?? null });
   }
-  defs.push({ pattern: 'llm.errors.rate', kind: 'rate', description: 'share of failed LLM requests', read: (v) => { const l = llmOf(v); return l ? ratio(l.failures, l.requests) : null; } });
+  defs.push({ pattern: `${group}.errors.rate`, kind: 'rate', description: 'share of failed LLM requests' + of, read: (v, k) => { const l = figures(v, k); return l ? ratio(l.failures, l.requests) : null; } });
   return defs;
 }
 
@@ -110,18 +120,24 @@ export const METRICS: ReadonlyMap<string, MetricDef> = new Map(
   [
     ...requestMetrics('http', (view) => view.total),
     ...requestMetrics('endpoint[]', endpointFigures),
-    ...llmMetrics(),
+    ...llmMetrics('llm', llmOf),
+    ...llmMetrics('llm[]', llmGroupOf('byName')),
+    ...llmMetrics('llm_class[]', llmGroupOf('byClass')),
     ...checkMetrics(),
     ...taskMetrics(),
     trendMetric,
   ].map((d) => [d.pattern, d]),
 );
 
-/** The first segment of every pattern, with whether it takes a name in brackets. */
-export const GROUPS: ReadonlyMap<string, { keyed: boolean }> = new Map([
+/**
+ * The first segment of every pattern, with whether it takes a name in brackets
+ * (`keyOptional`: it may, `llm` for the totals and `llm["/v1/embeddings"]` for one name).
+ */
+export const GROUPS: ReadonlyMap<string, { keyed: boolean; keyOptional?: boolean }> = new Map([
   ['http', { keyed: false }],
   ['endpoint', { keyed: true }],
-  ['llm', { keyed: false }],
+  ['llm', { keyed: false, keyOptional: true }],
+  ['llm_class', { keyed: true }],
   ['checks', { keyed: false }],
   ['check', { keyed: true }],
   ['tasks', { keyed: false }],

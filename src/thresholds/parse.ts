@@ -7,7 +7,7 @@ import { parseDelayMs, parseLimit, unitProblem } from './units.js';
 /** A problem found in one expression; the message names the part that is wrong. */
 class ExpressionProblem extends Error {}
 
-const GROUP_LIST = 'http, endpoint["…"], llm, checks, check["…"] or trend["…"]';
+const GROUP_LIST = 'http, endpoint["…"], llm, llm["…"], llm_class["…"], checks, check["…"] or trend["…"]';
 const STAT_LIST = `${STATS.slice(0, -1).join(', ')} or ${STATS[STATS.length - 1]}`;
 
 /**
@@ -131,7 +131,7 @@ function splitPath(text: string): MetricPath {
     i += id[0].length;
     if (text[i] === '(') throw new ExpressionProblem(`"${text.slice(i - id[0].length)}" is k6 syntax; write the statistic as one of ${STAT_LIST}, e.g. http.p95`);
     if (text[i] === '[') {
-      if (segments.length > 1 || key !== undefined) throw new ExpressionProblem(`a name in brackets goes right after endpoint, check or trend, not after "${segments.join('.')}"`);
+      if (segments.length > 1 || key !== undefined) throw new ExpressionProblem(`a name in brackets goes right after endpoint, llm, llm_class, check or trend, not after "${segments.join('.')}"`);
       const read = readQuotedName(text, i + 1);
       key = read.name;
       i = read.end;
@@ -163,9 +163,9 @@ function resolveMetric(text: string): { def: MetricDef; key?: string; stat?: Sta
   const group = segments[0]!;
   const info = GROUPS.get(group);
   if (!info) throw new ExpressionProblem(`unknown metric "${group}"; expected ${GROUP_LIST}`);
-  if (info.keyed && key === undefined) throw new ExpressionProblem(`${group} needs a name in brackets, e.g. ${group}["${group === 'endpoint' ? 'GET /cart' : 'name'}"]`);
-  if (!info.keyed && key !== undefined) throw new ExpressionProblem(`${group} takes no name in brackets${group === 'http' ? '; for one endpoint write endpoint["GET /cart"]' : group === 'checks' ? '; for one check write check["name"]' : ''}`);
-  const prefix = info.keyed ? `${group}[]` : group;
+  if (info.keyed && key === undefined) throw new ExpressionProblem(`${group} needs a name in brackets, e.g. ${group}["${group === 'endpoint' ? 'GET /cart' : group === 'llm_class' ? 'Chatter' : 'name'}"]`);
+  if (!info.keyed && !info.keyOptional && key !== undefined) throw new ExpressionProblem(`${group} takes no name in brackets${group === 'http' ? '; for one endpoint write endpoint["GET /cart"]' : group === 'checks' ? '; for one check write check["name"]' : ''}`);
+  const prefix = key !== undefined ? `${group}[]` : group;
   const rest = segments.slice(1);
   const candidates = [...METRICS.values()].filter((d) => d.pattern.startsWith(prefix + '.'));
   for (const def of candidates) {

@@ -239,7 +239,7 @@ export const PAGE_SCRIPT = String.raw`
 
   function renderLlm(s) {
     var l = s.llm;
-    if (!l || !l.requests) { $('llm').hidden = true; return; }
+    if (!l || !l.requests) { $('llm').hidden = true; $('llm-names').hidden = true; return; }
     var dist = [['TTFT', l.ttftMs], ['TPOT', l.tpotMs], ['ITL', l.itlMs], ['E2E', l.e2eMs]];
     table('llm', ['Metric', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms'], dist.map(function (d) {
       var x = d[1] || {};
@@ -247,6 +247,15 @@ export const PAGE_SCRIPT = String.raw`
     }));
     $('llm-rates').textContent = 'output ' + num(l.outputTokensPerSec, 1) + ' tokens/s · input ' + num(l.inputTokensPerSec, 1) + ' tokens/s · ' +
       num(l.requestsPerSec, 2) + ' requests/s' + (l.goodputPerSec !== null && l.goodputPerSec !== undefined ? ' · goodput ' + num(l.goodputPerSec, 2) + '/s' : '');
+    // Per request name (report/llm-groups.ts): when several, or one whose figures are not the totals' (embeddings only).
+    var names = Object.keys(l.byName || {});
+    if (names.length === 1 && l.byName[names[0]].e2eMs.count === l.e2eMs.count) names = [];
+    names.sort(function (a, b) { return l.byName[b].requests - l.byName[a].requests || (a < b ? -1 : 1); });
+    table('llm-names', ['Name', 'Requests', 'Failed', 'TTFT p50 ms', 'TTFT p99 ms', 'TPOT p50 ms', 'E2E p50 ms', 'E2E p99 ms', 'Output tok/s'], names.slice(0, 50).map(function (n) {
+      var g = l.byName[n];
+      var m = function (x, v) { return x && x.count ? ms(v) : '–'; };
+      return [esc(n), num(g.requests, 0), num(g.failures, 0), m(g.ttftMs, g.ttftMs.p50), m(g.ttftMs, g.ttftMs.p99), m(g.tpotMs, g.tpotMs.p50), m(g.e2eMs, g.e2eMs.p50), m(g.e2eMs, g.e2eMs.p99), num(g.outputTokensPerSec, 1)];
+    }));
   }
 
   // A sweep: one row per finished stage, then the current one (marked "running").

@@ -82,6 +82,7 @@ export function renderPage(p: { nonce: string; scenario: string }): string {
   <div class="table-wrap endpoints-wrap"><table id="endpoints" aria-label="Endpoints"><thead></thead><tbody></tbody></table></div></section>
 <section id="stages" hidden><h2>Sweep stages</h2><div class="body"></div></section>
 <section id="llm" hidden><h2>LLM</h2><p id="llm-rates" class="muted"></p><div class="body"></div></section>
+<section id="llm-names" hidden><h2>LLM by request name</h2><div class="body"></div></section>
 <section id="failures"><h2>Failures</h2><div class="body"><p class="muted">No failures.</p></div></section>
 <section id="checks" hidden><h2>Checks</h2><div class="body"></div></section>
 <section id="health" hidden><h2>Load generator</h2><div class="body"></div></section>

@@ -51,7 +51,7 @@ describe('text to speech', () => {
     expect(llm.failures).toBe(0);
     // A(150) at the mock's 15 chars/s: 10 s of audio per speech request, 10 s per transcription.
     expect(llm.audioSeconds! % 10).toBeCloseTo(0, 6);
-    expect(llm.ttftMs.count).toBe(llm.inputChars! / 150);
+    expect(llm.byName!['/v1/audio/speech']!.ttftMs.count).toBe(llm.inputChars! / 150);
     expect(r.stdout).toMatch(/audio [\d.]+ s/);
   });
 });

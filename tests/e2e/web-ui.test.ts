@@ -111,4 +111,28 @@ describe.skipIf(!hasChromium)(`bench run --web in headless Chromium${hasChromium
       if (llm.child.exitCode === null) llm.child.kill('SIGKILL');
     }
   }, 90_000);
+
+  it('an LLM run with several request names shows them in "LLM by request name"', async () => {
+    const llm = startBench(['run', 'tests/fixtures/scenarios/llm/chat-and-embeddings.ts', '--web', '--web-port', '0', '--autostart', '--autoquit', '30', '-u', '2', '-t', '30s', '-H', 'mock']);
+    try {
+      await llm.waitForStderr(URL_LINE);
+      const url = URL_LINE.exec(llm.stderr())![1]!;
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const problems: string[] = [];
+      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      await page.goto(url);
+      await expect.poll(() => page.locator('#llm-names').isVisible(), { timeout: 20_000 }).toBe(true);
+      // The table shows once two names have figures; the third comes with its first request.
+      const names = () => page.locator('#llm-names table').textContent();
+      for (const name of ['/v1/chat/completions', '/v1/embeddings', 'docs', 'TTFT p50 ms', 'E2E p99 ms']) await expect.poll(names, { timeout: 20_000 }).toContain(name);
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await expect.poll(() => page.locator('#state').textContent(), { timeout: 20_000 }).toBe('done');
+      expect(problems).toEqual([]);
+      llm.child.kill('SIGINT');
+      expect(await llm.exited).toBe(130);
+    } finally {
+      if (llm.child.exitCode === null) llm.child.kill('SIGKILL');
+    }
+  }, 90_000);
 });

@@ -78,7 +78,10 @@ describe.each(['socket', 'undici'] as const)('media requests against the mock (%
     expect(s.requests).toBe(1);
     expect(s.audioSeconds).toBeCloseTo(seconds, 3);
     expect(s.inputChars).toBe(150);
-    expect(s.ttftMs.count).toBe(1);
+    // Time to first audio byte and E2E are the speech name's (the totals' latency series are generation's).
+    expect(s.ttftMs.count).toBe(0);
+    expect(s.byName!['/v1/audio/speech']!.ttftMs.count).toBe(1);
+    expect(s.byName!['/v1/audio/speech']!.e2eMs.count).toBe(1);
     expect(s.audioSpeed!.count).toBe(1);
     expect(s.audioSpeed!.max).toBeCloseTo(seconds / (r.e2eMs / 1000), 0);
   });

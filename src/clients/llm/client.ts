@@ -636,7 +636,7 @@ class UserLlmClient implements LlmClient {
     const name = opts.name ?? endpoint.name;
     // out.errorMessage was redacted where the exchange ended (send).
     this.noteOutcome(out);
-    const result = finishGeneration(this.ctx.recorder, name, out, messages, localInput, this.tokenizer, this.slos, this.ctx.warnOnce, expectJson);
+    const result = finishGeneration(this.scope(name), name, out, messages, localInput, this.tokenizer, this.slos, this.ctx.warnOnce, expectJson);
     if (this.requestsLog) this.requestsLog.write(warmupMarked(withTurn(generationRecord(name, out, result, this.ctx.options.trafficOverride), result, opts), this.ctx.options));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, result.errorKind!, result);
     return result;
@@ -654,8 +654,8 @@ class UserLlmClient implements LlmClient {
     if (out.errorKind !== undefined) {
       result.error = out.errorMessage ?? out.errorKind;
       result.errorKind = out.errorKind;
-      recordFailure(this.ctx.recorder, name, out, result.error);
-    } else recordSimple(this.ctx.recorder, name, out, inputTokens);
+      recordFailure(this.scope(name), name, out, result.error);
+    } else recordSimple(this.scope(name), name, out, inputTokens);
     if (this.requestsLog) this.requestsLog.write(warmupMarked(simpleRecord(name, out, result, inputTokens), this.ctx.options));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, out.errorKind!, result as never);
     return result;
@@ -670,7 +670,7 @@ class UserLlmClient implements LlmClient {
   ): R {
     const name = opts.name ?? endpoint.name;
     this.noteOutcome(out);
-    const failed = recordMedia(this.ctx.recorder, name, out, figures);
+    const failed = recordMedia(this.scope(name), name, out, figures);
     if (failed) Object.assign(result, failed);
     if (this.requestsLog) this.requestsLog.write(warmupMarked(simpleRecord(name, out, result, figures.inputTokens ?? 0), this.ctx.options));
     if (result.error !== undefined && opts.throwOnError) throw new LlmRequestError(result.error, result.errorKind!, result as never);
@@ -690,6 +690,11 @@ class UserLlmClient implements LlmClient {
     if (typeof batchSize === 'number') return batchSize;
     if (Array.isArray(batchSize) && batchSize.length === 1 && typeof batchSize[0] === 'number') return batchSize[0];
     return undefined;
+  }
+
+  /** Where one request's figures go: the run totals, its name's and its user class's (metrics/llm-groups.ts). */
+  private scope(name: string) {
+    return this.ctx.recorder.llmScope(name, this.user.constructor.name);
   }
 
   /** A failure (not a stop's abort) makes the user back off, a success resets it; one that could not connect is counted for the run guard. */

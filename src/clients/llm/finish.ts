@@ -1,6 +1,6 @@
 import type { ChatMessage, LlmResult, ToolCall } from '../../api/llm.js';
 import type { Tokenizer } from '../../workload/tokenizer.js';
-import type { MetricsRecorder } from '../../metrics/recorder.js';
+import type { LlmRecorder } from '../../metrics/llm-groups.js';
 import type { ExchangeOutcome } from './exchange.js';
 import { stderrWarnOnce, type WarnOnce } from '../context.js';
 import { meetsSlos, type Slo } from './slo.js';
@@ -27,7 +27,7 @@ function warnMismatch(warn: WarnOnce, server: number, local: number, name: strin
  * (counted once, never per chunk); the local count is always taken, to check the server's.
  */
 export function finishGeneration(
-  recorder: MetricsRecorder,
+  recorder: LlmRecorder,
   name: string,
   out: ExchangeOutcome,
   messages: ChatMessage[],
@@ -150,7 +150,7 @@ function isJson(text: string): boolean {
  * count (llm.ttft, llm.ttfct, llm.output_tokens), with llm.cut_short. Its TPOT,
  * ITL and e2e describe an unfinished reply and are left out.
  */
-function recordCutShort(recorder: MetricsRecorder, t: { ttftMs: number | undefined; ttfctMs: number | undefined }, outputTokens: number): void {
+function recordCutShort(recorder: LlmRecorder, t: { ttftMs: number | undefined; ttfctMs: number | undefined }, outputTokens: number): void {
   if (t.ttftMs === undefined) return;
   recorder.add('llm.cut_short', 1);
   recorder.recordTrend('llm.ttft', t.ttftMs);
@@ -159,7 +159,7 @@ function recordCutShort(recorder: MetricsRecorder, t: { ttftMs: number | undefin
 }
 
 /** A failed or aborted request: aborted ones are counted apart and are not failures. */
-export function recordFailure(recorder: MetricsRecorder, name: string, out: ExchangeOutcome, message: string): void {
+export function recordFailure(recorder: LlmRecorder, name: string, out: ExchangeOutcome, message: string): void {
   const durationMs = out.endMs - out.startMs;
   recorder.add(`llm.errors.${out.errorKind}`, 1);
   if (out.errorKind === 'aborted') {
@@ -171,12 +171,16 @@ export function recordFailure(recorder: MetricsRecorder, name: string, out: Exch
   recorder.add('llm.failures', 1);
 }
 
-/** A successful embeddings or rerank request: latency and input tokens only. */
-export function recordSimple(recorder: MetricsRecorder, name: string, out: ExchangeOutcome, inputTokens: number): void {
+/**
+ * A successful embeddings or rerank request: latency and input tokens only.
+ * Its E2E goes to its name's figures alone, not into the totals' or the
+ * class's llm.e2e, which hold generation requests (docs/llm-metrics.md).
+ */
+export function recordSimple(recorder: LlmRecorder, name: string, out: ExchangeOutcome, inputTokens: number): void {
   const e2eMs = out.endMs - out.startMs;
   recorder.recordRequest({ method: 'POST', name, durationMs: e2eMs, bytes: out.bytes });
   recorder.add('llm.requests', 1);
   if (inputTokens > 0) recorder.add('llm.input_tokens', inputTokens);
-  recorder.recordTrend('llm.e2e', e2eMs);
+  recorder.recordNameTrend?.('llm.e2e', e2eMs);
 }
 

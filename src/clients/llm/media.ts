@@ -1,5 +1,5 @@
 import type { LlmErrorKind } from '../../api/llm.js';
-import type { MetricsRecorder } from '../../metrics/recorder.js';
+import type { LlmRecorder } from '../../metrics/llm-groups.js';
 import { audioSeconds } from '../../workload/audio.js';
 import type { Endpoint } from './adapter.js';
 import type { ExchangeOutcome } from './exchange.js';
@@ -63,12 +63,15 @@ export function speechAudio(format: string, out: ExchangeOutcome): { bytes: numb
   return { bytes: out.bytes, seconds: audioSeconds(format, head, out.bytes) };
 }
 
-/** A successful media request: the request row, llm.requests and llm.e2e, as for embeddings. */
-function recordOk(recorder: MetricsRecorder, name: string, out: ExchangeOutcome): number {
+/**
+ * A successful media request: the request row and llm.requests; its E2E under
+ * its name only, as for embeddings (the totals' latency series are generation's).
+ */
+function recordOk(recorder: LlmRecorder, name: string, out: ExchangeOutcome): number {
   const e2eMs = out.endMs - out.startMs;
   recorder.recordRequest({ method: 'POST', name, durationMs: e2eMs, bytes: out.bytes });
   recorder.add('llm.requests', 1);
-  recorder.recordTrend('llm.e2e', e2eMs);
+  recorder.recordNameTrend?.('llm.e2e', e2eMs);
   return e2eMs;
 }
 
@@ -77,7 +80,7 @@ function recordOk(recorder: MetricsRecorder, name: string, out: ExchangeOutcome)
  * audio seconds per second of e2e, in the `llm.audio_speed` trend (stored as
  * the figure itself, like llm.output_speed).
  */
-function recordAudio(recorder: MetricsRecorder, seconds: number | undefined, e2eMs: number): void {
+function recordAudio(recorder: LlmRecorder, seconds: number | undefined, e2eMs: number): void {
   if (seconds === undefined) return;
   recorder.add('llm.audio_ms', Math.round(seconds * 1000));
   if (e2eMs > 0) recorder.recordTrend('llm.audio_speed', seconds / (e2eMs / 1000));
@@ -85,7 +88,7 @@ function recordAudio(recorder: MetricsRecorder, seconds: number | undefined, e2e
 
 /** Records a media request; returns the failure to put on the result, if any. */
 export function recordMedia(
-  recorder: MetricsRecorder,
+  recorder: LlmRecorder,
   name: string,
   out: ExchangeOutcome,
   figures: { inputTokens?: number; outputTokens?: number; images?: number; inputChars?: number; audioSeconds?: number; ttft?: boolean },
@@ -96,7 +99,7 @@ export function recordMedia(
     return { error, errorKind: out.errorKind };
   }
   const e2eMs = recordOk(recorder, name, out);
-  if (figures.ttft && out.firstTokenMs !== undefined) recorder.recordTrend('llm.ttft', out.firstTokenMs - out.startMs);
+  if (figures.ttft && out.firstTokenMs !== undefined) recorder.recordNameTrend?.('llm.ttft', out.firstTokenMs - out.startMs);
   if (figures.inputTokens) recorder.add('llm.input_tokens', figures.inputTokens);
   if (figures.outputTokens) recorder.add('llm.output_tokens', figures.outputTokens);
   if (figures.images) recorder.add('llm.images', figures.images);

@@ -1,5 +1,6 @@
 import type { LlmResult } from '../../api/llm.js';
-import type { MetricsRecorder } from '../../metrics/recorder.js';
+/** What these figures are recorded into: the worker's recorder, or one request's scope (totals, name, class). */
+type FigureSink = { add(counter: string, n: number): void; recordTrend(name: string, value: number): void };
 import {
   CACHE_CACHED_TOKENS,
   CACHE_INPUT_TOKENS,
@@ -13,7 +14,7 @@ import {
 } from '../../metrics/llm-workload.js';
 
 /** A successful answer whose usage reported cached tokens counts toward the cache-hit rate (metrics/llm-workload.ts). */
-export function recordCache(recorder: MetricsRecorder, r: LlmResult): void {
+export function recordCache(recorder: FigureSink, r: LlmResult): void {
   if (r.cachedTokens === undefined) return;
   recorder.add(CACHE_REPORTS, 1);
   recorder.add(CACHE_INPUT_TOKENS, r.inputTokens);
@@ -21,7 +22,7 @@ export function recordCache(recorder: MetricsRecorder, r: LlmResult): void {
 }
 
 /** One request sent as turn `turn` (1-based) of a conversation. Aborted ones (the run's stop) are not counted. */
-export function recordTurn(recorder: MetricsRecorder, turn: number, r: LlmResult): void {
+export function recordTurn(recorder: FigureSink, turn: number, r: LlmResult): void {
   if (r.errorKind === 'aborted') return;
   const p = turnPrefix(turn);
   recorder.add(p + 'requests', 1);
@@ -38,12 +39,12 @@ export function recordTurn(recorder: MetricsRecorder, turn: number, r: LlmResult
   if (r.ttftMs !== undefined) recorder.recordTrend(p + 'ttft', r.ttftMs);
 }
 
-export function recordSessionStart(recorder: MetricsRecorder): void {
+export function recordSessionStart(recorder: FigureSink): void {
   recorder.add(SESSIONS_STARTED, 1);
 }
 
 /** A session that ended: every turn answered (completed) or cut by a failed turn (broken). */
-export function recordSessionEnd(recorder: MetricsRecorder, s: { completed: boolean; turns: number; durationMs: number }): void {
+export function recordSessionEnd(recorder: FigureSink, s: { completed: boolean; turns: number; durationMs: number }): void {
   recorder.add(s.completed ? SESSIONS_COMPLETED : SESSIONS_BROKEN, 1);
   recorder.recordTrend(SESSION_DURATION, s.durationMs);
   recorder.recordTrend(SESSION_TURNS, s.turns);

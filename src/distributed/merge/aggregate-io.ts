@@ -32,6 +32,7 @@ export function aggregateFromSummary(summary: RunSummary, source: string, maxNam
     }
   }
   for (const t of summary.histograms.trends) agg.trend(t.name).add(decodeHistogram(t.histogram, t));
+  if (summary.histograms.llm) agg.llm.addDeltas(summary.histograms.llm);
   const checks: MetricsDelta['checks'] = {};
   for (const c of summary.checks) checks[c.name] = [c.passes, c.fails];
   const tasks: MetricsDelta['tasks'] = {};
@@ -64,6 +65,7 @@ export function aggregateToDelta(agg: MetricsAggregate): MetricsDelta {
     errors: [...agg.errors.values()].map((e) => ({ ...e })),
     tasks: { ...agg.tasks },
     taskErrors: { ...agg.taskErrors },
+    ...(agg.llm.size > 0 && { llm: agg.llm.toDeltas() }),
   };
 }
 

@@ -51,7 +51,7 @@ function mergeLlm(list: readonly LlmSummary[]): LlmSummary | undefined {
   const errorsByKind: Record<string, number> = {};
   for (const l of list) for (const [k, n] of Object.entries(l.errorsByKind)) errorsByKind[k] = (errorsByKind[k] ?? 0) + n;
   const goodput = list.every((l) => l.goodputPerSec === null) ? null : sum((l) => l.goodputPerSec ?? 0);
-  return {
+  const merged: LlmSummary = {
     requests: sum((l) => l.requests),
     failures: sum((l) => l.failures),
     ttftMs: mergeLatencyStats(list.map((l) => l.ttftMs)),
@@ -70,6 +70,21 @@ function mergeLlm(list: readonly LlmSummary[]): LlmSummary | undefined {
     goodputPerSec: goodput,
     errorsByKind,
   };
+  const byName = mergeLlmGroups(list.map((l) => l.byName));
+  if (byName) merged.byName = byName;
+  const byClass = mergeLlmGroups(list.map((l) => l.byClass));
+  if (byClass) merged.byClass = byClass;
+  return merged;
+}
+
+/** Per-name (or per-class) LLM figures of a stage, merged key by key as the totals are. */
+function mergeLlmGroups(list: ReadonlyArray<Record<string, LlmSummary> | undefined>): Record<string, LlmSummary> | undefined {
+  const byKey = new Map<string, LlmSummary[]>();
+  for (const groups of list) for (const [k, l] of Object.entries(groups ?? {})) byKey.set(k, [...(byKey.get(k) ?? []), l]);
+  if (byKey.size === 0) return undefined;
+  const out: Record<string, LlmSummary> = {};
+  for (const k of [...byKey.keys()].sort()) out[k] = mergeLlm(byKey.get(k)!)!;
+  return out;
 }
 
 /**

@@ -4,6 +4,7 @@ import { formatFigure, formatMs, formatNumber, formatPercent } from '../format-n
 import { html, type SafeHtml } from './safe-html.js';
 import { card } from './sections.js';
 import { table } from './table.js';
+import { llmGroupsTable } from './llm-groups.js';
 
 /** LLM latency series: [label, what it is, stats, unit]. */
 function series(llm: LlmSummary): Array<[string, string, LatencyStats, string]> {
@@ -52,6 +53,8 @@ ${table(
   ],
   series(llm),
 )}
+${llmGroupsTable(llm, 'byName')}
+${llmGroupsTable(llm, 'byClass')}
 ${errorKinds.length > 0 ? html`<p class="muted">Errors by kind: ${errorKinds.map(([k, n], i) => html`${i > 0 ? ', ' : ''}<code>${k}</code> ${n}`)}</p>` : ''}
 </section>`;
 }
