@@ -42,6 +42,9 @@ function refineWith(ctx: z.RefinementCtx, parse: () => unknown): void {
   }
 }
 
+/** An http(s) URL of a service Volley talks to besides the target (a /metrics page, a remote-write receiver). */
+const httpUrl = z.string().refine((v) => isBaseUrl(v) && v !== 'mock', { message: 'expected an http:// or https:// URL such as http://127.0.0.1:8000/metrics' });
+
 const list = z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))], {
   error: 'expected a list of names or a comma-separated string',
 });
@@ -132,6 +135,12 @@ export const optionsSchema = z
     setupData: z.string().min(1),
     /** Wait for SIGUSR1 after setup before starting the load (start a fleet by hand). */
     paused: z.boolean(),
+    // Telemetry (docs/telemetry.md): the server's /metrics in, Volley's figures out.
+    serverMetrics: z.union([z.array(httpUrl), httpUrl.transform((u) => [u])]),
+    serverMetric: list,
+    prometheusPort: z.number().int().min(0).max(65535),
+    outRemoteWrite: httpUrl,
+    remoteWriteInterval: durationMs.refine((ms) => ms >= 100 && belowTimerLimit(ms), { message: 'expected a duration of at least 100ms, e.g. 5s' }),
   })
   .partial()
   .strict();

@@ -7,7 +7,7 @@ import { parseDelayMs, parseLimit, unitProblem } from './units.js';
 /** A problem found in one expression; the message names the part that is wrong. */
 class ExpressionProblem extends Error {}
 
-const GROUP_LIST = 'http, endpoint["…"], llm, checks, check["…"] or trend["…"]';
+const GROUP_LIST = 'http, endpoint["…"], llm, checks, check["…"], trend["…"] or server';
 const STAT_LIST = `${STATS.slice(0, -1).join(', ')} or ${STATS[STATS.length - 1]}`;
 
 /**
