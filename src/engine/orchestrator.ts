@@ -36,6 +36,7 @@ import { checkHosts, checkPlan, classesOf, startServices, waitForSignalIfPaused,
 import { checkLiveRate, checkLiveUsers, describeAction } from './live-control.js';
 import { GeneratorHealthLog } from '../metrics/generator-health.js';
 import { ServerMetricsScraper } from '../telemetry/server-scraper.js';
+import { telemetryOptionsShown } from '../telemetry/scrape-target.js';
 
 export type { SideService } from './gates.js';
 
@@ -619,6 +620,7 @@ export class Run {
         for (const w of endOfRunWarnings(overload, figures)) this.deps.warn(w);
       },
     });
+    telemetryOptionsShown(summary.meta.options);
     if (this.server) summary.server = this.server.figures();
     summary.generator = this.generatorHealth.summary(summary.generatorOverload);
     return summary;

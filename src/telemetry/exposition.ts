@@ -14,6 +14,9 @@ interface Family {
 }
 
 /**
+ * (parse-prometheus-text-format keeps a histogram's `_sum` and `_count` only
+ * when they carry no labels but `le`; no known series needs a labelled one.)
+ *
  * Parses Prometheus text exposition (format 0.0.4, which vLLM, SGLang, TGI and
  * llama.cpp serve) with parse-prometheus-text-format. Throws on text that is
  * not exposition.

@@ -33,7 +33,14 @@ export function scrapeTarget(url: string): ScrapeTarget {
       const res = await fetch(plain, { headers: { accept: 'text/plain;version=0.0.4', ...(auth && { authorization: auth }) }, signal: AbortSignal.timeout(timeoutMs) });
       const body = await res.text();
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      if (/html/i.test(res.headers.get('content-type') ?? '')) throw new Error('the answer is an HTML page, not Prometheus metrics');
       return body;
     },
   };
+}
+
+/** summary.json's options keep the telemetry URLs without their credentials. */
+export function telemetryOptionsShown(options: Record<string, unknown>): void {
+  if (Array.isArray(options.serverMetrics)) options.serverMetrics = options.serverMetrics.map((u) => withoutCredentials(String(u)));
+  if (typeof options.outRemoteWrite === 'string') options.outRemoteWrite = withoutCredentials(options.outRemoteWrite);
 }

@@ -139,6 +139,7 @@ export class ServerMetricsScraper {
     try {
       const text = await s.target.fetchText(this.timeoutMs);
       scrape = { atMs: performance.now(), samples: parseExposition(text) };
+      if (scrape.samples.size === 0) throw new Error('the answer holds no Prometheus samples');
     } catch (err) {
       this.failures++;
       if (s.failures++ === 0) this.opts.warn(`--server-metrics ${s.target.shown}: scrape failed (${err instanceof Error ? err.message : String(err)}); failures are counted in summary.json server.failures and the run goes on`);
