@@ -85,6 +85,7 @@ program
   .option('--prometheus-port <port>', "serve Volley's live figures at http://127.0.0.1:<port>/metrics (0 picks a free port)", num)
   .option('--out-remote-write <url>', "push Volley's figures to a Prometheus remote-write receiver, e.g. http://127.0.0.1:9090/api/v1/write")
   .option('--remote-write-interval <duration>', 'with --out-remote-write: how often to push (default 5s)')
+  .option('--run-id <id>', "the run_id label of exported series (default: --live's run id, else the scenario's name and the start time)")
   // The web UI (docs/web-ui.md)
   .option('--web', 'serve the web UI on 127.0.0.1:8089 and wait for Start there')
   .option('--web-host <host>', 'web UI address (default 127.0.0.1; any other needs --web-auth)')

@@ -140,6 +140,7 @@ export const optionsSchema = z
     serverMetric: list,
     prometheusPort: z.number().int().min(0).max(65535),
     outRemoteWrite: httpUrl,
+    runId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: "expected letters, digits, '.', '_' and '-' (128 at most), e.g. checkout-2026-12-06" }),
     remoteWriteInterval: durationMs.refine((ms) => ms >= 100 && belowTimerLimit(ms), { message: 'expected a duration of at least 100ms, e.g. 5s' }),
   })
   .partial()

@@ -17,6 +17,8 @@ import { makeDir } from '../util/make-dir.js';
 import { RunController } from './controller.js';
 import { endRun } from './end-run.js';
 import { secretValues } from './outcome.js';
+import { createExporters } from '../telemetry/exporters.js';
+import { parseLiveUrl } from '../config/live-url.js';
 
 export interface RunRequest {
   scenario: string;
@@ -127,6 +129,19 @@ export async function startRun(req: RunRequest, io: OutputStreams = { stdout: pr
       : undefined;
     if (live) reporters.push(live);
     const note = (m: string) => io.stderr.write(`${m}\n`);
+    // --prometheus-port, --out-remote-write (docs/telemetry.md): Volley's figures out, as reporters.
+    const exporters = await createExporters({
+      scenarioPath: req.scenario,
+      prometheusPort: cfg.extra.prometheusPort,
+      outRemoteWrite: cfg.extra.outRemoteWrite,
+      remoteWriteIntervalMs: cfg.extra.remoteWriteInterval,
+      runId: cfg.extra.runId,
+      liveRunId: cfg.extra.live ? parseLiveUrl(cfg.extra.live).runId : undefined,
+      segment: cfg.extra.segment,
+      note,
+      warn,
+    });
+    reporters.push(...exporters);
     const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd, note, scenarioHash: bundle.sourceHash });
     controller.attach(run);
     live?.onAbort((reason) => run.stop(`aborted by bench watch: ${reason}`, true));
@@ -136,7 +151,7 @@ export async function startRun(req: RunRequest, io: OutputStreams = { stdout: pr
     req.signal?.addEventListener('abort', onAbort, { once: true });
     if (req.signal?.aborted) onAbort();
     const ended = endRun(run, cfg, { io, cwd, warnings, live, detach: () => req.signal?.removeEventListener('abort', onAbort) });
-    controller.settle(ended.finally(() => bundle.dispose()));
+    controller.settle(ended.finally(() => Promise.all(exporters.map((e) => e.close())).then(() => bundle.dispose())));
     return controller;
   } catch (err) {
     bundle.dispose();
