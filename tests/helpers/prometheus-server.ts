@@ -58,6 +58,13 @@ export async function startPrometheus(bin: string, scrape?: string): Promise<Pro
     if (Date.now() > deadline) throw new Error(`prometheus did not become ready: ${log}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+  // Its scrape manager takes the targets a few seconds after ready: wait for the first scrape (of nothing yet, down).
+  while (scrape) {
+    const body = (await fetch(`${url}/api/v1/targets`).then((r) => r.json(), () => undefined)) as { data?: { activeTargets?: Array<{ lastScrape: string }> } } | undefined;
+    if (body?.data?.activeTargets?.some((t) => !t.lastScrape.startsWith('0001'))) break;
+    if (Date.now() > deadline) throw new Error(`prometheus did not scrape ${scrape}: ${log}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
   return {
     url,
     async query(promql) {
