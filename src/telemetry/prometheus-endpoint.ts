@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UserError } from '../errors.js';
 import type { Reporter } from '../metrics/reporter.js';
 import { viewOfSnapshot, viewOfSummary, VolleySeries } from './volley-series.js';
 
@@ -30,9 +31,11 @@ export async function servePrometheus(port: number, host = '127.0.0.1'): Promise
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new UserError(`--prometheus-port ${port}: cannot listen on ${host}:${port} (${err.code ?? err.message})`, 'give a free port, or 0 to pick one (the URL is printed)')),
+    );
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });
