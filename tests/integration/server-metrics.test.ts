@@ -69,6 +69,13 @@ it('a run joins the server figures: summary.json, history.csv, thresholds; a dea
   // One warning for the dead URL, shown without its credentials.
   expect(r.stderr.match(/--server-metrics http:\/\/127\.0\.0\.1:1\/metrics: scrape failed/g)?.length).toBe(1);
   expect(r.stderr + readFileSync(join(out, 'summary.json'), 'utf8')).not.toContain('s3cret-pw');
+  // report.html: the server's charts on the run's time axis, its table, and the generator's health.
+  const report = readFileSync(join(out, 'report.html'), 'utf8');
+  expect(report).toContain('id="chart-server-requests"');
+  expect(report).toContain('id="chart-server-tokens"');
+  expect(report).toContain('<h2>Server metrics</h2>');
+  expect(report).toContain('<h2>Load generator</h2>');
+  expect(report).not.toContain('s3cret-pw');
   // The generator's health is kept too.
   expect(summary.generator.workers.length).toBe(summary.meta.workers);
   expect(summary.generator.limits).toEqual({ cpu: 0.9, eventLoopDelayMs: 50 });
