@@ -80,3 +80,17 @@ it('a run joins the server figures: summary.json, history.csv, thresholds; a dea
   expect(summary.generator.workers.length).toBe(summary.meta.workers);
   expect(summary.generator.limits).toEqual({ cpu: 0.9, eventLoopDelayMs: 50 });
 });
+
+it("a concurrency sweep keeps the server's figures per stage", async () => {
+  const out = join(dir, 'sweep');
+  const r = await runFixture('llm/one-chat.ts', { host: mock.url, concurrency: [1, 3], maxTimePerStage: '2s', warmup: '500ms', out, serverMetrics: [`${mock.url}/metrics`] });
+  expect(r.exitCode).toBe(0);
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  const stages = summary.stages.map((s: { name: string }) => s.name);
+  expect(Object.keys(summary.server.perStage)).toEqual(stages);
+  // The server never runs more requests than the stage's users send.
+  const [one, three] = stages.map((n: string) => summary.server.perStage[n].requests_running.max);
+  expect(one).toBeLessThanOrEqual(1);
+  expect(three).toBeLessThanOrEqual(3);
+  expect(three).toBeGreaterThanOrEqual(1);
+});
