@@ -40,7 +40,6 @@ export const KNOWN_SERIES: Readonly<Record<string, readonly SeriesSource[]>> = {
   ],
   preemptions: [
     { how: 'increase', name: 'vllm:num_preemptions_total' },
-    { how: 'increase', name: 'sglang:num_retracted_reqs_total' },
   ],
   generation_tokens_per_s: [
     { how: 'rate', name: 'vllm:generation_tokens_total' },
