@@ -1,7 +1,5 @@
 import { basename, extname } from 'node:path';
 import type { Reporter } from '../metrics/reporter.js';
-import { servePrometheus } from './prometheus-endpoint.js';
-import { createRemoteWriter } from './remote-write.js';
 
 export interface ExportSettings {
   scenarioPath: string;
@@ -31,6 +29,8 @@ export function exportRunId(s: Pick<ExportSettings, 'runId' | 'liveRunId' | 'sce
 export async function createExporters(s: ExportSettings): Promise<Array<Reporter & { close(): Promise<void> }>> {
   const out: Array<Reporter & { close(): Promise<void> }> = [];
   if (s.prometheusPort !== undefined) {
+    // Loaded only when asked for: prom-client and protobufjs cost every other run's start-up nothing.
+    const { servePrometheus } = await import('./prometheus-endpoint.js');
     const endpoint = await servePrometheus(s.prometheusPort);
     s.note(`prometheus: Volley's figures at ${endpoint.url}`);
     out.push(endpoint);
@@ -38,6 +38,7 @@ export async function createExporters(s: ExportSettings): Promise<Array<Reporter
   if (s.outRemoteWrite !== undefined) {
     const runId = exportRunId(s);
     const scenario = basename(s.scenarioPath, extname(s.scenarioPath));
+    const { createRemoteWriter } = await import('./remote-write.js');
     const writer = createRemoteWriter({
       url: s.outRemoteWrite,
       intervalMs: s.remoteWriteIntervalMs ?? DEFAULT_REMOTE_WRITE_INTERVAL_MS,
