@@ -140,6 +140,10 @@ export async function startRun(req: RunRequest, io: OutputStreams = { stdout: pr
       segment: cfg.extra.segment,
       note,
       warn,
+    }).catch(async (err: unknown) => {
+      // A port in use is a user error before the run: let go of the --live channel opened above.
+      await live?.close();
+      throw err;
     });
     reporters.push(...exporters);
     const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd, note, scenarioHash: bundle.sourceHash });
