@@ -108,12 +108,20 @@ const trendMetric: MetricDef = {
 
 /** The server's own figures (--server-metrics; docs/telemetry.md): each common series' min, max, mean or last sample. */
 function serverMetrics(): MetricDef[] {
-  return SERVER_SERIES.flatMap(({ name, kind, description }) =>
+  return SERVER_SERIES.flatMap<MetricDef>(({ name, kind, description }) =>
     SERVER_STATS.map((s) => ({
       pattern: `server.${name}.${s}`,
       kind: (kind === 'ratio' ? 'rate' : 'number') as MetricKind,
       description: `${s} of ${description} (the server's /metrics, --server-metrics)`,
       read: (v: ThresholdView) => v.server?.series[name]?.[s] ?? null,
+    })),
+  ).concat(
+    // A series kept by its own name (--server-metric vllm:num_requests_swapped).
+    SERVER_STATS.map((s) => ({
+      pattern: `server_metric[].${s}`,
+      kind: 'number' as MetricKind,
+      description: `${s} of a series kept with --server-metric, by its name`,
+      read: (v: ThresholdView, key: string) => v.server?.series[key]?.[s] ?? null,
     })),
   );
 }
@@ -141,4 +149,5 @@ export const GROUPS: ReadonlyMap<string, { keyed: boolean }> = new Map([
   ['tasks', { keyed: false }],
   ['trend', { keyed: true }],
   ['server', { keyed: false }],
+  ['server_metric', { keyed: true }],
 ]);
