@@ -42,6 +42,9 @@ function refineWith(ctx: z.RefinementCtx, parse: () => unknown): void {
   }
 }
 
+/** An http(s) URL of a service Volley talks to besides the target (a /metrics page, a remote-write receiver). */
+const httpUrl = z.string().refine((v) => isBaseUrl(v) && v !== 'mock', { message: 'expected an http:// or https:// URL such as http://127.0.0.1:8000/metrics' });
+
 const list = z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))], {
   error: 'expected a list of names or a comma-separated string',
 });
@@ -159,6 +162,13 @@ export const optionsSchema = z
     serverVersion: z.union([z.string().min(1), z.number().transform(String)]),
     serverGpuType: z.string().min(1),
     serverGpuCount: z.number().int().positive(),
+    // Telemetry (docs/telemetry.md): the server's /metrics in, Volley's figures out.
+    serverMetrics: z.union([z.array(httpUrl), httpUrl.transform((u) => [u])]),
+    serverMetric: list,
+    prometheusPort: z.number().int().min(0).max(65535),
+    outRemoteWrite: httpUrl,
+    runId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: "expected letters, digits, '.', '_' and '-' (128 at most), e.g. checkout-2026-12-06" }),
+    remoteWriteInterval: durationMs.refine((ms) => ms >= 100 && belowTimerLimit(ms), { message: 'expected a duration of at least 100ms, e.g. 5s' }),
   })
   .partial()
   .strict();

@@ -35,6 +35,9 @@ import { buildRunSummary } from './summary-builder.js';
 import { FigureFanIn, type FoldedInterval } from './fan-in.js';
 import { checkHosts, checkPlan, classesOf, startServices, waitForSignalIfPaused, waitForStartAt, type SideService } from './gates.js';
 import { checkLiveRate, checkLiveUsers, describeAction } from './live-control.js';
+import { GeneratorHealthLog } from '../metrics/generator-health.js';
+import { ServerMetricsScraper } from '../telemetry/server-scraper.js';
+import { telemetryOptionsShown } from '../telemetry/scrape-target.js';
 
 export type { SideService } from './gates.js';
 
@@ -104,6 +107,10 @@ export class Run {
   private readonly hub: ReporterHub;
   /** Changes of the load made while the run ran (live control), in order: summary.actions. */
   readonly actions: RunAction[] = [];
+  /** The inference servers' /metrics, scraped each second (--server-metrics; docs/telemetry.md). */
+  private readonly server?: ServerMetricsScraper;
+  /** The workers' health over the run: summary.generator. */
+  private readonly generatorHealth = new GeneratorHealthLog();
 
   constructor(
     private readonly cfg: RunConfig,
@@ -115,6 +122,7 @@ export class Run {
     this.scenarios = cfg.scenarios;
     this.segment = cfg.extra.segment ? parseSegment(cfg.extra.segment) : undefined;
     this.hub = new ReporterHub(deps.reporters, deps.warn);
+    if (cfg.extra.serverMetrics?.length) this.server = new ServerMetricsScraper({ urls: cfg.extra.serverMetrics, names: cfg.extra.serverMetric, warn: deps.warn });
   }
 
   /** Asks for a graceful stop (SIGINT, q in the TUI, a threshold). The first reason wins. */
@@ -295,6 +303,7 @@ export class Run {
 
       this.loadStartedAt = performance.now();
       this.figures.start(workers.length, this.loadStartedAt);
+      this.server?.start();
       await this.driveLoad();
       await this.stopWorkers();
       if (this.fatal) throw Object.assign(new Error(this.fatal.message), { fatal: this.fatal });
@@ -393,6 +402,7 @@ export class Run {
     await this.flushWorkers(info.warmup);
     await this.closeStage();
     this.stageBudget.open(info.warmup ? undefined : info.maxRequests);
+    this.server?.setStage(info.name, info.warmup);
     this.figures.openStage(info);
   }
 
@@ -423,6 +433,7 @@ export class Run {
       case 'snapshot':
         this.mergeDelta(m.delta, m.scenarioDeltas);
         this.figures.reportHealth({ index, cpu: m.health.cpu, eventLoopDelayMs: m.health.eventLoopDelayMs, users: m.users });
+        if (this.loadStartedAt) this.generatorHealth.report({ index, ...m.health });
         break;
       case 'exhausted':
         this.runner(m.scenario)?.onExhausted(index);
@@ -492,6 +503,7 @@ export class Run {
   private async tick(): Promise<LiveSnapshot> {
     const folded = this.foldInterval();
     const { interval, snap, warmup } = folded;
+    if (this.server) snap.server = { ...this.server.figures(), current: this.server.current() };
     this.figures.addHistoryRow(folded);
     const refused = this.guard?.observe(interval);
     if (refused && !this.stopReason) {
@@ -536,6 +548,7 @@ export class Run {
       1000,
     );
     this.watchdog?.stop();
+    await this.server?.stop();
     for (const s of stopped) this.mergeDelta(s.delta, s.scenarioDeltas);
     // The last, partial interval: in the totals, and to the live view, but not a row of the history.
     const last = this.foldInterval();
@@ -559,6 +572,7 @@ export class Run {
 
   private async shutdown(): Promise<void> {
     this.watchdog?.stop();
+    await this.server?.stop();
     const pool = this.pool;
     if (pool) {
       for (const w of pool.workers) w.post({ type: 'exit' });
@@ -607,6 +621,9 @@ export class Run {
         for (const w of endOfRunWarnings(overload, figures)) this.deps.warn(w);
       },
     });
+    telemetryOptionsShown(summary.meta.options);
+    if (this.server) summary.server = this.server.figures();
+    summary.generator = this.generatorHealth.summary(summary.generatorOverload);
     return summary;
   }
 

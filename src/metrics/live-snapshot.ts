@@ -1,5 +1,6 @@
 import type { EndpointSummary, ErrorCount, LlmSummary, ThresholdResult } from './summary-types.js';
 import type { NamesSummary } from './name-watch.js';
+import type { ServerFigures } from './server-figures.js';
 
 /** The load generator's own health, per worker thread. */
 export interface WorkerHealth {
@@ -106,4 +107,6 @@ export interface LiveSnapshot {
   thresholds?: ThresholdResult[];
   /** The run's request names and the warning when they look like ids in URLs (name-watch.ts). */
   names?: NamesSummary;
+  /** The server's own figures so far and now (--server-metrics; docs/telemetry.md). */
+  server?: ServerFigures;
 }

@@ -89,5 +89,6 @@ export function historyRowOf(s: LiveSnapshot, hasTtft = (s.llmInterval?.ttftP50M
     row.outputTokensPerSec = Math.round(s.llmInterval.outputTokensPerSec * 10) / 10;
   }
   if (s.stage) row.stage = s.stage;
+  if (s.server?.current && Object.keys(s.server.current).length) row.server = Object.fromEntries(Object.entries(s.server.current).map(([k, v]) => [k, Math.round(v * 1e4) / 1e4]));
   return row;
 }

@@ -2,6 +2,8 @@ import type { LatencyStats } from './histogram.js';
 import type { NamesSummary } from './name-watch.js';
 import type { LlmWorkloadSummary } from './llm-workload.js';
 import type { LlmGroupDelta } from './llm-groups.js';
+import type { ServerFigures } from './server-figures.js';
+import type { GeneratorHealth } from './generator-health.js';
 
 /**
  * The shape of summary.json (docs/summary-json.md). Bump SUMMARY_VERSION on any
@@ -85,6 +87,8 @@ export interface HistoryRow {
   stage?: string;
   /** User actions made during this second (startRun's handle, the web UI), e.g. `setUsers 5`; several joined by `; `. */
   action?: string;
+  /** The server's own figures at this second (--server-metrics), by common name (docs/telemetry.md). */
+  server?: Record<string, number>;
 }
 
 /** A change of the load made while the run ran (the same shape as src/run/handle.ts UserAction). */
@@ -250,6 +254,10 @@ export interface RunSummary extends SummaryFigures {
   thresholds?: ThresholdResult[];
   /** Request names: distinct count, the cap, folded requests, and the warning when they look like ids in URLs. */
   names?: NamesSummary;
+  /** The inference server's own figures scraped during the run (--server-metrics; docs/telemetry.md). */
+  server?: ServerFigures;
+  /** The load generator's own health over the run: worker CPU, event-loop delay, the bottleneck warning. */
+  generator?: GeneratorHealth;
   history: HistoryRow[];
   /**
    * Encoded HDR histograms, so runs can be merged exactly (bench merge), with

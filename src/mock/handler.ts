@@ -14,6 +14,7 @@ import { mockStreamLimit, StreamCapacity } from './capacity.js';
 import { AudioStream, planImages, planSpeech, planTranscription, type MediaPlan } from './media.js';
 import { PrefixCache } from './prefix-cache.js';
 import { getTokenizer } from '../workload/tokenizer.js';
+import { MockMetrics } from './metrics.js';
 
 /** Everything known about one API request once its body is read. */
 interface Exchange {
@@ -36,7 +37,10 @@ export class MockHandler {
   readonly groundTruth = new GroundTruthLog();
   private readonly inFlight = new Set<Abortable>();
   private sequence = 0;
+  /** GET /metrics: vLLM's names, from the state below (metrics.ts). */
+  readonly metrics = new MockMetrics();
   private readonly untrack = (item: Abortable): void => {
+    this.metrics.end(item);
     if (this.inFlight.delete(item) && item instanceof TokenStream) this.capacity.closed();
   };
   private readonly capacity: StreamCapacity;
@@ -82,6 +86,10 @@ export class MockHandler {
       return sendJson(res, 200, modelList());
     } else if (method === 'GET' && path === '/health') {
       return sendJson(res, 200, { status: 'ok' });
+    } else if (method === 'GET' && path === '/metrics') {
+      const text = await this.metrics.text();
+      res.writeHead(200, { 'content-type': this.metrics.registry.contentType });
+      return void res.end(text);
     }
     req.resume();
     if (isKnownPath(path)) sendError(res, 'openai', 405, `mock: ${method} is not allowed on ${path}`);
@@ -185,6 +193,7 @@ export class MockHandler {
     if (request.stream) {
       const stream = new TokenStream(res, dialect.frames(ctx), plan, record, startedAt, this.untrack);
       this.inFlight.add(stream);
+      this.metrics.begin(stream, record);
       this.capacity.opened();
       stream.start(streamHeaders(record.id));
       return;
@@ -248,6 +257,7 @@ export class MockHandler {
     const dueAt = exchange.startedAt + Math.max(0, latencyMs + jitterMs);
     const reply = new DelayedReply(exchange.res, exchange.record, dueAt, send, this.untrack);
     this.inFlight.add(reply);
+    if (exchange.route.endpoint.kind === 'text') this.metrics.begin(reply, exchange.record);
     reply.start();
   }
 }

@@ -58,7 +58,7 @@ export function matchApiRoute(path: string): ApiRoute | undefined {
 
 /** True for paths that exist but only for another method, for a 405 rather than a 404. */
 export function isKnownPath(path: string): boolean {
-  return path in ROUTES || AZURE.test(path) || path === '/v1/models' || path === '/health' || path === '/mock/ground-truth';
+  return path in ROUTES || AZURE.test(path) || path === '/v1/models' || path === '/health' || path === '/metrics' || path === '/mock/ground-truth';
 }
 
 function safeDecode(segment: string): string {

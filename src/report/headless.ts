@@ -5,6 +5,7 @@ import { formatMsCompact } from './format-number.js';
 import { BOTTLENECK_GRACE_MS, BOTTLENECK_WARNING, bottleneckDetail, overloadedWorkers } from './health.js';
 import { formatSummaryTable } from './table.js';
 import { formatDuration } from '../util/format-duration.js';
+import { serverBrief } from './server-brief.js';
 
 /** Runs of at least this many users show their start's progress ("starting users: 40,000/100,000"). */
 export const STARTING_LINE_MIN_USERS = 10_000;
@@ -84,7 +85,7 @@ export function progressLine(s: LiveSnapshot): string {
   const a = s.arrivals;
   const arrivals = a ? `  arrivals ${a.achievedPerSec.toFixed(1)}${a.targetPerSec !== undefined ? `/${a.targetPerSec.toFixed(1)}` : ''}/s dropped ${a.dropped}` : '';
   const blocked = s.health.filter((h) => h.blockedMs !== undefined).map((h) => `  worker ${h.index} BLOCKED ${Math.floor(h.blockedMs! / 1000)}s`).join('');
-  return `${time}${stage} users ${s.users}/${s.targetUsers}  reqs ${t.requests}  fails ${t.failures}  ${recent}${llm}${arrivals}${blocked}`;
+  return `${time}${stage} users ${s.users}/${s.targetUsers}  reqs ${t.requests}  fails ${t.failures}  ${recent}${llm}${arrivals}${serverBrief(s.server)}${blocked}`;
 }
 
 /** An estimate shown to the second reads as more exact than it is: whole seconds, then 5 s steps from a minute. */

@@ -18,6 +18,8 @@ import { RunController } from './controller.js';
 import { endRun } from './end-run.js';
 import { secretValues } from './outcome.js';
 import { planExperiment } from './experiment.js';
+import { createExporters } from '../telemetry/exporters.js';
+import { parseLiveUrl } from '../config/live-url.js';
 
 export interface RunRequest {
   scenario: string;
@@ -131,6 +133,23 @@ export async function startRun(req: RunRequest, io: OutputStreams = { stdout: pr
       : undefined;
     if (live) reporters.push(live);
     const note = (m: string) => io.stderr.write(`${m}\n`);
+    // --prometheus-port, --out-remote-write (docs/telemetry.md): Volley's figures out, as reporters.
+    const exporters = await createExporters({
+      scenarioPath: req.scenario,
+      prometheusPort: cfg.extra.prometheusPort,
+      outRemoteWrite: cfg.extra.outRemoteWrite,
+      remoteWriteIntervalMs: cfg.extra.remoteWriteInterval,
+      runId: cfg.extra.runId,
+      liveRunId: cfg.extra.live ? parseLiveUrl(cfg.extra.live).runId : undefined,
+      segment: cfg.extra.segment,
+      note,
+      warn,
+    }).catch(async (err: unknown) => {
+      // A port in use is a user error before the run: let go of the --live channel opened above.
+      await live?.close();
+      throw err;
+    });
+    reporters.push(...exporters);
     const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd, note, scenarioHash: bundle.sourceHash });
     controller.attach(run);
     live?.onAbort((reason) => run.stop(`aborted by bench watch: ${reason}`, true));
@@ -140,7 +159,7 @@ export async function startRun(req: RunRequest, io: OutputStreams = { stdout: pr
     req.signal?.addEventListener('abort', onAbort, { once: true });
     if (req.signal?.aborted) onAbort();
     const ended = endRun(run, cfg, { io, cwd, warnings, live, detach: () => req.signal?.removeEventListener('abort', onAbort), experiment });
-    controller.settle(ended.finally(() => bundle.dispose()));
+    controller.settle(ended.finally(() => Promise.all(exporters.map((e) => e.close())).then(() => bundle.dispose())));
     return controller;
   } catch (err) {
     bundle.dispose();

@@ -4,6 +4,7 @@ import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import { endpointFigures, type EndpointFigures } from './endpoint-figures.js';
 import { taskTotals } from '../metrics/summarize.js';
 import type { MetricKind, Stat } from './threshold.js';
+import { SERVER_SERIES, SERVER_STATS } from '../metrics/server-figures.js';
 
 /** What thresholds are evaluated against: the final summary, or the live figures during a run. */
 export type ThresholdView = RunSummary | LiveSnapshot;
@@ -115,6 +116,26 @@ const trendMetric: MetricDef = {
   read: (v, k, s) => ('trends' in v ? stat(v.trends[k], s) : null),
 };
 
+/** The server's own figures (--server-metrics; docs/telemetry.md): each common series' min, max, mean or last sample. */
+function serverMetrics(): MetricDef[] {
+  return SERVER_SERIES.flatMap<MetricDef>(({ name, kind, description }) =>
+    SERVER_STATS.map((s) => ({
+      pattern: `server.${name}.${s}`,
+      kind: (kind === 'ratio' ? 'rate' : 'number') as MetricKind,
+      description: `${s} of ${description} (the server's /metrics, --server-metrics)`,
+      read: (v: ThresholdView) => v.server?.series[name]?.[s] ?? null,
+    })),
+  ).concat(
+    // A series kept by its own name (--server-metric vllm:num_requests_swapped).
+    SERVER_STATS.map((s) => ({
+      pattern: `server_metric[].${s}`,
+      kind: 'number' as MetricKind,
+      description: `${s} of a series kept with --server-metric, by its name`,
+      read: (v: ThresholdView, key: string) => v.server?.series[key]?.[s] ?? null,
+    })),
+  );
+}
+
 /** Every metric a threshold can name, by pattern. */
 export const METRICS: ReadonlyMap<string, MetricDef> = new Map(
   [
@@ -126,6 +147,7 @@ export const METRICS: ReadonlyMap<string, MetricDef> = new Map(
     ...checkMetrics(),
     ...taskMetrics(),
     trendMetric,
+    ...serverMetrics(),
   ].map((d) => [d.pattern, d]),
 );
 
@@ -142,4 +164,6 @@ export const GROUPS: ReadonlyMap<string, { keyed: boolean; keyOptional?: boolean
   ['check', { keyed: true }],
   ['tasks', { keyed: false }],
   ['trend', { keyed: true }],
+  ['server', { keyed: false }],
+  ['server_metric', { keyed: true }],
 ]);

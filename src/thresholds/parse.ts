@@ -7,7 +7,7 @@ import { parseDelayMs, parseLimit, unitProblem } from './units.js';
 /** A problem found in one expression; the message names the part that is wrong. */
 class ExpressionProblem extends Error {}
 
-const GROUP_LIST = 'http, endpoint["…"], llm, llm["…"], llm_class["…"], checks, check["…"] or trend["…"]';
+const GROUP_LIST = 'http, endpoint["…"], llm, llm["…"], llm_class["…"], checks, check["…"], trend["…"], server or server_metric["…"]';
 const STAT_LIST = `${STATS.slice(0, -1).join(', ')} or ${STATS[STATS.length - 1]}`;
 
 /**
@@ -131,7 +131,7 @@ function splitPath(text: string): MetricPath {
     i += id[0].length;
     if (text[i] === '(') throw new ExpressionProblem(`"${text.slice(i - id[0].length)}" is k6 syntax; write the statistic as one of ${STAT_LIST}, e.g. http.p95`);
     if (text[i] === '[') {
-      if (segments.length > 1 || key !== undefined) throw new ExpressionProblem(`a name in brackets goes right after endpoint, llm, llm_class, check or trend, not after "${segments.join('.')}"`);
+      if (segments.length > 1 || key !== undefined) throw new ExpressionProblem(`a name in brackets goes right after endpoint, llm, llm_class, check, trend or server_metric, not after "${segments.join('.')}"`);
       const read = readQuotedName(text, i + 1);
       key = read.name;
       i = read.end;

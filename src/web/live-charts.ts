@@ -2,6 +2,7 @@ import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import type { HistoryRow, RunSummary } from '../metrics/summary-types.js';
 import { historyCharts, type ChartSpec } from '../report/html/charts.js';
 import { historyRowOf } from '../metrics/snapshot-builder.js';
+import { serverCharts } from '../report/html/telemetry-sections.js';
 
 /** One history row from a live snapshot, as history.csv has it. */
 export const rowFromSnapshot = (s: LiveSnapshot): HistoryRow => historyRowOf(s);
@@ -12,7 +13,9 @@ export const rowFromSnapshot = (s: LiveSnapshot): HistoryRow => historyRowOf(s);
  * the first spec of an id and appends the points of later ones.
  */
 export function liveCharts(history: readonly HistoryRow[]): ChartSpec[] {
-  return historyCharts({ history, stages: [] } as unknown as RunSummary);
+  const summary = { history, stages: [] } as unknown as RunSummary;
+  // The server's own figures (--server-metrics) live too, on the same time axis.
+  return [...historyCharts(summary), ...serverCharts(summary)];
 }
 
 /** One second of an open model's arrivals, as the live chart draws it. */

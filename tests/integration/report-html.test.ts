@@ -192,4 +192,25 @@ describe.skipIf(!hasChromium)(`report.html in headless Chromium${hasChromium ? '
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it("draws the server's figures (--server-metrics) on the run's time axis, with their table and the generator's health", async () => {
+    const summary = fixture('llm-sweep.json');
+    summary.history = summary.history.map((r, i) => ({ ...r, server: { requests_running: i % 5, requests_waiting: i % 2, kv_cache_usage: (i % 10) / 10, generation_tokens_per_s: 100 + i, 'vllm:num_requests_swapped': 0 } }));
+    const stat = { min: 0, max: 4, mean: 2, last: 1, samples: summary.history.length };
+    summary.server = { sources: ['http://127.0.0.1:8000/metrics'], scrapes: 40, failures: 2, series: { requests_running: stat, kv_cache_usage: { ...stat, max: 0.9 } } };
+    summary.generator = { limits: { cpu: 0.9, eventLoopDelayMs: 50 }, cpuMax: 0.95, eventLoopDelayMaxMs: 12, overloaded: false, workers: [{ index: 0, samples: 40, cpuMean: 0.5, cpuMax: 0.95, eventLoopDelayMeanMs: 3, eventLoopDelayMaxMs: 12, overLimitIntervals: 1 }] };
+    const { page, problems, requests } = await open(summary, 'server');
+    const charts = await chartsOf(page);
+    for (const id of ['chart-server-requests', 'chart-server-cache', 'chart-server-tokens', 'chart-server-other']) {
+      const c = charts.find((x) => x.id === id);
+      expect(c?.chart, `${id} has a Chart`).toBe(true);
+      expect(c!.elements, `${id} drew points`).toBeGreaterThan(0);
+    }
+    expect(await page.locator('#server tbody tr').count()).toBe(2);
+    expect(await page.locator('#server').textContent()).toContain('2 of 40 scrapes failed');
+    expect(await page.locator('#generator tbody tr').count()).toBe(1);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
 });

@@ -9,12 +9,16 @@ import { describe, expect, it } from 'vitest';
 // the core; the core never uses a wing. `report` turns figures into text and
 // files for whoever owns the run (cli, run, the wings): the engine hands its
 // figures to a Reporter (metrics/reporter.ts) and never imports report/.
+// `telemetry` (the servers' /metrics scraped in, Volley's figures out to
+// Prometheus) sits under the engine, which runs its scraper during the load;
+// `run` plugs in its exporters as reporters. It uses only metrics and util.
 const LAYERS: readonly (readonly string[])[] = [
   ['cli'],
   ['distributed', 'web'],
   ['run'],
   ['report'],
   ['engine'],
+  ['telemetry'],
   ['pool'],
   ['runtime'],
   ['clients'],

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { HistoryRow, RunSummary } from '../../metrics/summary-types.js';
+import { serverColumns } from './server-columns.js';
 
 interface Column {
   header: string;
@@ -33,6 +34,7 @@ const COLUMNS: Column[] = [
 
 export function historyCsv(summary: RunSummary): string {
   const columns = COLUMNS.filter((c) => !c.optional || summary.history.some((r) => c.value(r) !== undefined && c.value(r) !== null));
+  columns.push(...serverColumns(summary.history));
   // A second without a completed request has no latency: an empty cell, not 0.
   const rows = summary.history.map((r) => columns.map((c) => c.value(r) ?? ''));
   return stringify([columns.map((c) => c.header), ...rows]);

@@ -26,7 +26,7 @@ export interface ChartSpec {
   config: { type: 'line' | 'bar'; data: { labels?: string[]; datasets: Dataset[] }; options: Record<string, unknown> };
 }
 
-const COLORS = { blue: '#2563eb', red: '#dc2626', green: '#16a34a', amber: '#d97706', purple: '#7c3aed', teal: '#0d9488', slate: '#475569' };
+export const COLORS = { blue: '#2563eb', red: '#dc2626', green: '#16a34a', amber: '#d97706', purple: '#7c3aed', teal: '#0d9488', slate: '#475569' };
 const fill = (hex: string): string => `${hex}22`;
 
 function series(label: string, color: string, data: Dataset['data'], extra: Record<string, unknown> = {}): Dataset {
@@ -68,7 +68,7 @@ function stageStarts(summary: RunSummary): Array<{ t: number; name: string }> {
 
 type TimeSeries = [label: string, color: string, pick: (r: HistoryRow) => number | undefined, own?: Record<string, unknown>];
 
-function timeChart(id: string, title: string, yTitle: string, summary: RunSummary, datasets: TimeSeries[], extra: Record<string, unknown> = {}): ChartSpec {
+export function timeChart(id: string, title: string, yTitle: string, summary: RunSummary, datasets: TimeSeries[], extra: Record<string, unknown> = {}): ChartSpec {
   return {
     id,
     title,

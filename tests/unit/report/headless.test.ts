@@ -63,3 +63,9 @@ it('progress lines of an open model say the arrivals achieved of the rate asked,
   expect(progressLine(s)).toContain('arrivals 4.9/20.0/s dropped 31');
   expect(progressLine(snap(2000, 1, 1))).not.toContain('arrivals');
 });
+
+it("progress lines carry the server's latest figures with --server-metrics", () => {
+  const server = { sources: [], scrapes: 3, failures: 0, series: {}, current: { requests_running: 12, requests_waiting: 3, kv_cache_usage: 0.413, generation_tokens_per_s: 1280.4 } };
+  expect(progressLine({ ...snap(2000, 1, 1), server } as LiveSnapshot)).toContain('  server run 12 wait 3 kv 41% gen 1280 tok/s');
+  expect(progressLine(snap(2000, 1, 1))).not.toContain('server');
+});

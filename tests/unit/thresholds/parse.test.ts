@@ -70,7 +70,7 @@ describe('parseThreshold: problems name the bad part and what is expected', () =
     ['http.p95<3xx', '--threshold "http.p95<3xx": unknown unit "xx" in "3xx"; expected ms, s, m or %'],
     ['http.p97<300ms', 'unknown statistic "p97" in "http.p97"; expected min, mean, p50, p90, p95, p99, p999 or max'],
     ['llm.ttft.p12<1s', 'unknown statistic "p12" in "llm.ttft.p12"'],
-    ['latency.p95<1s', 'unknown metric "latency"; expected http, endpoint["…"], llm, llm["…"], llm_class["…"], checks, check["…"] or trend["…"]'],
+    ['latency.p95<1s', 'unknown metric "latency"; expected http, endpoint["…"], llm, llm["…"], llm_class["…"], checks, check["…"], trend["…"], server or server_metric["…"]'],
     ['llm.foo<1', 'unknown metric "llm.foo"; expected one of llm.ttft.<stat>'],
     ['http.p95=300ms', 'unknown operator "="; expected <, <=, >, >= or =='],
     ['http.p95!=300ms', 'unknown operator "!="'],
@@ -121,7 +121,7 @@ describe('parseThresholds', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).problems).toEqual([
       '--threshold "http.p95<3xx": unknown unit "xx" in "3xx"; expected ms, s, m or %',
-      '--threshold "nope<1": unknown metric "nope"; expected http, endpoint["…"], llm, llm["…"], llm_class["…"], checks, check["…"] or trend["…"]',
+      '--threshold "nope<1": unknown metric "nope"; expected http, endpoint["…"], llm, llm["…"], llm_class["…"], checks, check["…"], trend["…"], server or server_metric["…"]',
       '--threshold "http.p95<1s": delayAbortEval has no effect without abortOnFail: true',
       '--threshold "http.p95<1s": delayAbortEval: expected a duration like "10s" or "1m30s", got "soon"',
     ]);

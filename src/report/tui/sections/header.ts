@@ -2,6 +2,7 @@ import { fit, fmtCount, fmtDuration, fmtPercent, fmtRate, hbar, paint, wrapWords
 import { BOTTLENECK_GRACE_MS, BOTTLENECK_WARNING, bottleneckDetail, overloadedWorkers } from '../../health.js';
 import { formatMsCompact } from '../../format-number.js';
 import type { View } from './types.js';
+import { serverLineParts } from './server.js';
 
 /**
  * A piece of a line: plain text, an optional style, and a shorter text used when
@@ -57,6 +58,8 @@ export function renderHeader(view: View, width: number, panelName: string, state
   const lines = [spread(title, [[`[${panelName}] `, 'bold'], STATE_BADGES[state]], width)];
   lines.push(draw(line(timeLine(view, width), width)));
   lines.push(draw(line(withArrivals(figuresLine(view), view, width), width)));
+  const server = serverLineParts(s?.server);
+  if (server) lines.push(draw(line(server, width)));
   // The first seconds (threads starting, modules loading) are busy by nature: as the headless output, judge after them.
   if (s && s.elapsedMs > BOTTLENECK_GRACE_MS && overloadedWorkers(s.health).length > 0) {
     const text = `⚠ ${BOTTLENECK_WARNING} (${bottleneckDetail(s.health)})`;
