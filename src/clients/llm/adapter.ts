@@ -1,4 +1,5 @@
 import type { ChatMessage, LlmProvider } from '../../api/llm.js';
+import type { SignableRequest } from '../../api/providers.js';
 
 /** Token counts as a server reports them; a field is undefined when the server did not say. */
 export interface Usage {
@@ -79,6 +80,12 @@ export interface ProviderAdapter {
   embeddingsInputTokens?(bodyText: string): number | undefined;
   readonly rerank?: Endpoint;
   rerankBody?(model: string, query: string, documents: string[], topN: number | undefined): Record<string, unknown>;
+  /** The chat request when its path depends on the request (Bedrock, Vertex: streamed or not); used instead of `chat` and `chatBody`. */
+  chatRequest?(input: GenerationInput): { endpoint: Endpoint; body: Record<string, unknown>; headers?: Record<string, string> };
+  /** Headers made for each request (a signature, a token refreshed when it expires): see ProviderAuth in api/providers.ts. */
+  sign?(request: SignableRequest): Record<string, string> | Promise<Record<string, string>>;
+  /** Stream framing; default 'sse'. */
+  readonly streamFormat?: 'sse' | 'aws-eventstream';
 }
 
 /**
