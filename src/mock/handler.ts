@@ -11,6 +11,7 @@ import { isKnownPath, matchApiRoute, type ApiRoute } from './routes.js';
 import { TokenStream, type Abortable } from './token-stream.js';
 import { tokenText } from './vocabulary.js';
 import { mockStreamLimit, StreamCapacity } from './capacity.js';
+import { CloudAuth, MOCK_TOKEN_PATH } from './cloud-auth.js';
 
 /** Everything known about one API request once its body is read. */
 interface Exchange {
@@ -37,6 +38,8 @@ export class MockHandler {
     if (this.inFlight.delete(item) && item instanceof TokenStream) this.capacity.closed();
   };
   private readonly capacity: StreamCapacity;
+  /** Checks the signatures and tokens of the cloud dialects, and issues tokens (POST /token). */
+  readonly cloudAuth: CloudAuth;
 
   constructor(
     private readonly options: ResolvedMockOptions,
@@ -44,6 +47,13 @@ export class MockHandler {
     warn: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`),
   ) {
     this.capacity = new StreamCapacity(mockStreamLimit(options.itlMs, options.tokensPerChunk), options.itlMs, warn);
+    this.cloudAuth = new CloudAuth({
+      aws: { accessKeyId: options.awsAccessKeyId, secretAccessKey: options.awsSecretAccessKey },
+      awsRegion: options.awsRegion,
+      googleToken: options.googleToken,
+      googleTokenTtlMs: options.googleTokenTtlMs,
+      ociPublicKey: options.ociPublicKey,
+    });
   }
 
   /** Stops every stream and pending answer, e.g. when the server closes. */
@@ -69,6 +79,7 @@ export class MockHandler {
     if (method === 'POST') {
       const route = matchApiRoute(path);
       if (route) return this.serveApi(req, res, route, path, startedAt);
+      if (path === MOCK_TOKEN_PATH) return this.cloudAuth.serveToken(req, res, (await readBody(req)) ?? Buffer.alloc(0));
     } else if (path === '/mock/ground-truth' && (method === 'GET' || method === 'DELETE')) {
       if (method === 'DELETE') this.groundTruth.clear();
       return sendJson(res, 200, method === 'GET' ? this.groundTruth.list() : { cleared: true });
@@ -111,6 +122,10 @@ export class MockHandler {
       return;
     }
     if (raw === undefined) return fail(413, 'mock: request body too large');
+    if (route.auth) {
+      const refused = await this.cloudAuth.check(route.auth, req, raw);
+      if (refused) return fail(refused.status, refused.message);
+    }
     const random = requestRandom(this.options, sequence);
     const failStatus = injectedFailure(this.options, overrides, random);
     if (failStatus !== undefined) return fail(failStatus, injectedErrorMessage(failStatus));
@@ -159,7 +174,7 @@ export class MockHandler {
       const stream = new TokenStream(res, dialect.frames(ctx), plan, record, startedAt, this.untrack);
       this.inFlight.add(stream);
       this.capacity.opened();
-      stream.start(streamHeaders(record.id));
+      stream.start(streamHeaders(record.id, dialect.streamContentType));
       return;
     }
     // A non-streamed answer waits the whole generation time (plus any stall);
@@ -192,9 +207,9 @@ export class MockHandler {
   }
 }
 
-function streamHeaders(id: string): OutgoingHttpHeaders {
+function streamHeaders(id: string, contentType = 'text/event-stream; charset=utf-8'): OutgoingHttpHeaders {
   return {
-    'content-type': 'text/event-stream; charset=utf-8',
+    'content-type': contentType,
     'cache-control': 'no-cache',
     'x-mock-request-id': id,
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MOCK_AWS_CREDENTIALS, MOCK_GOOGLE_TOKEN } from './cloud-auth.js';
 
 /** How the mock server behaves. Every field is optional; see docs/mock-server.md. */
 export interface MockOptions {
@@ -38,6 +39,17 @@ export interface MockOptions {
   embeddingDim?: number;
   /** Time before a non-streamed answer. Default: ttft + itl*(n-1) for text, 20 for embeddings and rerank. */
   latencyMs?: number;
+  /** Cloud dialects (docs/mock-server.md#cloud-dialects): the AWS credentials SigV4 requests must be signed with (default: the documented test pair). */
+  awsAccessKeyId?: string;
+  awsSecretAccessKey?: string;
+  /** Region SigV4 requests must name; default: any. */
+  awsRegion?: string;
+  /** A Google bearer token that is always good; default 'volley-mock-google-token'. */
+  googleToken?: string;
+  /** Life of tokens issued by POST /token, ms. Default 3600000. */
+  googleTokenTtlMs?: number;
+  /** PEM public key that checks OCI request signatures; without it OCI requests get 401. */
+  ociPublicKey?: string;
   /** Receives the mock's warnings (concurrent streams past its capacity); default: its stderr. */
   onWarning?: (message: string) => void;
 }
@@ -71,6 +83,12 @@ export const mockOptionsSchema = z.object({
   seed: z.number().int().default(1),
   embeddingDim: count.min(1).max(65536).default(384),
   latencyMs: ms.optional(),
+  awsAccessKeyId: z.string().min(1).default(MOCK_AWS_CREDENTIALS.accessKeyId),
+  awsSecretAccessKey: z.string().min(1).default(MOCK_AWS_CREDENTIALS.secretAccessKey),
+  awsRegion: z.string().min(1).optional(),
+  googleToken: z.string().min(1).default(MOCK_GOOGLE_TOKEN),
+  googleTokenTtlMs: ms.min(1).default(3_600_000),
+  ociPublicKey: z.string().min(1).optional(),
 });
 
 /** Options after defaults. */
