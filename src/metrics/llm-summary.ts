@@ -22,6 +22,7 @@ export function buildLlmSummary(agg: MetricsAggregate, durationSec: number, hasS
   if (requests === 0 && !anyError && !agg.trends.has('llm.e2e')) return undefined;
 
   const perSec = (n: number): number => (durationSec > 0 ? n / durationSec : 0);
+  const retries = retriesOf(c);
   const inputTokens = c['llm.input_tokens'] ?? 0;
   const outputTokens = c['llm.output_tokens'] ?? 0;
   return {
@@ -42,5 +43,17 @@ export function buildLlmSummary(agg: MetricsAggregate, durationSec: number, hasS
     totalTokensPerSec: perSec(inputTokens + outputTokens),
     goodputPerSec: hasSlo ? perSec(c['llm.good'] ?? 0) : null,
     errorsByKind,
+    ...retries,
   };
+}
+
+const RETRIES = 'llm.retries';
+
+/** The --retries counters (clients/llm/client.ts): `llm.retries` and `llm.retries.<name>`. */
+function retriesOf(c: Record<string, number>): { retries?: number; retriesByName?: Record<string, number> } {
+  const total = c[RETRIES] ?? 0;
+  if (total === 0) return {};
+  const retriesByName: Record<string, number> = {};
+  for (const [name, n] of Object.entries(c)) if (name.startsWith(RETRIES + '.')) retriesByName[name.slice(RETRIES.length + 1)] = n;
+  return { retries: total, retriesByName };
 }

@@ -43,6 +43,9 @@ export interface LlmSummary {
   /** Requests/s that met every SLO given with --slo; null without SLOs. */
   goodputPerSec: number | null;
   errorsByKind: Record<string, number>;
+  /** With --retries: tries made again after a failure, in all and by request name (each failed try is also in `failures`). Absent when none. */
+  retries?: number;
+  retriesByName?: Record<string, number>;
 }
 
 export interface HistoryRow {

@@ -47,6 +47,7 @@ function configOf(s: ProviderSettings): ProviderConfig {
 }
 
 let registered = false;
+const BUILT_IN_NAMES = ['openai', 'azure', 'anthropic', 'cohere', 'bedrock', 'vertex', 'vertex-openai', 'oci'];
 
 /** Registers the built-in providers (once per thread), before any scenario's own. */
 export function registerBuiltInProviders(): void {
@@ -73,9 +74,11 @@ export function findProvider(name: string): ProviderDefinition | undefined {
   return getProvider(name);
 }
 
+/** The built-ins first, then the ones a scenario or package registered. */
 export function registeredProviderNames(): string[] {
   registerBuiltInProviders();
-  return providerNames();
+  const names = providerNames();
+  return [...BUILT_IN_NAMES.filter((n) => names.includes(n)), ...names.filter((n) => !BUILT_IN_NAMES.includes(n))];
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'text/event-stream, application/json' };
