@@ -86,7 +86,8 @@ export interface SignableRequest {
  * returned here are treated as secrets: never printed or written.
  */
 export interface ProviderAuth {
-  headers?: Record<string, string>;
+  /** Headers sent with every request; an undefined value is left out (a key that is not set). */
+  headers?: Record<string, string | undefined>;
   sign?(request: SignableRequest): Record<string, string> | Promise<Record<string, string>>;
 }
 

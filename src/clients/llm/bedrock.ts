@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../api/llm.js';
-import type { ProviderAuth, ProviderChunk, ProviderDefinition, ProviderInput, ProviderSettings, SignableRequest } from '../../api/providers.js';
+import type { ProviderAuth, ProviderChunk, ProviderDefinition, ProviderInput, ProviderSettings } from '../../api/providers.js';
 import { errorMessage, num, str } from './adapter.js';
 
 /** Bedrock's Converse API requires inferenceConfig.maxTokens for some models; sent when the traffic sets no output length. */
@@ -116,9 +116,9 @@ export function bedrockRegion(settings: ProviderSettings, env: NodeJS.ProcessEnv
 function bedrockAuth(settings: ProviderSettings): ProviderAuth {
   if (settings.apiKey) return { headers: { authorization: `Bearer ${settings.apiKey}` } };
   const region = bedrockRegion(settings);
-  let signer: Promise<{ sign(req: SignableRequest): Promise<Record<string, string>> }> | undefined;
+  const profile = str(settings.options.profile);
   return {
     // The SDK is loaded on the first request: scenarios of other providers never load it.
-    sign: async (req) => (await (signer ??= import('./sigv4.js').then((m) => m.sigV4Signer({ region, service: 'bedrock', profile: str(settings.options.profile) })))).sign(req),
+    sign: async (req) => (await import('./sigv4.js')).sigV4Signer({ region, service: 'bedrock', profile }).then((s) => s.sign(req)),
   };
 }

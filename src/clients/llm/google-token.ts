@@ -10,7 +10,22 @@ const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
  * its default five, so short-lived tokens are not fetched on every request).
  * `tokenUrl` replaces Google's OAuth token endpoint (tests, private endpoints).
  */
-export async function googleTokenSource(opts: { credentialsFile?: string; tokenUrl?: string }): Promise<{ token(): Promise<string> }> {
+export function googleTokenSource(opts: { credentialsFile?: string; tokenUrl?: string }): Promise<{ token(): Promise<string> }> {
+  // One per thread and settings: a worker's users share a token and its refreshes.
+  const key = `${opts.credentialsFile ?? ''}|${opts.tokenUrl ?? ''}`;
+  let source = sources.get(key);
+  if (!source) {
+    source = makeSource(opts);
+    sources.set(key, source);
+    // A failure (no credentials yet) is tried again by the next request.
+    source.catch(() => sources.delete(key));
+  }
+  return source;
+}
+
+const sources = new Map<string, Promise<{ token(): Promise<string> }>>();
+
+async function makeSource(opts: { credentialsFile?: string; tokenUrl?: string }): Promise<{ token(): Promise<string> }> {
   const auth = new GoogleAuth({
     scopes: [SCOPE],
     ...(opts.credentialsFile ? { keyFile: opts.credentialsFile } : {}),

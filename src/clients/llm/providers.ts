@@ -98,7 +98,7 @@ export function adapterFor(definition: ProviderDefinition, settings: ProviderSet
   const parseResponse = definition.parseResponse;
   return {
     provider: definition.name,
-    headers: { ...JSON_HEADERS, ...auth.headers },
+    headers: { ...JSON_HEADERS, ...definedOnly(auth.headers) },
     chat: { path: '', name: definition.name },
     chatBody: (input) => definition.buildRequest(input, settings).body,
     chatRequest: (input) => {
@@ -126,4 +126,10 @@ function usageOf(parseUsage: NonNullable<ProviderDefinition['parseUsage']>, data
     return undefined; // not JSON (an end marker): parseStream has judged it
   }
   return parseUsage(json) ?? undefined;
+}
+
+function definedOnly(headers: Record<string, string | undefined> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) if (headers[name] !== undefined) out[name] = headers[name]!;
+  return out;
 }

@@ -11,7 +11,17 @@ const UNSIGNED = new Set(['content-length', 'connection', 'transfer-encoding', '
  * identity, process, container and instance roles). The chain caches the
  * credentials and fetches new ones before temporary ones expire.
  */
-export async function sigV4Signer(opts: { region: string; service: string; profile?: string }): Promise<{ sign(req: SignableRequest): Promise<Record<string, string>> }> {
+export function sigV4Signer(opts: { region: string; service: string; profile?: string }): Promise<{ sign(req: SignableRequest): Promise<Record<string, string>> }> {
+  // One per thread and settings: the users of a worker share the credentials the chain found (and its refreshes).
+  const key = `${opts.region}|${opts.service}|${opts.profile ?? ''}`;
+  let signer = signers.get(key);
+  if (!signer) signers.set(key, (signer = makeSigner(opts)));
+  return signer;
+}
+
+const signers = new Map<string, Promise<{ sign(req: SignableRequest): Promise<Record<string, string>> }>>();
+
+async function makeSigner(opts: { region: string; service: string; profile?: string }): Promise<{ sign(req: SignableRequest): Promise<Record<string, string>> }> {
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
   const credentials = defaultProvider(opts.profile ? { profile: opts.profile } : {});
   return {

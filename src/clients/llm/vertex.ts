@@ -111,14 +111,12 @@ export function parseGeminiChunk(body: unknown, out: ProviderChunk): void {
 
 function vertexAuth(settings: ProviderSettings): ProviderAuth {
   if (settings.apiKey) return { headers: { authorization: `Bearer ${settings.apiKey}` } };
-  let source: Promise<{ token(): Promise<string> }> | undefined;
+  const opts = { credentialsFile: option(settings, 'credentialsFile'), tokenUrl: option(settings, 'tokenUrl') };
   return {
     // Google's auth library is loaded on the first request, and gives a cached token until it is about to expire.
     sign: async () => {
-      source ??= import('./google-token.js').then((m) =>
-        m.googleTokenSource({ credentialsFile: option(settings, 'credentialsFile'), tokenUrl: option(settings, 'tokenUrl') }),
-      );
-      return { authorization: `Bearer ${await (await source).token()}` };
+      const source = await (await import('./google-token.js')).googleTokenSource(opts);
+      return { authorization: `Bearer ${await source.token()}` };
     },
   };
 }
