@@ -8,7 +8,8 @@ import { StreamDelta } from '../../../../src/clients/llm/adapter.js';
 const codec = new EventStreamCodec((b) => Buffer.from(b).toString('utf8'), (s) => Buffer.from(s, 'utf8'));
 const str = (value: string) => ({ type: 'string' as const, value });
 function message(eventType: string, payload: unknown, messageType = 'event'): Buffer {
-  const headers = messageType === 'event' ? { ':event-type': str(eventType), ':message-type': str('event') } : { ':exception-type': str(eventType), ':message-type': str('exception') };
+  const headers: Record<string, ReturnType<typeof str>> =
+    messageType === 'event' ? { ':event-type': str(eventType), ':message-type': str('event') } : { ':exception-type': str(eventType), ':message-type': str('exception') };
   return Buffer.from(codec.encode({ headers, body: Buffer.from(JSON.stringify(payload)) }));
 }
 
