@@ -132,6 +132,20 @@ describe.each(TRANSPORTS)('cloud providers against their mock dialects (%s)', (t
     awsEnv();
   });
 
+  it('bedrock with no AWS credentials anywhere, oci with no config file: each request fails as auth, saying why', async () => {
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    // A region of its own: the signer of each region is kept per thread, with the credentials it found.
+    const r = await setup({ provider: 'bedrock', providerOptions: { region: `eu-north-${t}` } }).llm.chat();
+    expect(r.errorKind).toBe('auth');
+    expect(r.error).toMatch(/^auth: .*credentials/i);
+    expect(mock.groundTruth()).toHaveLength(0); // nothing unsigned was sent
+    const o = await setup({ provider: 'oci', providerOptions: { configFile: join(dir, 'missing-oci-config'), compartmentId: 'c' } }).llm.chat();
+    expect(o.errorKind).toBe('auth');
+    expect(o.error).toMatch(/^auth: /);
+    awsEnv();
+  });
+
   it('vertex: streamGenerateContent?alt=sse with a fixed token; thoughts are reasoning; a wrong token is 401', async () => {
     process.env.VERTEX_ACCESS_TOKEN = MOCK_GOOGLE_TOKEN;
     try {

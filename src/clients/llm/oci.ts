@@ -110,7 +110,11 @@ function ociAuth(settings: ProviderSettings): ProviderAuth {
     sign: async (req: SignableRequest) => {
       signer ??= import('oci-common').then((oci) => new oci.DefaultRequestSigner(new oci.ConfigFileAuthenticationDetailsProvider(configFile, profile)));
       const headers = new Headers(req.headers as Record<string, string>);
-      await (await signer).signHttpRequest({ method: 'POST', uri: req.url, headers, body: req.body });
+      try {
+        await (await signer).signHttpRequest({ method: 'POST', uri: req.url, headers, body: req.body });
+      } catch (err) {
+        throw new Error(`could not sign with the OCI config (${(err as Error).message})`);
+      }
       const out: Record<string, string> = {};
       headers.forEach((value, name) => {
         if (!OWN.has(name) && req.headers[name] !== value) out[name] = value;

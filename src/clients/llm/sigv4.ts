@@ -28,7 +28,13 @@ async function makeSigner(opts: { region: string; service: string; profile?: str
     async sign(req) {
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) if (!UNSIGNED.has(name.toLowerCase())) headers[name] = value;
-      return sigV4Headers({ method: req.method, url: req.url, headers, body: req.body }, await credentials(), opts.region, opts.service);
+      let found;
+      try {
+        found = await credentials();
+      } catch (err) {
+        throw new Error(`could not get AWS credentials (${(err as Error).message})`);
+      }
+      return sigV4Headers({ method: req.method, url: req.url, headers, body: req.body }, found, opts.region, opts.service);
     },
   };
 }

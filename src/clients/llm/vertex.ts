@@ -115,8 +115,12 @@ function vertexAuth(settings: ProviderSettings): ProviderAuth {
   return {
     // Google's auth library is loaded on the first request, and gives a cached token until it is about to expire.
     sign: async () => {
-      const source = await (await import('./google-token.js')).googleTokenSource(opts);
-      return { authorization: `Bearer ${await source.token()}` };
+      try {
+        const source = await (await import('./google-token.js')).googleTokenSource(opts);
+        return { authorization: `Bearer ${await source.token()}` };
+      } catch (err) {
+        throw new Error(`could not get a Google access token (${(err as Error).message})`);
+      }
     },
   };
 }
