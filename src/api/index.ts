@@ -14,3 +14,4 @@ export { StopUser } from '../errors.js';
 export { LLMUser, LlmRequestError, type LlmClient, type LlmResult, type ChatOptions, type CompletionOptions, type EmbeddingsOptions, type EmbeddingsResult, type RerankOptions, type RerankResult, type ChatMessage, type ContentPart, type LlmProvider, type LlmErrorKind, type LlmRequestOptions, type ResponsesOptions, type ToolCall, type Conversation, type ConversationOptions } from './llm.js';
 export type { ImagesOptions, ImagesResult, SpeechOptions, SpeechResult, TranscriptionOptions, TranscriptionResult } from './media.js';
 export { open, scenarioDir } from './files.js';
+export { registerProvider, providerNames, type ProviderDefinition, type ProviderSettings, type ProviderInput, type ProviderRequest, type ProviderChunk, type ProviderUsage, type ProviderAuth, type SignableRequest } from './providers.js';

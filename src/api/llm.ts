@@ -12,9 +12,13 @@ export const IS_LLM_USER = Symbol.for('volley.isLlmUser');
  * - `azure`: Azure OpenAI (deployment URLs, `api-key` header, `api-version`).
  * - `anthropic`: the Anthropic Messages API.
  * - `cohere`: Cohere's v2 API (chat, embed, rerank).
+ * - `bedrock`: AWS Bedrock Converse / ConverseStream, SigV4-signed.
+ * - `vertex`: Google Vertex AI Gemini (generateContent / streamGenerateContent); `vertex-openai`: its OpenAI-compatible endpoint.
+ * - `oci`: OCI Generative AI chat, signed with OCI's request signer.
+ * - any name given to `registerProvider` (docs/providers.md).
  * @example provider: LlmProvider = 'anthropic';
  */
-export type LlmProvider = 'openai' | 'azure' | 'anthropic' | 'cohere';
+export type LlmProvider = 'openai' | 'azure' | 'anthropic' | 'cohere' | 'bedrock' | 'vertex' | 'vertex-openai' | 'oci' | (string & {});
 
 /**
  * One part of a multimodal message, in OpenAI's content-part format.
@@ -404,6 +408,12 @@ export class LLMUser extends HttpUser {
   apiVersion?: string;
   /** Azure OpenAI deployment (default: `model`). */
   deployment?: string;
+  /**
+   * Settings of the provider (docs/providers.md): `region` (bedrock), `project` and `location` (vertex),
+   * `compartmentId`, `configFile`, `profile` (oci), or a custom provider's own.
+   * @example providerOptions = { region: 'us-east-1' };
+   */
+  providerOptions?: Record<string, unknown>;
   /** Tokens at the start of every generated prompt that are the same for all requests (prefix caching). */
   prefixLen = 0;
   /** Folder of .png/.jpg/.webp/.gif files to attach with `chat({ images })`, instead of generated PNGs. */

@@ -83,6 +83,8 @@ program
   .option('--llm-transport <name>', 'socket (default: raw sockets for http:// LLM servers) or undici')
   .option('--http-transport <name>', 'socket (default: raw sockets for HttpUser requests to http:// hosts) or undici')
   .option('--model <name>', 'model name, overriding the scenario')
+  .option('--provider <name>', 'LLM provider, overriding the scenario: openai, azure, anthropic, cohere, bedrock, vertex, vertex-openai, oci or a registered one')
+  .option('--retries <n>', 'retry an LLM request up to n times after a 429, 5xx, network error or timeout (default 0); each failed try still counts', num)
   .option('--segment <i/N>', 'run only this share of the plan: 2/4 (second of four) or 1/4:1/2 (docs/distributed.md)')
   .option('--paused', 'get ready, then wait for SIGUSR1 (kill -USR1 <pid>) before starting the load')
   .option('--start-at <iso>', 'wait until this time (ISO, with zone) before starting the load, so a fleet starts together')

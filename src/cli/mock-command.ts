@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ExitCode } from '../errors.js';
 import type { MockOptions } from '../mock/options.js';
@@ -30,6 +31,9 @@ export interface MockFlags {
   cacheBlockTokens?: string;
   cacheBlocks?: string;
   prefillPerToken?: string;
+  awsRegion?: string;
+  googleTokenTtl?: string;
+  ociPublicKey?: string;
 }
 
 
@@ -87,10 +91,20 @@ const mockFlagsSchema = z.object({
   cacheBlockTokens: integer('--cache-block-tokens', 1, 4096),
   cacheBlocks: integer('--cache-blocks', 1),
   prefillPerToken: flag('--prefill-per-token', 'a duration like 0.05ms', (raw) => parseDurationMs(raw)),
+  awsRegion: z.string().min(1, '--aws-region: expected a region such as us-east-1').optional(),
+  googleTokenTtl: duration('--google-token-ttl'),
+  ociPublicKey: flag('--oci-public-key', 'a readable PEM public key file', (path) => {
+    try {
+      const pem = readFileSync(path, 'utf8');
+      return pem.includes('PUBLIC KEY') ? pem : undefined;
+    } catch {
+      return undefined;
+    }
+  }),
 });
 
 /** Turns `bench mock` flags into server options, or lists every problem, one line each. */
-export function parseMockFlags(flags: MockFlags): MockOptions | string[] {
+export function parseMockFlags(flags: MockFlags, env: NodeJS.ProcessEnv = {}): MockOptions | string[] {
   const parsed = mockFlagsSchema.safeParse(flags);
   if (!parsed.success) return parsed.error.issues.map((issue) => issue.message);
   const f = parsed.data;
@@ -119,6 +133,12 @@ export function parseMockFlags(flags: MockFlags): MockOptions | string[] {
     prefixCacheBlockTokens: f.cacheBlockTokens,
     prefixCacheBlocks: f.cacheBlocks,
     prefillPerTokenMs: f.prefillPerToken,
+    // The cloud dialects accept the credentials of the mock's own environment, so that `bench mock` and `bench run` in one shell agree (docs/mock-server.md#cloud-dialects).
+    ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { awsAccessKeyId: env.AWS_ACCESS_KEY_ID, awsSecretAccessKey: env.AWS_SECRET_ACCESS_KEY } : {}),
+    ...(env.VERTEX_ACCESS_TOKEN ? { googleToken: env.VERTEX_ACCESS_TOKEN } : {}),
+    awsRegion: f.awsRegion,
+    googleTokenTtlMs: f.googleTokenTtl,
+    ociPublicKey: f.ociPublicKey,
   };
 }
 
@@ -126,7 +146,7 @@ export function parseMockFlags(flags: MockFlags): MockOptions | string[] {
 export function registerMockCommand(program: Command): void {
   program
     .command('mock')
-    .description('serve a mock LLM API (OpenAI, Azure, Anthropic, Cohere) with exact, known timing; see docs/mock-server.md')
+    .description('serve a mock LLM API (OpenAI, Azure, Anthropic, Cohere, Bedrock, Vertex, OCI) with exact, known timing; see docs/mock-server.md')
     .option('--port <n>', 'port to listen on (0 = any free port)', '8000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--ttft <duration>', 'time to first token, e.g. 200ms or 1s (a bare number is seconds)', '200ms')
@@ -151,8 +171,12 @@ export function registerMockCommand(program: Command): void {
     .option('--cache-block-tokens <n>', 'tokens per prefix-cache block', '16')
     .option('--cache-blocks <n>', 'blocks the prefix cache holds (least recently used forgotten first)', '65536')
     .option('--prefill-per-token <duration>', 'TTFT added per uncached input token, e.g. 0.05ms (turns the cache on)')
+    // Cloud dialects (bedrock, vertex, oci): docs/mock-server.md#cloud-dialects
+    .option('--aws-region <region>', 'bedrock: refuse SigV4 signatures for another region (default: any)')
+    .option('--google-token-ttl <duration>', 'vertex: life of the tokens POST /token issues', '1h')
+    .option('--oci-public-key <file>', 'oci: PEM public key that checks request signatures (without it OCI requests get 401)')
     .action(async (flags: MockFlags, command: Command) => {
-      const options = parseMockFlags(flags);
+      const options = parseMockFlags(flags, process.env);
       if (Array.isArray(options)) {
         command.error(options.map((problem) => `error: ${problem}`).join('\n'), { exitCode: ExitCode.UserError, code: 'volley.invalidOption' });
       }

@@ -147,6 +147,10 @@ export const optionsSchema = z
     /** HttpUser: keep no response body (k6's discardResponseBodies); a request's `discardBody: false` still keeps its own. */
     discardResponseBodies: z.boolean(),
     model: z.string().min(1),
+    /** LLM provider, overriding the user classes' `provider` (docs/providers.md); checked against the registered names when the users start. */
+    provider: z.string().min(1),
+    /** Retries of an LLM request after a 429, 5xx, network error or timeout (docs/providers.md#retries); default 0. */
+    retries: z.number().int().min(0).max(10),
     mock: mockOptions,
     // Runs on many machines (docs/distributed.md). Kept as given (validated here) and
     // parsed where used: parseSegment, parseStartAt, parseLiveUrl in src/distributed.

@@ -54,7 +54,8 @@ export class RunGuard {
       );
     }
     if (this.llmRequests >= MIN_REQUESTS_FOR_GUARD && this.authErrors >= this.llmRequests) {
-      return new UserError(`stopped early: the first ${this.llmRequests} LLM requests were all refused with HTTP 401/403 (auth)`, this.keyHint(), 'E_AUTH');
+      const by = this.knownHosts();
+      return new UserError(`stopped early: the first ${this.llmRequests} LLM requests were all refused with HTTP 401/403 (auth)${by ? ` by ${by}` : ''}`, this.keyHint(), 'E_AUTH');
     }
     return undefined;
   }
@@ -64,9 +65,17 @@ export class RunGuard {
     return hosts.length > 0 ? hosts.join(', ') : 'the host';
   }
 
-  /** Names the key's variable (never its value), and whether it is set at all. */
+  private knownHosts(): string | undefined {
+    const hosts = this.host !== undefined ? [this.host] : [...new Set(this.classes.map((c) => c.host).filter((h): h is string => Boolean(h) && h !== 'mock'))];
+    return hosts.length > 0 ? hosts.join(', ') : undefined;
+  }
+
+  /** Names the key's variable (never its value), and whether it is set at all; for the cloud providers, their credentials (cloudAuthHint). */
   private keyHint(): string {
-    const vars = [...new Set(this.classes.map((c) => c.apiKeyEnv).filter((v): v is string => Boolean(v)))];
+    const clouds = [...new Set(this.classes.map((c) => cloudAuthHint(c.provider)).filter((h): h is string => h !== undefined))];
+    const keyed = this.classes.filter((c) => cloudAuthHint(c.provider) === undefined);
+    if (clouds.length > 0 && keyed.every((c) => !c.apiKeyEnv)) return clouds.join('; ');
+    const vars = [...new Set(keyed.map((c) => c.apiKeyEnv).filter((v): v is string => Boolean(v)))];
     if (vars.length === 0) return 'check the API key the requests send';
     const unset = vars.filter((v) => !this.env[v]);
     const list = vars.join(' or ');
@@ -74,6 +83,21 @@ export class RunGuard {
       return `${unset.join(' and ')} ${unset.length === 1 ? 'is' : 'are'} not set: export the server's API key in it, or set \`apiKeyEnv\` on the user class to the variable that holds it`;
     }
     return `the server refused the key in ${list}: check that it is valid for this server (and not expired), or set \`apiKeyEnv\` on the user class to the variable that holds the right one`;
+  }
+}
+
+/** What to check when a cloud provider's requests are refused: their credentials are not an API key in one variable. */
+function cloudAuthHint(provider: string | undefined): string | undefined {
+  switch (provider) {
+    case 'bedrock':
+      return 'check the AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN for temporary ones, or AWS_PROFILE), the region they sign for (providerOptions.region or AWS_REGION), or the Bedrock API key in AWS_BEARER_TOKEN_BEDROCK';
+    case 'vertex':
+    case 'vertex-openai':
+      return 'check the Google credentials: VERTEX_ACCESS_TOKEN (gcloud tokens expire after an hour), or application default credentials (gcloud auth application-default login, GOOGLE_APPLICATION_CREDENTIALS)';
+    case 'oci':
+      return "check the OCI API key: the config file (providerOptions.configFile or OCI_CONFIG_FILE) and profile, its fingerprint and key_file, and that the public key is uploaded to the user";
+    default:
+      return undefined;
   }
 }
 

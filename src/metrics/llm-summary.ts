@@ -46,6 +46,7 @@ export function buildLlmSummary(agg: LlmSource, durationSec: number, hasSlo: boo
   if (requests === 0 && !anyError && !agg.trends.has('llm.e2e')) return undefined;
 
   const perSec = (n: number): number => (durationSec > 0 ? n / durationSec : 0);
+  const retries = retriesOf(c);
   const inputTokens = c['llm.input_tokens'] ?? 0;
   const outputTokens = c['llm.output_tokens'] ?? 0;
   const media = mediaFigures(agg, perSec);
@@ -69,6 +70,7 @@ export function buildLlmSummary(agg: LlmSource, durationSec: number, hasSlo: boo
     goodputPerSec: hasSlo ? perSec(c['llm.good'] ?? 0) : null,
     errorsByKind,
     ...buildLlmWorkload(agg),
+    ...retries,
   };
   if (agg.llm && agg.llm.byName.size > 0) {
     summary.byName = groupSummaries(agg.llm.byName, durationSec, hasSlo);
@@ -88,4 +90,15 @@ function groupSummaries(groups: ReadonlyMap<string, LlmGroup>, durationSec: numb
     if (s) out[key] = s;
   }
   return out;
+}
+
+const RETRIES = 'llm.retries';
+
+/** The --retries counters (clients/llm/client.ts): `llm.retries` and `llm.retries.<name>`. */
+function retriesOf(c: Record<string, number>): { retries?: number; retriesByName?: Record<string, number> } {
+  const total = c[RETRIES] ?? 0;
+  if (total === 0) return {};
+  const retriesByName: Record<string, number> = {};
+  for (const [name, n] of Object.entries(c)) if (name.startsWith(RETRIES + '.')) retriesByName[name.slice(RETRIES.length + 1)] = n;
+  return { retries: total, retriesByName };
 }

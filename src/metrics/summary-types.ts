@@ -67,6 +67,9 @@ export interface LlmSummary extends LlmWorkloadSummary {
    */
   byName?: Record<string, LlmSummary>;
   byClass?: Record<string, LlmSummary>;
+  /** With --retries: tries made again after a failure, in all and by request name (each failed try is also in `failures`). Absent when none. */
+  retries?: number;
+  retriesByName?: Record<string, number>;
 }
 
 export interface HistoryRow {

@@ -15,6 +15,7 @@ import { AudioStream, planImages, planSpeech, planTranscription, type MediaPlan 
 import { PrefixCache } from './prefix-cache.js';
 import { getTokenizer } from '../workload/tokenizer.js';
 import { MockMetrics } from './metrics.js';
+import { CloudAuth, MOCK_TOKEN_PATH } from './cloud-auth.js';
 
 /** Everything known about one API request once its body is read. */
 interface Exchange {
@@ -46,6 +47,8 @@ export class MockHandler {
   private readonly capacity: StreamCapacity;
   /** The simulated prefix cache (options.prefixCache), shared by every request of this server. */
   readonly prefixCache: PrefixCache | undefined;
+  /** Checks the signatures and tokens of the cloud dialects, and issues tokens (POST /token). */
+  readonly cloudAuth: CloudAuth;
 
   constructor(
     private readonly options: ResolvedMockOptions,
@@ -54,6 +57,13 @@ export class MockHandler {
   ) {
     this.capacity = new StreamCapacity(mockStreamLimit(options.itlMs, options.tokensPerChunk), options.itlMs, warn);
     this.prefixCache = options.prefixCache ? new PrefixCache(options.prefixCacheBlockTokens, options.prefixCacheBlocks) : undefined;
+    this.cloudAuth = new CloudAuth({
+      aws: { accessKeyId: options.awsAccessKeyId, secretAccessKey: options.awsSecretAccessKey },
+      awsRegion: options.awsRegion,
+      googleToken: options.googleToken,
+      googleTokenTtlMs: options.googleTokenTtlMs,
+      ociPublicKey: options.ociPublicKey,
+    });
   }
 
   /** Stops every stream and pending answer, e.g. when the server closes. */
@@ -79,6 +89,7 @@ export class MockHandler {
     if (method === 'POST') {
       const route = matchApiRoute(path);
       if (route) return this.serveApi(req, res, route, path, startedAt);
+      if (path === MOCK_TOKEN_PATH) return this.cloudAuth.serveToken(req, res, (await readBody(req)) ?? Buffer.alloc(0));
     } else if (path === '/mock/ground-truth' && (method === 'GET' || method === 'DELETE')) {
       if (method === 'DELETE') this.groundTruth.clear();
       return sendJson(res, 200, method === 'GET' ? this.groundTruth.list() : { cleared: true });
@@ -125,6 +136,10 @@ export class MockHandler {
       return;
     }
     if (raw === undefined) return fail(413, 'mock: request body too large');
+    if (route.auth) {
+      const refused = await this.cloudAuth.check(route.auth, req, raw);
+      if (refused) return fail(refused.status, refused.message);
+    }
     const random = requestRandom(this.options, sequence);
     const failStatus = injectedFailure(this.options, overrides, random);
     if (failStatus !== undefined) return fail(failStatus, injectedErrorMessage(failStatus));
@@ -195,7 +210,7 @@ export class MockHandler {
       this.inFlight.add(stream);
       this.metrics.begin(stream, record);
       this.capacity.opened();
-      stream.start(streamHeaders(record.id));
+      stream.start(streamHeaders(record.id, dialect.streamContentType));
       return;
     }
     // A non-streamed answer waits the whole generation time (plus any stall);
@@ -262,9 +277,9 @@ export class MockHandler {
   }
 }
 
-function streamHeaders(id: string): OutgoingHttpHeaders {
+function streamHeaders(id: string, contentType = 'text/event-stream; charset=utf-8'): OutgoingHttpHeaders {
   return {
-    'content-type': 'text/event-stream; charset=utf-8',
+    'content-type': contentType,
     'cache-control': 'no-cache',
     'x-mock-request-id': id,
   };

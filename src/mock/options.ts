@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MOCK_AWS_CREDENTIALS, MOCK_GOOGLE_TOKEN } from './cloud-auth.js';
 
 /** How the mock server behaves. Every field is optional; see docs/mock-server.md. */
 export interface MockOptions {
@@ -53,6 +54,17 @@ export interface MockOptions {
    * non-streamed answer's latency). Default 0. Turns the prefix cache into shorter TTFTs.
    */
   prefillPerTokenMs?: number;
+  /** Cloud dialects (docs/mock-server.md#cloud-dialects): the AWS credentials SigV4 requests must be signed with (default: the documented test pair). */
+  awsAccessKeyId?: string;
+  awsSecretAccessKey?: string;
+  /** Region SigV4 requests must name; default: any. */
+  awsRegion?: string;
+  /** A Google bearer token that is always good; default 'volley-mock-google-token'. */
+  googleToken?: string;
+  /** Life of tokens issued by POST /token, ms. Default 3600000. */
+  googleTokenTtlMs?: number;
+  /** PEM public key that checks OCI request signatures; without it OCI requests get 401. */
+  ociPublicKey?: string;
   /** Receives the mock's warnings (concurrent streams past its capacity); default: its stderr. */
   onWarning?: (message: string) => void;
 }
@@ -92,6 +104,12 @@ export const mockOptionsSchema = z.object({
   prefixCacheBlockTokens: count.min(1).max(4096).default(16),
   prefixCacheBlocks: count.min(1).default(65_536),
   prefillPerTokenMs: ms.default(0),
+  awsAccessKeyId: z.string().min(1).default(MOCK_AWS_CREDENTIALS.accessKeyId),
+  awsSecretAccessKey: z.string().min(1).default(MOCK_AWS_CREDENTIALS.secretAccessKey),
+  awsRegion: z.string().min(1).optional(),
+  googleToken: z.string().min(1).default(MOCK_GOOGLE_TOKEN),
+  googleTokenTtlMs: ms.min(1).default(3_600_000),
+  ociPublicKey: z.string().min(1).optional(),
 });
 
 /** Options after defaults. */

@@ -5,6 +5,8 @@ import { openaiChat } from './dialects/openai-chat.js';
 import { openaiCompletions } from './dialects/openai-completions.js';
 import { openaiResponses } from './dialects/openai-responses.js';
 import type { ErrorShape } from './errors.js';
+import type { CloudAuthKind } from './cloud-auth.js';
+import { matchCloudRoute } from './cloud-routes.js';
 
 /** What an API path serves. */
 export type Endpoint =
@@ -25,6 +27,8 @@ export interface ApiRoute {
   apiKeyHeader?: 'api-key' | 'x-api-key';
   /** Azure names the model by deployment, in the path. */
   model?: string;
+  /** The cloud dialects' credential check (cloud-auth.ts). */
+  auth?: CloudAuthKind;
 }
 
 const openaiEmbeddingsRoute: Endpoint = { kind: 'openai-embeddings' };
@@ -51,14 +55,14 @@ export function matchApiRoute(path: string): ApiRoute | undefined {
   const route = ROUTES[path];
   if (route) return route;
   const azure = AZURE.exec(path);
-  if (!azure) return undefined;
+  if (!azure) return matchCloudRoute(path);
   const same = ROUTES[`/v1/${azure[2]}`]!;
   return { ...same, apiKeyHeader: 'api-key', model: safeDecode(azure[1]!) };
 }
 
 /** True for paths that exist but only for another method, for a 405 rather than a 404. */
 export function isKnownPath(path: string): boolean {
-  return path in ROUTES || AZURE.test(path) || path === '/v1/models' || path === '/health' || path === '/metrics' || path === '/mock/ground-truth';
+  return path in ROUTES || AZURE.test(path) || matchCloudRoute(path) !== undefined || path === '/v1/models' || path === '/health' || path === '/metrics' || path === '/mock/ground-truth';
 }
 
 function safeDecode(segment: string): string {

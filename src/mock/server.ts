@@ -19,6 +19,8 @@ export interface MockServer {
   /** What the server actually did, one record per API request, oldest first (last 100,000). */
   groundTruth(): GroundTruthRecord[];
   clearGroundTruth(): void;
+  /** Tokens its OAuth endpoint (POST /token) has issued: the cloud dialects' refresh checks. */
+  tokensIssued(): number;
 }
 
 // undici keeps idle connections 4 s by default; the server must keep them
@@ -67,6 +69,7 @@ export async function startMockServer(opts: MockOptions = {}): Promise<MockServe
       })),
     groundTruth: () => handler.groundTruth.list(),
     clearGroundTruth: () => handler.groundTruth.clear(),
+    tokensIssued: () => handler.cloudAuth.tokensIssued,
   };
 }
 

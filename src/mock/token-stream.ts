@@ -43,11 +43,16 @@ export class TokenStream implements Abortable {
     private readonly onDone: (stream: TokenStream) => void,
   ) {}
 
+  /** Binary frames (AWS event stream) come as latin1 strings: one char per byte. */
+  private get encoding(): BufferEncoding {
+    return this.frames.binary ? 'latin1' : 'utf8';
+  }
+
   start(headers: OutgoingHttpHeaders): void {
     this.res.writeHead(200, headers);
     const opening = this.frames.open();
     // Headers (and the role chunk) go out now, as a real server sends them before prefill ends.
-    if (opening) this.res.write(opening);
+    if (opening) this.res.write(opening, this.encoding);
     else this.res.flushHeaders();
     this.res.once('close', this.onClose);
     this.scheduleNext();
@@ -100,14 +105,14 @@ export class TokenStream implements Abortable {
     const last = this.sent >= plan.outputTokens;
     if (this.sent >= breakAt) {
       // Let the chunk reach the kernel before the cut, so the client sees exactly breakAt tokens.
-      this.res.write(chunk, () => this.cut());
+      this.res.write(chunk, this.encoding, () => this.cut());
       this.done = true;
     } else if (plan.streamError) {
-      this.res.end(chunk + this.frames.error('mock: injected stream error'));
+      this.res.end(chunk + this.frames.error('mock: injected stream error'), this.encoding);
     } else if (last) {
-      this.res.end(chunk + this.frames.close());
+      this.res.end(chunk + this.frames.close(), this.encoding);
     } else {
-      this.res.write(chunk);
+      this.res.write(chunk, this.encoding);
     }
 
     const now = epochNow();

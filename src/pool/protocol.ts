@@ -79,6 +79,8 @@ export interface UserClassInfo {
   noTasksIn?: string[];
   /** LLM users: the environment variable their API key is read from (named, never its value, when the server refuses it). */
   apiKeyEnv?: string;
+  /** LLM users: their provider (--provider or the class's), for the run guard's hint. */
+  provider?: string;
 }
 
 export type ToWorker =

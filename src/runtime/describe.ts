@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import type { UserClassInfo, WorkerOptions, WorkerScenario } from '../pool/protocol.js';
 import type { UserClass } from './load-scenario.js';
 import { isLlmUser } from '../clients/llm/is-llm-user.js';
+import type { LLMUser } from '../api/llm.js';
 import { apiKeyEnvOf } from '../clients/llm/config.js';
 import { collectTasks, taskTable, type TagFilter } from './tasks.js';
 import type { WaitTime } from '../api/wait.js';
@@ -71,7 +72,7 @@ export function describeClasses(classes: UserClass[], options: WorkerOptions): D
       add(problemOf(err));
     }
     const traffic = (user as { traffic?: unknown } | undefined)?.traffic;
-    infos.push({ name, weight: typeof weight === 'number' ? weight : 1, fixedCount: typeof fixedCount === 'number' ? fixedCount : undefined, host: user?.host, taskCount, ...(typeof traffic === 'string' ? { traffic } : {}), ...(isLlmUser(user) && { apiKeyEnv: apiKeyEnvOf(user) }) });
+    infos.push({ name, weight: typeof weight === 'number' ? weight : 1, fixedCount: typeof fixedCount === 'number' ? fixedCount : undefined, host: user?.host, taskCount, ...(typeof traffic === 'string' ? { traffic } : {}), ...(isLlmUser(user) && llmAuthInfo(user, options)) });
   }
   // Tags may leave some classes of a scenario with nothing to run: they run no user there.
   // A scenario left with no class that has a task is an error.
@@ -146,4 +147,11 @@ function problemOf(err: unknown): Problem {
 
 function show(v: unknown): string {
   return typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v);
+}
+
+/** An LLM user's provider (--provider wins over the class's) and the variable its key is read from. */
+function llmAuthInfo(user: LLMUser, options: WorkerOptions): { apiKeyEnv: string; provider: string } {
+  const given = options.extra.provider;
+  const provider = typeof given === 'string' ? given : user.provider;
+  return { apiKeyEnv: apiKeyEnvOf({ provider, apiKeyEnv: user.apiKeyEnv } as LLMUser), provider };
 }

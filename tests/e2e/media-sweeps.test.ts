@@ -44,7 +44,7 @@ describe('batch-size sweeps', () => {
 describe('text to speech', () => {
   it('reports time to first audio byte and audio seconds against the mock', async () => {
     const out = join(tmp, 'speech');
-    const r = await bench(['run', 'scenarios/speech.ts', '-t', '2s', '-u', '2', '-w', '1', '--headless', '--out', out]);
+    const r = await bench(['run', 'scenarios/speech.ts', '-t', '4s', '-u', '2', '-w', '1', '--headless', '--out', out]);
     expect(r.code).toBe(0);
     const llm = summary(out).llm!;
     expect(llm.requests).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import type { ChatMessage, LlmProvider } from '../../api/llm.js';
 import type { FunctionTool, ToolChoice } from './tools.js';
+import type { SignableRequest } from '../../api/providers.js';
 
 /** Token counts as a server reports them; a field is undefined when the server did not say. */
 export interface Usage {
@@ -120,6 +121,12 @@ export interface ProviderAdapter {
   imageEmbeddingsBody?(model: string, imageUrls: string[]): Record<string, unknown>;
   readonly rerank?: Endpoint;
   rerankBody?(model: string, query: string, documents: string[], topN: number | undefined): Record<string, unknown>;
+  /** The chat request when its path depends on the request (Bedrock, Vertex: streamed or not); used instead of `chat` and `chatBody`. */
+  chatRequest?(input: GenerationInput): { endpoint: Endpoint; body: Record<string, unknown>; headers?: Record<string, string> };
+  /** Headers made for each request (a signature, a token refreshed when it expires): see ProviderAuth in api/providers.ts. */
+  sign?(request: SignableRequest): Record<string, string> | Promise<Record<string, string>>;
+  /** Stream framing; default 'sse'. */
+  readonly streamFormat?: 'sse' | 'aws-eventstream';
 }
 
 /**

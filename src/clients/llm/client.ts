@@ -29,7 +29,7 @@ import type { Endpoint, StreamDelta } from './adapter.js';
 import { joinPath, resolveTarget, type ResolvedTarget } from './config.js';
 import { undiciTransport, type Transport } from '../transport.js';
 import { CONNECT_ERRORS_COUNTER, isConnectError } from '../backoff.js';
-import { runExchange, type ExchangeOutcome } from './exchange.js';
+import { emptyOutcome, runExchange, type ExchangeOutcome, type ExchangeRequest } from './exchange.js';
 import { finishGeneration, recordFailure, recordSimple } from './finish.js';
 import { requestsLogFor, type RequestLogRecord, type RequestsLog } from './requests-log.js';
 import { parseSlos, type Slo } from './slo.js';
@@ -213,9 +213,15 @@ class UserLlmClient implements LlmClient {
     const where = this.user.constructor.name;
     const tools = readTools(opts.tools, where);
     const toolChoice = readToolChoice(opts.toolChoice ?? opts.tool_choice, where);
-    const body = adapter.chatBody({ model, messages, stream, outputTokens, tools, toolChoice });
-    const out = await this.send(adapter.chat, body, opts, stream, adapter.parseChatEvent, adapter.parseChatResponse);
-    return this.finish(adapter.chat, out, messages, localInput, opts, expectsJson(opts.expectJson, opts.response_format));
+    const input = { model, messages, stream, outputTokens, tools, toolChoice };
+    // A provider whose path depends on the request (Bedrock, Vertex) builds it whole (providers.ts).
+    const built = adapter.chatRequest ? adapter.chatRequest(input) : { endpoint: adapter.chat, body: adapter.chatBody(input), headers: undefined };
+    const sendOpts = built.headers ? { ...opts, headers: { ...built.headers, ...opts.headers } } : opts;
+    const expectJson = expectsJson(opts.expectJson, opts.response_format);
+    const out = await this.sendWithRetries(built.endpoint, built.body, sendOpts, stream, adapter.parseChatEvent, adapter.parseChatResponse, (failed) =>
+      this.finish(built.endpoint, failed, messages, localInput, noThrow(opts), expectJson),
+    );
+    return this.finish(built.endpoint, out, messages, localInput, opts, expectJson);
   }
 
   async responses(opts: ResponsesOptions = {}): Promise<LlmResult> {
@@ -274,8 +280,9 @@ class UserLlmClient implements LlmClient {
     }
     const body = adapter.completionsBody({ model, prompt, stream, outputTokens });
     const parseEvent = (_e: string | undefined, data: string, d: StreamDelta) => adapter.parseCompletionEvent!(data, d);
-    const out = await this.send(adapter.completions, body, opts, stream, parseEvent, adapter.parseCompletionResponse);
-    return this.finish(adapter.completions, out, [{ role: 'user', content: prompt }], localInput, opts);
+    const asked: ChatMessage[] = [{ role: 'user', content: prompt }];
+    const out = await this.sendWithRetries(adapter.completions, body, opts, stream, parseEvent, adapter.parseCompletionResponse, (failed) => this.finish(adapter.completions!, failed, asked, localInput, noThrow(opts)));
+    return this.finish(adapter.completions, out, asked, localInput, opts);
   }
 
   async embeddings(opts: EmbeddingsOptions = {}): Promise<EmbeddingsResult> {
@@ -306,7 +313,7 @@ class UserLlmClient implements LlmClient {
       }
       body = adapter.embeddingsBody(model, texts);
     }
-    const out = await this.send(adapter.embeddings, body, opts, false, undefined, undefined);
+    const out = await this.sendWithRetries(adapter.embeddings, body, opts, false, undefined, undefined, (failed) => this.settleSimple(adapter.embeddings!, failed, { inputTokens: 0 } as EmbeddingsResult, localInput, noThrow(opts)));
     const serverInput = out.bodyText !== undefined && adapter.embeddingsInputTokens ? adapter.embeddingsInputTokens(out.bodyText) : undefined;
     const bodyText = out.bodyText ?? '';
     let parsed: unknown;
@@ -337,7 +344,9 @@ class UserLlmClient implements LlmClient {
     const count = opts.documentCount ?? this.batchSize() ?? DEFAULT_RERANK_DOCUMENTS;
     const documents = opts.documents ?? Array.from({ length: count }, () => piece(opts.documentTokens ?? r?.documentTokens ?? DEFAULT_DOCUMENT_TOKENS));
     if (opts.documents !== undefined) for (const d of opts.documents) localInput += this.tokenizer.count(d);
-    const out = await this.send(adapter.rerank, adapter.rerankBody(model, query, documents, opts.topN), opts, false, undefined, undefined);
+    const out = await this.sendWithRetries(adapter.rerank, adapter.rerankBody(model, query, documents, opts.topN), opts, false, undefined, undefined, (failed) =>
+      this.settleSimple(adapter.rerank!, failed, { results: [] } as unknown as RerankResult, localInput, noThrow(opts)),
+    );
     const result: RerankResult = { results: [], e2eMs: out.endMs - out.startMs, status: out.status };
     if (out.errorKind === undefined) {
       try {
@@ -582,6 +591,36 @@ class UserLlmClient implements LlmClient {
     return this.transport;
   }
 
+  /**
+   * send(), and with --retries N up to N more times after a failure that may
+   * pass (429, 5xx, network, timeout). Each failed attempt is settled by
+   * `recordFailed` as the failure it is (counted, logged), never hidden by a
+   * later success; each retry is counted in `llm.retries` and
+   * `llm.retries.<name>`. The wait before a retry is the server's Retry-After,
+   * else 0.5 s, 1 s, 2 s, … (at most 20 s). docs/providers.md#retries
+   */
+  private async sendWithRetries(
+    endpoint: Endpoint,
+    body: Record<string, unknown> | RawBody,
+    opts: { name?: string; headers?: Record<string, string>; timeoutMs?: number; signal?: AbortSignal },
+    stream: boolean,
+    parseEvent: ((event: string | undefined, data: string, out: StreamDelta) => void) | undefined,
+    parseBody: ((body: unknown, out: StreamDelta) => void) | undefined,
+    recordFailed: (out: ExchangeOutcome) => void,
+  ): Promise<ExchangeOutcome> {
+    const retries = typeof this.ctx.options.retries === 'number' ? this.ctx.options.retries : 0;
+    for (let attempt = 0; ; attempt++) {
+      const out = await this.send(endpoint, body, opts, stream, parseEvent, parseBody);
+      if (attempt >= retries || !isRetryable(out.errorKind) || this.ctx.hardStop.aborted || opts.signal?.aborted) return out;
+      recordFailed(out);
+      const name = opts.name ?? endpoint.name;
+      this.ctx.recorder.add(RETRIES_COUNTER, 1);
+      this.ctx.recorder.add(`${RETRIES_COUNTER}.${name}`, 1);
+      // send() already holds a Retry-After the server gave; without one, back off exponentially.
+      if (out.retryAfterMs === undefined) this.retryAfter.hold(Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt));
+    }
+  }
+
   /** Waits out a Retry-After the server sent earlier, then sends. */
   private async send(
     endpoint: Endpoint,
@@ -608,14 +647,26 @@ class UserLlmClient implements LlmClient {
       const fields = body as Record<string, unknown>;
       for (const key in opts) if (!OWN_OPTIONS.has(key)) fields[key] = (opts as Record<string, unknown>)[key];
     }
+    const path = joinPath(basePath, endpoint.path);
     let headers = opts.headers ? { ...adapter.headers, ...opts.headers } : adapter.headers;
     if (raw !== undefined) headers = { ...headers, 'content-type': raw.contentType };
+    const bodyText = raw === undefined ? JSON.stringify(body) : undefined;
+    let signedSecrets: string[] | undefined;
+    if (adapter.sign && bodyText !== undefined) {
+      // A signature (SigV4, OCI) or a token refreshed when it expires, made for these exact bytes.
+      const signed = await this.signRequest(origin + path, headers, bodyText);
+      if ('failed' in signed) return signed.failed;
+      headers = { ...headers, ...signed.headers };
+      signedSecrets = headerSecrets(signed.headers);
+    }
+    const binaryStream = adapter.streamFormat === 'aws-eventstream' ? await awsBinaryStream() : undefined;
     const out = await runExchange(this.transportFor(origin), this.ctx.hardStop, {
       origin,
       method: 'POST',
-      path: joinPath(basePath, endpoint.path),
+      path,
       headers,
-      body: raw !== undefined ? raw.bytes : JSON.stringify(body),
+      body: raw !== undefined ? raw.bytes : bodyText!,
+      binaryStream,
       binaryHead,
       stream,
       timeoutMs: opts.timeoutMs ?? this.ctx.requestTimeoutMs,
@@ -626,10 +677,24 @@ class UserLlmClient implements LlmClient {
     });
     if (out.retryAfterMs !== undefined) this.retryAfter.hold(out.retryAfterMs);
     // Whatever the server sent back may echo a credential: nothing of it reaches a file unredacted.
-    const secrets = opts.headers ? [...this.secrets, ...headerSecrets(opts.headers)] : this.secrets;
+    let secrets = opts.headers ? [...this.secrets, ...headerSecrets(opts.headers)] : this.secrets;
+    if (signedSecrets) secrets = [...secrets, ...signedSecrets];
     if (out.errorMessage !== undefined) out.errorMessage = redact(out.errorMessage, secrets);
     if (out.requestId !== undefined) out.requestId = redact(out.requestId, secrets);
     return out;
+  }
+
+  /** The provider's per-request headers; a failure to sign or to get a token fails the request as `auth` (the run guard stops a run where every request does). */
+  private async signRequest(url: string, headers: Record<string, string>, body: string): Promise<{ headers: Record<string, string> } | { failed: ExchangeOutcome }> {
+    try {
+      return { headers: await this.target.adapter.sign!({ method: 'POST', url, headers, body }) };
+    } catch (err) {
+      const failed = emptyOutcome();
+      failed.startMs = failed.endMs = performance.now();
+      failed.errorKind = 'auth';
+      failed.errorMessage = redact(`auth: ${(err as Error).message ?? String(err)}`, this.secrets);
+      return { failed };
+    }
   }
 
   private finish(endpoint: Endpoint, out: ExchangeOutcome, messages: ChatMessage[], localInput: number, opts: LlmCallOptions, expectJson = false): LlmResult {
@@ -723,6 +788,26 @@ function expectsJson(expectJson: unknown, format: unknown): boolean {
   if (typeof expectJson === 'boolean') return expectJson;
   const type = (format as { type?: unknown } | undefined)?.type;
   return type === 'json_object' || type === 'json_schema';
+}
+
+/** An attempt that is followed by a retry is recorded, not thrown. */
+function noThrow<T extends LlmCallOptions>(opts: T): T {
+  return opts.throwOnError ? { ...opts, throwOnError: false } : opts;
+}
+
+export const RETRIES_COUNTER = 'llm.retries';
+const RETRY_BASE_MS = 500;
+const RETRY_MAX_MS = 20_000;
+
+/** Failures a retry may get past: the server was busy or the connection failed. Auth, 4xx and malformed answers would fail the same way again. */
+function isRetryable(kind: LlmErrorKind | undefined): boolean {
+  return kind === 'http_429' || kind === 'http_5xx' || kind === 'network' || kind === 'timeout';
+}
+
+let awsDecoder: Promise<ExchangeRequest['binaryStream']> | undefined;
+/** Bedrock's binary stream decoder, loaded on first use: other providers never load the AWS codec. */
+function awsBinaryStream(): Promise<ExchangeRequest['binaryStream']> {
+  return (awsDecoder ??= import('./aws-eventstream.js').then((m) => ({ contentType: m.AWS_EVENTSTREAM_CONTENT_TYPE, decoder: (onEvent) => new m.AwsEventStreamDecoder(onEvent) })));
 }
 
 /** A line of a warm-up stage (a sweep's --warmup, or the drain after its last stage) says so: the summary leaves those requests out. */

@@ -1,25 +1,7 @@
-import type { LLMUser, LlmProvider } from '../../api/llm.js';
+import type { LLMUser } from '../../api/llm.js';
 import { UserError } from '../../errors.js';
-import type { ProviderAdapter, ProviderConfig } from './adapter.js';
-import { anthropicAdapter } from './anthropic.js';
-import { azureAdapter } from './azure.js';
-import { cohereAdapter } from './cohere.js';
-import { openaiAdapter } from './openai.js';
-
-/** Providers by name: one adapter factory each. */
-export const PROVIDERS: Record<LlmProvider, (cfg: ProviderConfig) => ProviderAdapter> = {
-  openai: openaiAdapter,
-  azure: azureAdapter,
-  anthropic: anthropicAdapter,
-  cohere: cohereAdapter,
-};
-
-export const DEFAULT_API_KEY_ENV: Record<LlmProvider, string> = {
-  openai: 'OPENAI_API_KEY',
-  azure: 'AZURE_OPENAI_API_KEY',
-  anthropic: 'ANTHROPIC_API_KEY',
-  cohere: 'CO_API_KEY',
-};
+import type { ProviderAdapter } from './adapter.js';
+import { adapterFor, findProvider, registeredProviderNames } from './providers.js';
 
 /** What a client needs to reach its server, resolved once when the client is created. */
 export interface ResolvedTarget {
@@ -32,15 +14,18 @@ export interface ResolvedTarget {
 
 /** The environment variable a user's API key is read from: its `apiKeyEnv`, else its provider's default. */
 export function apiKeyEnvOf(user: LLMUser): string {
-  return user.apiKeyEnv ?? DEFAULT_API_KEY_ENV[user.provider] ?? DEFAULT_API_KEY_ENV.openai;
+  return user.apiKeyEnv ?? findProvider(user.provider)?.apiKeyEnv ?? 'OPENAI_API_KEY';
 }
 
 export function resolveTarget(user: LLMUser, baseUrl: string | undefined): ResolvedTarget {
   const cls = user.constructor.name;
   const provider = user.provider;
-  const factory = Object.hasOwn(PROVIDERS, provider) ? PROVIDERS[provider] : undefined;
-  if (!factory) {
-    throw new UserError(`${cls}: unknown provider "${String(provider)}"`, `set \`provider\` to one of ${Object.keys(PROVIDERS).join(', ')}`);
+  const definition = typeof provider === 'string' ? findProvider(provider) : undefined;
+  if (!definition) {
+    throw new UserError(
+      `${cls}: unknown provider "${String(provider)}"`,
+      `use one of ${registeredProviderNames().join(', ')} (--provider or the user's \`provider\`), or register it with registerProvider (docs/providers.md)`,
+    );
   }
   const keyEnv = apiKeyEnvOf(user);
   // Workers get a copy of the parent's environment; the key never leaves this object except in its header.
@@ -59,9 +44,11 @@ export function resolveTarget(user: LLMUser, baseUrl: string | undefined): Resol
     hostname = u.hostname;
     basePath = u.pathname === '/' ? '' : u.pathname.replace(/\/+$/, '');
   }
-  const adapter = factory({
+  const adapter = adapterFor(definition, {
     model: user.model,
     apiKey,
+    baseUrl: origin === undefined ? undefined : origin + basePath,
+    options: user.providerOptions ?? {},
     deployment: user.deployment,
     apiVersion: user.apiVersion,
     // OpenAI's own API rejects vLLM's min_tokens/ignore_eos; OpenAI-compatible servers take them.

@@ -27,6 +27,18 @@ export interface ExchangeRequest extends TransportRequest {
    * arrive, not kept, except the first `binaryHead` bytes (a WAV header).
    */
   binaryHead?: number;
+  /** A binary event stream (AWS's vnd.amazon.eventstream) decoded into events for parseEvent, used when the answer has this content type. */
+  binaryStream?: { contentType: string; decoder: (onEvent: (ev: EventSourceMessage) => void) => StreamDecoder };
+}
+
+/** What turns a streamed body into events: the SSE decoder, or a binary one (binaryStream). */
+export interface StreamDecoder {
+  /** True once the stream broke a size bound: the request fails as malformed. */
+  readonly overflow: boolean;
+  /** What broke, when not the SSE size bound. */
+  readonly problem?: string;
+  feed(bytes: Buffer, start: number, end: number): void;
+  end(): void;
 }
 
 /** What happened, with raw timings (performance.now() values); the client derives the metrics. */
@@ -118,6 +130,11 @@ function requestIdOf(headers: Record<string, string | string[] | undefined>): st
   return Array.isArray(v) ? v[0] : v;
 }
 
+function contentTypeIs(contentType: string | string[] | undefined, wanted: string): boolean {
+  const v = Array.isArray(contentType) ? contentType[0] : contentType;
+  return v !== undefined && v.toLowerCase().startsWith(wanted);
+}
+
 function isEventStream(contentType: string | string[] | undefined): boolean {
   const v = Array.isArray(contentType) ? contentType[0] : contentType;
   return v !== undefined && v.toLowerCase().includes('text/event-stream');
@@ -137,7 +154,7 @@ class Exchange implements ResponseSink {
   private readonly out = emptyOutcome();
   private sending: Sending | undefined;
   private mode: 'sse' | 'body' | 'binary' | 'error' = 'body';
-  private sse: SseDecoder | undefined;
+  private sse: StreamDecoder | undefined;
   private readonly delta = new StreamDelta();
   /** The shape of this stream's token events, once learned (see ContentTemplate). */
   private readonly template = new ContentTemplate();
@@ -189,6 +206,9 @@ class Exchange implements ResponseSink {
     else if (this.req.stream && this.req.parseEvent && isEventStream(headers['content-type'])) {
       this.mode = 'sse';
       this.sse = new SseDecoder(this.onEvent, this.onPayload);
+    } else if (this.req.stream && this.req.parseEvent && this.req.binaryStream && contentTypeIs(headers['content-type'], this.req.binaryStream.contentType)) {
+      this.mode = 'sse';
+      this.sse = this.req.binaryStream.decoder(this.onEvent);
     } else if (this.req.binaryHead !== undefined) this.mode = 'binary';
     else this.mode = 'body';
   }
@@ -200,7 +220,7 @@ class Exchange implements ResponseSink {
     if (this.mode === 'sse') {
       this.now = performance.now();
       this.sse!.feed(bytes, start, end);
-      if (this.sse!.overflow) this.abort('malformed', `malformed stream: an SSE line or event is over 1 MiB`);
+      if (this.sse!.overflow) this.abort('malformed', `malformed stream: ${this.sse!.problem ?? 'an SSE line or event is over 1 MiB'}`);
       return;
     }
     if (this.mode === 'binary') {

@@ -7,7 +7,7 @@ import type { LLMUser } from '../../api/llm.js';
  * summary.json's meta.options records is what was sent. A call's own `model`
  * or `prefixLen` (`this.llm.chat({ model })`) still wins for that call.
  */
-export const LLM_RUN_OPTION_FIELDS = ['model', 'dataset', 'tokenizer', 'prefixLen'] as const;
+export const LLM_RUN_OPTION_FIELDS = ['model', 'dataset', 'tokenizer', 'prefixLen', 'provider'] as const;
 
 /** Sets the user's fields from the run options that are given; called before its client is created. */
 export function applyLlmRunOptions(user: LLMUser, options: Record<string, unknown>): void {

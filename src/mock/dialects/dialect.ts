@@ -54,6 +54,8 @@ export interface StreamFrames {
   close(): string;
   /** An error event inside the 200 stream. */
   error(message: string): string;
+  /** The frames are bytes held in latin1 strings (one char per byte): AWS's binary event stream. */
+  readonly binary?: boolean;
 }
 
 /** One vendor's text-generation endpoint: how to read a request and write answers. */
@@ -63,6 +65,8 @@ export interface TextDialect {
   idPrefix: string;
   /** False where the wire has no place for reasoning text (legacy completions). */
   supportsReasoning: boolean;
+  /** Content type of a streamed answer; default text/event-stream. */
+  streamContentType?: string;
   /** Reads the JSON body; returns a message saying what is wrong, for a 400. */
   parse(body: unknown): GenerationRequest | string;
   frames(ctx: AnswerContext): StreamFrames;

@@ -57,3 +57,22 @@ describe('bench mock flags', () => {
     expect(stderr).toBe('error: --ttft: expected a duration like 200ms, got "abc"\n');
   });
 });
+
+describe('bench mock: cloud dialect flags', () => {
+  it('takes the AWS pair and the Vertex token of its own environment, an OCI public key file, and names a bad one', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'volley-mock-flags-'));
+    try {
+      const pem = join(dir, 'key.pub.pem');
+      writeFileSync(pem, '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n');
+      const o = parseMockFlags({ ociPublicKey: pem, googleTokenTtl: '2s', awsRegion: 'eu-west-1' }, { AWS_ACCESS_KEY_ID: 'AKIAX', AWS_SECRET_ACCESS_KEY: 'sec', VERTEX_ACCESS_TOKEN: 'tok' });
+      expect(o).toMatchObject({ awsAccessKeyId: 'AKIAX', awsSecretAccessKey: 'sec', googleToken: 'tok', googleTokenTtlMs: 2000, awsRegion: 'eu-west-1' });
+      expect((o as { ociPublicKey: string }).ociPublicKey).toContain('BEGIN PUBLIC KEY');
+      expect(parseMockFlags({ ociPublicKey: join(dir, 'missing.pem') })).toEqual([`--oci-public-key: expected a readable PEM public key file, got "${join(dir, 'missing.pem')}"`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
