@@ -13,3 +13,4 @@ export type { HttpClient, HttpResponse, RequestOptions, ResponseTimings, CustomR
 export { StopUser } from '../errors.js';
 export { LLMUser, LlmRequestError, type LlmClient, type LlmResult, type ChatOptions, type CompletionOptions, type EmbeddingsOptions, type EmbeddingsResult, type RerankOptions, type RerankResult, type ChatMessage, type ContentPart, type LlmProvider, type LlmErrorKind, type LlmRequestOptions } from './llm.js';
 export { open, scenarioDir } from './files.js';
+export type { TraceRecord } from './trace.js';

@@ -10,6 +10,7 @@ import { peakUsers, resolveLoadModels, type ScenarioConfig } from './load-models
 import { validateOptions } from './validate.js';
 import { optionLikeExports } from './scenario-exports.js';
 import { scenarioExports } from '../util/module-exports.js';
+import { withTraceModel } from './trace-model.js';
 
 /** The resolved run configuration: every default applied, durations in ms. */
 export interface RunConfig {
@@ -86,6 +87,7 @@ export async function loadScenarioOptions(bundlePath: string, scenarioPath: stri
 /** Command line beats scenario beats config file beats defaults. */
 export function resolveConfig(scenarioPath: string, layers: { cli: ParsedOptions; scenario: ParsedOptions; file: ParsedOptions }): RunConfig {
   const merged: ParsedOptions = { ...layers.file, ...layers.scenario, ...layers.cli };
+  layers = withTraceModel(layers, merged);
   const extra: ParsedOptions = {};
   for (const [k, v] of Object.entries(merged)) if (!CORE_KEYS.has(k)) (extra as Record<string, unknown>)[k] = v;
   const scenarios = resolveLoadModels(layers, merged);

@@ -132,6 +132,10 @@ export const optionsSchema = z
     setupData: z.string().min(1),
     /** Wait for SIGUSR1 after setup before starting the load (start a fleet by hand). */
     paused: z.boolean(),
+    // Trace replay (docs/llm.md#trace-replay): a JSONL trace's arrivals on the open model.
+    trace: z.string().min(1),
+    traceSpeed: z.number().positive().finite(),
+    traceBlockSize: z.number().int().positive(),
   })
   .partial()
   .strict();
