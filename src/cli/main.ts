@@ -67,7 +67,7 @@ program
   .option('--max-time-per-stage <duration>', 'sweep: time per stage')
   .option('--warmup <duration>', 'sweep: warm-up per stage, excluded from statistics')
   .option('--dataset <file>', 'prompt dataset (txt, jsonl, csv, sharegpt json)')
-  .option('--tokenizer <name>', 'cl100k_base or o200k_base')
+  .option('--tokenizer <name>', 'cl100k_base (default), o200k_base, llama3, llama3_1, qwen3, deepseek_v3, gemma3, gpt-oss or a tokenizer.json path')
   .option('--prefix-len <n>', 'tokens of a prefix shared by all prompts', num)
   .option('--slo <list>', 'SLOs for goodput, e.g. ttft<500ms,tpot<50ms')
   .option('--max-error-rate <ratio>', 'stop early when the error rate exceeds this (0..1)', num)

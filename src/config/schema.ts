@@ -7,6 +7,12 @@ import { parseStartAt } from './start-at.js';
 import { parseLiveUrl } from './live-url.js';
 import { loadModelOptionKeys } from './load-models.js';
 import { MAX_TIMER_MS } from '../util/long-timeout.js';
+import { TOKENIZERS, unknownTokenizerProblem } from '../workload/tokenizer.js';
+import { openTokenizerProblem, type OpenTokenizerName } from '../workload/hf-tokenizer.js';
+import type { TokenizerName } from '../workload/tokenizer.js';
+
+/** What `tokenizer` takes: a tiktoken encoding, an open model's name, or a tokenizer.json path. */
+type TokenizerOption = TokenizerName | OpenTokenizerName | `${string}.json`;
 
 /** A duration option: '90s', '5m', '1h', '250ms' or a number of seconds; parsed to ms. */
 export const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -102,7 +108,11 @@ export const optionsSchema = z
     maxTimePerStage: durationMs,
     warmup: durationMs,
     dataset: z.string().min(1),
-    tokenizer: z.enum(['cl100k_base', 'o200k_base']),
+    /** tiktoken's cl100k_base (default) or o200k_base, an open model's (llama3, qwen3…), or a tokenizer.json path (docs/llm.md#tokenizers). */
+    tokenizer: z.custom<TokenizerOption>((v) => typeof v === 'string', { message: 'expected a tokenizer name or the path of a tokenizer.json' }).superRefine((v, ctx) => {
+      const problem = unknownTokenizerProblem(v) ?? (TOKENIZERS.includes(v as never) ? undefined : openTokenizerProblem(v));
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     prefixLen: z.number().int().min(0),
     slo: z.string().min(1),
     maxErrorRate: z.number().min(0).max(1),
