@@ -10,6 +10,8 @@ const MAX_ADJUSTMENTS = 12;
 const MAX_BLOCKS = 20_000;
 
 const utf8 = new TextDecoder();
+/** What ends a block, tried in turn until its count is exact. */
+const ENDINGS = ['\n', ' \n', '\n\n', ' .\n'];
 
 /**
  * Prompts of a Mooncake trace: hash id h is a block of text cut from the
@@ -45,15 +47,31 @@ export class TracePrompts {
       headTokens += blk.tokens;
     }
     const lastId = ids[used - 1]!;
-    let want = n - headTokens;
-    let tail = this.block(lastId, want);
-    let total = this.source.tokenizer.count(head + tail.text);
-    for (let i = 0; i < MAX_ADJUSTMENTS && total !== n && want + n - total > 0; i++) {
-      want += n - total;
-      tail = this.block(lastId, want);
-      total = this.source.tokenizer.count(head + tail.text);
+    const count = (t: string) => this.source.tokenizer.count(t);
+    // The last block needs no line end after it: the first tokens of its block's text, as many as make n.
+    const start = this.startOf(lastId);
+    let k = n - headTokens;
+    let text = '';
+    let total = -1;
+    for (let i = 0; i < MAX_ADJUSTMENTS && total !== n; i++) {
+      k = Math.max(1, k);
+      text = head + this.decode(start, k);
+      total = count(text);
+      k += n - total;
     }
-    return { text: head + tail.text, tokens: total };
+    // A cut that cannot land exactly (never seen on real text): whole blocks with their endings.
+    for (let want = n - headTokens, i = 0; i < MAX_ADJUSTMENTS && total !== n && want > 0; i++) {
+      text = head + this.block(lastId, want).text;
+      total = count(text);
+      want += n - total;
+    }
+    return { text, tokens: total };
+  }
+
+  /** Where the text of hash id `id` starts in the corpus (a line start). */
+  private startOf(id: number): number {
+    const { blockStarts } = this.source.corpus;
+    return blockStarts[mix(id) % blockStarts.length]!;
   }
 
   /** `tokens` tokens of text ending in '\n', from the corpus line start that `id` picks. */
@@ -61,16 +79,20 @@ export class TracePrompts {
     const key = `${id}:${tokens}`;
     let b = this.blocks.get(key);
     if (b) return b;
-    const { blockStarts } = this.source.corpus;
-    const start = blockStarts[mix(id) % blockStarts.length]!;
-    let k = tokens - 1;
+    const start = this.startOf(id);
     let text = '';
     let count = -1;
-    for (let i = 0; i < MAX_ADJUSTMENTS && count !== tokens; i++) {
-      k = Math.max(0, k);
-      text = this.decode(start, k) + '\n';
-      count = this.source.tokenizer.count(text);
-      k += tokens - count;
+    // A cut next to a line end can merge with the '\n' that ends the block ('.' + '\n' is one token): then
+    // the count jumps over `tokens`, and another ending settles it.
+    for (const ending of ENDINGS) {
+      let k = tokens - 1;
+      for (let i = 0; i < MAX_ADJUSTMENTS && count !== tokens; i++) {
+        k = Math.max(0, k);
+        text = this.decode(start, k) + ending;
+        count = this.source.tokenizer.count(text);
+        k += tokens - count;
+      }
+      if (count === tokens) break;
     }
     b = { text, tokens: count };
     if (this.blocks.size >= MAX_BLOCKS) this.blocks.clear();

@@ -42,6 +42,15 @@ describe('Mooncake prompts from hash_ids', () => {
     expect(long!.text.startsWith(prompts.block(1, 64).text)).toBe(true);
   });
 
+  it('are exact across many lengths and block sizes (a cut next to a line end included)', () => {
+    for (const size of [16, 512]) {
+      const prompts = new TracePrompts(source, size);
+      const recs = mooncake(...Array.from({ length: 60 }, (_, i): [number, number[]] => [20 + i * 13, [0, 1000 + i, 2000 + i]]));
+      const off = recs.map((r) => prompts.build(r)).filter((p, i) => p.tokens !== recs[i]!.inputTokens || tok.count(p.text) !== p.tokens);
+      expect(off).toEqual([]);
+    }
+  });
+
   it('without hash ids a record still gets a prompt of its length, its own', () => {
     const prompts = new TracePrompts(source);
     const recs = parseTrace('p.jsonl', '{"timestamp":0,"input_length":40}\n{"timestamp":1,"input_length":40}\n').records;
