@@ -17,6 +17,8 @@ const HELP = `usage: npm run bench:trace -- [options]
       --workers N       worker threads                                   [1]
       --ttft MS         the mock's time to first token, ms               [20]
       --itl MS          the mock's time between tokens, ms               [2]
+      --baseline        also run --rate R/s (Poisson) for as long, same scenario, no trace:
+                        the scheduler's own delay on this machine now, for comparison
       --no-build        use dist/ as it is (default: rebuild it first)
   -h, --help`;
 
@@ -27,6 +29,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1' },
     ttft: { type: 'string', default: '20' },
     itl: { type: 'string', default: '2' },
+    baseline: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -75,30 +78,37 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0]!;
   console.log(`bench:trace — ${requests} Mooncake records at ${rate}/s (Poisson), ${args.workers} worker(s), bench mock (ttft ${args.ttft} ms, itl ${args.itl} ms) on 127.0.0.1`);
   console.log(`${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}); load average before: ${loadBefore.toFixed(2)}\n`);
-  const volley = startChild(
-    [process.execPath, join(ROOT, 'bin/bench.js'), 'run', join(ROOT, 'bench/scenarios/trace-chat.ts'), '--trace', trace, '-w', String(args.workers), '-H', `http://127.0.0.1:${port}`, '--headless', '--seed', '1', '--out', dir],
-    { dir, name: 'volley', cwd: ROOT },
-  );
-  const code = await volley.exited;
+  const rows: string[][] = [];
+  const f = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(2));
+  const runs: Array<[string, string[]]> = [['--trace', ['--trace', trace]]];
+  if (args.baseline) runs.push([`--rate ${rate}/s`, ['--rate', `${rate}/s`, '--arrivals', 'poisson', '-t', `${Math.ceil(requests / rate)}s`]]);
+  let traceP99 = NaN;
+  for (const [label, flags] of runs) {
+    const out = join(dir, label.startsWith('--trace') ? 'trace-run' : 'rate-run');
+    const volley = startChild(
+      [process.execPath, join(ROOT, 'bin/bench.js'), 'run', join(ROOT, 'bench/scenarios/trace-chat.ts'), ...flags, '-w', String(args.workers), '-H', `http://127.0.0.1:${port}`, '--headless', '--seed', '1', '--out', out],
+      { dir, name: label.startsWith('--trace') ? 'trace' : 'rate', cwd: ROOT },
+    );
+    const code = await volley.exited;
+    let s: any;
+    try {
+      s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    } catch {
+      console.error(`volley exited ${code} without a summary: ${readFileSync(volley.stderrPath, 'utf8').trim().split('\n').slice(-5).join(' | ')}`);
+      process.exit(1);
+    }
+    const delay = s.trends.schedule_delay ?? {};
+    const intended = s.trends.latency_from_intended ?? {};
+    const ran = (s.tasks as Array<{ runs: number }>).reduce((a, t) => a + t.runs, 0);
+    const cpu = volley.lifetimeCpuSec();
+    if (label === '--trace') traceP99 = delay.p99;
+    rows.push([label, String(ran), String(s.counters.dropped_iterations ?? 0), String(s.total.failures), f(delay.p50), f(delay.p99), f(delay.max), f(intended.p50), f(intended.p99), cpu === undefined ? 'n/a' : (cpu / (s.meta.durationMs / 1000)).toFixed(2), s.meta.stopReason]);
+  }
   const loadAfter = loadavg()[0]!;
   await mock.stop();
-  let s: any;
-  try {
-    s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
-  } catch {
-    console.error(`volley exited ${code} without a summary: ${readFileSync(volley.stderrPath, 'utf8').trim().split('\n').slice(-5).join(' | ')}`);
-    process.exit(1);
-  }
-  const delay = s.trends.schedule_delay ?? {};
-  const intended = s.trends.latency_from_intended ?? {};
-  const ran = (s.tasks as Array<{ runs: number }>).reduce((a, t) => a + t.runs, 0);
-  const cpu = volley.lifetimeCpuSec();
-  const f = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(2));
-  console.log(formatTable(
-    ['records', 'ran', 'dropped', 'failed', 'delay p50', 'delay p99', 'delay max', 'from-int p50', 'from-int p99', 'CPU cores', 'ended'],
-    [[String(requests), String(ran), String(s.counters.dropped_iterations ?? 0), String(s.total.failures), f(delay.p50), f(delay.p99), f(delay.max), f(intended.p50), f(intended.p99), cpu === undefined ? 'n/a' : (cpu / (s.meta.durationMs / 1000)).toFixed(2), s.meta.stopReason]],
-  ));
+  console.log(formatTable(['run', 'ran', 'dropped', 'failed', 'delay p50', 'delay p99', 'delay max', 'from-int p50', 'from-int p99', 'CPU cores', 'ended'], rows));
   console.log(`\n(delay = actual start - intended start, ms; from-int = latency from the intended start, ms; load average after: ${loadAfter.toFixed(2)})`);
+  const delay = { p99: traceP99 };
   console.log(`goal: schedule_delay p99 < 5 ms: ${delay.p99 < 5 ? 'met' : 'NOT met'}`);
 }
 
