@@ -292,6 +292,11 @@ export class UserGroup implements UserHost {
     if (free) this.free.push(vu);
     void vu.done.then(() => {
       this.openUsers--;
+      // Its arrival never started a task: no longer in flight.
+      if (vu.hasPendingArrival && this.assignedNotStarted > 0) {
+        this.assignedNotStarted--;
+        this.checkExhausted();
+      }
       const i = this.free.indexOf(vu);
       if (i !== -1) this.free.splice(i, 1);
     });

@@ -150,6 +150,11 @@ export class VirtualUser {
     this.wakeArrival?.();
   }
 
+  /** Open model: an arrival was handed to this user and its task has not started (it ended first: onStart failed). */
+  get hasPendingArrival(): boolean {
+    return this.pendingArrival !== undefined;
+  }
+
   /** Open model: runs one task for an arrival due at `intendedMs` (performance.now() clock). */
   assign(intendedMs: number, traceIndex?: number): void {
     this.pendingArrival = intendedMs;

@@ -50,15 +50,19 @@ export class TracePrompts {
     const count = (t: string) => this.source.tokenizer.count(t);
     // The last block needs no line end after it: the first tokens of its block's text, as many as make n.
     const start = this.startOf(lastId);
-    let k = n - headTokens;
-    let text = '';
-    let total = -1;
-    for (let i = 0; i < MAX_ADJUSTMENTS && total !== n; i++) {
+    // The head ends with '\n' and the tail starts at a line start: their counts add (checked once at the end).
+    const want = n - headTokens;
+    let k = want;
+    let tail = '';
+    let tailTokens = -1;
+    for (let i = 0; i < MAX_ADJUSTMENTS && tailTokens !== want; i++) {
       k = Math.max(1, k);
-      text = head + this.decode(start, k);
-      total = count(text);
-      k += n - total;
+      tail = this.decode(start, k);
+      tailTokens = count(tail);
+      k += want - tailTokens;
     }
+    let text = head + tail;
+    let total = headTokens === 0 ? tailTokens : count(text);
     // A cut that cannot land exactly (never seen on real text): whole blocks with their endings.
     for (let want = n - headTokens, i = 0; i < MAX_ADJUSTMENTS && total !== n && want > 0; i++) {
       text = head + this.block(lastId, want).text;
