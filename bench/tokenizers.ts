@@ -39,4 +39,4 @@ for (const name of TOKENIZER_CHOICES) {
 }
 console.log(`bench:tokenizers — ${pieces.length} paragraphs of datasets/sonnet.txt counted one by one, one thread\n`);
 console.log(formatTable(['tokenizer', 'load ms', 'encode tok/s', 'count tok/s, first pass', 'count tok/s, seen text', 'x encode'], rows));
-console.log('\n(first pass: text the memo has not seen; seen text: the same paragraphs again, as a run's replies; x encode: seen-text count over encode)');
+console.log('\n(first pass: text the memo has not seen; seen text: the same paragraphs again, as a run’s replies; x encode: seen-text count over encode)');
