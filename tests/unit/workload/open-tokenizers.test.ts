@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.js';
 import { ConfigError } from '../../../src/errors.js';
@@ -38,6 +40,24 @@ for (const name of Object.keys(OPEN_TOKENIZERS)) {
     }, 120_000);
   });
 }
+
+describe('--tokenizer path/to/tokenizer.json', () => {
+  // A byte-level BPE of 276 tokens written for this test (tests/fixtures/tokenizers/tiny-bpe): always there.
+  const file = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/tokenizers/tiny-bpe/tokenizer.json');
+
+  it('loads a tokenizer.json and cuts prompts of exactly N tokens with it, counted exactly', () => {
+    const tok = getTokenizer(file);
+    expect(tok.name).toBe(file);
+    // 't' 'he' 'Ġthe' 'm' 'e': bytes 0-255 are tokens 0-255, then the fixture's merges.
+    expect([...tok.encode('the theme')]).toEqual([116, 257, 258, 109, 101]);
+    expect(tok.count(text.slice(0, 5000))).toBe(tok.encode(text.slice(0, 5000)).length);
+    const source = promptSource(loadDataset(undefined), tok);
+    const random = seededRandom(3);
+    for (const n of [1, 50, 700]) expect(tok.encode(source.build(n, random).text).length).toBe(n);
+    const [rec] = parseTrace('t.jsonl', '{"timestamp":0,"input_length":900,"hash_ids":[1,2]}').records;
+    expect(tok.count(new TracePrompts(source).build(rec!).text)).toBe(900);
+  });
+});
 
 describe('--tokenizer choices', () => {
   it('an unknown name is a user error naming the option and listing every choice', () => {
