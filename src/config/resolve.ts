@@ -11,6 +11,7 @@ import { validateOptions } from './validate.js';
 import { optionLikeExports } from './scenario-exports.js';
 import { scenarioExports } from '../util/module-exports.js';
 import { newPrefixSalt } from '../workload/prefix-pool.js';
+import { withTraceModel } from './trace-model.js';
 
 /** The resolved run configuration: every default applied, durations in ms. */
 export interface RunConfig {
@@ -87,6 +88,7 @@ export async function loadScenarioOptions(bundlePath: string, scenarioPath: stri
 /** Command line beats scenario beats config file beats defaults. */
 export function resolveConfig(scenarioPath: string, layers: { cli: ParsedOptions; scenario: ParsedOptions; file: ParsedOptions }): RunConfig {
   const merged: ParsedOptions = { ...layers.file, ...layers.scenario, ...layers.cli };
+  layers = withTraceModel(layers, merged);
   const extra: ParsedOptions = {};
   for (const [k, v] of Object.entries(merged)) if (!CORE_KEYS.has(k)) (extra as Record<string, unknown>)[k] = v;
   if (extra.warmCache !== true) extra.prefixSalt ??= newPrefixSalt();

@@ -7,6 +7,12 @@ import { parseStartAt } from './start-at.js';
 import { parseLiveUrl } from './live-url.js';
 import { loadModelOptionKeys } from './load-models.js';
 import { MAX_TIMER_MS } from '../util/long-timeout.js';
+import { TOKENIZERS, unknownTokenizerProblem } from '../workload/tokenizer.js';
+import { openTokenizerProblem, type OpenTokenizerName } from '../workload/hf-tokenizer.js';
+import type { TokenizerName } from '../workload/tokenizer.js';
+
+/** What `tokenizer` takes: a tiktoken encoding, an open model's name, or a tokenizer.json path. */
+type TokenizerOption = TokenizerName | OpenTokenizerName | `${string}.json`;
 
 /** A duration option: '90s', '5m', '1h', '250ms' or a number of seconds; parsed to ms. */
 export const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -117,7 +123,11 @@ export const optionsSchema = z
     maxTimePerStage: durationMs,
     warmup: durationMs,
     dataset: z.string().min(1),
-    tokenizer: z.enum(['cl100k_base', 'o200k_base']),
+    /** tiktoken's cl100k_base (default) or o200k_base, an open model's (llama3, qwen3…), or a tokenizer.json path (docs/llm.md#tokenizers). */
+    tokenizer: z.custom<TokenizerOption>((v) => typeof v === 'string', { message: 'expected a tokenizer name or the path of a tokenizer.json' }).superRefine((v, ctx) => {
+      const problem = unknownTokenizerProblem(v) ?? (TOKENIZERS.includes(v as never) ? undefined : openTokenizerProblem(v));
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     prefixLen: z.number().int().min(0),
     // Conversations and prefix caches (docs/llm.md#conversations, #prefix-caches).
     conversations: z.boolean(),
@@ -173,6 +183,10 @@ export const optionsSchema = z
     outRemoteWrite: httpUrl,
     runId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: "expected letters, digits, '.', '_' and '-' (128 at most), e.g. checkout-2026-12-06" }),
     remoteWriteInterval: durationMs.refine((ms) => ms >= 100 && belowTimerLimit(ms), { message: 'expected a duration of at least 100ms, e.g. 5s' }),
+    // Trace replay (docs/llm.md#trace-replay): a JSONL trace's arrivals on the open model.
+    trace: z.string().min(1),
+    traceSpeed: z.number().positive().finite(),
+    traceBlockSize: z.number().int().positive(),
   })
   .partial()
   .strict();

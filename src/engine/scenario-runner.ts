@@ -219,7 +219,8 @@ export class ScenarioRunner {
       setUsers: (running, maxUsers = running, classes) => (this.liveUsers ? this.plannedUsers : this.setUsers(running, maxUsers, classes)),
       liveRate: () => this.liveRate,
       share: (total) => segmentShare(total, run.segment),
-      sendArrivals: (times, end) => this.sendArrivals(times, end),
+      sendArrivals: (times, end, indexed) => this.sendArrivals(times, end, indexed),
+      arrivalsDone: () => this.exhausted,
       beginStage: (stage) => run.beginStage(stage),
       stop: (reason) => run.stop(reason),
       stopped: this.ended.promise,
@@ -298,23 +299,34 @@ export class ScenarioRunner {
    * Sends the arrivals of the whole plan's schedule that this instance makes
    * (all of them without --segment), dealt round robin over its workers.
    */
-  private sendArrivals(times: number[], end: boolean): void {
+  private sendArrivals(times: number[], end: boolean, indexed = false): void {
     const W = this.run.workerCount;
     const seg = this.run.segment;
     let mine = times;
+    let numbers: number[] | undefined;
+    if (indexed) numbers = times.map((_, k) => this.arrivalIndex + k);
     if (seg) {
       mine = [];
-      for (let k = 0; k < times.length; k++) if (ownsArrival(this.arrivalIndex + k, seg)) mine.push(times[k]!);
+      const kept: number[] = [];
+      for (let k = 0; k < times.length; k++) {
+        if (ownsArrival(this.arrivalIndex + k, seg)) {
+          mine.push(times[k]!);
+          kept.push(this.arrivalIndex + k);
+        }
+      }
+      if (numbers) numbers = kept;
     }
     this.arrivalIndex += times.length;
     const dealt = dealArrivals(mine, this.ownArrivals, W);
+    const dealtNumbers = numbers && dealArrivals(numbers, this.ownArrivals, W);
     this.ownArrivals += mine.length;
     const originMs = performance.timeOrigin + this.startedAt;
     for (let i = 0; i < W; i++) {
       const forWorker = dealt[i]!;
       // The first batch goes to every worker, so each starts its pre-allocated users at once.
       if (forWorker.length === 0 && !end && this.arrivalsStarted) continue;
-      this.run.post(i, { type: 'arrivals', scenario: this.scenario.name, originMs, offsetsMs: Float64Array.from(forWorker), end });
+      const indices = dealtNumbers ? Uint32Array.from(dealtNumbers[i]!) : undefined;
+      this.run.post(i, { type: 'arrivals', scenario: this.scenario.name, originMs, offsetsMs: Float64Array.from(forWorker), end, ...(indices && { indices }) });
     }
     this.arrivalsStarted = true;
   }

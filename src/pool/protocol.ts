@@ -91,7 +91,7 @@ export type ToWorker =
    * a free user at originMs + offsetsMs[k] (originMs on the epoch clock,
    * performance.timeOrigin + performance.now()). `end`: no more will come.
    */
-  | { type: 'arrivals'; scenario: string; originMs: number; offsetsMs: Float64Array; end: boolean }
+  | { type: 'arrivals'; scenario: string; originMs: number; offsetsMs: Float64Array; end: boolean; /** Trace replay: each arrival's record number. */ indices?: Uint32Array }
   /** The scenario is over: its users stop after their current task (no hard abort: other scenarios share the connections). */
   | { type: 'stopScenario'; scenario: string }
   /** Run the scenario's exported setup() and answer with 'setupDone'. */

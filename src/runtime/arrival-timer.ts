@@ -9,7 +9,7 @@ import { MAX_TIMER_MS } from '../util/long-timeout.js';
  */
 export class ArrivalTimer {
   // A queue of chunks, read with an index: no Array.shift on the hot path.
-  private readonly chunks: Array<{ baseMs: number; offsets: Float64Array }> = [];
+  private readonly chunks: Array<{ baseMs: number; offsets: Float64Array; indices?: Uint32Array }> = [];
   private chunk = 0;
   private pos = 0;
   private ended = false;
@@ -18,16 +18,16 @@ export class ArrivalTimer {
   private armedFor = Infinity;
 
   constructor(
-    /** Called with each arrival's intended time (performance.now() clock), at or just after it. */
-    private readonly fire: (intendedMs: number) => void,
+    /** Called with each arrival's intended time (performance.now() clock), at or just after it, and its trace record number if any. */
+    private readonly fire: (intendedMs: number, index?: number) => void,
     /** Called once when the last arrival has been fired. */
     private readonly onEnd: () => void,
   ) {}
 
-  /** Adds arrivals at originMs (epoch clock) + offsets; `end` marks the last batch. */
-  push(originMs: number, offsetsMs: Float64Array, end: boolean): void {
+  /** Adds arrivals at originMs (epoch clock) + offsets; `end` marks the last batch; `indices`: trace record numbers, one per offset. */
+  push(originMs: number, offsetsMs: Float64Array, end: boolean, indices?: Uint32Array): void {
     if (this.stopped) return;
-    if (offsetsMs.length) this.chunks.push({ baseMs: originMs - performance.timeOrigin, offsets: offsetsMs });
+    if (offsetsMs.length) this.chunks.push({ baseMs: originMs - performance.timeOrigin, offsets: offsetsMs, indices });
     if (end) this.ended = true;
     this.arm();
   }
@@ -55,8 +55,9 @@ export class ArrivalTimer {
     if (this.stopped) return;
     const now = performance.now();
     for (let t = this.peek(); t !== undefined && t <= now; t = this.peek()) {
+      const index = this.chunks[this.chunk]!.indices?.[this.pos];
       this.pos++;
-      this.fire(t);
+      this.fire(t, index);
     }
     this.arm();
   };

@@ -56,6 +56,8 @@ export class UserGroup implements UserHost {
   stoppingGroup = false;
   private iterationsLeft: number;
   private inFlight = 0;
+  /** Open models: arrivals handed to a user that has not started their task yet (a new user may still be in onStart). */
+  private assignedNotStarted = 0;
   private exhaustedSent = false;
   /** Every user started and not yet done, stopping ones included. */
   private readonly live = new Set<VirtualUser>();
@@ -129,6 +131,7 @@ export class UserGroup implements UserHost {
   }
 
   takeIteration(): boolean {
+    if (this.assignedNotStarted > 0) this.assignedNotStarted--;
     if (this.stopping || this.iterationsLeft <= 0 || this.owner.pastEnd()) return false;
     this.iterationsLeft--;
     this.inFlight++;
@@ -146,7 +149,8 @@ export class UserGroup implements UserHost {
   }
 
   private checkExhausted(): void {
-    if (this.exhaustedSent || this.inFlight > 0) return;
+    // An arrival already handed out but not yet started counts as in flight: the last ones of a schedule are not cut off.
+    if (this.exhaustedSent || this.inFlight > 0 || this.assignedNotStarted > 0) return;
     if (this.iterationsLeft <= 0 || this.arrivalsEnded) {
       this.exhaustedSent = true;
       this.owner.onExhausted(this.spec.name);
@@ -252,11 +256,11 @@ export class UserGroup implements UserHost {
   }
 
   /** Open models: queues arrivals for the timer; the first call starts the pre-allocated users. */
-  arrivals(originMs: number, offsetsMs: Float64Array, end: boolean): void {
+  arrivals(originMs: number, offsetsMs: Float64Array, end: boolean, indices?: Uint32Array): void {
     if (this.stopping) return;
     if (!this.timer) {
       this.timer = new ArrivalTimer(
-        (t) => this.arrive(t),
+        (t, index) => this.arrive(t, index),
         () => {
           this.arrivalsEnded = true;
           this.checkExhausted();
@@ -264,16 +268,17 @@ export class UserGroup implements UserHost {
       );
       for (let i = 0; i < (this.spec.preAllocatedUsers ?? 0); i++) this.addOpenUser();
     }
-    this.timer.push(originMs, offsetsMs, end);
+    this.timer.push(originMs, offsetsMs, end, indices);
   }
 
   /** One arrival: a free user runs one task, else a new user if the cap allows, else it is dropped. */
-  private arrive(intendedMs: number): void {
+  private arrive(intendedMs: number, traceIndex?: number): void {
     if (this.stopping) return;
     let user = this.free.pop();
     if (!user && this.openUsers < (this.spec.maxUsers ?? Infinity)) user = this.addOpenUser(false);
     if (user) {
-      user.assign(intendedMs);
+      this.assignedNotStarted++;
+      user.assign(intendedMs, traceIndex);
       this.recorder.add(ARRIVALS_STARTED, 1);
     } else this.recorder.add(DROPPED_ITERATIONS, 1);
   }
@@ -287,6 +292,11 @@ export class UserGroup implements UserHost {
     if (free) this.free.push(vu);
     void vu.done.then(() => {
       this.openUsers--;
+      // Its arrival never started a task: no longer in flight.
+      if (vu.hasPendingArrival && this.assignedNotStarted > 0) {
+        this.assignedNotStarted--;
+        this.checkExhausted();
+      }
       const i = this.free.indexOf(vu);
       if (i !== -1) this.free.splice(i, 1);
     });

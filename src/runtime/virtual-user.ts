@@ -16,6 +16,8 @@ import { boundedHook, DEFAULT_LIFECYCLE_TIMEOUT_MS } from './lifecycle.js';
 import { describeTaskError } from './task-error.js';
 import { pickTask, taskTable, type TaskEntry, type TaskTable, type TagFilter } from './tasks.js';
 import type { UserClass } from './load-scenario.js';
+import { TRACE_RECORD } from '../api/trace.js';
+import { traceRecordFor } from './trace-records.js';
 import { waitSecondsProblem, waitTimeFieldProblem, waitTimeThrew } from './wait-check.js';
 
 /** Extra clients (e.g. the LLM client) a user class may want attached. */
@@ -119,6 +121,8 @@ export class VirtualUser {
   private stepsSinceYield = 0;
   /** Open model: intended start (performance.now() ms) of the arrival waiting for this user. */
   private pendingArrival?: number;
+  /** Open model, trace replay: the record number of that arrival. */
+  private pendingTraceIndex?: number;
   private wakeArrival?: () => void;
   /** Open model: how late the current task started; -1 outside an arrival's task. */
   private scheduleDelayMs = -1;
@@ -146,9 +150,15 @@ export class VirtualUser {
     this.wakeArrival?.();
   }
 
+  /** Open model: an arrival was handed to this user and its task has not started (it ended first: onStart failed). */
+  get hasPendingArrival(): boolean {
+    return this.pendingArrival !== undefined;
+  }
+
   /** Open model: runs one task for an arrival due at `intendedMs` (performance.now() clock). */
-  assign(intendedMs: number): void {
+  assign(intendedMs: number, traceIndex?: number): void {
     this.pendingArrival = intendedMs;
+    this.pendingTraceIndex = traceIndex;
     const wake = this.wakeArrival;
     this.wakeArrival = undefined;
     wake?.();
@@ -242,6 +252,10 @@ export class VirtualUser {
       this.pendingArrival = undefined;
       this.scheduleDelayMs = Math.max(0, performance.now() - intended);
       recorder.recordTrend(SCHEDULE_DELAY, this.scheduleDelayMs);
+      // Trace replay: the task sees its record as this.trace, and this.llm.chat() sends it.
+      const traced = user as unknown as Record<symbol, unknown>;
+      if (this.pendingTraceIndex !== undefined || traced[TRACE_RECORD] !== undefined) traced[TRACE_RECORD] = traceRecordFor(this.rt.options, this.pendingTraceIndex);
+      this.pendingTraceIndex = undefined;
       try {
         await this.step(table, user, undefined, active);
       } finally {

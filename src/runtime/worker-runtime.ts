@@ -165,8 +165,8 @@ export class WorkerRuntime implements GroupOwner {
   }
 
   /** Queues arrivals of an open-model scenario. */
-  arrivals(scenario: string, originMs: number, offsetsMs: Float64Array, end: boolean): void {
-    if (!this.stopping) this.group(scenario)?.arrivals(originMs, offsetsMs, end);
+  arrivals(scenario: string, originMs: number, offsetsMs: Float64Array, end: boolean, indices?: Uint32Array): void {
+    if (!this.stopping) this.group(scenario)?.arrivals(originMs, offsetsMs, end, indices);
   }
 
   /** Ends one scenario: its users stop after their current task. */

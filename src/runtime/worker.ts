@@ -114,7 +114,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
           rt.setUsers(msg.counts, msg.scenario);
           break;
         case 'arrivals':
-          rt.arrivals(msg.scenario, msg.originMs, msg.offsetsMs, msg.end);
+          rt.arrivals(msg.scenario, msg.originMs, msg.offsetsMs, msg.end, msg.indices);
           break;
         case 'stopScenario':
           rt.stopScenario(msg.scenario);

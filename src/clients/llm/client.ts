@@ -23,6 +23,8 @@ import { loadDataset, recordText } from '../../workload/dataset.js';
 import { folderImages, generatedImage, imageSizeProblem, imageVariants, prebuildImages } from '../../workload/images.js';
 import { promptSource, type PromptSource } from '../../workload/prompt.js';
 import { getTokenizer, type Tokenizer } from '../../workload/tokenizer.js';
+import { traceRecordOf } from '../../api/trace.js';
+import { traceInput } from './trace-input.js';
 import { parseTrafficCached, sampleTraffic, type TrafficSpec } from '../../workload/traffic.js';
 import { stderrWarnOnce, type ClientContext } from '../context.js';
 import type { Endpoint, StreamDelta } from './adapter.js';
@@ -202,7 +204,7 @@ class UserLlmClient implements LlmClient {
       localInput = this.countMessages(messages);
       if (opts.outputTokens === undefined) outputTokens = this.trafficOutputTokens(spec);
     } else {
-      const shaped = this.shape(spec, opts);
+      const shaped = this.traced(opts) ?? this.shape(spec, opts);
       messages = shaped.messages ?? [{ role: 'user', content: shaped.text }];
       localInput = shaped.inputTokens;
       if (opts.outputTokens === undefined) outputTokens = shaped.outputTokens;
@@ -273,7 +275,7 @@ class UserLlmClient implements LlmClient {
       localInput = this.tokenizer.count(prompt);
       if (opts.outputTokens === undefined) outputTokens = this.trafficOutputTokens(parseTrafficCached(this.trafficText()));
     } else {
-      const shaped = this.shape(parseTrafficCached(this.trafficText()), opts);
+      const shaped = this.traced(opts) ?? this.shape(parseTrafficCached(this.trafficText()), opts);
       prompt = shaped.text;
       localInput = shaped.inputTokens;
       if (opts.outputTokens === undefined) outputTokens = shaped.outputTokens;
@@ -520,6 +522,13 @@ class UserLlmClient implements LlmClient {
    */
   private trafficOutputTokens(spec: TrafficSpec): number | undefined {
     return spec.kind === 'image' ? IMAGE_OUTPUT_TOKENS : sampleTraffic(spec, this.ctx.random).outputTokens;
+  }
+
+  /** Trace replay: the record this task replays, unless the call sets its own input length. */
+  private traced(opts: { inputTokens?: number }): Shaped | undefined {
+    const rec = opts.inputTokens === undefined ? traceRecordOf(this.user) : undefined;
+    if (!rec) return undefined;
+    return traceInput(rec, this.prompts, this.ctx.options.traceBlockSize as number | undefined, (t) => this.tokenizer.count(t));
   }
 
   /** A generated prompt for the traffic shape, or a dataset record for `dataset` traffic. */

@@ -46,9 +46,12 @@ export interface ExecutorContext {
   /**
    * Open models: sends arrivals, given in ms from the scenario's start in
    * global order, dealt round robin over the workers (arrival n to worker n mod W).
-   * `end`: the schedule has no more.
+   * `end`: the schedule has no more. `indexed` (trace replay): each arrival's
+   * global number goes with it, so the task knows which trace record it replays.
    */
-  sendArrivals(timesMs: number[], end: boolean): void;
+  sendArrivals(timesMs: number[], end: boolean, indexed?: boolean): void;
+  /** Open models: resolves once every worker fired its last arrival (after `end`) and has no task of it in flight. */
+  arrivalsDone?(): Promise<void>;
   /** Starts a new stage: statistics from now on are kept under it (resolves once the workers flushed). */
   beginStage(stage: StageInfo): Promise<void>;
   /** Ends the whole run (first reason wins). */

@@ -8,16 +8,17 @@ import { loadShape } from './load-shape.js';
 import { rampingArrivalRate } from './ramping-arrival-rate.js';
 import { rampingUsers } from './ramping-users.js';
 import { sweep } from './sweep.js';
+import { traceReplay } from './trace-replay.js';
 import type { Executor } from './executor.js';
 
 /** Every load model, by name (docs/load-models.md); the config names a scenario's model. */
 export const EXECUTORS: ReadonlyMap<string, Executor> = new Map(
-  [constantUsers, rampingUsers, loadShape, constantArrivalRate, rampingArrivalRate, sweep].map((e) => [e.name, e]),
+  [constantUsers, rampingUsers, loadShape, constantArrivalRate, rampingArrivalRate, sweep, traceReplay].map((e) => [e.name, e]),
 );
 
 /** The model of one scenario: the LLM sweep when its options ask for one (default scenario only), else the one named. */
 export function pickExecutor(cfg: RunConfig, scenario: ScenarioConfig = cfg.scenarios[0]!): Executor {
-  const ex = scenario.name === 'default' && sweep.matches(cfg) ? sweep : (EXECUTORS.get(scenario.executor) ?? constantUsers);
+  const ex = scenario.name === 'default' && sweep.matches(cfg) ? sweep : traceReplay.matches(cfg, scenario) ? traceReplay : (EXECUTORS.get(scenario.executor) ?? constantUsers);
   const problems = ex.validate(cfg, scenario);
   if (problems.length) throw new ConfigError(`${ex.name} options`, problems);
   return ex;
