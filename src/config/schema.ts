@@ -6,6 +6,7 @@ import { parseSegment } from './segment.js';
 import { parseStartAt } from './start-at.js';
 import { parseLiveUrl } from './live-url.js';
 import { loadModelOptionKeys } from './load-models.js';
+import { capacityOptionKeys } from './capacity.js';
 import { MAX_TIMER_MS } from '../util/long-timeout.js';
 
 /** A duration option: '90s', '5m', '1h', '250ms' or a number of seconds; parsed to ms. */
@@ -132,6 +133,8 @@ export const optionsSchema = z
     setupData: z.string().min(1),
     /** Wait for SIGUSR1 after setup before starting the load (start a fleet by hand). */
     paused: z.boolean(),
+    // Capacity search, rate sweeps, over-saturation (docs/capacity.md)
+    ...capacityOptionKeys,
   })
   .partial()
   .strict();

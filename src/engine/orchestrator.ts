@@ -7,7 +7,8 @@ import { UserError, VolleyError } from '../errors.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
 import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import type { MetricsDelta } from '../metrics/delta.js';
-import type { RunAction, RunSummary } from '../metrics/summary-types.js';
+import type { CapacitySummary, RunAction, RunSummary } from '../metrics/summary-types.js';
+import { overSaturatedStop } from './capacity/stop.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { FromWorker, UserClassInfo, WorkerOptions } from '../pool/protocol.js';
 import type { Reporter } from '../metrics/reporter.js';
@@ -103,6 +104,8 @@ export class Run {
   private readonly hub: ReporterHub;
   /** Changes of the load made while the run ran (live control), in order: summary.actions. */
   readonly actions: RunAction[] = [];
+  /** --find-capacity's answer, once the search ended (summary.capacity). */
+  private capacity?: CapacitySummary;
 
   constructor(
     private readonly cfg: RunConfig,
@@ -344,6 +347,9 @@ export class Run {
       stageRequests: () => Math.max(this.figures.requestCount(), this.stageBudget.requestsDone()),
       runningUsers: () => this.figures.runningUsers(),
       warn: this.deps.warn,
+      lastStage: () => this.figures.stages.at(-1),
+      reportCapacity: (c) => (this.capacity = c),
+      note: this.deps.note,
     };
   }
 
@@ -399,6 +405,8 @@ export class Run {
   private async closeStage(): Promise<void> {
     const name = this.figures.closeStage(this.stoppedAt || performance.now(), this.classTraffic());
     if (name !== undefined) await this.emit('onStageEnd', name);
+    const over = overSaturatedStop(this.cfg, name === undefined ? undefined : this.figures.stages.at(-1));
+    if (over && !this.stopReason) this.stop(over);
   }
 
   /** The LLM classes' traffic shape when they share one: what a stage without --traffic ran. */
@@ -497,6 +505,8 @@ export class Run {
       this.userStop = refused;
       this.stop(refused.message);
     }
+    const overSaturated = this.stopReason || !this.cfg.extra.stopOverSaturated || this.figures.stage ? undefined : this.figures.saturationStop();
+    if (overSaturated) this.stop(overSaturated);
     const tooManyErrors = this.stopReason ? undefined : errorRateExceeded(snap.total, this.cfg.extra.maxErrorRate);
     if (tooManyErrors) this.stop(tooManyErrors);
     if (this.deps.thresholds.length) {
@@ -606,6 +616,9 @@ export class Run {
         for (const w of endOfRunWarnings(overload, figures)) this.deps.warn(w);
       },
     });
+    if (this.capacity) summary.capacity = this.capacity;
+    const saturation = this.figures.runSaturation();
+    if (saturation) summary.saturation = saturation;
     return summary;
   }
 
