@@ -397,6 +397,8 @@ export class Run {
   private async beginStage(info: StageInfo): Promise<void> {
     await this.flushWorkers(info.warmup);
     await this.closeStage();
+    // Stopped at the stage's end (--stop-over-saturated): the next stage never opens.
+    if (this.stopReason) return;
     this.stageBudget.open(info.warmup ? undefined : info.maxRequests);
     this.figures.openStage(info);
   }

@@ -32,9 +32,14 @@ export class CapacitySearch {
       if (this.lastPass >= b.maxLevel) return undefined;
       return Math.min(b.maxLevel, b.whole ? Math.ceil(this.lastPass * 2) : this.lastPass * 2);
     }
-    if (this.lastPass === undefined || this.converged) return undefined;
+    return this.bisect();
+  }
+
+  /** The middle of the bracket, or undefined once it is narrow enough or cannot be split. */
+  private bisect(): number | undefined {
+    if (this.lastPass === undefined || this.firstFail === undefined || this.converged) return undefined;
     const mid = (this.lastPass + this.firstFail) / 2;
-    const level = b.whole ? Math.floor(mid) : Math.round(mid * 1000) / 1000;
+    const level = this.b.whole ? Math.floor(mid) : Math.round(mid * 1000) / 1000;
     return level > this.lastPass && level < this.firstFail ? level : undefined;
   }
 
@@ -55,6 +60,6 @@ export class CapacitySearch {
   get outcome(): CapacitySummary['outcome'] {
     if (this.lastPass === undefined) return 'lowest-fails';
     if (this.firstFail === undefined) return this.lastPass >= this.b.maxLevel ? 'max-reached' : 'max-steps';
-    return this.converged || this.next() === undefined ? 'found' : 'max-steps';
+    return this.bisect() === undefined ? 'found' : 'max-steps';
   }
 }

@@ -1,0 +1,89 @@
+/**
+ * The capacity search and the rate sweep against a server of known capacity:
+ * 4 requests at once, 100 ms each, so 40 requests per second; past that its
+ * queue and the latency grow without bound (tests/helpers/capped-server.ts).
+ * Steps are short (1.5 s after a 1 s warm-up, 250 ms intervals) to keep the
+ * tests fast; docs/capacity.md says why real searches take longer steps.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFixture } from '../helpers/run-fixture.js';
+import { startCappedServer, type CappedServer } from '../helpers/capped-server.js';
+
+const CAPACITY = 40;
+let target: CappedServer;
+beforeAll(async () => {
+  target = await startCappedServer({ concurrency: 4, serviceMs: 100 });
+});
+afterAll(() => target.close());
+
+describe('--find-capacity', () => {
+  it('finds the rate the server sustains within 10% and names the objective that gave out first', async () => {
+    const r = await runFixture('capacity/get.ts', {
+      host: target.url, workers: 1, findCapacity: true, slo: 'http.p99<300ms,errors<1%', startRate: '3/s', stepTime: '1.5s', stepWarmup: '1s',
+    });
+    const c = r.summary.capacity!;
+    expect(r.exitCode).toBe(0);
+    expect(r.summary.meta.stopReason).toBe('capacity search finished');
+    expect(c.outcome).toBe('found');
+    expect(c.unit).toBe('requests/s');
+    expect(c.value).toBeGreaterThanOrEqual(CAPACITY * 0.9);
+    expect(c.value).toBeLessThanOrEqual(CAPACITY * 1.1);
+    expect(c.firstFail).toBeGreaterThan(c.lastPass!);
+    // Latency, not errors, gives out when a server queues: the first objective to fail is the p99.
+    expect(c.failedFirst).toBe('http.p99<300ms');
+    expect(c.objectives).toEqual(['http.p99<300ms', 'errors<1%']);
+    // The ramp doubles from the start level; every step is a stage of its own, judged on its own figures.
+    expect(c.steps.slice(0, 4).map((s) => [s.level, s.passed])).toEqual([[3, true], [6, true], [12, true], [24, true]]);
+    expect(r.summary.stages!.map((s) => s.ratePerSec)).toEqual(c.steps.map((s) => s.level));
+    const p99 = (s: (typeof c.steps)[number]) => s.figures['http.p99<300ms']!;
+    expect(p99(c.steps[0]!)).toBeLessThan(300);
+    // The saturation rule: not on a step at half the capacity or less, on every step at 1.2× or more.
+    for (const s of c.steps) {
+      if (s.level <= CAPACITY / 2) expect(s.saturated, `${s.level}/s`).toBe(false);
+      if (s.level >= CAPACITY * 1.2) expect(s.saturated, `${s.level}/s`).toBe(true);
+      expect(s.passed).toBe(s.failed.length === 0);
+    }
+    expect(r.stderr).toMatch(/^capacity step 1 at 3\/s: passed; http\.p99=[\d.]+ errors=0$/m);
+    expect(r.stderr).toMatch(/^capacity: [\d.]+\/s \(between [\d.]+\/s passing and [\d.]+\/s failing/m);
+  }, 120_000);
+
+  it('ends with exit code 1 and says so when even the lowest level fails', async () => {
+    const r = await runFixture('capacity/get.ts', {
+      host: target.url, workers: 1, findCapacity: true, slo: 'http.p99<50ms', startRate: '5/s', stepTime: '1s', stepWarmup: '250ms',
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.summary.capacity).toMatchObject({ value: null, outcome: 'lowest-fails', lastPass: null, firstFail: 5, failedFirst: 'http.p99<50ms' });
+    expect(r.summary.capacity!.steps).toHaveLength(1);
+    expect(r.stderr).toContain('capacity not found: even the lowest level, 5/s, failed (http.p99<50ms); lower --start-rate or relax --slo');
+  }, 60_000);
+
+  it('searches the users with --by users', async () => {
+    // Closed users wait for each answer: 4 users or fewer are never queued (100 ms), 8 wait one turn (200 ms).
+    const r = await runFixture('capacity/get.ts', {
+      host: target.url, workers: 1, findCapacity: true, by: 'users', slo: 'http.p99<250ms', startRate: 2, maxLevel: 16, stepTime: '1s', stepWarmup: '250ms',
+    });
+    const c = r.summary.capacity!;
+    expect(c.unit).toBe('users');
+    expect(c.steps.every((s) => Number.isInteger(s.level))).toBe(true);
+    expect(c.value).toBeGreaterThanOrEqual(4);
+    expect(c.value).toBeLessThan(12);
+  }, 60_000);
+});
+
+describe('--rate-sweep', () => {
+  it('runs one stage per rate, each with its rate and saturation; --stop-over-saturated ends it after a saturated stage', async () => {
+    const r = await runFixture('capacity/get.ts', { host: target.url, workers: 1, rateSweep: '10/s,80/s,20/s', maxTimePerStage: '1.5s', stopOverSaturated: true });
+    expect(r.summary.stages!.map((s) => [s.name, s.ratePerSec, s.saturation!.saturated])).toEqual([
+      ['rate=10/s', 10, false],
+      ['rate=80/s', 80, true],
+    ]);
+    expect(r.summary.meta.stopReason).toMatch(/^over-saturated at stage rate=80\/s: /);
+  }, 60_000);
+
+  it('runs every stage without --stop-over-saturated', async () => {
+    const r = await runFixture('capacity/get.ts', { host: target.url, workers: 1, rateSweep: '10/s,20/s', maxTimePerStage: '1s', warmup: '250ms' });
+    expect(r.summary.stages!.map((s) => s.name)).toEqual(['rate=10/s', 'rate=20/s']);
+    expect(r.summary.meta.stopReason).toBe('rate sweep finished');
+    expect(r.exitCode).toBe(0);
+  }, 60_000);
+});
