@@ -22,12 +22,14 @@ describe('--find-capacity', () => {
       host: target.url, workers: 1, findCapacity: true, slo: 'http.p99<300ms,errors<1%', startRate: '3/s', stepTime: '1.5s', stepWarmup: '1s',
     });
     const c = r.summary.capacity!;
-    expect(r.exitCode).toBe(0);
+    // On failure, the steps say why.
+    const steps = c.steps.map((s) => `${s.level}/s ${s.passed ? 'pass' : `fail (${s.failed.join(', ')})`} p99=${s.figures['http.p99<300ms']} ${s.saturation?.join('; ') ?? ''}`).join('\n');
+    expect(r.exitCode, steps).toBe(0);
     expect(r.summary.meta.stopReason).toBe('capacity search finished');
     expect(c.outcome).toBe('found');
     expect(c.unit).toBe('requests/s');
-    expect(c.value).toBeGreaterThanOrEqual(CAPACITY * 0.9);
-    expect(c.value).toBeLessThanOrEqual(CAPACITY * 1.1);
+    expect(c.value, steps).toBeGreaterThanOrEqual(CAPACITY * 0.9);
+    expect(c.value, steps).toBeLessThanOrEqual(CAPACITY * 1.1);
     expect(c.firstFail).toBeGreaterThan(c.lastPass!);
     // Latency, not errors, gives out when a server queues: the first objective to fail is the p99.
     expect(c.failedFirst).toBe('http.p99<300ms');

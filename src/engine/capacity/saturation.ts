@@ -23,13 +23,18 @@ export interface LoadPoint {
  *   than `behindMin` arrivals) below those offered;
  * - in flight: the open model's users (a user per request in flight) grow by more than
  *   `usersRiseShare` (and at least `usersRiseMin`) from the middle of the step to its end;
- * - latency: the mean per-interval p50 of the step's second half is more than
- *   `latencyRise` times the first half's, and at least `latencyRiseMinMs` more.
+ * - latency: the median of the per-interval p50s of the step's second half is more than
+ *   `latencyRise` times the first half's, and at least `latencyRiseMinMs` more (medians, so
+ *   one slow interval, a pause of the machine, does not make a trend).
  * The in-flight and latency parts need `minPoints` intervals.
  */
-export const SATURATION_RULE = { behindShare: 0.1, behindMin: 2, usersRiseShare: 0.1, usersRiseMin: 2, latencyRise: 1.25, latencyRiseMinMs: 5, minPoints: 4 } as const;
+export const SATURATION_RULE = { behindShare: 0.1, behindMin: 2, usersRiseShare: 0.25, usersRiseMin: 4, latencyRise: 1.5, latencyRiseMinMs: 10, minPoints: 4 } as const;
 
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 const round = (x: number): number => Math.round(x * 10) / 10;
 
 /** Judges the measured intervals of one step (warm-up excluded) by SATURATION_RULE. */
@@ -55,8 +60,8 @@ export function judgeSaturation(points: readonly LoadPoint[], open: boolean): Sa
     const first = points.slice(0, mid).map((p) => p.p50Ms).filter((x): x is number => x !== null);
     const second = points.slice(mid).map((p) => p.p50Ms).filter((x): x is number => x !== null);
     if (first.length && second.length) {
-      const a = mean(first);
-      const b = mean(second);
+      const a = median(first);
+      const b = median(second);
       if (b > a * R.latencyRise && b - a >= R.latencyRiseMinMs) reasons.push(`latency kept climbing, p50 ${round(a)} ms → ${round(b)} ms from the step's first half to its second`);
     }
   }

@@ -6,6 +6,8 @@ import type { ExecutorContext } from './executor.js';
 const LEAD_MS = 1000;
 /** How often the main thread tops the workers' queues up. */
 const PUMP_MS = 200;
+/** How long after a rate change arrivals of the previous rate may still come (those already sent): a step's least warm-up. */
+export const RATE_CHANGE_LAG_MS = LEAD_MS + PUMP_MS;
 
 /** A stable number for a scenario name, so each scenario has its own random arrivals. */
 function nameHash(name: string): number {

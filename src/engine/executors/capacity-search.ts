@@ -4,7 +4,7 @@ import type { CapacityStep, CapacitySummary } from '../../metrics/summary-types.
 import { CapacitySearch } from '../capacity/search.js';
 import { judgeStep, worstFailure } from '../capacity/objectives.js';
 import { constantRateProfile } from '../schedule/arrivals.js';
-import { pumpArrivals } from './arrival-pump.js';
+import { pumpArrivals, RATE_CHANGE_LAG_MS } from './arrival-pump.js';
 import type { Executor, ExecutorContext } from './executor.js';
 
 const levelText = (by: 'rate' | 'users', level: number): string => (by === 'rate' ? formatRate(level) : `${level} users`);
@@ -30,6 +30,8 @@ export const capacitySearch = {
     const plan = ctx.cfg.capacity!;
     const { by } = plan;
     const search = new CapacitySearch({ ...plan, whole: by === 'users' });
+    // By rate, arrivals of the previous level were sent up to a second ahead: the warm-up covers them.
+    const warmupMs = by === 'rate' ? Math.max(plan.warmupMs, RATE_CHANGE_LAG_MS) : plan.warmupMs;
     const steps: CapacityStep[] = [];
     let pump: Promise<unknown> | undefined;
     let level = search.next();
@@ -46,7 +48,7 @@ export const capacitySearch = {
       await ctx.beginStage({ name: `${label} (warm-up)`, warmup: true, index, ...(by === 'rate' ? { ratePerSec: level } : { concurrency: level }) });
       setLevel(ctx, by, level, plan.maxLevel);
       if (by === 'rate' && !pump) pump = pumpArrivals(ctx, constantRateProfile(level), 'capacity search finished');
-      if (plan.warmupMs > 0 && (stopped = await ctx.sleep(plan.warmupMs))) break;
+      if (warmupMs > 0 && (stopped = await ctx.sleep(warmupMs))) break;
       await ctx.beginStage({ name: label, index, ...(by === 'rate' ? { ratePerSec: level } : { concurrency: level }) });
       if ((stopped = await ctx.sleep(plan.stepMs))) break;
       // Opening the next (dropped) stage closes this one: its figures are then complete.

@@ -1,7 +1,7 @@
 import type { RunConfig } from '../../config/resolve.js';
 import { formatRate } from '../../config/rate.js';
 import { constantRateProfile } from '../schedule/arrivals.js';
-import { pumpArrivals } from './arrival-pump.js';
+import { pumpArrivals, RATE_CHANGE_LAG_MS } from './arrival-pump.js';
 import type { Executor } from './executor.js';
 
 /** A rate sweep's stage name: `rate=40/s`. */
@@ -25,11 +25,13 @@ export const rateSweep = {
   async run(ctx) {
     const rates = ctx.cfg.extra.rateSweep!;
     const stageMs = ctx.cfg.extra.maxTimePerStage!;
-    const warmupMs = ctx.cfg.extra.warmup ?? 0;
+    // Arrivals of the previous rate were sent up to a second ahead: each stage after the first warms up at least that long.
+    const warmupFor = (i: number) => Math.max(ctx.cfg.extra.warmup ?? 0, i > 0 ? RATE_CHANGE_LAG_MS : 0);
     let pump: Promise<unknown> | undefined;
     for (const [i, rate] of rates.entries()) {
       const index = i + 1;
       const label = rateStageLabel(rate);
+      const warmupMs = warmupFor(i);
       if (warmupMs > 0) {
         await ctx.beginStage({ name: `${label} (warm-up)`, warmup: true, index, count: rates.length, ratePerSec: rate });
         ctx.setRate?.(rate);

@@ -23,6 +23,11 @@ describe('the over-saturation rule', () => {
     expect(s.reasons).toEqual([expect.stringMatching(/^requests in flight kept growing, 30 → 55 users/)]);
   });
 
+  it('does not take one slow interval (a pause of the machine) for a trend', () => {
+    expect(judgeSaturation(step((i) => (i === 8 ? 400 : 100), () => 12), true).saturated).toBe(false);
+    expect(judgeSaturation(step(() => 100, (i) => (i < 7 ? 12 : 15)), true).saturated).toBe(false);
+  });
+
   it('fires when the achieved rate falls behind the offered one, and not for a rounding shortfall', () => {
     expect(judgeSaturation(step(() => 100, () => 12, 30), true).reasons).toEqual([expect.stringMatching(/^achieved 30\/s, 25% behind the offered 40\/s/)]);
     // One arrival short of 10 over the step: within the rule's margin.
