@@ -89,3 +89,18 @@ describe('--rate-sweep', () => {
     expect(r.exitCode).toBe(0);
   }, 60_000);
 });
+
+describe('over-saturation of a run', () => {
+  it('--stop-over-saturated ends a run offered twice the capacity, and says why', async () => {
+    const r = await runFixture('capacity/get.ts', { host: target.url, workers: 1, rate: '80/s', duration: '20s', stopOverSaturated: true, stopTimeout: '1s' });
+    expect(r.summary.meta.stopReason).toMatch(/^over-saturated: /);
+    expect(r.summary.meta.durationMs).toBeLessThan(20_000);
+    expect(r.summary.saturation?.saturated).toBe(true);
+  }, 60_000);
+
+  it('is not flagged on a steady run at a quarter of the capacity', async () => {
+    const r = await runFixture('capacity/get.ts', { host: target.url, workers: 1, rate: '10/s', duration: '3s', stopOverSaturated: true });
+    expect(r.summary.meta.stopReason).toBe('duration reached');
+    expect(r.summary.saturation).toEqual({ saturated: false, reasons: [] });
+  }, 60_000);
+});

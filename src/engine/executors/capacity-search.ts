@@ -1,6 +1,7 @@
 import type { RunConfig } from '../../config/resolve.js';
 import { formatRate } from '../../config/rate.js';
 import type { CapacityStep, CapacitySummary } from '../../metrics/summary-types.js';
+import { rateStageLabel } from '../../metrics/stage-label.js';
 import { CapacitySearch } from '../capacity/search.js';
 import { judgeStep, worstFailure } from '../capacity/objectives.js';
 import { constantRateProfile } from '../schedule/arrivals.js';
@@ -9,7 +10,7 @@ import type { Executor, ExecutorContext } from './executor.js';
 
 const levelText = (by: 'rate' | 'users', level: number): string => (by === 'rate' ? formatRate(level) : `${level} users`);
 /** A step's stage name: `rate=40/s` or `c=8` (the concurrency sweep's names). */
-export const stepLabel = (by: 'rate' | 'users', level: number): string => (by === 'rate' ? `rate=${formatRate(level)}` : `c=${level}`);
+export const stepLabel = (by: 'rate' | 'users', level: number): string => (by === 'rate' ? rateStageLabel(level) : `c=${level}`);
 
 function figuresText(step: CapacityStep): string {
   return Object.entries(step.figures).map(([k, v]) => `${k.replace(/[<>=].*$/, '')}=${v ?? '–'}`).join(' ');

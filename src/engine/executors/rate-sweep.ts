@@ -1,11 +1,8 @@
 import type { RunConfig } from '../../config/resolve.js';
-import { formatRate } from '../../config/rate.js';
+import { rateStageLabel } from '../../metrics/stage-label.js';
 import { constantRateProfile } from '../schedule/arrivals.js';
 import { pumpArrivals, RATE_CHANGE_LAG_MS } from './arrival-pump.js';
 import type { Executor } from './executor.js';
-
-/** A rate sweep's stage name: `rate=40/s`. */
-export const rateStageLabel = (ratePerSec: number): string => `rate=${formatRate(ratePerSec)}`;
 
 /**
  * --rate-sweep 10/s,20/s,40/s (docs/capacity.md): the open model at each rate
