@@ -218,8 +218,9 @@ export class FigureFanIn {
     this.runPoints.push(point);
   }
 
-  /** The run's saturation over its measured intervals after the first fifth (a ramp's start); undefined when too short to judge. */
+  /** The run's saturation over its measured intervals after the first fifth (a ramp's start); undefined when too short to judge, and for sweeps (their stages have their own). */
   runSaturation(): Saturation | undefined {
+    if (this.stages.length) return undefined;
     const pts = this.runPoints.slice(Math.floor(this.runPoints.length / 5));
     return pts.length >= SATURATION_RULE.minPoints ? judgeSaturation(pts, this.openModel) : undefined;
   }
