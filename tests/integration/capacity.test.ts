@@ -104,3 +104,26 @@ describe('over-saturation of a run', () => {
     expect(r.summary.saturation).toEqual({ saturated: false, reasons: [] });
   }, 60_000);
 });
+
+describe('--find-capacity on an LLM server (the mock)', () => {
+  it('judges each step by the LLM figures its --slo names (ttft.p95, tpot.p95)', async () => {
+    // The mock answers with TTFT 200 ms and 20 ms between tokens: both levels pass these objectives.
+    const ok = await runFixture('llm/one-chat.ts', {
+      host: 'mock', workers: 1, snapshotInterval: '250ms', findCapacity: true, slo: 'ttft.p95<1s,tpot.p95<100ms', startRate: '2/s', maxRate: '4/s', stepTime: '1s', stepWarmup: '250ms',
+    });
+    expect(ok.exitCode).toBe(0);
+    const c = ok.summary.capacity!;
+    expect(c).toMatchObject({ value: 4, outcome: 'max-reached', objectives: ['ttft.p95<1s', 'tpot.p95<100ms'] });
+    for (const s of c.steps) {
+      // In the objective's unit: seconds for `1s`, milliseconds for `100ms`.
+      expect(s.figures['ttft.p95<1s']).toBeGreaterThanOrEqual(0.19);
+      expect(s.figures['tpot.p95<100ms']).toBeGreaterThanOrEqual(19);
+    }
+    // A TPOT the mock cannot meet fails the lowest level, and names it.
+    const tight = await runFixture('llm/one-chat.ts', {
+      host: 'mock', workers: 1, snapshotInterval: '250ms', findCapacity: true, slo: 'ttft.p95<1s,tpot.p95<5ms', startRate: '2/s', stepTime: '1s', stepWarmup: '250ms',
+    });
+    expect(tight.exitCode).toBe(1);
+    expect(tight.summary.capacity).toMatchObject({ value: null, outcome: 'lowest-fails', failedFirst: 'tpot.p95<5ms' });
+  }, 60_000);
+});
