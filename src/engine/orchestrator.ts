@@ -516,6 +516,7 @@ export class Run {
       const crossed = thresholdsToAbort(this.deps.thresholds, snap.thresholds, snap.elapsedMs);
       if (crossed.length) this.stop(`threshold crossed: ${crossed.map((t) => t.expression).join(', ')}`);
     }
+    if (this.capacity) snap.capacity = { lastPass: this.capacity.lastPass, firstFail: this.capacity.firstFail, unit: this.capacity.unit, steps: this.capacity.steps.length };
     await this.emit('onSnapshot', snap);
     if (!warmup) await this.emitInterval(interval, snap);
     return snap;

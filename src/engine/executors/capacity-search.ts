@@ -61,6 +61,8 @@ export const capacitySearch = {
       search.record(level, step.passed);
       ctx.note?.(`capacity step ${index} at ${levelText(by, level)}: ${step.passed ? 'passed' : `failed (${step.failed.join(', ')})`}; ${figuresText(step)}${step.saturated ? `; saturated: ${step.saturation!.join('; ')}` : ''}`);
       level = search.next();
+      // The search so far, for the live views and for a summary written before the search ends (a second Ctrl-C).
+      if (level !== undefined) ctx.reportCapacity?.(answer(search, steps, plan, true));
     }
     const capacity = answer(search, steps, plan, stopped);
     ctx.reportCapacity?.(capacity);
