@@ -32,7 +32,7 @@ export function reportHtml(summary: RunSummary): string {
   const capacity = capacityChart(summary);
   const sweepSection =
     summary.stages && summary.stages.length > 0
-      ? html`<section id="sweep"><h2>${summary.stages.some((s) => s.concurrency !== undefined) ? 'Concurrency sweep' : 'Stages'}</h2>${sweep.length > 0 ? chartGrid(sweep, 2) : ''}<div style="margin-top:14px">${stagesTable(summary)}</div></section>`
+      ? html`<section id="sweep"><h2>${summary.capacity ? 'Steps of the capacity search' : summary.stages.some((s) => s.concurrency !== undefined) ? 'Concurrency sweep' : summary.stages.some((s) => s.ratePerSec !== undefined) ? 'Rate sweep' : 'Stages'}</h2>${sweep.length > 0 ? chartGrid(sweep, 2) : ''}<div style="margin-top:14px">${stagesTable(summary)}</div></section>`
       : '';
   const page = html`<!doctype html>
 <html lang="en">
