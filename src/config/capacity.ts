@@ -145,8 +145,16 @@ export function capacityPlan(o: ParsedOptions): CapacityPlan | undefined {
  * highest users. The model keys of the scenario and the config file then give way (load-models.ts).
  */
 export function searchModelLayer(merged: ParsedOptions, cli: ParsedOptions): ParsedOptions {
-  if (merged.rateSweep !== undefined) return { ...cli, rate: Math.max(...merged.rateSweep) };
   const plan = merged.findCapacity ? capacityPlan(merged) : undefined;
-  if (!plan) return cli;
+  const what = plan ? '--find-capacity' : merged.rateSweep !== undefined ? '--rate-sweep' : undefined;
+  if (!what) return cli;
+  if (merged.segment !== undefined && plan) throw new UserError('--find-capacity: not with --segment; the search decides each step from one instance\'s figures', 'run the search on one machine (with enough --workers)');
+  const sets = plan?.by === 'users' ? 'users' : 'rate';
+  const clash = (['users', 'rate', 'stages', 'shape'] as const).filter((k) => cli[k] !== undefined);
+  if (clash.length) {
+    const flags = clash.map((k) => (k === 'users' ? '-u/--users' : k === 'stages' ? '--stage' : `--${k}`)).join(', ');
+    throw new UserError(`${what}: not with ${flags}; it sets the ${sets} itself`, plan ? (sets === 'rate' ? 'leave them out (bound the search with --max-rate), or search the users with --by users' : 'leave them out (bound the search with --max-level)') : 'leave them out: each stage runs one rate of the list');
+  }
+  if (!plan) return { ...cli, rate: Math.max(...merged.rateSweep!) };
   return plan.by === 'rate' ? { ...cli, rate: plan.maxLevel } : { ...cli, users: plan.maxLevel };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capacityPlan, parseCapacitySlos, sloExpression, splitSloList } from '../../../src/config/capacity.js';
+import { capacityPlan, parseCapacitySlos, searchModelLayer, sloExpression, splitSloList } from '../../../src/config/capacity.js';
 import { optionsSchema } from '../../../src/config/schema.js';
 
 describe('--slo of the capacity search', () => {
@@ -28,5 +28,22 @@ describe('--slo of the capacity search', () => {
     expect(capacityPlan(o)).toMatchObject({ by: 'rate', startLevel: 1, maxLevel: 1000, stepMs: 20_000, warmupMs: 5_000, precision: 0.05, maxSteps: 20 });
     const u = optionsSchema.parse({ findCapacity: true, by: 'users', slo: 'http.p99<300ms', stepTime: '2s', capacityPrecision: '10%' });
     expect(capacityPlan(u)).toMatchObject({ by: 'users', maxLevel: 256, stepMs: 2000, warmupMs: 500, precision: 0.1 });
+  });
+});
+
+describe('the load model of a search or a rate sweep', () => {
+  const o = (x: Record<string, unknown>) => optionsSchema.parse(x);
+  it('is an open model sized for the highest rate, or a closed one of the highest users', () => {
+    expect(searchModelLayer(o({ findCapacity: true, slo: 'http.p99<1s', maxRate: '200/s' }), {})).toEqual({ rate: 200 });
+    expect(searchModelLayer(o({ findCapacity: true, by: 'users', slo: 'http.p99<1s', maxLevel: 64 }), {})).toEqual({ users: 64 });
+    expect(searchModelLayer(o({ rateSweep: '10/s,40/s,20/s' }), {})).toEqual({ rate: 40 });
+    expect(searchModelLayer(o({}), { users: 3 })).toEqual({ users: 3 });
+  });
+
+  it('refuses a model the command line sets beside it, naming the flags', () => {
+    const merged = o({ findCapacity: true, slo: 'http.p99<1s', users: 5 });
+    expect(() => searchModelLayer(merged, { users: 5 })).toThrow('--find-capacity: not with -u/--users; it sets the rate itself');
+    expect(() => searchModelLayer(o({ rateSweep: '10/s', rate: '5/s' }), o({ rate: '5/s' }))).toThrow('--rate-sweep: not with --rate; it sets the rate itself');
+    expect(() => searchModelLayer(o({ findCapacity: true, slo: 'http.p99<1s', segment: '1/2' }), {})).toThrow(/not with --segment/);
   });
 });
