@@ -175,6 +175,8 @@ export class FigureFanIn {
     this.window.push(interval, intervalSec, this.stage?.info.name);
     snap.window = this.window.figures();
     const st = this.stage;
+    // The capacity search's steps have numbers but no planned count: their rows show, no time left is guessed.
+    if (st?.info.index !== undefined && st.info.count === undefined) snap.stages = sweepStageRows(this.stages, st.info.warmup ? undefined : this.stageSoFar(st, now));
     if (st?.info.index !== undefined && st.info.count !== undefined) {
       const x = this.cfg.extra;
       snap.sweep = sweepProgress({

@@ -6,7 +6,10 @@
  * tests fast; docs/capacity.md says why real searches take longer steps.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFixture } from '../helpers/run-fixture.js';
+import { resolve } from 'node:path';
+import { startRun } from '../../src/run/index.js';
+import type { LiveSnapshot } from '../../src/metrics/live-snapshot.js';
+import { captureStream, runFixture, SCENARIOS } from '../helpers/run-fixture.js';
 import { startCappedServer, type CappedServer } from '../helpers/capped-server.js';
 
 const CAPACITY = 40;
@@ -130,5 +133,26 @@ describe('--find-capacity on an LLM server (the mock)', () => {
     });
     expect(tight.exitCode).toBe(1);
     expect(tight.summary.capacity).toMatchObject({ value: null, outcome: 'lowest-fails', failedFirst: 'tpot.p95<5ms' });
+  }, 60_000);
+});
+
+describe('the capacity search live', () => {
+  it('each snapshot has the bracket so far and the steps judged as stage rows', async () => {
+    const run = await startRun(
+      {
+        scenario: resolve(SCENARIOS, 'capacity/get.ts'),
+        options: { headless: true, seed: 1, host: target.url, workers: 1, findCapacity: true, slo: 'http.p99<2s', startRate: '10/s', maxRate: '20/s', stepTime: '1s', stepWarmup: '250ms' },
+      },
+      { stdout: captureStream(), stderr: captureStream() },
+    );
+    const snaps: LiveSnapshot[] = [];
+    run.onSnapshot((s) => void snaps.push(s));
+    const { summary } = await run.done;
+    expect(summary.capacity?.steps).toHaveLength(2);
+    // After the first step: the bracket starts at 10/s, and its row is in the table.
+    const after = snaps.find((s) => s.capacity?.steps === 1)!;
+    expect(after.capacity).toEqual({ lastPass: 10, firstFail: null, unit: 'requests/s', steps: 1 });
+    expect(after.stages?.[0]?.name).toBe('rate=10/s');
+    expect(snaps.some((s) => s.stages?.some((r) => r.name === 'rate=20/s' && r.current))).toBe(true);
   }, 60_000);
 });

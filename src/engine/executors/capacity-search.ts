@@ -43,7 +43,7 @@ export const capacitySearch = {
       // After a failing step the target first works off its backlog, or the next step would measure it (drainBacklog).
       const previous = steps.at(-1);
       if (previous && !previous.passed) {
-        await ctx.beginStage({ name: `${label} (cool-down)`, warmup: true });
+        await ctx.beginStage({ name: `${label} (cool-down)`, warmup: true, index });
         if ((stopped = await drainBacklog(ctx, by, plan))) break;
       }
       await ctx.beginStage({ name: `${label} (warm-up)`, warmup: true, index, ...(by === 'rate' ? { ratePerSec: level } : { concurrency: level }) });
@@ -53,7 +53,7 @@ export const capacitySearch = {
       await ctx.beginStage({ name: label, index, ...(by === 'rate' ? { ratePerSec: level } : { concurrency: level }) });
       if ((stopped = await ctx.sleep(plan.stepMs))) break;
       // Opening the next (dropped) stage closes this one: its figures are then complete.
-      await ctx.beginStage({ name: `${label} (judging)`, warmup: true });
+      await ctx.beginStage({ name: `${label} (judging)`, warmup: true, index });
       const stage = ctx.lastStage?.();
       if (!stage) break;
       const step = judgeStep(level, stage, plan.objectives);
