@@ -60,3 +60,6 @@ export async function pumpArrivals(ctx: ExecutorContext, profile: RateSegment[],
   }
   await ctx.stopped;
 }
+
+/** For a pump run beside a model's own loop (rate sweep, capacity search): a pump that throws stops the run, saying why (never an unhandled rejection). */
+export const pumpFailed = (ctx: ExecutorContext) => (err: unknown): void => ctx.stop(`the arrival schedule failed: ${err instanceof Error ? err.message : String(err)}`);

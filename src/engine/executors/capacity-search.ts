@@ -5,7 +5,7 @@ import { rateStageLabel } from '../../metrics/stage-label.js';
 import { CapacitySearch } from '../capacity/search.js';
 import { judgeStep, worstFailure } from '../capacity/objectives.js';
 import { constantRateProfile } from '../schedule/arrivals.js';
-import { pumpArrivals, RATE_CHANGE_LAG_MS } from './arrival-pump.js';
+import { pumpArrivals, pumpFailed, RATE_CHANGE_LAG_MS } from './arrival-pump.js';
 import type { Executor, ExecutorContext } from './executor.js';
 
 const levelText = (by: 'rate' | 'users', level: number): string => (by === 'rate' ? formatRate(level) : `${level} users`);
@@ -48,7 +48,7 @@ export const capacitySearch = {
       }
       await ctx.beginStage({ name: `${label} (warm-up)`, warmup: true, index, ...(by === 'rate' ? { ratePerSec: level } : { concurrency: level }) });
       setLevel(ctx, by, level, plan.maxLevel);
-      if (by === 'rate' && !pump) pump = pumpArrivals(ctx, constantRateProfile(level), 'capacity search finished');
+      if (by === 'rate' && !pump) pump = pumpArrivals(ctx, constantRateProfile(level), 'capacity search finished').catch(pumpFailed(ctx));
       if (warmupMs > 0 && (stopped = await ctx.sleep(warmupMs))) break;
       await ctx.beginStage({ name: label, index, ...(by === 'rate' ? { ratePerSec: level } : { concurrency: level }) });
       if ((stopped = await ctx.sleep(plan.stepMs))) break;

@@ -1,7 +1,7 @@
 import type { RunConfig } from '../../config/resolve.js';
 import { rateStageLabel } from '../../metrics/stage-label.js';
 import { constantRateProfile } from '../schedule/arrivals.js';
-import { pumpArrivals, RATE_CHANGE_LAG_MS } from './arrival-pump.js';
+import { pumpArrivals, pumpFailed, RATE_CHANGE_LAG_MS } from './arrival-pump.js';
 import type { Executor } from './executor.js';
 
 /**
@@ -32,12 +32,12 @@ export const rateSweep = {
       if (warmupMs > 0) {
         await ctx.beginStage({ name: `${label} (warm-up)`, warmup: true, index, count: rates.length, ratePerSec: rate });
         ctx.setRate?.(rate);
-        pump ??= pumpArrivals(ctx, constantRateProfile(rate), 'rate sweep finished');
+        pump ??= pumpArrivals(ctx, constantRateProfile(rate), 'rate sweep finished').catch(pumpFailed(ctx));
         if (await ctx.sleep(warmupMs)) return;
       }
       await ctx.beginStage({ name: label, index, count: rates.length, ratePerSec: rate });
       ctx.setRate?.(rate);
-      pump ??= pumpArrivals(ctx, constantRateProfile(rate), 'rate sweep finished');
+      pump ??= pumpArrivals(ctx, constantRateProfile(rate), 'rate sweep finished').catch(pumpFailed(ctx));
       if (await ctx.sleep(stageMs)) return;
     }
     void pump;
