@@ -12,6 +12,7 @@ import { optionLikeExports } from './scenario-exports.js';
 import { scenarioExports } from '../util/module-exports.js';
 import { newPrefixSalt } from '../workload/prefix-pool.js';
 import { withTraceModel } from './trace-model.js';
+import { capacityPlan, searchModelLayer, type CapacityPlan } from './capacity.js';
 
 /** The resolved run configuration: every default applied, durations in ms. */
 export interface RunConfig {
@@ -42,6 +43,8 @@ export interface RunConfig {
   // Load models (docs/load-models.md): every scenario of the run with its model, resolved and
   // validated; one named 'default' unless the options have `scenarios`. `users` above is their peak.
   scenarios: ScenarioConfig[];
+  /** --find-capacity: the search's plan (docs/capacity.md); its --slo is the search's, not goodput's. */
+  capacity?: CapacityPlan;
 }
 
 const CORE_KEYS = new Set([
@@ -92,7 +95,9 @@ export function resolveConfig(scenarioPath: string, layers: { cli: ParsedOptions
   const extra: ParsedOptions = {};
   for (const [k, v] of Object.entries(merged)) if (!CORE_KEYS.has(k)) (extra as Record<string, unknown>)[k] = v;
   if (extra.warmCache !== true) extra.prefixSalt ??= newPrefixSalt();
-  const scenarios = resolveLoadModels(layers, merged);
+  const scenarios = resolveLoadModels({ ...layers, cli: searchModelLayer(merged, layers.cli) }, merged);
+  const capacity = capacityPlan(merged);
+  if (capacity) delete extra.slo;
   const users = scenarios.length === 1 && scenarios[0]!.executor === 'constant-users' ? scenarios[0]!.users : peakUsers(scenarios, 0);
   return {
     scenarioPath,
@@ -117,5 +122,6 @@ export function resolveConfig(scenarioPath: string, layers: { cli: ParsedOptions
     extra,
     sources: [],
     scenarios,
+    ...(capacity && { capacity }),
   };
 }

@@ -6,6 +6,7 @@ import { parseSegment } from './segment.js';
 import { parseStartAt } from './start-at.js';
 import { parseLiveUrl } from './live-url.js';
 import { loadModelOptionKeys } from './load-models.js';
+import { capacityOptionKeys } from './capacity.js';
 import { MAX_TIMER_MS } from '../util/long-timeout.js';
 import { TOKENIZERS, unknownTokenizerProblem } from '../workload/tokenizer.js';
 import { openTokenizerProblem, type OpenTokenizerName } from '../workload/hf-tokenizer.js';
@@ -187,6 +188,8 @@ export const optionsSchema = z
     trace: z.string().min(1),
     traceSpeed: z.number().positive().finite(),
     traceBlockSize: z.number().int().positive(),
+    // Capacity search, rate sweeps, over-saturation (docs/capacity.md)
+    ...capacityOptionKeys,
   })
   .partial()
   .strict();

@@ -12,6 +12,8 @@ import { buildLiveSnapshot, historyRow } from '../metrics/snapshot-builder.js';
 import { LiveWindow } from './live-window.js';
 import { sweepProgress } from './sweep-progress.js';
 import { sweepStageRows } from '../metrics/live-figures.js';
+import { judgeSaturation, SATURATION_RULE, type LoadPoint } from './capacity/saturation.js';
+import type { Saturation } from '../metrics/summary-types.js';
 
 /** What a closed interval gave: its figures, the snapshot at its end, and whether it was a warm-up's. */
 export interface FoldedInterval {
@@ -54,6 +56,10 @@ export class FigureFanIn {
   statsStartedAt = 0;
   /** Actions not yet marked in a history row. */
   private pendingMarks: string[] = [];
+  /** The measured intervals of the current stage and of the run, for the over-saturation rule (capacity/saturation.ts). */
+  private stagePoints: LoadPoint[] = [];
+  private runPoints: LoadPoint[] = [];
+  private openModel = false;
 
   constructor(private readonly cfg: RunConfig) {
     this.total = new MetricsAggregate(cfg.extra.maxNames);
@@ -169,6 +175,8 @@ export class FigureFanIn {
     this.window.push(interval, intervalSec, this.stage?.info.name);
     snap.window = this.window.figures();
     const st = this.stage;
+    // The capacity search's steps have numbers but no planned count: their rows show, no time left is guessed.
+    if (st?.info.index !== undefined && st.info.count === undefined) snap.stages = sweepStageRows(this.stages, st.info.warmup ? undefined : this.stageSoFar(st, now));
     if (st?.info.index !== undefined && st.info.count !== undefined) {
       const x = this.cfg.extra;
       snap.sweep = sweepProgress({
@@ -178,6 +186,7 @@ export class FigureFanIn {
       snap.stages = sweepStageRows(this.stages, st.info.warmup ? undefined : this.stageSoFar(st, now));
     }
     snap.names = this.names.update(this.total);
+    if (!warmup) this.addPoint(snap, ctx, intervalSec);
     return { interval, snap, intervalSec, warmup };
   }
 
@@ -191,6 +200,38 @@ export class FigureFanIn {
   /** Opens a stage: figures from now on are also kept under it. */
   openStage(info: StageInfo): void {
     this.stage = { info, agg: new MetricsAggregate(this.cfg.extra.maxNames), startedAt: performance.now() };
+    this.stagePoints = [];
+  }
+
+  /** One measured interval for the over-saturation rule. */
+  private addPoint(snap: LiveSnapshot, ctx: FoldContext, intervalSec: number): void {
+    this.openModel = ctx.openModel !== undefined;
+    const a = snap.arrivals;
+    const point: LoadPoint = {
+      offeredPerSec: a?.targetPerSec,
+      startedPerSec: a?.achievedPerSec,
+      droppedPerSec: a?.droppedPerSec,
+      completedPerSec: snap.interval.rps,
+      p50Ms: snap.interval.rps > 0 ? snap.interval.p50Ms : null,
+      users: snap.users,
+      intervalSec,
+    };
+    this.stagePoints.push(point);
+    this.runPoints.push(point);
+  }
+
+  /** The run's saturation over its measured intervals after the first fifth (a ramp's start); undefined when too short to judge, and for sweeps (their stages have their own). */
+  runSaturation(): Saturation | undefined {
+    if (this.stages.length) return undefined;
+    const pts = this.runPoints.slice(Math.floor(this.runPoints.length / 5));
+    return pts.length >= SATURATION_RULE.minPoints ? judgeSaturation(pts, this.openModel) : undefined;
+  }
+
+  /** --stop-over-saturated outside sweeps: the reason to stop when the last ten intervals over-saturate. */
+  saturationStop(): string | undefined {
+    if (this.runPoints.length < 10) return undefined;
+    const s = judgeSaturation(this.runPoints.slice(-10), this.openModel);
+    return s.saturated ? `over-saturated: ${s.reasons.join('; ')}` : undefined;
   }
 
   /** Closes the current stage into `stages` (a warm-up's figures are dropped); returns the closed stage's name. */
@@ -210,6 +251,8 @@ export class FigureFanIn {
       total: endpointSummary(st.agg.total(), sec),
       endpoints: endpointSummaries(st.agg, sec),
       llm: buildLlmSummary(st.agg, sec, Boolean(this.cfg.extra.slo)),
+      ...(st.info.ratePerSec !== undefined && { ratePerSec: st.info.ratePerSec }),
+      saturation: judgeSaturation(this.stagePoints, this.openModel),
     });
     return st.info.name;
   }

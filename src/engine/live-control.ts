@@ -4,7 +4,7 @@ import { isOpenModel } from './executors/index.js';
 import type { ScenarioRunner } from './scenario-runner.js';
 
 /** Models whose users or rate follow their own plan, which live control would fight. */
-const SELF_DRIVEN = new Set(['sweep', 'load-shape']);
+const SELF_DRIVEN = new Set(['sweep', 'load-shape', 'capacity-search', 'rate-sweep']);
 
 /** The one scenario live control acts on: a run of several is driven by its models. */
 function onlyScenario(what: string, runners: ScenarioRunner[]): ScenarioRunner {
@@ -37,6 +37,7 @@ export function checkLiveRate(runners: ScenarioRunner[], ratePerSec: number): Sc
   if (!isOpenModel(r.scenario)) {
     throw new UserError(`setRate: the run is a closed model (${r.executor.name}): it has users, not an arrival rate`, 'change the users with setUsers(n), or start the run with --rate');
   }
+  if (SELF_DRIVEN.has(r.executor.name)) throw new UserError(`setRate: the ${r.executor.name} model sets its own rate`, 'steer a run of --rate (constant-arrival-rate)');
   return r;
 }
 

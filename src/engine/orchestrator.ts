@@ -7,7 +7,8 @@ import { UserError, VolleyError } from '../errors.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
 import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import type { MetricsDelta } from '../metrics/delta.js';
-import type { RunAction, RunSummary } from '../metrics/summary-types.js';
+import type { CapacitySummary, RunAction, RunSummary } from '../metrics/summary-types.js';
+import { overSaturatedStop } from './capacity/stop.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { FromWorker, UserClassInfo, WorkerOptions } from '../pool/protocol.js';
 import type { Reporter } from '../metrics/reporter.js';
@@ -111,6 +112,8 @@ export class Run {
   private readonly server?: ServerMetricsScraper;
   /** The workers' health over the run: summary.generator. */
   private readonly generatorHealth = new GeneratorHealthLog();
+  /** --find-capacity's answer, once the search ended (summary.capacity). */
+  private capacity?: CapacitySummary;
 
   constructor(
     private readonly cfg: RunConfig,
@@ -354,6 +357,9 @@ export class Run {
       stageRequests: () => Math.max(this.figures.requestCount(), this.stageBudget.requestsDone()),
       runningUsers: () => this.figures.runningUsers(),
       warn: this.deps.warn,
+      lastStage: () => this.figures.stages.at(-1),
+      reportCapacity: (c) => (this.capacity = c),
+      note: this.deps.note,
     };
   }
 
@@ -401,6 +407,8 @@ export class Run {
   private async beginStage(info: StageInfo): Promise<void> {
     await this.flushWorkers(info.warmup);
     await this.closeStage();
+    // Stopped at the stage's end (--stop-over-saturated): the next stage never opens.
+    if (this.stopReason) return;
     this.stageBudget.open(info.warmup ? undefined : info.maxRequests);
     this.server?.setStage(info.name, info.warmup);
     this.figures.openStage(info);
@@ -410,6 +418,8 @@ export class Run {
   private async closeStage(): Promise<void> {
     const name = this.figures.closeStage(this.stoppedAt || performance.now(), this.classTraffic());
     if (name !== undefined) await this.emit('onStageEnd', name);
+    const over = overSaturatedStop(this.cfg, name === undefined ? undefined : this.figures.stages.at(-1));
+    if (over && !this.stopReason) this.stop(over);
   }
 
   /** The LLM classes' traffic shape when they share one: what a stage without --traffic ran. */
@@ -510,6 +520,8 @@ export class Run {
       this.userStop = refused;
       this.stop(refused.message);
     }
+    const overSaturated = this.stopReason || !this.cfg.extra.stopOverSaturated || this.figures.stage ? undefined : this.figures.saturationStop();
+    if (overSaturated) this.stop(overSaturated);
     const tooManyErrors = this.stopReason ? undefined : errorRateExceeded(snap.total, this.cfg.extra.maxErrorRate);
     if (tooManyErrors) this.stop(tooManyErrors);
     if (this.deps.thresholds.length) {
@@ -517,6 +529,7 @@ export class Run {
       const crossed = thresholdsToAbort(this.deps.thresholds, snap.thresholds, snap.elapsedMs);
       if (crossed.length) this.stop(`threshold crossed: ${crossed.map((t) => t.expression).join(', ')}`);
     }
+    if (this.capacity) snap.capacity = { lastPass: this.capacity.lastPass, firstFail: this.capacity.firstFail, unit: this.capacity.unit, steps: this.capacity.steps.length };
     await this.emit('onSnapshot', snap);
     if (!warmup) await this.emitInterval(interval, snap);
     return snap;
@@ -624,6 +637,9 @@ export class Run {
     telemetryOptionsShown(summary.meta.options);
     if (this.server) summary.server = this.server.figures();
     summary.generator = this.generatorHealth.summary(summary.generatorOverload);
+    if (this.capacity) summary.capacity = this.capacity;
+    const saturation = this.figures.runSaturation();
+    if (saturation) summary.saturation = saturation;
     return summary;
   }
 

@@ -2,6 +2,7 @@ import type { ScenarioConfig } from '../config/load-models.js';
 import type { RunConfig } from '../config/resolve.js';
 import { MetricsAggregate } from '../metrics/aggregate.js';
 import type { MetricsDelta } from '../metrics/delta.js';
+import type { CapacitySummary, StageSummary } from '../metrics/summary-types.js';
 import type { ToWorker, UserClassInfo, WorkerScenario } from '../pool/protocol.js';
 import type { Segment } from '../config/segment.js';
 import { ownsArrival, segmentShare, segmentUserIndices, usersRunningNow } from './segment.js';
@@ -26,6 +27,12 @@ export interface RunPort {
   stageRequests(): number;
   runningUsers(): number;
   warn(message: string): void;
+  /** The last stage closed (capacity search: the step just measured). */
+  lastStage?(): StageSummary | undefined;
+  /** The capacity search's answer, for the summary. */
+  reportCapacity?(capacity: CapacitySummary): void;
+  /** Progress notes (stderr in the CLI, not warnings). */
+  note?(message: string): void;
 }
 
 /**
@@ -236,6 +243,10 @@ export class ScenarioRunner {
       stageRequests: () => run.stageRequests(),
       sleep: (ms) => this.ended.sleep(ms),
       warn: (m) => run.warn(m),
+      setRate: (r) => this.setLiveRate(r),
+      lastStage: () => run.lastStage?.(),
+      reportCapacity: (c) => run.reportCapacity?.(c),
+      note: (m) => (run.note ?? run.warn)(m),
     };
   }
 

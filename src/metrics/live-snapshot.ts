@@ -55,6 +55,14 @@ export interface ArrivalFigures {
   dropped: number;
 }
 
+/** The capacity search so far: the bracket and the steps judged. */
+export interface CapacityProgress {
+  lastPass: number | null;
+  firstFail: number | null;
+  unit: 'requests/s' | 'users';
+  steps: number;
+}
+
 /** One stage of a sweep as the live stage table shows it; `current` for the stage still running. */
 export interface StageRow {
   name: string;
@@ -95,6 +103,8 @@ export interface LiveSnapshot {
   arrivals?: ArrivalFigures;
   /** Sweeps only: the finished stages and the current one. */
   stages?: StageRow[];
+  /** --find-capacity: where the search stands (docs/capacity.md). */
+  capacity?: CapacityProgress;
   llm?: LlmSummary;
   /** LLM figures of the last interval only. */
   llmInterval?: { ttftP50Ms: number; ttftP99Ms: number; outputTokensPerSec: number; inputTokensPerSec: number };

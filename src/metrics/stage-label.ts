@@ -20,3 +20,13 @@ export function plannedStageLabels(options: { concurrency?: unknown; traffic?: u
   const batches = sweptBatchSizes(options.batchSize);
   return traffic.flatMap((tr) => batches.flatMap((b) => levels.map((c) => stageLabel(c, tr, b))));
 }
+
+/** A rate sweep's or capacity step's stage name: `rate=40/s`. */
+export function rateStageLabel(ratePerSec: number): string {
+  return `rate=${Math.round(ratePerSec * 1000) / 1000}/s`;
+}
+
+/** A rate sweep's stages (--rate-sweep), in order; [] when the options have none. */
+export function plannedRateLabels(options: { rateSweep?: unknown }): string[] {
+  return Array.isArray(options.rateSweep) ? (options.rateSweep as unknown[]).filter((r): r is number => typeof r === 'number').map(rateStageLabel) : [];
+}

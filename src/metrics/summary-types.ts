@@ -130,6 +130,55 @@ export interface StageSummary {
   total: EndpointSummary;
   endpoints: EndpointSummary[];
   llm?: LlmSummary;
+  /** A rate sweep's or a capacity step's arrival rate, per second. */
+  ratePerSec?: number;
+  /** Whether the stage over-saturated (docs/capacity.md). */
+  saturation?: Saturation;
+}
+
+/** Over-saturation of a run or a stage by the documented rule (docs/capacity.md, "Over-saturation"). */
+export interface Saturation {
+  saturated: boolean;
+  /** One line per part of the rule that fired; empty when not saturated. */
+  reasons: string[];
+}
+
+/** One step of the capacity search: its level, each objective's figure, and its verdict. */
+export interface CapacityStep {
+  /** Requests (arrivals) per second, or users with by: 'users'. */
+  level: number;
+  passed: boolean;
+  /** Each --slo objective's value at this step, in the objective's unit (null: no data). */
+  figures: Record<string, number | null>;
+  /** The objectives it failed ('saturated' when the step over-saturated). */
+  failed: string[];
+  saturated: boolean;
+  /** Why it counted as saturated. */
+  saturation?: string[];
+  /** Measured time, warm-up excluded. */
+  durationMs: number;
+  /** Requests completed per second in the step. */
+  rps: number;
+}
+
+/** The answer of --find-capacity (docs/capacity.md). */
+export interface CapacitySummary {
+  /** The highest level that met every objective; null when even the lowest failed. */
+  value: number | null;
+  unit: 'requests/s' | 'users';
+  by: 'rate' | 'users';
+  /** found: between lastPass and firstFail; lowest-fails; max-reached: the highest level searched passed; max-steps; stopped: the run ended first. */
+  outcome: 'found' | 'lowest-fails' | 'max-reached' | 'max-steps' | 'stopped';
+  /** The objective that gave out first: the one furthest past its limit at the lowest failing level. */
+  failedFirst?: string;
+  lastPass: number | null;
+  firstFail: number | null;
+  /** (firstFail − lastPass) / lastPass: the capacity lies in [lastPass, firstFail). */
+  gap?: number;
+  objectives: string[];
+  /** One line saying the answer, as printed. */
+  message: string;
+  steps: CapacityStep[];
 }
 
 /**
@@ -252,6 +301,10 @@ export interface RunSummary extends SummaryFigures {
   stages?: StageSummary[];
   /** The experiment this run belongs to (--experiment-dir or --server-*); absent otherwise. */
   experiment?: ExperimentMeta;
+  /** --find-capacity's answer (docs/capacity.md). */
+  capacity?: CapacitySummary;
+  /** Whether the run over-saturated (docs/capacity.md); absent for a run too short to judge. */
+  saturation?: Saturation;
   /** Per scenario, when the options have `scenarios` (the totals above cover them all). */
   scenarios?: ScenarioSummary[];
   thresholds?: ThresholdResult[];

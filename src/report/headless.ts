@@ -84,8 +84,11 @@ export function progressLine(s: LiveSnapshot): string {
   const time = `[${formatDuration(s.elapsedMs)}${s.durationMs ? `/${formatDuration(s.durationMs)}` : ''}]`;
   const a = s.arrivals;
   const arrivals = a ? `  arrivals ${a.achievedPerSec.toFixed(1)}${a.targetPerSec !== undefined ? `/${a.targetPerSec.toFixed(1)}` : ''}/s dropped ${a.dropped}` : '';
+  const cap = s.capacity;
+  const level = (x: number) => `${Math.round(x * 1000) / 1000}${cap?.unit === 'users' ? ' users' : '/s'}`;
+  const capacity = cap ? `  capacity ${cap.lastPass !== null ? `≥${level(cap.lastPass)}` : '?'}${cap.firstFail !== null ? ` <${level(cap.firstFail)}` : ''} after ${cap.steps} step${cap.steps === 1 ? '' : 's'}` : '';
   const blocked = s.health.filter((h) => h.blockedMs !== undefined).map((h) => `  worker ${h.index} BLOCKED ${Math.floor(h.blockedMs! / 1000)}s`).join('');
-  return `${time}${stage} users ${s.users}/${s.targetUsers}  reqs ${t.requests}  fails ${t.failures}  ${recent}${llm}${arrivals}${serverBrief(s.server)}${blocked}`;
+  return `${time}${stage} users ${s.users}/${s.targetUsers}  reqs ${t.requests}  fails ${t.failures}  ${recent}${llm}${arrivals}${serverBrief(s.server)}${capacity}${blocked}`;
 }
 
 /** An estimate shown to the second reads as more exact than it is: whole seconds, then 5 s steps from a minute. */

@@ -1,5 +1,5 @@
 import { ExitCode } from '../errors.js';
-import { plannedStageLabels } from '../metrics/stage-label.js';
+import { plannedRateLabels, plannedStageLabels } from '../metrics/stage-label.js';
 import type { RunSummary } from '../metrics/summary-types.js';
 
 const EXIT_MEANINGS: Record<number, string> = {
@@ -28,8 +28,9 @@ export function stopReasonText(reason: string): string {
 /** The stages a sweep planned but never measured (it was stopped first); [] for a run that is not a sweep. */
 export function stagesNotRun(s: RunSummary): string[] {
   const options = s.meta.options ?? {};
-  if (!isSweep(options)) return [];
   const ran = new Set((s.stages ?? []).map((st) => st.name));
+  if (plannedRateLabels(options).length) return plannedRateLabels(options).filter((n) => !ran.has(n));
+  if (!isSweep(options)) return [];
   return plannedStageLabels(options).filter((n) => !ran.has(n));
 }
 
@@ -49,7 +50,7 @@ export function runEndLines(s: RunSummary): string[] {
   const lines: string[] = [];
   const how = s.meta.interrupted ? 'Interrupted' : 'Ended';
   const code = s.meta.exitCode;
-  const meaning = code === undefined || exitCodeMeaning(code) === 'interrupted' ? '' : ` (${exitCodeMeaning(code)})`;
+  const meaning = code === undefined || exitCodeMeaning(code) === 'interrupted' ? '' : s.capacity && code === ExitCode.RequestsFailed ? ' (capacity not found)' : ` (${exitCodeMeaning(code)})`;
   lines.push(`${how}: ${stopReasonText(s.meta.stopReason)}${code !== undefined ? ` · exit code ${code}${meaning}` : ''}`);
   const missing = stagesNotRun(s);
   if (missing.length) {

@@ -136,7 +136,7 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
     const cols: TextColumn[] = [
       { header: 'Stage', align: 'left', shrink: true },
       { header: 'Traffic', align: 'left', shrink: true },
-      r('Conc.'),
+      r(s.stages.some((st) => st.ratePerSec !== undefined) ? 'Rate' : 'Conc.'),
       r('Batch'),
       r('req/s'),
       r('in tok/s'),
@@ -154,7 +154,7 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
       return [
         `${i + 1}/${total}`,
         st.traffic ?? '',
-        String(st.concurrency ?? ''),
+        st.ratePerSec !== undefined ? `${Math.round(st.ratePerSec * 1000) / 1000}/s` : String(st.concurrency ?? ''),
         st.batchSize !== undefined ? String(st.batchSize) : '',
         st.total.rps.toFixed(2),
         l ? l.inputTokensPerSec.toFixed(1) : '-',
@@ -189,6 +189,9 @@ export function formatSummaryTable(s: RunSummary, opts: TableOptions = {}): stri
     out.push(fitTable(cols, printable(s.checks, (c) => c.fails * 1e9 + c.passes + c.fails).map((c) => [c.name, String(c.passes), String(c.fails), `${((c.passes / Math.max(1, c.passes + c.fails)) * 100).toFixed(2)}%`]), width).text);
     if (s.checks.length > MAX_TABLE_ROWS) out.push(`… ${MAX_TABLE_ROWS} of ${s.checks.length} checks (the failing and busiest ones); all of them are in summary.json`);
   }
+  const wrapped = (text: string) => wrapParts(text.split(' '), width).replace(/  /g, ' ');
+  if (s.capacity) out.push('\nCapacity', wrapped(s.capacity.message));
+  if (s.saturation?.saturated) out.push('', wrapped(`Over-saturated: ${s.saturation.reasons.join('; ')} (docs/capacity.md)`));
   if (s.thresholds?.length) {
     out.push('\nThresholds');
     for (const t of s.thresholds) out.push(`  ${t.ok ? '✓' : '✗'} ${t.expression}${t.value === null ? ` (${formatThresholdValue(t)})` : ` (observed ${formatThresholdValue(t)})`}`);

@@ -20,6 +20,8 @@ export function exitCodeFor(summary: RunSummary, cfg: RunConfig, ended: { intern
   if (ended.internalError !== undefined) return ExitCode.InternalError;
   if (ended.userStop) return ExitCode.UserError;
   if (summary.meta.interrupted) return ExitCode.Interrupted;
+  // --find-capacity: the answer is the verdict; requests failing at levels past capacity are expected (docs/capacity.md).
+  if (summary.capacity) return summary.capacity.value === null ? ExitCode.RequestsFailed : ExitCode.Success;
   if (summary.thresholds?.some((t) => !t.ok)) return ExitCode.ThresholdsCrossed;
   // Not --exit-code-on-error: that one forgives failed requests, and here none even completed.
   if (nothingCompleted(summary)) return ExitCode.RequestsFailed;

@@ -6,6 +6,8 @@ import type { ExecutorContext } from './executor.js';
 const LEAD_MS = 1000;
 /** How often the main thread tops the workers' queues up. */
 const PUMP_MS = 200;
+/** How long after a rate change arrivals of the previous rate may still come (those already sent): a step's least warm-up. */
+export const RATE_CHANGE_LAG_MS = LEAD_MS + PUMP_MS;
 
 /** A stable number for a scenario name, so each scenario has its own random arrivals. */
 function nameHash(name: string): number {
@@ -58,3 +60,6 @@ export async function pumpArrivals(ctx: ExecutorContext, profile: RateSegment[],
   }
   await ctx.stopped;
 }
+
+/** For a pump run beside a model's own loop (rate sweep, capacity search): a pump that throws stops the run, saying why (never an unhandled rejection). */
+export const pumpFailed = (ctx: ExecutorContext) => (err: unknown): void => ctx.stop(`the arrival schedule failed: ${err instanceof Error ? err.message : String(err)}`);

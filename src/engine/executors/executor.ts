@@ -2,6 +2,7 @@ import type { ScenarioConfig } from '../../config/load-models.js';
 import type { RunConfig } from '../../config/resolve.js';
 import type { ShapeTick } from '../../api/shape.js';
 import type { ToWorker, UserClassInfo } from '../../pool/protocol.js';
+import type { CapacitySummary, StageSummary } from '../../metrics/summary-types.js';
 
 /** A stage of a run whose statistics are kept apart (a step of a sweep). */
 export interface StageInfo {
@@ -17,6 +18,8 @@ export interface StageInfo {
   count?: number;
   /** Users start no task once the stage has this many requests (this instance's share of --max-requests-per-stage). */
   maxRequests?: number;
+  /** A rate sweep's or capacity step's arrival rate, per second. */
+  ratePerSec?: number;
 }
 
 /** A LoadShape instance as the engine sees it (the class comes from the scenario bundle). */
@@ -80,6 +83,14 @@ export interface ExecutorContext {
   liveRate?(): { ratePerSec: number; version: number } | undefined;
   /** load-shape: the scenario's LoadShape. */
   shape?: ShapeInstance;
+  /** Open models: the model's own rate change (a rate sweep, the capacity search), seen by the pump as liveRate. */
+  setRate?(ratePerSec: number): void;
+  /** The last stage closed: its figures and saturation (the capacity search judges its step by them). */
+  lastStage?(): StageSummary | undefined;
+  /** The capacity search's answer, for summary.json. */
+  reportCapacity?(capacity: CapacitySummary): void;
+  /** A progress line for the user (stderr in the CLI). */
+  note?(message: string): void;
 }
 
 /**

@@ -9,6 +9,8 @@ import { rampingArrivalRate } from './ramping-arrival-rate.js';
 import { rampingUsers } from './ramping-users.js';
 import { sweep } from './sweep.js';
 import { traceReplay } from './trace-replay.js';
+import { capacitySearch } from './capacity-search.js';
+import { rateSweep } from './rate-sweep.js';
 import type { Executor } from './executor.js';
 
 /** Every load model, by name (docs/load-models.md); the config names a scenario's model. */
@@ -18,7 +20,9 @@ export const EXECUTORS: ReadonlyMap<string, Executor> = new Map(
 
 /** The model of one scenario: the LLM sweep when its options ask for one (default scenario only), else the one named. */
 export function pickExecutor(cfg: RunConfig, scenario: ScenarioConfig = cfg.scenarios[0]!): Executor {
-  const ex = scenario.name === 'default' && sweep.matches(cfg) ? sweep : traceReplay.matches(cfg, scenario) ? traceReplay : (EXECUTORS.get(scenario.executor) ?? constantUsers);
+  // The capacity search and the rate sweep drive the default scenario's model themselves (docs/capacity.md).
+  const driver = scenario.name === 'default' ? [capacitySearch, rateSweep].find((e) => e.matches(cfg)) : undefined;
+  const ex = driver ?? (scenario.name === 'default' && sweep.matches(cfg) ? sweep : traceReplay.matches(cfg, scenario) ? traceReplay : (EXECUTORS.get(scenario.executor) ?? constantUsers));
   const problems = ex.validate(cfg, scenario);
   if (problems.length) throw new ConfigError(`${ex.name} options`, problems);
   return ex;

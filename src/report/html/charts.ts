@@ -215,3 +215,31 @@ export function sweepCharts(summary: RunSummary): ChartSpec[] {
   });
   return charts;
 }
+
+/** The limit of an objective as written (`http.p99<300ms` → 300), in the unit its figures are in. */
+const limitOf = (expression: string): number | undefined => {
+  const m = /(?:<=|>=|==|<|>)\s*(\d+(?:\.\d+)?|\.\d+)/.exec(expression);
+  return m ? Number(m[1]) : undefined;
+};
+
+/**
+ * The capacity search (docs/capacity.md): each objective's figure at each
+ * level tried, as a share of its limit, so objectives of different units share
+ * one axis and 100% is the line every passing level stays on the right side of.
+ */
+export function capacityChart(summary: RunSummary): ChartSpec | undefined {
+  const c = summary.capacity;
+  if (!c || c.steps.length === 0) return undefined;
+  const palette = [COLORS.red, COLORS.blue, COLORS.amber, COLORS.teal, COLORS.purple, COLORS.green];
+  const sorted = [...c.steps].sort((a, b) => a.level - b.level);
+  const datasets = c.objectives.map((o, i) => {
+    const limit = limitOf(o);
+    const points: Point[] = sorted.map((s) => {
+      const v = s.figures[o];
+      return { x: s.level, y: v === null || v === undefined || !limit ? null : Math.round((v / limit) * 1000) / 10, label: s.level === c.value ? 'capacity' : s.passed ? undefined : 'fail' };
+    });
+    return curve(o, palette[i % palette.length]!, points, i === 0);
+  });
+  const unit = c.unit === 'users' ? 'users' : 'arrival rate (requests/s)';
+  return xyChart('chart-capacity', 'Capacity search: objectives by level', `Each objective's figure at each level tried, as % of its limit (100% is the limit). The capacity is ${c.value ?? 'not found'}${c.value !== null ? ` ${c.unit}` : ''}.`, unit, '% of the limit', datasets);
+}

@@ -53,6 +53,11 @@ export function renderHeader(view: View, width: number, panelName: string, state
   if (s?.sweep) title.push(['  stage ', undefined, ' · '], [`${s.sweep.stage}/${s.sweep.stages}`, 'bold'], [s.stage ? ` ${s.stage}` : '']);
   else if (s?.stage) title.push(['  stage ', undefined, ' · '], [s.stage, 'bold']);
   if (s?.sweep?.remainingMs !== undefined) title.push(['  ~', undefined, ' ~'], [fmtDuration(roundLeft(s.sweep.remainingMs)), 'bold'], [' left of the sweep', undefined, ' left']);
+  const cap = s?.capacity;
+  if (cap) {
+    const level = (x: number) => `${Math.round(x * 1000) / 1000}${cap.unit === 'users' ? ' users' : '/s'}`;
+    title.push(['  capacity ', undefined, ' cap '], [`${cap.lastPass !== null ? `≥${level(cap.lastPass)}` : '?'}${cap.firstFail !== null ? ` <${level(cap.firstFail)}` : ''}`, 'bold']);
+  }
   const done = view.stagesDone.length;
   if (done) title.push([`  (${done} stage${done > 1 ? 's' : ''} done)`, undefined, ` (${done} done)`]);
   const lines = [spread(title, [[`[${panelName}] `, 'bold'], STATE_BADGES[state]], width)];
