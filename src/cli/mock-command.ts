@@ -14,6 +14,7 @@ export interface MockFlags {
   jitter?: string;
   latency?: string;
   imageMs?: string;
+  maxConcurrent?: string;
   tokensPerChunk?: string;
   outputTokens?: string;
   errorRate?: string;
@@ -74,6 +75,7 @@ const mockFlagsSchema = z.object({
   jitter: duration('--jitter'),
   latency: duration('--latency'),
   imageMs: duration('--image-ms'),
+  maxConcurrent: integer('--max-concurrent', 1),
   tokensPerChunk: integer('--tokens-per-chunk', 1),
   outputTokens: integer('--output-tokens', 1),
   errorRate: share('--error-rate'),
@@ -116,6 +118,7 @@ export function parseMockFlags(flags: MockFlags, env: NodeJS.ProcessEnv = {}): M
     jitterMs: f.jitter,
     latencyMs: f.latency,
     imageMs: f.imageMs,
+    maxConcurrent: f.maxConcurrent,
     tokensPerChunk: f.tokensPerChunk,
     defaultOutputTokens: f.outputTokens,
     errorRate: f.errorRate,
@@ -165,6 +168,7 @@ export function registerMockCommand(program: Command): void {
     .option('--no-role-chunk', 'do not send the empty role-only first chunk at once')
     .option('--reasoning-tokens <n>', 'reasoning tokens before the content (they count in max_tokens)', '0')
     .option('--image-ms <duration>', 'time per image of an images/generations answer', '500ms')
+    .option('--max-concurrent <n>', 'serve at most n requests at once; the rest queue (in their TTFT, and vllm:num_requests_waiting)')
     .option('--embedding-dim <n>', 'length of embedding vectors', '384')
     .option('--seed <n>', 'seed for jitter, injected faults and the text', '1')
     .option('--prefix-cache', 'simulate a prefix cache: report cached_tokens of prompt blocks seen before (docs/mock-server.md)')

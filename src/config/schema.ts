@@ -69,6 +69,8 @@ const mockOptions = z
     // The mock's prefix cache (docs/mock-server.md#prefix-cache).
     prefixCache: z.boolean().optional(),
     prefillPerTokenMs: z.number().min(0).optional(),
+    // A concurrency cap: a capacity known in advance (docs/mock-server.md#concurrency-cap).
+    maxConcurrent: z.number().int().positive().optional(),
   })
   .strict();
 

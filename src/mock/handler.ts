@@ -15,6 +15,7 @@ import { AudioStream, planImages, planSpeech, planTranscription, type MediaPlan 
 import { PrefixCache } from './prefix-cache.js';
 import { getTokenizer } from '../workload/tokenizer.js';
 import { MockMetrics } from './metrics.js';
+import { ConcurrencyGate } from './concurrency-gate.js';
 import { CloudAuth, MOCK_TOKEN_PATH } from './cloud-auth.js';
 
 /** Everything known about one API request once its body is read. */
@@ -39,7 +40,9 @@ export class MockHandler {
   private readonly inFlight = new Set<Abortable>();
   private sequence = 0;
   /** GET /metrics: vLLM's names, from the state below (metrics.ts). */
-  readonly metrics = new MockMetrics();
+  readonly metrics = new MockMetrics(undefined, () => this.gate?.waiting ?? 0);
+  /** The concurrency cap (options.maxConcurrent): requests past it wait for a slot. */
+  readonly gate: ConcurrencyGate | undefined;
   private readonly untrack = (item: Abortable): void => {
     this.metrics.end(item);
     if (this.inFlight.delete(item) && item instanceof TokenStream) this.capacity.closed();
@@ -57,6 +60,7 @@ export class MockHandler {
   ) {
     this.capacity = new StreamCapacity(mockStreamLimit(options.itlMs, options.tokensPerChunk), options.itlMs, warn);
     this.prefixCache = options.prefixCache ? new PrefixCache(options.prefixCacheBlockTokens, options.prefixCacheBlocks) : undefined;
+    this.gate = options.maxConcurrent !== undefined ? new ConcurrencyGate(options.maxConcurrent) : undefined;
     this.cloudAuth = new CloudAuth({
       aws: { accessKeyId: options.awsAccessKeyId, secretAccessKey: options.awsSecretAccessKey },
       awsRegion: options.awsRegion,
@@ -143,6 +147,14 @@ export class MockHandler {
     const random = requestRandom(this.options, sequence);
     const failStatus = injectedFailure(this.options, overrides, random);
     if (failStatus !== undefined) return fail(failStatus, injectedErrorMessage(failStatus));
+    if (this.gate !== undefined) {
+      // Served once a slot is free; the timing of the answer starts then, so the wait is part of the TTFT.
+      if (!(await this.takeSlot(this.gate, res))) {
+        record.error = 'client disconnected while queued';
+        return;
+      }
+      startedAt = performance.now();
+    }
     if (route.endpoint.kind === 'openai-transcriptions') {
       const exchange: Exchange = { req, res, route, record, overrides, random, startedAt, body: undefined };
       return this.serveMedia(exchange, await planTranscription(req.headers['content-type'], raw), fail);
@@ -167,6 +179,26 @@ export class MockHandler {
     record.status = 200;
     const latencyMs = overrides.latencyMs ?? this.options.latencyMs ?? VECTOR_LATENCY_MS;
     this.replyLater(exchange, latencyMs, () => sendJson(res, 200, answer.body, { 'x-mock-request-id': record.id }));
+  }
+
+  /** Waits for a slot of the cap and holds it until the response closes; false when the client left first. */
+  private async takeSlot(gate: ConcurrencyGate, res: ServerResponse): Promise<boolean> {
+    const wait = gate.acquire();
+    if (wait !== undefined) {
+      let gone = false;
+      const onGone = (): void => {
+        gone = true;
+      };
+      res.once('close', onGone);
+      await wait;
+      res.off('close', onGone);
+      if (gone || res.destroyed) {
+        gate.release();
+        return false;
+      }
+    }
+    res.once('close', () => gate.release());
+    return true;
   }
 
   private serveText(exchange: Exchange, dialect: TextDialect, fail: (status: number, message: string) => void): void {

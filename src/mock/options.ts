@@ -43,6 +43,8 @@ export interface MockOptions {
   latencyMs?: number;
   /** Time per image of an images/generations answer, ms. Default 500. */
   imageMs?: number;
+  /** Requests served at once; more wait their turn (the wait counts in their TTFT). Default: no cap. */
+  maxConcurrent?: number;
   /** Simulate a prefix cache: report cached input tokens (`cached_tokens`) of prompt blocks seen before. Default false. */
   prefixCache?: boolean;
   /** Tokens per cache block (vLLM's block size). Default 16. */
@@ -100,6 +102,7 @@ export const mockOptionsSchema = z.object({
   embeddingDim: count.min(1).max(65536).default(384),
   latencyMs: ms.optional(),
   imageMs: ms.default(500),
+  maxConcurrent: count.min(1).optional(),
   prefixCache: z.boolean().default(false),
   prefixCacheBlockTokens: count.min(1).max(4096).default(16),
   prefixCacheBlocks: count.min(1).default(65_536),

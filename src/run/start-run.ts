@@ -75,6 +75,7 @@ async function startMock(cfg: RunConfig): Promise<SideService> {
     reasoningTokens: m.reasoningTokens,
     prefixCache: (cfg.extra.mock?.prefixCache as boolean | undefined) ?? (m.prefillPerTokenMs !== undefined ? true : undefined),
     prefillPerTokenMs: m.prefillPerTokenMs,
+    maxConcurrent: m.maxConcurrent,
     seed: cfg.seed,
   });
   return { url: server.url, close: () => server.close() };
