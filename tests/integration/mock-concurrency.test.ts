@@ -42,17 +42,17 @@ describe('maxConcurrent', () => {
     const answers = await Promise.all(all);
     expect(answers.every((a) => a.choices.length === 1)).toBe(true);
     expect(await gauge(url, 'vllm:num_requests_waiting')).toBe(0);
-    // Three waves of two: the last answers' first tokens came no earlier than 3 service times after arrival.
+    // Three waves of two: the last first token came no earlier than 3 service times after the first arrival.
     const truth = mock.groundTruth().sort((a, b) => a.firstTokenAt! - b.firstTokenAt!);
     expect(truth).toHaveLength(6);
-    const last = truth.at(-1)!;
-    expect(last.firstTokenAt! - last.receivedAt).toBeGreaterThanOrEqual(3 * TTFT_MS);
+    const firstArrival = Math.min(...truth.map((t) => t.receivedAt));
+    expect(truth.at(-1)!.firstTokenAt! - firstArrival).toBeGreaterThanOrEqual(3 * TTFT_MS);
   });
 
   it('gives the capacity search a known capacity: 4 at once x 100 ms = 40/s, found within 10%', async () => {
     const r = await runFixture('llm/one-chat.ts', {
       host: 'mock', workers: 1, mock: { maxConcurrent: 4, ttft: '100ms', itl: '0ms' },
-      findCapacity: true, slo: 'ttft.p99<300ms', startRate: '5/s', stepTime: '2s', stepWarmup: '1s',
+      findCapacity: true, slo: 'ttft.p99<300ms', startRate: '5/s', maxRate: '80/s', stepTime: '2s', stepWarmup: '1s',
     });
     const c = r.summary.capacity!;
     const steps = c.steps.map((s) => `${s.level}/s ${s.passed ? 'pass' : `fail (${s.failed.join(', ')})`}`).join('\n');
