@@ -6,6 +6,7 @@ import { asObject, readModel } from './dialects/dialect.js';
 import { epochNow, type GroundTruthRecord } from './ground-truth.js';
 import { DUE_MARGIN_MS, type Abortable } from './token-stream.js';
 import { tokenText } from './vocabulary.js';
+import { MAX_TIMER_MS } from '../util/long-timeout.js';
 
 /**
  * The mock's image, speech and transcription endpoints (GenAI Bench's
@@ -147,7 +148,7 @@ export class AudioStream implements Abortable {
       const due = this.startedAt + this.plan.ttftMs + this.sent * this.plan.itlMs;
       const waitMs = due + DUE_MARGIN_MS - performance.now();
       if (waitMs > 0) {
-        this.timer = setTimeout(this.run, Math.ceil(waitMs));
+        this.timer = setTimeout(this.run, Math.min(MAX_TIMER_MS, Math.ceil(waitMs)));
         return;
       }
       this.step();
