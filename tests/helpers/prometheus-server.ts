@@ -1,26 +1,15 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { findBinary, freePort } from './local-binary.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Where Debian's prometheus is, if installed (.ci/run installs it). */
 export function findPrometheus(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  return findBinary('prometheus');
 }
 
-/** A free TCP port on 127.0.0.1 (a scrape config needs a real port number). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+export { freePort };
 
 export interface PrometheusProcess {
   url: string;

@@ -1,23 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { findBinary, freePort } from '../../helpers/local-binary.js';
 
 /** Where Debian's redis-server is, if installed (.ci/run installs it). */
 export function findRedisServer(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  return findBinary('redis-server');
 }
 
-/** A free TCP port on 127.0.0.1 (Redis needs a real port number, not 0). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+export { freePort };
 
 export interface RedisProcess {
   port: number;
