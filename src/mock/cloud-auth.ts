@@ -20,6 +20,11 @@ export const MOCK_GOOGLE_TOKEN = 'volley-mock-google-token';
 export const MOCK_GOOGLE_REFRESH_TOKEN = 'volley-mock-refresh-token';
 /** Where the mock's OAuth token endpoint listens (give it as providerOptions.tokenUrl). */
 export const MOCK_TOKEN_PATH = '/token';
+/** The Entra ID app the mock's token endpoint knows (AZURE_CLIENT_ID, AZURE_CLIENT_SECRET). */
+export const MOCK_AZURE_CLIENT_ID = 'volley-mock-azure-client';
+export const MOCK_AZURE_CLIENT_SECRET = 'volley-mock-azure-secret';
+/** Entra ID's token endpoint, any tenant: point AZURE_AUTHORITY_HOST at the mock. */
+export const AZURE_TOKEN_PATH = /^\/[^/]+\/oauth2\/v2\.0\/token$/;
 
 export interface CloudAuthOptions {
   aws: AwsCredentials;
@@ -41,8 +46,9 @@ const OCI_SIGNED_HEADERS = ['x-date', '(request-target)', 'host', 'content-type'
 
 export class CloudAuth {
   private readonly issued = new Map<string, number>();
+  private readonly azureIssued = new Map<string, number>();
   private sequence = 0;
-  /** Tokens issued by POST /token so far. */
+  /** Tokens issued by POST /token and the Entra ID token endpoint so far. */
   tokensIssued = 0;
 
   constructor(private readonly options: CloudAuthOptions) {}
@@ -54,12 +60,17 @@ export class CloudAuth {
     return this.checkOci(req, body);
   }
 
-  private checkBearer(req: IncomingMessage): AuthProblem | undefined {
+  /** Azure with Entra ID: a bearer token the mock's Entra token endpoint issued and that has not expired. */
+  checkAzureBearer(req: IncomingMessage): AuthProblem | undefined {
+    return this.checkBearer(req, this.azureIssued);
+  }
+
+  private checkBearer(req: IncomingMessage, issued = this.issued): AuthProblem | undefined {
     const header = req.headers.authorization;
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
     if (!token) return { status: 401, message: 'mock: missing bearer token (Authorization: Bearer …)' };
-    if (token === this.options.googleToken) return undefined;
-    const expiresAt = this.issued.get(token);
+    if (issued === this.issued && token === this.options.googleToken) return undefined;
+    const expiresAt = issued.get(token);
     if (expiresAt === undefined) return { status: 401, message: 'mock: invalid bearer token' };
     if (Date.now() >= expiresAt) return { status: 401, message: 'mock: the bearer token has expired' };
     return undefined;
@@ -113,6 +124,21 @@ export class CloudAuth {
     this.issued.set(token, Date.now() + this.options.googleTokenTtlMs);
     this.tokensIssued++;
     sendJson(res, 200, { access_token: token, expires_in: Math.max(1, Math.round(this.options.googleTokenTtlMs / 1000)), token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/cloud-platform' });
+  }
+
+  /** POST /{tenant}/oauth2/v2.0/token: Entra ID's client-credentials grant, for the mock's test app only. */
+  serveAzureToken(res: ServerResponse, body: Buffer): void {
+    const form = new URLSearchParams(body.toString('utf8'));
+    if (form.get('grant_type') !== 'client_credentials') {
+      return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'mock: only grant_type=client_credentials' });
+    }
+    if (form.get('client_id') !== MOCK_AZURE_CLIENT_ID || form.get('client_secret') !== MOCK_AZURE_CLIENT_SECRET) {
+      return sendJson(res, 401, { error: 'invalid_client', error_description: 'mock: unknown client id or wrong client secret' });
+    }
+    const token = `mock-azure-token-${++this.sequence}`;
+    this.azureIssued.set(token, Date.now() + this.options.googleTokenTtlMs);
+    this.tokensIssued++;
+    sendJson(res, 200, { token_type: 'Bearer', expires_in: Math.max(1, Math.round(this.options.googleTokenTtlMs / 1000)), ext_expires_in: 0, access_token: token });
   }
 }
 

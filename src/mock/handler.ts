@@ -16,7 +16,7 @@ import { PrefixCache } from './prefix-cache.js';
 import { getTokenizer } from '../workload/tokenizer.js';
 import { MockMetrics } from './metrics.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
-import { CloudAuth, MOCK_TOKEN_PATH } from './cloud-auth.js';
+import { AZURE_TOKEN_PATH, CloudAuth, MOCK_TOKEN_PATH } from './cloud-auth.js';
 
 /** Everything known about one API request once its body is read. */
 interface Exchange {
@@ -94,6 +94,7 @@ export class MockHandler {
       const route = matchApiRoute(path);
       if (route) return this.serveApi(req, res, route, path, startedAt);
       if (path === MOCK_TOKEN_PATH) return this.cloudAuth.serveToken(req, res, (await readBody(req)) ?? Buffer.alloc(0));
+      if (AZURE_TOKEN_PATH.test(path)) return this.cloudAuth.serveAzureToken(res, (await readBody(req)) ?? Buffer.alloc(0));
     } else if (path === '/mock/ground-truth' && (method === 'GET' || method === 'DELETE')) {
       if (method === 'DELETE') this.groundTruth.clear();
       return sendJson(res, 200, method === 'GET' ? this.groundTruth.list() : { cleared: true });
@@ -131,6 +132,11 @@ export class MockHandler {
 
     if (route.apiKeyHeader && !req.headers[route.apiKeyHeader] && !req.headers.authorization) {
       return fail(401, `mock: missing API key: send it in the ${route.apiKeyHeader} header`);
+    }
+    if (route.apiKeyHeader === 'api-key' && !req.headers['api-key']) {
+      // Azure with Entra ID: the bearer token must be one the mock issued, still valid.
+      const refused = this.cloudAuth.checkAzureBearer(req);
+      if (refused) return fail(refused.status, refused.message);
     }
     const overrides = readHeaderOverrides(req.headers);
     if (typeof overrides === 'string') return fail(400, overrides);

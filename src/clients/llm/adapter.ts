@@ -81,6 +81,8 @@ export interface ProviderConfig {
   /** Azure only. */
   deployment?: string;
   apiVersion?: string;
+  /** The user's providerOptions (Azure: `azureAd`). */
+  options?: Readonly<Record<string, unknown>>;
   /** Send min_tokens and ignore_eos (OpenAI-compatible servers). */
   ignoreEos: boolean;
 }

@@ -31,7 +31,10 @@ function builtIn(name: LlmProvider, apiKeyEnv: string, factory: (cfg: ProviderCo
     },
     parseStream: parsers.parseChatEvent,
     parseResponse: parsers.parseChatResponse,
-    auth: (settings) => ({ headers: authHeaders(factory(configOf(settings)).headers) }),
+    auth: (settings) => {
+      const a = factory(configOf(settings));
+      return { headers: authHeaders(a.headers), sign: a.sign };
+    },
   };
   FULL_ADAPTERS.set(definition, factory);
   return definition;
@@ -43,7 +46,7 @@ function authHeaders(headers: Record<string, string>): Record<string, string> {
 }
 
 function configOf(s: ProviderSettings): ProviderConfig {
-  return { model: s.model, apiKey: s.apiKey, deployment: s.deployment, apiVersion: s.apiVersion, ignoreEos: s.ignoreEos };
+  return { model: s.model, apiKey: s.apiKey, deployment: s.deployment, apiVersion: s.apiVersion, ignoreEos: s.ignoreEos, options: s.options };
 }
 
 let registered = false;
