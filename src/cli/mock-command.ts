@@ -177,7 +177,7 @@ export function registerMockCommand(program: Command): void {
     .option('--prefill-per-token <duration>', 'TTFT added per uncached input token, e.g. 0.05ms (turns the cache on)')
     // Cloud dialects (bedrock, vertex, oci): docs/mock-server.md#cloud-dialects
     .option('--aws-region <region>', 'bedrock: refuse SigV4 signatures for another region (default: any)')
-    .option('--google-token-ttl <duration>', 'vertex: life of the tokens POST /token issues', '1h')
+    .option('--google-token-ttl <duration>', 'vertex and azure: life of the tokens the token endpoints issue', '1h')
     .option('--oci-public-key <file>', 'oci: PEM public key that checks request signatures (without it OCI requests get 401)')
     .action(async (flags: MockFlags, command: Command) => {
       const options = parseMockFlags(flags, process.env);
