@@ -72,8 +72,9 @@ export class RunGuard {
 
   /** Names the key's variable (never its value), and whether it is set at all; for the cloud providers, their credentials (cloudAuthHint). */
   private keyHint(): string {
-    const clouds = [...new Set(this.classes.map((c) => cloudAuthHint(c.provider)).filter((h): h is string => h !== undefined))];
-    const keyed = this.classes.filter((c) => cloudAuthHint(c.provider) === undefined);
+    const hintOf = (c: UserClassInfo) => cloudAuthHint(c.provider) ?? entraAuthHint(c.provider, this.env);
+    const clouds = [...new Set(this.classes.map(hintOf).filter((h): h is string => h !== undefined))];
+    const keyed = this.classes.filter((c) => hintOf(c) === undefined);
     if (clouds.length > 0 && keyed.every((c) => !c.apiKeyEnv)) return clouds.join('; ');
     const vars = [...new Set(keyed.map((c) => c.apiKeyEnv).filter((v): v is string => Boolean(v)))];
     if (vars.length === 0) return 'check the API key the requests send';
@@ -99,6 +100,12 @@ function cloudAuthHint(provider: string | undefined): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** Azure with Entra ID (its variables set: providerOptions.azureAd is not known here): the token's credentials, not the key. */
+function entraAuthHint(provider: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (provider !== 'azure' || !(env.AZURE_OPENAI_AD_TOKEN || env.AZURE_TENANT_ID || env.AZURE_CLIENT_ID)) return undefined;
+  return 'check the Entra ID credentials: AZURE_OPENAI_AD_TOKEN (tokens expire), or AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (an app registration with a role on the Azure OpenAI resource), or the key in AZURE_OPENAI_API_KEY';
 }
 
 /** The most frequent error message that names a connection failure, as an example for the message. */

@@ -33,6 +33,16 @@ describe('RunGuard', () => {
     expect(`${err?.message} ${err?.hint}`).not.toContain('sk-secret-value');
   });
 
+  it('azure with Entra ID variables set: names the Entra credentials, not the unset key, without their values', () => {
+    const azure: UserClassInfo = { name: 'Chat', weight: 1, taskCount: 1, provider: 'azure', apiKeyEnv: 'AZURE_OPENAI_API_KEY' };
+    const env = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 'entra-secret-value' };
+    const err = new RunGuard([azure], undefined, env).observe(interval(0, 9, { 'llm.requests': 9, 'llm.errors.auth': 9 }));
+    expect(err?.hint).toContain('check the Entra ID credentials');
+    expect(err?.hint).not.toContain('is not set');
+    expect(`${err?.message} ${err?.hint}`).not.toContain('entra-secret-value');
+    expect(new RunGuard([azure], undefined, {}).observe(interval(0, 9, { 'llm.requests': 9, 'llm.errors.auth': 9 }))?.hint).toContain('AZURE_OPENAI_API_KEY is not set');
+  });
+
   it('one request that went otherwise disarms it for the rest of the run', () => {
     const g = new RunGuard([chat], undefined, {});
     expect(g.observe(interval(1, 4, { 'llm.requests': 5, 'llm.errors.auth': 4 }))).toBeUndefined();
