@@ -135,3 +135,23 @@ describe.each(TRANSPORTS)('azure provider with Entra ID tokens (%s)', (t) => {
     expect((await setup({}).chat()).error).toBeUndefined();
   });
 });
+
+describe("the mock's Entra token endpoint", () => {
+  const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields) });
+  const chat = (headers: Record<string, string>) =>
+    fetch(`${mock.url}/openai/deployments/d/chat/completions?api-version=2024-10-21`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 }) });
+
+  it('refuses other grants and unknown clients; an issued token passes until it expires, then is 401', async () => {
+    const url = `${mock.url}/any-tenant/oauth2/v2.0/token`;
+    expect((await fetch(url, form({ grant_type: 'password' }))).status).toBe(400);
+    expect((await fetch(url, form({ grant_type: 'client_credentials', client_id: MOCK_AZURE_CLIENT_ID, client_secret: 'nope' }))).status).toBe(401);
+    const res = await fetch(url, form({ grant_type: 'client_credentials', client_id: MOCK_AZURE_CLIENT_ID, client_secret: MOCK_AZURE_CLIENT_SECRET }));
+    const { access_token: token, expires_in: expiresIn } = (await res.json()) as { access_token: string; expires_in: number };
+    expect(expiresIn).toBe(1);
+    expect((await chat({ authorization: `Bearer ${token}` })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await chat({ authorization: `Bearer ${token}` })).status).toBe(401);
+    expect((await chat({ authorization: 'Basic abc' })).status).toBe(401);
+    expect((await chat({ 'api-key': 'any-key' })).status).toBe(200);
+  });
+});
