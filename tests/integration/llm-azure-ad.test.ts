@@ -8,6 +8,7 @@ import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { MOCK_AZURE_CLIENT_ID, MOCK_AZURE_CLIENT_SECRET } from '../../src/mock/cloud-auth.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { seededRandom } from '../../src/util/random.js';
+import { startHostileServer } from '../helpers/hostile-servers.js';
 
 // The azure provider with Entra ID: tokens from the mock's Entra token
 // endpoint (client-credentials grant), sent as bearer tokens the mock checks
@@ -153,5 +154,32 @@ describe("the mock's Entra token endpoint", () => {
     expect((await chat({ authorization: `Bearer ${token}` })).status).toBe(401);
     expect((await chat({ authorization: 'Basic abc' })).status).toBe(401);
     expect((await chat({ 'api-key': 'any-key' })).status).toBe(200);
+  });
+});
+
+describe('a token endpoint that never answers', () => {
+  it('fails each request as timeout within its own deadline, and the stop ends the wait at once', async () => {
+    const server = await startHostileServer('never-answers');
+    try {
+      process.env.AZURE_TENANT_ID = 'tenant-silent';
+      process.env.AZURE_CLIENT_ID = MOCK_AZURE_CLIENT_ID;
+      process.env.AZURE_CLIENT_SECRET = MOCK_AZURE_CLIENT_SECRET;
+      process.env.AZURE_AUTHORITY_HOST = server.url;
+      transport = 'socket';
+      const user = Object.assign(new (class AzureUser extends LLMUser {})(), { provider: 'azure', model: 'm', traffic: 'D(20,5)', providerOptions: { azureAd: true } });
+      const stop = new AbortController();
+      const ctx: ClientContext = { recorder: new MetricsRecorder(), dispatcher: agent, sockets, baseUrl: mock.url, requestTimeoutMs: 300, random: seededRandom(1), hardStop: stop.signal, options: {} };
+      const llm = createLlmClient(user, ctx);
+      const r = await llm.chat();
+      expect(r.errorKind).toBe('timeout');
+      expect(r.error).toMatch(/no credentials from the provider's auth within 300 ms/);
+      expect(r.error).not.toContain(MOCK_AZURE_CLIENT_SECRET);
+      // The stop cuts the wait short: recorded as aborted, not as a failure.
+      const pending = llm.chat({ timeoutMs: 60_000 });
+      stop.abort();
+      expect((await pending).errorKind).toBe('aborted');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -56,16 +56,22 @@ export function azureAdToken(env: NodeJS.ProcessEnv = process.env): Promise<stri
   return source.pending!;
 }
 
+/** Longest wait for the Entra token endpoint, headers and body. */
+const TOKEN_FETCH_TIMEOUT_MS = 10_000;
+
 async function fetchToken(url: string, clientId: string, secret: string): Promise<Cached> {
   const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: AZURE_AD_SCOPE });
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    // Bounded: a fetch that never settles would hold every later request of the worker on this one pending promise.
+    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(TOKEN_FETCH_TIMEOUT_MS) });
   } catch (err) {
     const cause = (err as { cause?: { message?: string } }).cause?.message;
     throw new Error(`could not reach the Entra ID token endpoint ${url} (${cause ?? (err as Error).message})`);
   }
-  const text = await res.text();
+  const text = await res.text().catch((err: Error) => {
+    throw new Error(`the Entra ID token endpoint ${url} did not finish its answer (${err.message})`);
+  });
   let json: Record<string, unknown> = {};
   try {
     json = JSON.parse(text) as Record<string, unknown>;

@@ -40,6 +40,7 @@ import { headerSecrets } from './redaction.js';
 import { maxBodyOf } from '../answer-limits.js';
 import { RetryAfterGate, timerPause } from '../retry-after.js';
 import { isLlmUser } from './is-llm-user.js';
+import { MAX_TIMER_MS } from '../../util/long-timeout.js';
 import { countImages, MEDIA_ENDPOINTS, recordMedia, SPEECH_HEAD_BYTES, speechAudio, transcriptionForm, wavSeconds, type RawBody } from './media.js';
 import { MAX_AUDIO_SECONDS, wavClip } from '../../workload/audio.js';
 import type { ImagesOptions, ImagesResult, SpeechOptions, SpeechResult, TranscriptionOptions, TranscriptionResult } from '../../api/media.js';
@@ -663,7 +664,7 @@ class UserLlmClient implements LlmClient {
     let signedSecrets: string[] | undefined;
     if (adapter.sign && bodyText !== undefined) {
       // A signature (SigV4, OCI) or a token refreshed when it expires, made for these exact bytes.
-      const signed = await this.signRequest(origin + path, headers, bodyText);
+      const signed = await this.signRequest(origin + path, headers, bodyText, opts.timeoutMs ?? this.ctx.requestTimeoutMs, opts.signal);
       if ('failed' in signed) return signed.failed;
       headers = { ...headers, ...signed.headers };
       signedSecrets = headerSecrets(signed.headers);
@@ -694,15 +695,46 @@ class UserLlmClient implements LlmClient {
   }
 
   /** The provider's per-request headers; a failure to sign or to get a token fails the request as `auth` (the run guard stops a run where every request does). */
-  private async signRequest(url: string, headers: Record<string, string>, body: string): Promise<{ headers: Record<string, string> } | { failed: ExchangeOutcome }> {
-    try {
-      return { headers: await this.target.adapter.sign!({ method: 'POST', url, headers, body }) };
-    } catch (err) {
+  /**
+   * The provider's per-request headers; a failure to sign or to get a token fails the request as `auth` (the run guard stops a run where every request does).
+   * Bounded like the request itself: a token endpoint that never answers fails it as `timeout` within the request's deadline,
+   * and the stop ends the wait (`aborted`), so no user hangs before its exchange starts.
+   */
+  private async signRequest(
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ headers: Record<string, string> } | { failed: ExchangeOutcome }> {
+    const startMs = performance.now();
+    const fail = (kind: LlmErrorKind, message: string) => {
       const failed = emptyOutcome();
-      failed.startMs = failed.endMs = performance.now();
-      failed.errorKind = 'auth';
-      failed.errorMessage = redact(`auth: ${(err as Error).message ?? String(err)}`, this.secrets);
+      failed.startMs = startMs;
+      failed.endMs = performance.now();
+      failed.errorKind = kind;
+      failed.errorMessage = redact(message, this.secrets);
       return { failed };
+    };
+    const stops = [this.ctx.hardStop, ...(signal ? [signal] : [])];
+    let timer: NodeJS.Timeout | undefined;
+    let onStop: (() => void) | undefined;
+    const bound = new Promise<'timeout' | 'aborted'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), Math.min(timeoutMs, MAX_TIMER_MS));
+      onStop = () => resolve('aborted');
+      for (const s of stops) s.addEventListener('abort', onStop, { once: true });
+      if (stops.some((s) => s.aborted)) resolve('aborted');
+    });
+    try {
+      const signed = await Promise.race([this.target.adapter.sign!({ method: 'POST', url, headers, body }), bound]);
+      if (signed === 'timeout') return fail('timeout', `timeout: no credentials from the provider's auth within ${timeoutMs} ms (is its token endpoint answering?)`);
+      if (signed === 'aborted') return fail('aborted', 'aborted: the run stopped');
+      return { headers: signed };
+    } catch (err) {
+      return fail('auth', `auth: ${(err as Error).message ?? String(err)}`);
+    } finally {
+      clearTimeout(timer);
+      for (const s of stops) s.removeEventListener('abort', onStop!);
     }
   }
 
