@@ -14,7 +14,7 @@ export function llmGroupsTable(llm: LlmSummary, by: 'byName' | 'byClass'): SafeH
   const rows = llmGroupRows(llm, by);
   if (rows.length === 0) return '';
   const title = by === 'byName' ? 'By request name' : 'By user class';
-  return html`<h3 id="llm-${by === 'byName' ? 'names' : 'classes'}">${title}</h3>
+  return html`<h3 class="subsection" id="llm-${by === 'byName' ? 'names' : 'classes'}">${title}</h3>
 ${table<LlmGroupRow>(
   [
     { header: by === 'byName' ? 'Name' : 'Class', text: true, wrap: true, cell: (r) => r.key },

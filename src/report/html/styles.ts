@@ -28,6 +28,7 @@ dl.meta dd { margin: 0; color: var(--ink); font-variant-numeric: tabular-nums; }
 section { margin: 0 0 28px; }
 h2 { font-size: 16px; margin: 0 0 10px; font-weight: 650; }
 h3 { font-size: 14px; margin: 0 0 2px; font-weight: 600; }
+h3.subsection { margin: 20px 0 8px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 14px; }
 .charts.three { grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); }
 .chart { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px 8px; }
