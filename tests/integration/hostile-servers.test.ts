@@ -1,7 +1,7 @@
 /**
  * A generator is pointed at servers that misbehave by definition. Each kind
  * of tests/helpers/hostile-servers.ts runs against HttpUser and LLMUser over
- * both LLM transports, for a short run: failures are counted under the kind
+ * both transports each, for a short run: failures are counted under the kind
  * they are (timeout, protocol, body_too_large, network...), the results are
  * written, and no hostile answer stalls a request past --request-timeout.
  */
@@ -65,7 +65,8 @@ const CASES: Array<[HostileKind, Expectation]> = [
 ];
 
 const CLIENTS = [
-  { name: 'HttpUser', scenario: 'hostile/http-get.ts', options: {} },
+  { name: 'HttpUser, socket transport', scenario: 'hostile/http-get.ts', options: { httpTransport: 'socket' } },
+  { name: 'HttpUser, undici transport', scenario: 'hostile/http-get.ts', options: { httpTransport: 'undici' } },
   { name: 'LLMUser, socket transport', scenario: 'hostile/llm-chat.ts', options: { llmTransport: 'socket' } },
   { name: 'LLMUser, undici transport', scenario: 'hostile/llm-chat.ts', options: { llmTransport: 'undici' } },
 ] as const;
@@ -162,7 +163,7 @@ describe('the requests log and a server that echoes the key', () => {
     const server = await startHostileServer('echo-key');
     const out = join(dir, `echo-key-${transport}`);
     try {
-      const r = await runAgainst(server, CLIENTS[1], out, { llmTransport: transport });
+      const r = await runAgainst(server, CLIENTS.find((c) => c.name.startsWith('LLMUser'))!, out, { llmTransport: transport });
       expect(r.summary.llm!.requests).toBeGreaterThan(0);
       const log = readFileSync(join(out, 'requests.jsonl'), 'utf8');
       const ids = log.trim().split('\n').map((l) => (JSON.parse(l) as { id?: string }).id);

@@ -12,6 +12,7 @@ import { MetricsAggregate } from '../../src/metrics/aggregate.js';
 import { buildLlmSummary } from '../../src/metrics/llm-summary.js';
 import { wavClip } from '../../src/workload/audio.js';
 import { seededRandom } from '../../src/util/random.js';
+import { startHostileServer } from '../helpers/hostile-servers.js';
 
 // GenAI Bench's media tasks against the mock, over both transports: what Volley
 // reports is compared with what the mock did (its ground truth and its rules).
@@ -177,4 +178,31 @@ describe.each(['socket', 'undici'] as const)('media requests against the mock (%
 it('media calls on a provider without them are a clear error', async () => {
   const { llm } = setup('socket', { provider: 'anthropic' });
   await expect(llm.speech()).rejects.toThrow(/speech\(\) is not available with provider 'anthropic'/);
+});
+
+describe.each(['socket', 'undici'] as const)('speech against hostile servers (%s)', (transport) => {
+  // The audio body is read but not kept (only its 44-byte head): an answer without end costs no memory
+  // and ends at the request's deadline; one that never starts ends there too.
+  it.each(['never-answers', 'stall-after-headers', 'trickle', 'endless-body'] as const)('%s: a timeout within the deadline', async (kind) => {
+    const server = await startHostileServer(kind);
+    try {
+      const recorder = new MetricsRecorder();
+      const ctx: ClientContext = {
+        recorder,
+        dispatcher: agent,
+        sockets: transport === 'socket' ? sockets : undefined,
+        baseUrl: server.url,
+        requestTimeoutMs: 500,
+        random: seededRandom(3),
+        hardStop: new AbortController().signal,
+        options: {},
+      };
+      const llm = createLlmClient(Object.assign(new Media(), { traffic: 'A(30)' }), ctx);
+      const r = await llm.speech();
+      expect(r.errorKind).toBe('timeout');
+      expect(recorder.takeDelta().counters).toMatchObject({ 'llm.failures': 1, 'llm.errors.timeout': 1 });
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+const [, , file, out] = process.argv;
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const p = await b.newPage({ viewport: { width: 1300, height: 1000 } });
+await p.goto(file.startsWith('http') ? file : 'file://' + file);
+await p.waitForTimeout(1200);
+const h = await p.evaluate(() => document.body.scrollHeight);
+for (let y = 0, i = 0; y < h; y += 1000, i++) await p.screenshot({ path: `${out}${i}.png`, clip: { x: 0, y, width: 1300, height: Math.min(1000, h - y) }, fullPage: true });
+console.log(h);
+await b.close();

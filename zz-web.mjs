@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const p = await b.newPage({ viewport: { width: 1300, height: 1000 } });
+await p.goto('http://127.0.0.1:18666/');
+await p.getByRole('button', { name: 'Start' }).click();
+await p.waitForTimeout(6000);
+const h = await p.evaluate(() => document.body.scrollHeight);
+for (let y = 0, i = 0; y < h; y += 1000, i++) await p.screenshot({ path: `/tmp/g/wr${i}.png`, clip: { x: 0, y, width: 1300, height: Math.min(1000, h - y) }, fullPage: true });
+console.log(h);
+await b.close();
