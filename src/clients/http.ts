@@ -14,6 +14,7 @@ const NO_CHUNKS: Buffer[] = [];
 const NO_OPTIONS: RequestOptions = {};
 /** One object for requests without headers: the socket transport caches a header block per object. */
 const NO_HEADERS: Record<string, string> = {};
+const JSON_HEADERS: Record<string, string> = Object.freeze({ 'content-type': 'application/json' }) as Record<string, string>;
 const SLASH = 47; // '/'
 
 /**
@@ -352,8 +353,9 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
     let body: string | Uint8Array | undefined = opts.body;
     if (opts.json !== undefined) {
       body = JSON.stringify(opts.json);
-      headers = headers ? { ...headers } : {};
-      if (!hasContentType(headers)) headers['content-type'] = 'application/json';
+      // One shared object when the request has no headers of its own: the socket transport caches its header block by object.
+      if (headers === undefined) headers = JSON_HEADERS;
+      else if (!hasContentType(headers)) headers = { ...headers, 'content-type': 'application/json' };
     }
     const timeout = opts.timeout ?? ctx.requestTimeoutMs;
     const req = new InFlight(user, method, opts.name ?? nameFor(path), opts, timeout);
