@@ -1,10 +1,11 @@
 import { HttpUser } from './user.js';
+import { IS_LLM_USER } from './llm-brand.js';
 import type { ImagesOptions, ImagesResult, SpeechOptions, SpeechResult, TranscriptionOptions, TranscriptionResult } from './media.js';
 
 /** Where the runtime attaches the LLM client of an LLMUser (see createLlmClient). */
 export const LLM_CLIENT = Symbol.for('volley.llmClient');
 /** Brand on LLMUser, checked by `isLlmUser` even across two copies of this module. */
-export const IS_LLM_USER = Symbol.for('volley.isLlmUser');
+export { IS_LLM_USER };
 
 /**
  * The API dialect an LLMUser speaks.

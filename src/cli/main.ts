@@ -2,13 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ExitCode, formatError, UserError, redact } from '../errors.js';
 import { packageVersion } from '../util/package-root.js';
-import { runScenario, writeSummary, secretValues, formatSummaryTable } from './run.js';
-import type { Run } from '../engine/orchestrator.js';
-import type { RunConfig } from '../config/resolve.js';
-import { registerExtraCommands } from './commands.js';
-import { claimSignals, releaseSignals } from './signals.js';
-import { writeReports } from '../report/files/write-reports.js';
-import { runWebCommand, takeWebFlags } from './web-command.js';
+import { secretValues } from '../util/secret-values.js';
+import { releaseSignals } from './signals.js';
+import { prestartThreads } from './prestart.js';
 
 const io = { stdout: process.stdout, stderr: process.stderr };
 
@@ -126,72 +122,20 @@ program
   .option('--autostart', 'with --web: start the run at once instead of waiting for Start')
   .option('--autoquit <seconds>', 'with --web: after the run, keep the page up this long, then exit (default: until Ctrl-C)', num)
   .action(async (scenario: string, opts: Record<string, unknown>) => {
-    const webFlags = takeWebFlags(opts);
-    if (webFlags) return void (process.exitCode = await runWebCommand(scenario, opts, webFlags, io, secretValues(), (s) => formatSummaryTable(s, { width: Math.max(80, process.stdout.columns ?? 80) })));
-    const { config, threshold, ...rest } = opts;
-    const options: Record<string, unknown> = { ...rest };
-    if (threshold) options.thresholds = threshold;
-    const controller = new AbortController();
-    let current: { run: Run; cfg: RunConfig } | undefined;
-    // What is known now, every file, and leave: a third signal, or a second one the run does not answer in time.
-    const writeNowAndExit = () => {
-      if (current) {
-        const summary = current.run.buildSummary();
-        summary.meta.interrupted = true;
-        summary.meta.stopReason = 'interrupted twice';
-        summary.meta.exitCode = ExitCode.Interrupted;
-        if (current.cfg.out) {
-          writeSummary(summary, resolve(current.cfg.out));
-          writeReports(summary, resolve(current.cfg.out));
-        }
-        process.stdout.write('\n' + formatSummaryTable(summary));
-      }
-      process.exit(ExitCode.Interrupted);
-    };
-    // docs/exit-codes.md#signals: before the run exists a signal exits at once (signals.ts); then the first stops gracefully, the second at once.
-    claimSignals((signal, count) => {
-      if (!current) {
-        process.stderr.write(`\n${signal} before the run started: exiting, nothing ran\n`);
-        process.exit(ExitCode.Interrupted);
-      }
-      if (count === 1) {
-        process.stderr.write('\nstopping: finishing in-flight requests (Ctrl-C again to exit at once)\n');
-        controller.abort();
-        return;
-      }
-      if (count === 2) {
-        // In-flight requests are aborted (and counted so) and every file is written, without waiting for the grace or teardown().
-        process.stderr.write('\nstopping now: aborting in-flight requests and writing the results (again to exit without them)\n');
-        current.run.interruptAgain();
-        setTimeout(writeNowAndExit, 5000).unref();
-        return;
-      }
-      writeNowAndExit();
-    });
-    const tuiWanted = process.stdout.isTTY && !process.env.CI && !opts.headless;
-    const tuiModule = tuiWanted ? await import('../report/tui/index.js').catch(() => undefined) : undefined;
-    // The TUI shows at once (bundling, starting workers), not after 2-3 s of a blank terminal.
-    const tui = tuiModule?.createTuiReporter({ stdout: process.stdout, stdin: process.stdin, formatFinal: (s) => formatSummaryTable(s, { width: Math.max(80, process.stdout.columns ?? 80) }) });
-    tui?.showPhase('bundling the scenario…');
-    const result = await runScenario(
-      {
-        scenario,
-        options,
-        config: config as string | undefined,
-        signal: controller.signal,
-        onRun: (run, cfg) => (current = { run, cfg }),
-        tui: (cfg) => {
-          if (cfg.headless) tui?.dispose();
-          else tui?.showPhase('starting workers…');
-          return cfg.headless ? undefined : tui;
-        },
-      },
-      io,
-    ).finally(() => tui?.dispose());
-    process.exitCode = result.exitCode;
+    // Start-up in parallel (docs/benchmarks.md#start-up): the worker threads
+    // load their modules and esbuild bundles the scenario while this thread
+    // loads the run's modules. startRun awaits the bundle where it always did,
+    // so a scenario that does not compile is reported in the same order.
+    const threads = prestartThreads(opts);
+    const bundle = opts.web ? undefined : import('../compile/bundle.js').then((m) => m.bundleFile(resolve(scenario), 'scenario'));
+    bundle?.catch(() => undefined); // awaited (and reported) by startRun
+    const { runCommand } = await import('./run-command.js');
+    await runCommand(scenario, opts, io, { threads, bundle });
   });
 
-registerExtraCommands(program, io);
+// `bench run` is the hot path: the other commands' modules (merge, reports,
+// the mock, plots) load only when the command line is not a run.
+if (process.argv[2] !== 'run') (await import('./commands.js')).registerExtraCommands(program, io);
 // Other commands handle their signals themselves (bench mock, fleet…), or are quick.
 program.hook('preAction', (_program, action) => {
   if (action.name() !== 'run') releaseSignals();

@@ -8,7 +8,7 @@ import type { RunSummary } from '../metrics/summary-types.js';
 import { claimSignals } from './signals.js';
 import type { StartForm } from '../web/api-schema.js';
 import { checkBind, parseWebAuth, type WebAuth } from '../web/security.js';
-import { startWebUi, type WebFormDefaults } from '../web/server.js';
+import type { WebFormDefaults } from '../web/server.js';
 
 /** The `bench run` flags of the web UI (docs/web-ui.md). */
 export interface WebFlags {
@@ -104,6 +104,8 @@ export async function runWithWebUi(p: {
   let handle: RunHandle | undefined;
   let quit!: (code: number) => void;
   const quitting = new Promise<number>((r) => (quit = r));
+  // Loaded here: a plain `bench run` does not pay for the web UI's modules.
+  const { startWebUi } = await import('../web/server.js');
   const ui = await startWebUi({
     host,
     port: port(flags.webPort),

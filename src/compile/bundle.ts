@@ -1,5 +1,6 @@
-import { build, type Message } from 'esbuild';
+import type { Message } from 'esbuild';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +9,7 @@ import { ScenarioError } from '../errors.js';
 import { packageRoot } from '../util/package-root.js';
 import { SOURCE_DEFINES, sourcePathsPlugin } from './source-paths.js';
 import { makeTempDir } from './temp-dirs.js';
+import { bundleCacheEnabled, bundleCacheKey, storeBundle, takeCachedBundle } from './bundle-cache.js';
 
 export interface Bundle {
   /** Absolute path of the ESM bundle. */
@@ -35,6 +37,12 @@ function sourceHash(inputs: Record<string, unknown>, entry: string): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** Which esbuild would bundle (its file and mtime): another version may bundle differently. */
+function esbuildStamp(): string {
+  const main = createRequire(import.meta.url).resolve('esbuild');
+  return `${main}@${statSync(main).mtimeMs}`;
+}
+
 function formatMessage(m: Message, cwd: string): string {
   const loc = m.location;
   if (!loc) return m.text;
@@ -49,7 +57,7 @@ function formatMessage(m: Message, cwd: string): string {
  * (its `paths`, `baseUrl`, `jsx`…), extended with the two settings Volley's
  * TC39 decorators need, whatever the user's file says.
  */
-function writeTsconfig(dir: string, entry: string): string {
+function writeTsconfig(dir: string, entry: string): { path: string; user?: string } {
   let user: string | undefined;
   for (let d = dirname(entry); ; d = dirname(d)) {
     if (existsSync(join(d, 'tsconfig.json'))) {
@@ -60,7 +68,7 @@ function writeTsconfig(dir: string, entry: string): string {
   }
   const path = join(dir, 'tsconfig.json');
   writeFileSync(path, JSON.stringify({ ...(user && { extends: user }), compilerOptions: { experimentalDecorators: false, useDefineForClassFields: true } }));
-  return path;
+  return { path, user };
 }
 
 /**
@@ -85,8 +93,16 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
   const banner = [`import { createRequire as __volleyCreateRequire } from 'node:module'; const require = __volleyCreateRequire(${entryUrl});`];
   // open() of the public API reads files relative to the scenario.
   if (kind === 'scenario') banner.push(`globalThis[Symbol.for(${JSON.stringify(SCENARIO_FILE.description)})] = ${JSON.stringify(abs)};`);
+  const tsconfig = writeTsconfig(dir, abs);
+  // An unchanged scenario skips esbuild altogether (bundle-cache.ts).
+  const key = bundleCacheEnabled()
+    ? bundleCacheKey({ kind, entry: abs, api, banner, tsconfig: tsconfig.user, tsconfigText: tsconfig.user && readFileSync(tsconfig.user, 'utf8'), esbuild: esbuildStamp() })
+    : undefined;
+  const cached = key === undefined ? undefined : takeCachedBundle(key, out);
+  if (cached !== undefined) return { path: out, sourceHash: cached, dispose };
   let hash: string;
   try {
+    const { build } = await import('esbuild');
     const result = await build({
       entryPoints: [abs],
       outfile: out,
@@ -97,7 +113,7 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
       sourcemap: 'inline',
       logLevel: 'silent',
       metafile: true,
-      tsconfig: writeTsconfig(dir, abs),
+      tsconfig: tsconfig.path,
       define: SOURCE_DEFINES,
       banner: { js: banner.join(' ') },
       plugins: [
@@ -114,6 +130,7 @@ export async function bundleFile(file: string, kind: 'scenario' | 'config'): Pro
       ],
     });
     hash = sourceHash(result.metafile.inputs, abs);
+    if (key !== undefined) storeBundle(key, out, result.metafile.inputs, hash);
   } catch (err) {
     dispose();
     const errors = (err as { errors?: Message[] }).errors;

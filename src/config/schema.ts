@@ -8,7 +8,7 @@ import { parseLiveUrl } from './live-url.js';
 import { loadModelOptionKeys } from './load-models.js';
 import { capacityOptionKeys } from './capacity.js';
 import { MAX_TIMER_MS } from '../util/long-timeout.js';
-import { TOKENIZERS, unknownTokenizerProblem } from '../workload/tokenizer.js';
+import { TOKENIZERS, unknownTokenizerProblem } from '../workload/tokenizer-names.js';
 import { openTokenizerProblem, type OpenTokenizerName } from '../workload/hf-tokenizer.js';
 import type { TokenizerName } from '../workload/tokenizer.js';
 

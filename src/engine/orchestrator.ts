@@ -9,7 +9,7 @@ import type { LiveSnapshot } from '../metrics/live-snapshot.js';
 import type { MetricsDelta } from '../metrics/delta.js';
 import type { CapacitySummary, RunAction, RunSummary } from '../metrics/summary-types.js';
 import { overSaturatedStop } from './capacity/stop.js';
-import { WorkerPool } from '../pool/pool.js';
+import { WorkerPool, type WorkerThreads } from '../pool/pool.js';
 import type { FromWorker, UserClassInfo, WorkerOptions } from '../pool/protocol.js';
 import type { Reporter } from '../metrics/reporter.js';
 import { errorRateExceeded } from './error-rate.js';
@@ -56,6 +56,8 @@ export interface RunDeps {
   scenarioHash?: string;
   /** Receives progress notes (still loading the scenario…), stderr in the CLI; default: warn. */
   note?: (message: string) => void;
+  /** Worker threads started before the run (cli/prestart.ts): taken when the run needs as many. */
+  threads?: WorkerThreads;
 }
 
 /**
@@ -266,7 +268,7 @@ export class Run {
       maxUsers: usersOnWorker(this.cfg, this.scenarios, this.segment, i, W),
       iterations: iterShares?.[i],
       scenarios: this.scenarios.map((s, k) => workerScenario(s, k, i, W, separate, this.cfg, this.segment)),
-    }));
+    }), this.deps.threads);
     const workers = this.pool.workers;
     try {
       // Only a block during the load is worth a warning: a worker loading its modules (tiktoken, the scenario) at start is not stuck.

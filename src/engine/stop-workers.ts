@@ -1,6 +1,6 @@
 import type { WorkerHandle } from '../pool/pool.js';
 import type { FromWorker } from '../pool/protocol.js';
-import { ABANDON_AFTER_MS } from '../runtime/worker-runtime.js';
+import { ABANDON_AFTER_MS } from '../runtime/stop-limits.js';
 import { formatDuration } from '../util/format-duration.js';
 import type { Watchdog } from './watchdog.js';
 

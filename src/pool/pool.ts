@@ -26,15 +26,15 @@ export interface WorkerHandle {
 }
 
 /**
- * Starts one long-lived piscina task per worker thread. piscina is built for
- * short tasks, so each task holds its thread for the whole run and talks over
- * its own MessagePort; stopping is a message, never a task abort.
+ * The run's worker threads, started before the run knows its scenario: each
+ * loads the worker's modules (dist/worker.js) at once, so a caller that starts
+ * them early (the CLI, before it loads the engine and bundles the scenario)
+ * overlaps that with its own work. A WorkerPool of the same size takes them.
  */
-export class WorkerPool {
-  readonly workers: WorkerHandle[] = [];
-  private readonly piscina: Piscina;
+export class WorkerThreads {
+  readonly piscina: Piscina;
 
-  constructor(count: number, bundlePath: string, optionsFor: (index: number) => WorkerOptions) {
+  constructor(readonly count: number) {
     this.piscina = new Piscina({
       filename: join(packageRoot(), 'dist', 'worker.js'),
       minThreads: count,
@@ -43,6 +43,27 @@ export class WorkerPool {
       idleTimeout: 1000,
       // Workers print through the main thread's console; keep their stdout/stderr attached.
     });
+  }
+
+  /** Ends the threads (not taken by a run, or the run's own at its end). */
+  async destroy(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
+
+/**
+ * Starts one long-lived piscina task per worker thread. piscina is built for
+ * short tasks, so each task holds its thread for the whole run and talks over
+ * its own MessagePort; stopping is a message, never a task abort.
+ */
+export class WorkerPool {
+  readonly workers: WorkerHandle[] = [];
+  private readonly piscina: Piscina;
+
+  /** `started`: threads started early (WorkerThreads); taken when there are `count` of them, else ended and new ones started. */
+  constructor(count: number, bundlePath: string, optionsFor: (index: number) => WorkerOptions, started?: WorkerThreads) {
+    if (started && started.count !== count) void started.destroy();
+    this.piscina = (started?.count === count ? started : new WorkerThreads(count)).piscina;
     for (let i = 0; i < count; i++) this.workers.push(this.start(i, count, bundlePath, optionsFor(i)));
   }
 

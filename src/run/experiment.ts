@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IS_LLM_USER } from '../api/llm.js';
+import { IS_LLM_USER } from '../api/llm-brand.js';
 import type { RunConfig } from '../config/resolve.js';
 import { UserError } from '../errors.js';
 import type { ExperimentMeta, RunSummary } from '../metrics/summary-types.js';

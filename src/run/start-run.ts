@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { bundleFile } from '../compile/bundle.js';
+import { bundleFile, type Bundle } from '../compile/bundle.js';
 import { loadConfigFile, loadScenarioOptions, resolveConfig, type RunConfig } from '../config/resolve.js';
 import type { ParsedOptions } from '../config/schema.js';
 import { validateOptions } from '../config/validate.js';
@@ -15,6 +15,7 @@ import { parseThresholds } from '../thresholds/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { makeDir } from '../util/make-dir.js';
 import { RunController } from './controller.js';
+import type { WorkerThreads } from '../pool/pool.js';
 import { endRun } from './end-run.js';
 import { secretValues } from './outcome.js';
 import { planExperiment } from './experiment.js';
@@ -36,6 +37,10 @@ export interface RunRequest {
   reporters?: Reporter[];
   /** Use the TUI when stdout is a TTY. Decided by the CLI; the API defaults to headless. */
   tui?: (cfg: RunConfig) => Reporter | undefined;
+  /** Worker threads the caller started early (the CLI: cli/prestart.ts); the run takes them if it needs as many, else ends them. */
+  threads?: WorkerThreads;
+  /** The scenario's bundle, started by the caller (the CLI, while the run's modules load); else bundled here. */
+  bundle?: Promise<Bundle>;
   /** Opens the --live channel (Redis, for `bench watch`) when the options ask for one; the CLI passes distributed/live's. */
   openLive?: (opts: LiveChannelOptions) => Promise<LiveChannel>;
 }
@@ -96,11 +101,21 @@ async function startMock(cfg: RunConfig): Promise<SideService> {
  * const { exitCode, summary } = await run.done;
  */
 export async function startRun(req: RunRequest, io: OutputStreams = { stdout: process.stdout, stderr: process.stderr }): Promise<RunController> {
+  try {
+    return await startRunWith(req, io);
+  } catch (err) {
+    // The run never took the threads started for it: end them, or they keep the process alive.
+    void req.threads?.destroy();
+    throw err;
+  }
+}
+
+async function startRunWith(req: RunRequest, io: OutputStreams): Promise<RunController> {
   const cwd = req.cwd ?? process.cwd();
   const scenarioPath = resolve(cwd, req.scenario);
   const cli: ParsedOptions = validateOptions('command line', stripUndefined(req.options ?? {}), 'flags');
   const file = await loadConfigFile(req.config, cwd);
-  const bundle = await bundleFile(scenarioPath, 'scenario');
+  const bundle = await (req.bundle ?? bundleFile(scenarioPath, 'scenario'));
   try {
     // A top-level await in the scenario runs here first: say what is awaited rather than show nothing.
     const scenario = await sayWhileWaiting(loadScenarioOptions(bundle.path, req.scenario, (m) => io.stderr.write(`warning: ${m}\n`)), (ms) =>
@@ -151,7 +166,7 @@ export async function startRun(req: RunRequest, io: OutputStreams = { stdout: pr
       throw err;
     });
     reporters.push(...exporters);
-    const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd, note, scenarioHash: bundle.sourceHash });
+    const run = new Run(cfg, bundle.path, { reporters, startMock, warn, thresholds, cwd, note, scenarioHash: bundle.sourceHash, threads: req.threads });
     controller.attach(run);
     live?.onAbort((reason) => run.stop(`aborted by bench watch: ${reason}`, true));
     for (const r of reporters) r.bindStop?.(() => run.stopByUser('stopped by user'));
@@ -160,7 +175,8 @@ export async function startRun(req: RunRequest, io: OutputStreams = { stdout: pr
     req.signal?.addEventListener('abort', onAbort, { once: true });
     if (req.signal?.aborted) onAbort();
     const ended = endRun(run, cfg, { io, cwd, warnings, live, detach: () => req.signal?.removeEventListener('abort', onAbort), experiment });
-    controller.settle(ended.finally(() => Promise.all(exporters.map((e) => e.close())).then(() => bundle.dispose())));
+    // The threads end with the pool that took them; not taken (a plan refused before the workers start), they end here.
+    controller.settle(ended.finally(() => Promise.all([...exporters.map((e) => e.close()), req.threads?.destroy()]).then(() => bundle.dispose())));
     return controller;
   } catch (err) {
     bundle.dispose();

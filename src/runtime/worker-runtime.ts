@@ -13,8 +13,7 @@ import type { ClientAttacher } from './virtual-user.js';
 import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 import type { Heartbeat } from './heartbeat.js';
 
-/** After the grace and the abort, how long users get to return before their tasks are counted as aborted. */
-export const ABANDON_AFTER_MS = 500;
+import { ABANDON_AFTER_MS } from './stop-limits.js';
 
 /**
  * Everything one worker thread shares among its users: the recorder, the one

@@ -1,14 +1,10 @@
 import { resolve } from 'node:path';
 import { get_encoding, type Tiktoken } from 'tiktoken';
 import { UserError } from '../errors.js';
-import { isOpenTokenizerName, isTokenizerPath, loadHfTokenizer, OPEN_TOKENIZERS } from './hf-tokenizer.js';
+import { isOpenTokenizerName, isTokenizerPath, loadHfTokenizer } from './hf-tokenizer.js';
+import { TOKENIZERS, unknownTokenizerProblem, type TokenizerName } from './tokenizer-names.js';
 
-/** The tiktoken encodings a scenario can pick with `tokenizer`. */
-export const TOKENIZERS = ['cl100k_base', 'o200k_base'] as const;
-export type TokenizerName = (typeof TOKENIZERS)[number];
-
-/** Every tokenizer name `--tokenizer` takes (a path to a tokenizer.json too): tiktoken's, then the open models' (hf-tokenizer.ts). */
-export const TOKENIZER_CHOICES: readonly string[] = [...TOKENIZERS, ...Object.keys(OPEN_TOKENIZERS)];
+export { TOKENIZERS, TOKENIZER_CHOICES, unknownTokenizerProblem, type TokenizerName } from './tokenizer-names.js';
 
 /**
  * A tiktoken encoder with the few operations the LLM side needs. Everything is
@@ -92,12 +88,6 @@ class PreTokenCounter {
 
 // Building an encoder parses a multi-megabyte BPE table: once per worker and name.
 const encoders = new Map<string, Tokenizer>();
-
-/** Why `--tokenizer name` is not a tokenizer at all (not a known name nor a path), or undefined. */
-export function unknownTokenizerProblem(name: string): string | undefined {
-  if (TOKENIZER_CHOICES.includes(name) || isTokenizerPath(name)) return undefined;
-  return `unknown tokenizer "${name}": expected one of ${TOKENIZER_CHOICES.join(', ')}, or the path of a tokenizer.json`;
-}
 
 export function getTokenizer(name: string = 'cl100k_base'): Tokenizer {
   let t = encoders.get(name);
