@@ -6,7 +6,7 @@ import type { RunRequest } from '../run/start-run.js';
 import type { OutputStreams } from '../metrics/reporter.js';
 import { runScenario, writeSummary, secretValues, formatSummaryTable } from './run.js';
 import { claimSignals } from './signals.js';
-import { writeReports } from '../report/files/write-reports.js';
+import { loadReportWriters } from '../report/files/lazy-reports.js';
 import { runWebCommand, takeWebFlags } from './web-command.js';
 
 /**
@@ -24,7 +24,7 @@ export async function runCommand(scenario: string, opts: Record<string, unknown>
   const controller = new AbortController();
   let current: { run: Run; cfg: RunConfig } | undefined;
   // What is known now, every file, and leave: a third signal, or a second one the run does not answer in time.
-  const writeNowAndExit = () => {
+  const writeNowAndExit = async () => {
     if (current) {
       const summary = current.run.buildSummary();
       summary.meta.interrupted = true;
@@ -32,7 +32,7 @@ export async function runCommand(scenario: string, opts: Record<string, unknown>
       summary.meta.exitCode = ExitCode.Interrupted;
       if (current.cfg.out) {
         writeSummary(summary, resolve(current.cfg.out));
-        writeReports(summary, resolve(current.cfg.out));
+        (await loadReportWriters()).writeReports(summary, resolve(current.cfg.out));
       }
       process.stdout.write('\n' + formatSummaryTable(summary));
     }
@@ -56,7 +56,7 @@ export async function runCommand(scenario: string, opts: Record<string, unknown>
       setTimeout(writeNowAndExit, 5000).unref();
       return;
     }
-    writeNowAndExit();
+    void writeNowAndExit();
   });
   const tuiWanted = process.stdout.isTTY && !process.env.CI && !opts.headless;
   const tuiModule = tuiWanted ? await import('../report/tui/index.js').catch(() => undefined) : undefined;

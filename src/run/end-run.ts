@@ -4,7 +4,7 @@ import type { Run } from '../engine/orchestrator.js';
 import { applyStopVerdict, nothingCompleted } from '../engine/verdict.js';
 import { ExitCode, formatError, redact } from '../errors.js';
 import type { RunSummary } from '../metrics/summary-types.js';
-import { writeReports } from '../report/files/write-reports.js';
+import { loadReportWriters } from '../report/files/lazy-reports.js';
 import type { OutputStreams } from '../metrics/reporter.js';
 import type { RunOutcome } from './handle.js';
 import { exitCodeFor, secretValues, writeSummary } from './outcome.js';
@@ -61,7 +61,7 @@ export async function endRun(run: Run, cfg: RunConfig, ctx: EndRunContext): Prom
     if (added.teardownError) summary.meta.teardownError = added.teardownError;
     if (cfg.out) {
       writeSummary(summary, resolve(cwd, cfg.out));
-      writeReports(summary, resolve(cwd, cfg.out));
+      (await loadReportWriters()).writeReports(summary, resolve(cwd, cfg.out));
     }
   }
   return { exitCode, summary };

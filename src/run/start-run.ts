@@ -9,7 +9,7 @@ import { sayWhileWaiting } from '../engine/lifecycle.js';
 import { redact, UserError } from '../errors.js';
 import type { RunSummary } from '../metrics/summary-types.js';
 import { createHeadlessReporter } from '../report/headless.js';
-import { createFileReporter } from '../report/files/write-reports.js';
+import { createLazyFileReporter } from '../report/files/lazy-reports.js';
 import type { OutputStreams, Reporter } from '../metrics/reporter.js';
 import { parseThresholds } from '../thresholds/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -129,7 +129,7 @@ async function startRunWith(req: RunRequest, io: OutputStreams): Promise<RunCont
     const controller = new RunController(cfg);
     // The handle's own reporter first: its snapshots are not held up by a slow reporter.
     const reporters: Reporter[] = [controller.reporter, ...(req.reporters ?? [])];
-    if (cfg.out) reporters.push(createFileReporter(resolve(cwd, cfg.out)));
+    if (cfg.out) reporters.push(createLazyFileReporter(resolve(cwd, cfg.out)));
     const tui = req.tui?.(cfg);
     reporters.push(tui ?? createHeadlessReporter(io));
     const warnings: string[] = [];

@@ -2,6 +2,7 @@ import type { ClientContext } from '../clients/context.js';
 import { isLlmUser } from '../clients/llm/is-llm-user.js';
 import type { User } from '../api/user.js';
 import type { ClientAttacher } from './virtual-user.js';
+import { loadUndici } from '../clients/lazy-dispatcher.js';
 
 /**
  * Clients beyond HTTP that the user classes need (the LLM client for LLMUser),
@@ -27,4 +28,15 @@ export async function preloadClients(users: readonly User[], ctx: ClientContext)
   if (llmUsers.length === 0) return;
   const { prepareLlmClass } = await import('../clients/llm/client.js');
   for (const user of llmUsers) prepareLlmClass(user, { ...ctx, baseUrl: undefined, options: { ...ctx.options, requestsLog: undefined } });
+}
+
+/**
+ * Loads undici before the users start when they may need it: a host that is
+ * not plain http://, `--http-transport undici`, or an LLM class (providers
+ * sign and fetch tokens over https). A plain-HTTP run skips it; a request to
+ * an absolute https:// URL there loads it then, once.
+ */
+export function preloadUndici(users: readonly User[], host: string | undefined, httpTransport: unknown): void {
+  const plain = (h: string | undefined) => h === undefined || h === 'mock' || h.startsWith('http://');
+  if (httpTransport === 'undici' || users.some((u) => isLlmUser(u) || !plain(host ?? u.host))) loadUndici();
 }

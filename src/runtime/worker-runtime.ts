@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { LazyDispatcher } from '../clients/lazy-dispatcher.js';
 import { SocketPool } from '../clients/wire/socket-pool.js';
 import { installRuntimeHooks } from '../api/hooks.js';
 import type { MetricsDelta } from '../metrics/delta.js';
@@ -22,7 +23,9 @@ import { ABANDON_AFTER_MS } from './stop-limits.js';
 export class WorkerRuntime implements GroupOwner {
   /** The recorder of the 'default' scenario, and of measurements made outside any user. */
   readonly recorder: MetricsRecorder;
-  readonly dispatcher: Agent;
+  /** undici's Agent, made by the first request that needs it (clients/lazy-dispatcher.ts). */
+  readonly agent: LazyDispatcher;
+  readonly dispatcher: Dispatcher;
   /** LLM streams to plain-HTTP servers go over raw sockets (clients/wire/socket-pool.ts). */
   readonly sockets = new SocketPool();
   readonly hardStop = new AbortController();
@@ -66,13 +69,14 @@ export class WorkerRuntime implements GroupOwner {
     this.recorder = new MetricsRecorder(maxNamesOf(options.extra));
     // Explicit pool settings so behaviour does not shift with undici's defaults:
     // one connection per concurrent user at most, no pipelining, HTTP/1.1.
-    this.dispatcher = new Agent({
+    this.agent = new LazyDispatcher({
       connections: Math.max(1, options.maxUsers),
       pipelining: 1,
       allowH2: false,
       keepAliveTimeout: 30_000,
       connect: { timeout: 10_000 },
     });
+    this.dispatcher = this.agent.asDispatcher();
     const specs: WorkerScenario[] = options.scenarios ?? [
       { name: 'default', model: 'closed', iterations: options.iterations, tags: options.tags, excludeTags: options.excludeTags, separateStats: false },
     ];
@@ -209,7 +213,7 @@ export class WorkerRuntime implements GroupOwner {
       this.hardStop.abort();
       // Destroying the agent fails every in-flight request at once; the clients
       // see hardStop aborted and record those requests as aborted.
-      await this.dispatcher.destroy().catch(() => undefined);
+      await this.agent.destroy().catch(() => undefined);
       // HttpUser requests on the socket transport end the same way (LLM exchanges watch hardStop themselves).
       this.sockets.close();
       // Short: the main thread gives a worker --stop-timeout plus ABANDON_AFTER_MS and a little, then terminates it.
@@ -218,7 +222,7 @@ export class WorkerRuntime implements GroupOwner {
       clearTimeout(wait);
       if (!done) for (const u of all) u.abandon();
     } else {
-      await this.dispatcher.close().catch(() => undefined);
+      await this.agent.close().catch(() => undefined);
     }
     this.sockets.close();
   }

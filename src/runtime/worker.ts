@@ -9,7 +9,7 @@ import { drainRequestsLogs } from '../clients/llm/requests-log.js';
 import { loadScenario } from './load-scenario.js';
 import { describeClasses } from './describe.js';
 import { WorkerRuntime } from './worker-runtime.js';
-import { clientAttachers, preloadClients } from './attachers.js';
+import { clientAttachers, preloadClients, preloadUndici } from './attachers.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 
 /** A failure as the main thread wants it: a UserError keeps its message and hint, anything else its stack. */
@@ -46,6 +46,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
       samples,
       { recorder: new MetricsRecorder(), dispatcher: rt.dispatcher, sockets: rt.sockets, baseUrl: undefined, requestTimeoutMs: options.requestTimeoutMs, random: Math.random, hardStop: rt.hardStop.signal, options: options.extra },
     );
+    preloadUndici(samples, options.host, options.extra.httpTransport);
     rt.heartbeat = heartbeat;
     send({ type: 'ready', classes, threadId });
   } catch (err) {
