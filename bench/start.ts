@@ -41,6 +41,8 @@ const server = createServer((_req, res) => {
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const out = mkdtempSync(join(tmpdir(), 'volley-start-'));
+// A project folder of its own: no bench.config.ts (the repository has one), as a first run of a new project.
+const cwd = mkdtempSync(join(tmpdir(), 'volley-start-project-'));
 const timeFile = join(out, 'time.txt');
 
 interface Launch {
@@ -54,7 +56,7 @@ function launch(argv: string[]): Promise<Launch> {
   const command = hasTime ? '/usr/bin/time' : process.execPath;
   const full = hasTime ? ['-f', '%U %S', '-o', timeFile, process.execPath, ...argv] : argv;
   const start = performance.now();
-  const child = spawn(command, full, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, full, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
   return new Promise((resolve, reject) =>
@@ -87,6 +89,7 @@ for (const tool of tools) await launch(tool.argv); // warm the file cache and th
 for (let i = 0; i < runs; i++) for (const tool of tools) tool.launches.push(await launch(tool.argv));
 server.close();
 rmSync(out, { recursive: true, force: true });
+rmSync(cwd, { recursive: true, force: true });
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -4,8 +4,18 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// Packages stay external (node_modules), except the ones bundled in because
+// loading them as installed costs start-up time (docs/benchmarks.md#start-up):
+// zod is about a hundred ES modules, commander a CommonJS module that Node
+// scans for its exports before an import can use it.
+const BUNDLED = new Set(['zod', 'commander']);
+const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies ?? {})]
+  .filter((d) => !BUNDLED.has(d))
+  .flatMap((d) => [d, `${d}/*`]);
 await build({
   absWorkingDir: root,
   entryPoints: { cli: 'src/cli/main.ts', worker: 'src/runtime/worker.ts', index: 'src/api/index.ts', signals: 'src/cli/signals.ts', run: 'src/run/index.ts' },
@@ -15,7 +25,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  external,
+  // CommonJS code bundled into these ES modules (commander) requires Node's built-ins.
+  banner: { js: "import { createRequire as __volleyRequire } from 'node:module'; const require = __volleyRequire(import.meta.url);" },
   sourcemap: 'linked',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
