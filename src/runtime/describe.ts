@@ -4,7 +4,6 @@ import type { UserClassInfo, WorkerOptions, WorkerScenario } from '../pool/proto
 import type { UserClass } from './load-scenario.js';
 import { isLlmUser } from '../clients/llm/is-llm-user.js';
 import type { LLMUser } from '../api/llm.js';
-import { apiKeyEnvOf } from '../clients/llm/config.js';
 import { collectTasks, taskTable, type TagFilter } from './tasks.js';
 import type { WaitTime } from '../api/wait.js';
 import { waitSecondsProblem, waitTimeFieldProblem, waitTimeThrew } from './wait-check.js';
@@ -33,7 +32,7 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
  * leaves without a task while others of the scenario have some are marked
  * (`noTasksIn`): the engine leaves them out of that scenario.
  */
-export function describeClasses(classes: UserClass[], options: WorkerOptions): DescribedClasses {
+export function describeClasses(classes: UserClass[], options: WorkerOptions, apiKeyEnvOf?: (user: LLMUser) => string): DescribedClasses {
   const problems: Problem[] = [];
   const add = (p: Problem) => {
     if (!problems.some((q) => q.message === p.message)) problems.push(p);
@@ -72,7 +71,7 @@ export function describeClasses(classes: UserClass[], options: WorkerOptions): D
       add(problemOf(err));
     }
     const traffic = (user as { traffic?: unknown } | undefined)?.traffic;
-    infos.push({ name, weight: typeof weight === 'number' ? weight : 1, fixedCount: typeof fixedCount === 'number' ? fixedCount : undefined, host: user?.host, taskCount, ...(typeof traffic === 'string' ? { traffic } : {}), ...(isLlmUser(user) && llmAuthInfo(user, options)) });
+    infos.push({ name, weight: typeof weight === 'number' ? weight : 1, fixedCount: typeof fixedCount === 'number' ? fixedCount : undefined, host: user?.host, taskCount, ...(typeof traffic === 'string' ? { traffic } : {}), ...(isLlmUser(user) && llmAuthInfo(user, options, apiKeyEnvOf)) });
   }
   // Tags may leave some classes of a scenario with nothing to run: they run no user there.
   // A scenario left with no class that has a task is an error.
@@ -150,7 +149,9 @@ function show(v: unknown): string {
 }
 
 /** An LLM user's provider (--provider wins over the class's) and the variable its key is read from. */
-function llmAuthInfo(user: LLMUser, options: WorkerOptions): { apiKeyEnv: string; provider: string } {
+function llmAuthInfo(user: LLMUser, options: WorkerOptions, apiKeyEnvOf: ((user: LLMUser) => string) | undefined): { apiKeyEnv: string; provider: string } {
+  // The caller loads the providers (clients/llm/config.ts) when a class is an LLMUser.
+  if (!apiKeyEnvOf) throw new Error('describeClasses: LLM classes need apiKeyEnvOf from clients/llm/config.ts');
   const given = options.extra.provider;
   const provider = typeof given === 'string' ? given : user.provider;
   return { apiKeyEnv: apiKeyEnvOf({ provider, apiKeyEnv: user.apiKeyEnv } as LLMUser), provider };

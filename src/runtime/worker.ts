@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { drainRequestsLogs } from '../clients/llm/requests-log.js';
 import { loadScenario } from './load-scenario.js';
 import { describeClasses } from './describe.js';
+import { IS_LLM_USER } from '../api/llm-brand.js';
 import { WorkerRuntime } from './worker-runtime.js';
 import { clientAttachers, preloadClients, preloadUndici } from './attachers.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
@@ -40,7 +41,9 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
   try {
     scenario = await loadScenario(init.bundlePath, options.userClasses);
     // Every problem with the classes (a constructor that throws, a bad weight, no host, nothing to run) is a user error now, before any user starts.
-    const { classes, samples } = describeClasses(scenario.classes, options);
+    // The providers' table (clients/llm/config.ts and every adapter) only for a run with LLM classes.
+    const llm = scenario.classes.some((c) => (c as unknown as Record<symbol, unknown>)[IS_LLM_USER] === true) ? await import('../clients/llm/config.js') : undefined;
+    const { classes, samples } = describeClasses(scenario.classes, options, llm?.apiKeyEnvOf);
     rt = new WorkerRuntime(options, init.workerIndex, init.workerCount, new Map(scenario.classes.map((c) => [c.name, c])), await clientAttachers(samples));
     await preloadClients(
       samples,
