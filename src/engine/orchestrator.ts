@@ -37,7 +37,7 @@ import { FigureFanIn, type FoldedInterval } from './fan-in.js';
 import { checkHosts, checkPlan, classesOf, startServices, waitForSignalIfPaused, waitForStartAt, type SideService } from './gates.js';
 import { checkLiveRate, checkLiveUsers, describeAction } from './live-control.js';
 import { GeneratorHealthLog } from '../metrics/generator-health.js';
-import { ServerMetricsScraper } from '../telemetry/server-scraper.js';
+import type { ServerMetricsScraper } from '../telemetry/server-scraper.js';
 import { telemetryOptionsShown } from '../telemetry/scrape-target.js';
 
 export type { SideService } from './gates.js';
@@ -111,7 +111,8 @@ export class Run {
   /** Changes of the load made while the run ran (live control), in order: summary.actions. */
   readonly actions: RunAction[] = [];
   /** The inference servers' /metrics, scraped each second (--server-metrics; docs/telemetry.md). */
-  private readonly server?: ServerMetricsScraper;
+  /** --server-metrics: made in execute(), so a run without it does not load the scraper. */
+  private server?: ServerMetricsScraper;
   /** The workers' health over the run: summary.generator. */
   private readonly generatorHealth = new GeneratorHealthLog();
   /** --find-capacity's answer, once the search ended (summary.capacity). */
@@ -127,7 +128,6 @@ export class Run {
     this.scenarios = cfg.scenarios;
     this.segment = cfg.extra.segment ? parseSegment(cfg.extra.segment) : undefined;
     this.hub = new ReporterHub(deps.reporters, deps.warn);
-    if (cfg.extra.serverMetrics?.length) this.server = new ServerMetricsScraper({ urls: cfg.extra.serverMetrics, names: cfg.extra.serverMetric, warn: deps.warn });
   }
 
   /** Asks for a graceful stop (SIGINT, q in the TUI, a threshold). The first reason wins. */
@@ -237,6 +237,11 @@ export class Run {
 
   async execute(): Promise<RunSummary> {
     this.startedAt = Date.now();
+    const metricsUrls = this.cfg.extra.serverMetrics;
+    if (metricsUrls?.length) {
+      const { ServerMetricsScraper } = await import('../telemetry/server-scraper.js');
+      this.server = new ServerMetricsScraper({ urls: metricsUrls, names: this.cfg.extra.serverMetric, warn: this.deps.warn });
+    }
     const sweep = isSweep(this.cfg);
     const applied = applyShapes(this.cfg.scenarios, await loadShapes(this.bundlePath), sweep, this.deps.warn);
     this.scenarios = applied.scenarios;
