@@ -12,7 +12,8 @@ import { WorkerThreads } from '../pool/pool.js';
  * line does not give.
  */
 export function prestartThreads(opts: Record<string, unknown>): WorkerThreads | undefined {
-  if (opts.web || opts.config !== undefined || opts.concurrency !== undefined) return undefined;
+  // --segment shares the users among instances: this one's count is not the command line's.
+  if (opts.web || opts.config !== undefined || opts.concurrency !== undefined || opts.segment !== undefined) return undefined;
   const workers = opts.workers === undefined ? availableParallelism() : opts.workers;
   if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1) return undefined;
   // An open model or a ramp keeps a worker per core busy; a closed run with no -u takes its users from the scenario (unknown here).
