@@ -32,11 +32,15 @@ export async function preloadClients(users: readonly User[], ctx: ClientContext)
 
 /**
  * Loads undici before the users start when they may need it: a host that is
- * not plain http://, `--http-transport undici`, or an LLM class (providers
- * sign and fetch tokens over https). A plain-HTTP run skips it; a request to
- * an absolute https:// URL there loads it then, once.
+ * not plain http://, an LLM class without a host (its provider's default is
+ * https), or `--http-transport undici` / `--llm-transport undici`. A plain-HTTP run (the mock included)
+ * skips it; a request to an absolute https:// URL there loads it then, once.
  */
-export function preloadUndici(users: readonly User[], host: string | undefined, httpTransport: unknown): void {
-  const plain = (h: string | undefined) => h === undefined || h === 'mock' || h.startsWith('http://');
-  if (httpTransport === 'undici' || users.some((u) => isLlmUser(u) || !plain(host ?? u.host))) loadUndici();
+export function preloadUndici(users: readonly User[], host: string | undefined, transports: { http?: unknown; llm?: unknown }): void {
+  const needs = (u: User): boolean => {
+    const h = host ?? u.host;
+    if (h === undefined) return isLlmUser(u);
+    return !(h === 'mock' || h.startsWith('http://'));
+  };
+  if (transports.http === 'undici' || (transports.llm === 'undici' && users.some(isLlmUser)) || users.some(needs)) loadUndici();
 }

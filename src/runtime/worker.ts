@@ -49,7 +49,7 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
       samples,
       { recorder: new MetricsRecorder(), dispatcher: rt.dispatcher, sockets: rt.sockets, baseUrl: undefined, requestTimeoutMs: options.requestTimeoutMs, random: Math.random, hardStop: rt.hardStop.signal, options: options.extra },
     );
-    preloadUndici(samples, options.host, options.extra.httpTransport);
+    preloadUndici(samples, options.host, { http: options.extra.httpTransport, llm: options.extra.llmTransport });
     rt.heartbeat = heartbeat;
     send({ type: 'ready', classes, threadId });
   } catch (err) {
