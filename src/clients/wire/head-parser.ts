@@ -77,29 +77,29 @@ function isTrimmed(c: number): boolean {
   return c === SPACE || c === TAB || (c >= 0x0a && c <= 0x0d) || c === 0xa0;
 }
 
-const latin1 = (buf: Buffer, from: number, to: number): string => buf.toString('latin1', from, to);
+/** Buffer's own latin1 slice: toString('latin1', …) checks its arguments and dispatches on the encoding first. */
+const latin1 = (buf: Buffer, from: number, to: number): string => (buf as unknown as { latin1Slice(from: number, to: number): string }).latin1Slice(from, to);
 
 /**
  * Parses the head in buf[from, to), `to` just past its blank line. Line ends
  * are CRLF or a bare LF. Throws `fail(message)` on a head that is not HTTP/1.x.
+ * Deliberately low-level: one pass of byte reads, no native call per line.
  */
 export function parseHead(buf: Buffer, from: number, to: number, fail: HeadError): ParsedHead {
   // The status line.
-  let lf = buf.indexOf(LF, from);
-  if (lf < 0 || lf >= to) lf = to;
+  let lf = from;
+  while (lf < to && buf[lf] !== LF) lf++;
   let lineEnd = lf > from && buf[lf - 1] === CR ? lf - 1 : lf;
-  const statusLine = (): string => latin1(buf, from, lineEnd);
   // "HTTP/1.x NNN" then the end of the line or a space and a reason phrase (any bytes but CR: the regex's '.').
-  if (
-    lineEnd - from < 12 ||
-    buf[from] !== 0x48 || buf[from + 1] !== 0x54 || buf[from + 2] !== 0x54 || buf[from + 3] !== 0x50 ||
-    buf[from + 4] !== 0x2f || buf[from + 5] !== 0x31 || buf[from + 6] !== 0x2e ||
-    (buf[from + 7] !== 0x30 && buf[from + 7] !== 0x31) || buf[from + 8] !== SPACE ||
-    !isDigit(buf[from + 9]!) || !isDigit(buf[from + 10]!) || !isDigit(buf[from + 11]!) ||
-    (lineEnd - from > 12 && (buf[from + 12] !== SPACE || buf.indexOf(CR, from + 12) < lineEnd && buf.indexOf(CR, from + 12) >= 0))
-  ) {
-    throw fail(`not an HTTP/1.x status line: ${JSON.stringify(statusLine().slice(0, 80))}`);
-  }
+  let ok =
+    lineEnd - from >= 12 &&
+    buf[from] === 0x48 && buf[from + 1] === 0x54 && buf[from + 2] === 0x54 && buf[from + 3] === 0x50 &&
+    buf[from + 4] === 0x2f && buf[from + 5] === 0x31 && buf[from + 6] === 0x2e &&
+    (buf[from + 7] === 0x30 || buf[from + 7] === 0x31) && buf[from + 8] === SPACE &&
+    isDigit(buf[from + 9]!) && isDigit(buf[from + 10]!) && isDigit(buf[from + 11]!) &&
+    (lineEnd - from === 12 || buf[from + 12] === SPACE);
+  for (let i = from + 13; ok && i < lineEnd; i++) if (buf[i] === CR) ok = false;
+  if (!ok) throw fail(`not an HTTP/1.x status line: ${JSON.stringify(latin1(buf, from, lineEnd).slice(0, 80))}`);
   const minor = buf[from + 7] === 0x31 ? '1' : '0';
   const status = (buf[from + 9]! - 0x30) * 100 + (buf[from + 10]! - 0x30) * 10 + (buf[from + 11]! - 0x30);
   const headers: Record<string, string> = {};
@@ -107,11 +107,16 @@ export function parseHead(buf: Buffer, from: number, to: number, fail: HeadError
   // Header lines up to the blank one.
   let pos = lf + 1;
   while (pos < to) {
-    lf = buf.indexOf(LF, pos);
-    if (lf < 0 || lf >= to) lf = to;
+    let colon = -1;
+    lf = pos;
+    while (lf < to) {
+      const c = buf[lf]!;
+      if (c === LF) break;
+      if (c === COLON && colon < 0) colon = lf;
+      lf++;
+    }
     lineEnd = lf > pos && buf[lf - 1] === CR ? lf - 1 : lf;
     if (lineEnd > pos) {
-      const colon = buf.indexOf(COLON, pos);
       if (colon <= pos || colon >= lineEnd) {
         throw fail(`invalid header line: ${JSON.stringify(latin1(buf, pos, lineEnd).slice(0, 80))}`);
       }
@@ -125,7 +130,7 @@ export function parseHead(buf: Buffer, from: number, to: number, fail: HeadError
       let vTo = lineEnd;
       while (vFrom < vTo && (buf[vFrom] === SPACE || buf[vFrom] === TAB)) vFrom++;
       while (vTo > vFrom && (buf[vTo - 1] === SPACE || buf[vTo - 1] === TAB)) vTo--;
-      let value = latin1(buf, vFrom, vTo);
+      let value = vTo === vFrom ? '' : latin1(buf, vFrom, vTo);
       // Other whitespace at an edge (a stray CR, a form feed, NBSP): as trim() would.
       if (vTo > vFrom && (isTrimmed(buf[vFrom]!) || isTrimmed(buf[vTo - 1]!))) value = value.trim();
       const prior = headers[name];
