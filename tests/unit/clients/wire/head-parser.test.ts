@@ -51,6 +51,18 @@ describe('parseHead (by byte)', () => {
     expect(Object.keys(parse('HTTP/1.1 200 OK\r\nCONTENT-LENGTH: 1\r\ncontent-type: x\r\nDaTe: d\r\n\r\n').headers)).toEqual(['content-length', 'content-type', 'date']);
   });
 
+  it('a head identical to the last one gives the same result in an object of its own', () => {
+    const head = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\n';
+    const first = parse(head);
+    first.headers['x-a'] = 'changed by a script';
+    const second = parse(head, 'xx');
+    expect(second).toEqual(reference(head));
+    expect(second.headers).not.toBe(first.headers);
+    // One byte different (the status): parsed anew.
+    expect(parse(head.replace('200', '201')).status).toBe(201);
+    expect(parse(head).status).toBe(200);
+  });
+
   const bad = [
     'HTTP/2 200 OK\r\n\r\n',
     'HTTP/1.1 20 OK\r\n\r\n',
