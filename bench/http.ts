@@ -139,6 +139,25 @@ function median(ms: Measurement[]): Measurement {
   return ok[Math.floor((ok.length - 1) / 2)] ?? ms[0]!;
 }
 const results = gens.map((g) => median(runs.get(g.label)!));
+/**
+ * The median over rounds of a/b within each round: the two runs of a round
+ * are minutes apart at most, so a machine whose load drifts (other people's
+ * benchmarks) moves both. Steady-window and whole-run figures alike.
+ */
+function pairedRatio(a: string, b: string, f: (m: Measurement) => number | undefined): string {
+  const as = runs.get(a) ?? [];
+  const bs = runs.get(b) ?? [];
+  const r: number[] = [];
+  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+    const x = f(as[i]!);
+    const y = f(bs[i]!);
+    if (as[i]!.ok && bs[i]!.ok && x !== undefined && y !== undefined && y > 0) r.push(x / y);
+  }
+  if (r.length === 0) return 'n/a';
+  r.sort((p, q) => p - q);
+  const mid = r.length % 2 === 1 ? r[(r.length - 1) / 2]! : (r[r.length / 2 - 1]! + r[r.length / 2]!) / 2;
+  return `${mid.toFixed(2)}x`;
+}
 const byLabel = (prefix: string) => results.find((m) => m.label.startsWith(prefix));
 const v1 = results.find((m) => m.label === 'volley 1w');
 const v2 = byLabel('volley 2w');
@@ -167,6 +186,11 @@ if (v1 && ac) {
   const whole = ratio(lifetimeReqPerCpuSec(v1), lifetimeReqPerCpuSec(ac));
   out.push(`volley 1w vs autocannon, req/CPU-s: ${r}${goal(r, 1.25)}`);
   out.push(`volley 1w vs autocannon, req/CPU-s over the whole run: ${whole}${goal(whole, 1.25)}`);
+  if (rounds > 1) {
+    const p = pairedRatio(v1.label, ac.label, reqPerCpuSec);
+    const pw = pairedRatio(v1.label, ac.label, lifetimeReqPerCpuSec);
+    out.push(`volley 1w vs autocannon, req/CPU-s, median of the ${rounds} rounds' own ratios: ${p}${goal(p, 1.25)}   (whole run: ${pw}${goal(pw, 1.25)})`);
+  }
   out.push(`volley 1w vs autocannon, req/s:     ${ratio(reqPerSec(v1), reqPerSec(ac))}`);
 }
 if (v1 && vu) {
@@ -174,6 +198,7 @@ if (v1 && vu) {
 }
 if (v1 && vb) {
   out.push(`this build vs baseline,  req/CPU-s: ${ratio(reqPerCpuSec(v1), reqPerCpuSec(vb))}   (whole run: ${ratio(lifetimeReqPerCpuSec(v1), lifetimeReqPerCpuSec(vb))})`);
+  if (rounds > 1) out.push(`this build vs baseline,  req/CPU-s, median of the rounds' own ratios: ${pairedRatio(v1.label, vb.label, reqPerCpuSec)}   (whole run: ${pairedRatio(v1.label, vb.label, lifetimeReqPerCpuSec)})`);
 }
 if (v1 && lc) {
   out.push(`volley 1w vs locust,     req/CPU-s: ${ratio(reqPerCpuSec(v1), reqPerCpuSec(lc))}   (whole run: ${ratio(lifetimeReqPerCpuSec(v1), lifetimeReqPerCpuSec(lc))})`);

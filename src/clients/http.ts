@@ -261,7 +261,7 @@ class InFlight implements Dispatcher.DispatchHandler, DeadlineEntry {
     const { user, method, name, opts } = this;
     if (user.backoff !== undefined || err !== undefined) noteConnectOutcome(user, res.status, err);
     try {
-      if (user.hardStop.aborted && res.error !== undefined) {
+      if (res.error !== undefined && user.hardStop.aborted) {
         user.recorder.recordRequest({ method, name, durationMs: t, bytes: res.bytes, aborted: true });
       } else if (opts.catchResponse) {
         // Recorded when the caller decides, or by status when the task ends (settle).
