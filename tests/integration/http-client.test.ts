@@ -105,6 +105,14 @@ describe('methods, headers and bodies', () => {
     }
   });
 
+  it('sends each path as it is, past the number of requests the socket transport keeps built', async () => {
+    const http = client(new MetricsRecorder());
+    const headers = { 'x-one': 'object' };
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 40; i++) expect((await http.get(`/items/${i}`, { headers })).json()).toEqual({ id: i });
+    }
+  });
+
   it('sends the same request again and again, to each host with its own host header', async () => {
     const other = await startTargetServer();
     try {
