@@ -35,15 +35,16 @@ function readJson(path: string): any {
 }
 
 /** Volley with the full DSL in the loop: bench/scenarios/http-get.ts, one GET per task, no wait. */
-export function volley(workers: number, core: number | undefined, profileDir?: string, httpTransport?: 'undici'): Generator {
+export function volley(workers: number, core: number | undefined, profileDir?: string, httpTransport?: 'undici', build?: { label: string; root: string }): Generator {
   return {
-    label: `volley ${workers}w${httpTransport ? ` ${httpTransport}` : ''}${core === undefined ? ' (unpinned)' : ''}`,
+    label: `volley ${workers}w${httpTransport ? ` ${httpTransport}` : ''}${build ? ` ${build.label}` : ''}${core === undefined ? ' (unpinned)' : ''}`,
     core,
     command: (c) => [
       process.execPath,
       // Not allowed in NODE_OPTIONS; piscina's workers inherit execArgv, so each thread writes a profile.
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      join(c.root, 'bin/bench.js'),
+      // --baseline: another build's bin/ and dist/ (a copy inside the repository, so node_modules resolves), same scenario.
+      join(build?.root ?? c.root, 'bin/bench.js'),
       'run',
       join(c.root, 'bench/scenarios/http-get.ts'),
       '-w', String(workers),

@@ -8,7 +8,7 @@ import type { ResponseSink, Sending, Transport } from './transport.js';
 import { RetryAfterGate, retryAfterMs, retryAfterNote, timerPause } from './retry-after.js';
 import { StopUser } from '../errors.js';
 import { CONNECT_ERRORS_COUNTER, isConnectError, type ErrorBackoff } from './backoff.js';
-import { MAX_TIMER_MS } from '../util/long-timeout.js';
+import { deadlineList, type DeadlineEntry, type DeadlineList } from './deadlines.js';
 
 // undici's own header parsing, from its core module alone: loading all of undici
 // would cost a worker of a plain-HTTP run (socket transport) ~80 ms at start-up.
@@ -16,7 +16,7 @@ const { parseHeaders } = createRequire(import.meta.url)('undici/lib/core/util.js
 const NO_CHUNKS: Buffer[] = [];
 const NO_OPTIONS: RequestOptions = {};
 /** One object for requests without headers: the socket transport caches a header block per object. */
-const NO_HEADERS: Record<string, string> = {};
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const JSON_HEADERS: Record<string, string> = Object.freeze({ 'content-type': 'application/json' }) as Record<string, string>;
 const SLASH = 47; // '/'
 
@@ -114,17 +114,20 @@ interface UserClient {
  * recorded here before the promise resolves, so the caller's await is the only
  * hop. Deliberately low-level: this runs once per request of every HTTP user.
  */
-class InFlight implements Dispatcher.DispatchHandler {
+class InFlight implements Dispatcher.DispatchHandler, DeadlineEntry {
   readonly res = new MeasuredResponse();
   private readonly startMs = performance.now();
   private settled = false;
   /**
    * The deadline of the whole exchange: queue, connect, headers and body. Not
    * undici's headersTimeout/bodyTimeout: those restart on every chunk, so a
-   * body that never ends, or trickles a byte at a time, never times out. Node
-   * keeps timers of one duration in one list, so this is cheap per request.
+   * body that never ends, or trickles a byte at a time, never times out.
+   * Kept in the worker's list for this timeout (deadlines.ts), not a timer per request.
    */
-  private readonly timer: NodeJS.Timeout;
+  deadlineMs = 0;
+  deadlineList: DeadlineList | undefined = undefined;
+  prevDeadline: DeadlineEntry | undefined = undefined;
+  nextDeadline: DeadlineEntry | undefined = undefined;
   /** undici's abort for this request, once it is on a connection. */
   private abortRequest?: (err?: Error) => void;
   /** The socket transport's request: its abort reports nothing back, so end() finishes at once. */
@@ -144,9 +147,12 @@ class InFlight implements Dispatcher.DispatchHandler {
     readonly timeoutMs: number,
   ) {
     this.kept = (opts.discardBody ?? user.discardBodies) ? -1 : 0;
-    // One shared function, the request as its argument: no closure per request.
-    // Clamped: Node fires a timer past 2^31-1 ms after 1 ms (a request's own `timeout` is not bounded by the schema).
-    this.timer = setTimeout(timeOut, Math.min(timeoutMs, MAX_TIMER_MS), this);
+    deadlineList(timeoutMs).add(this, this.startMs);
+  }
+
+  /** The deadline passed (deadlines.ts). */
+  expire(): void {
+    this.end(new Error(`timeout: no complete response within ${this.timeoutMs} ms`));
   }
 
   /** Ends the request from this side: tears its connection down, or finishes it at once while it waits for one. */
@@ -208,7 +214,9 @@ class InFlight implements Dispatcher.DispatchHandler {
       return;
     }
     this.kept += n;
-    const chunk = Buffer.from(bytes.subarray(start, end));
+    // Copied: the read buffer is reused (no subarray view first: one Buffer object per chunk, not two).
+    const chunk = Buffer.allocUnsafe(n);
+    bytes.copy(chunk, 0, start, end);
     if (res.chunks === NO_CHUNKS) res.chunks = [chunk];
     else res.chunks.push(chunk);
   }
@@ -246,7 +254,7 @@ class InFlight implements Dispatcher.DispatchHandler {
   finish(err: Error | undefined): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.timer);
+    this.deadlineList?.remove(this);
     const res = this.res;
     const t = performance.now() - this.startMs;
     res.totalMs = t;
@@ -256,7 +264,7 @@ class InFlight implements Dispatcher.DispatchHandler {
     const { user, method, name, opts } = this;
     if (user.backoff !== undefined || err !== undefined) noteConnectOutcome(user, res.status, err);
     try {
-      if (user.hardStop.aborted && res.error !== undefined) {
+      if (res.error !== undefined && user.hardStop.aborted) {
         user.recorder.recordRequest({ method, name, durationMs: t, bytes: res.bytes, aborted: true });
       } else if (opts.catchResponse) {
         // Recorded when the caller decides, or by status when the task ends (settle).
@@ -274,27 +282,23 @@ class InFlight implements Dispatcher.DispatchHandler {
 }
 
 /**
- * The socket transport's sink for one request. Apart from InFlight because
- * undici 7 would take hooks of these names for its new handler API.
+ * A request over the socket transport: the request is its own sink, one
+ * object per request. Not on InFlight itself because undici 7 would take
+ * hooks of these names for its new handler API.
  */
-class SocketSink implements ResponseSink {
-  constructor(private readonly req: InFlight) {}
+class SocketInFlight extends InFlight implements ResponseSink {
   onResponseStart(status: number, headers: Record<string, string | string[] | undefined>): void {
-    this.req.socketHead(status, headers);
+    this.socketHead(status, headers);
   }
   onResponseData(bytes: Buffer, start: number, end: number): void {
-    this.req.socketData(bytes, start, end);
+    this.socketData(bytes, start, end);
   }
   onResponseEnd(): void {
-    this.req.finish(undefined);
+    this.finish(undefined);
   }
   onResponseError(err: Error): void {
-    this.req.onError(err);
+    this.onError(err);
   }
-}
-
-function timeOut(req: InFlight): void {
-  req.end(new Error(`timeout: no complete response within ${req.timeoutMs} ms`));
 }
 
 /**
@@ -361,15 +365,16 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
       else if (!hasContentType(headers)) headers = { ...headers, 'content-type': 'application/json' };
     }
     const timeout = opts.timeout ?? ctx.requestTimeoutMs;
-    const req = new InFlight(user, method, opts.name ?? nameFor(path), opts, timeout);
+    const overSockets = sockets !== undefined && target!.startsWith('http:');
+    const req = new (overSockets ? SocketInFlight : InFlight)(user, method, opts.name ?? nameFor(path), opts, timeout);
     const done = new Promise<HttpResponse>((resolve, reject) => {
       req.resolve = resolve;
       req.reject = reject;
     });
     try {
-      if (sockets !== undefined && target!.startsWith('http:')) {
+      if (overSockets) {
         const bytes = body === undefined ? '' : typeof body === 'string' ? body : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-        req.sending = sockets.send({ origin: target!, path: fullPath, method, headers: headers ?? NO_HEADERS, body: bytes }, new SocketSink(req));
+        req.sending = sockets!.send({ origin: target!, path: fullPath, method, headers: headers ?? NO_HEADERS, body: bytes }, req as SocketInFlight);
       } else {
         dispatcher.dispatch(
           { origin: target!, path: fullPath, method: method as Dispatcher.HttpMethod, headers, body: body ?? null, headersTimeout: 0, bodyTimeout: 0 },

@@ -54,6 +54,9 @@ export class MetricsRecorder {
    * `method + ' ' + name` key string on every request.
    */
   private byMethod = new Map<string, Map<string, EndpointAcc>>();
+  /** The endpoint recorded last and the name it was recorded under (a folded row has another name). */
+  private lastAcc: EndpointAcc | undefined;
+  private lastName = '';
   private trends = new Map<string, Histogram>();
   private counters: Record<string, number> = {};
   private checks: Record<string, [number, number]> = {};
@@ -81,13 +84,18 @@ export class MetricsRecorder {
   }
 
   recordRequest(s: RequestSample): void {
-    let byName = this.byMethod.get(s.method);
-    if (byName === undefined) {
-      byName = new Map();
-      this.byMethod.set(s.method, byName);
+    // A user loop records the same method and name again and again: no lookup then.
+    let acc = this.lastAcc;
+    if (acc === undefined || this.lastName !== s.name || acc.method !== s.method) {
+      let byName = this.byMethod.get(s.method);
+      if (byName === undefined) {
+        byName = new Map();
+        this.byMethod.set(s.method, byName);
+      }
+      acc = byName.get(s.name) ?? this.newEndpoint(byName, s.method, s.name);
+      this.lastAcc = acc;
+      this.lastName = s.name;
     }
-    let acc = byName.get(s.name);
-    if (acc === undefined) acc = this.newEndpoint(byName, s.method, s.name);
     if (acc.interval !== this.intervalNo) {
       acc.interval = this.intervalNo;
       this.touched.push(acc);

@@ -89,6 +89,45 @@ describe('methods, headers and bodies', () => {
     expect((await http.get('/items/7')).json()).toEqual({ id: 7 });
   });
 
+  it('sends the current values of a header object the script changes between requests (a token after login)', async () => {
+    const http = client(new MetricsRecorder());
+    const headers: Record<string, string> = { authorization: 'Bearer one' };
+    for (const path of ['/echo', '/echo?x=1']) {
+      headers.authorization = 'Bearer one';
+      delete headers['x-added'];
+      expect((await http.get(path, { headers })).json<{ headers: Record<string, string> }>().headers.authorization).toBe('Bearer one');
+      headers.authorization = 'Bearer two';
+      expect((await http.get(path, { headers })).json<{ headers: Record<string, string> }>().headers.authorization).toBe('Bearer two');
+      headers['x-added'] = 'yes';
+      expect((await http.get(path, { headers })).json<{ headers: Record<string, string> }>().headers['x-added']).toBe('yes');
+      delete headers['x-added'];
+      expect((await http.post(path, { headers, body: 'b' })).json<{ headers: Record<string, string> }>().headers['x-added']).toBeUndefined();
+    }
+  });
+
+  it('sends each path as it is, past the number of requests the socket transport keeps built', async () => {
+    const http = client(new MetricsRecorder());
+    const headers = { 'x-one': 'object' };
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 40; i++) expect((await http.get(`/items/${i}`, { headers })).json()).toEqual({ id: i });
+    }
+  });
+
+  it('sends the same request again and again, to each host with its own host header', async () => {
+    const other = await startTargetServer();
+    try {
+      const http = client(new MetricsRecorder());
+      for (let i = 0; i < 3; i++) {
+        for (const base of [target.url, other.url]) {
+          const echo = (await http.get(`${base}/echo`)).json<{ headers: Record<string, string> }>();
+          expect(echo.headers.host).toBe(new URL(base).host);
+        }
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a bad header name fails the request, not the run', async () => {
     const recorder = new MetricsRecorder();
     const res = await client(recorder).get('/echo', { headers: { 'bad header': 'x' } });

@@ -11,6 +11,8 @@
  * comparisons with no allocation.
  */
 
+import { parseHead } from './head-parser.js';
+
 /** What the parser reports, in order: one head, body ranges, then done. */
 export interface ParserSink {
   onHead(status: number, headers: Record<string, string>, keepAlive: boolean, keepAliveMs: number | undefined): void;
@@ -31,6 +33,7 @@ const MAX_SIZE_DIGITS = 13;
 
 const CR = 0x0d;
 const LF = 0x0a;
+const protocolError = (message: string): Error => new ProtocolError(message);
 
 const enum State {
   Head,
@@ -63,7 +66,7 @@ export class ResponseParser {
   /** Ready for the next response on the same connection. */
   reset(): void {
     this.state = State.Head;
-    this.headParts = [];
+    if (this.headParts.length > 0) this.headParts = [];
     this.headBytes = 0;
   }
 
@@ -205,38 +208,27 @@ export class ResponseParser {
     if (blank - from > MAX_HEAD_BYTES) throw new ProtocolError(`response head over ${MAX_HEAD_BYTES / 1024} KiB`);
     const consumedOfJoined = blank - from;
     const bodyStart = this.headParts.length > 0 ? pos + (consumedOfJoined - this.headBytes) : blank;
-    const head = buf.toString('latin1', from, blank);
-    this.headParts = [];
-    this.headBytes = 0;
-    this.parseHead(head);
+    if (this.headParts.length > 0) {
+      this.headParts = [];
+      this.headBytes = 0;
+    }
+    this.parseHead(buf, from, blank);
     return bodyStart;
   }
 
-  private parseHead(head: string): void {
-    const lines = head.split(/\r?\n/);
-    const statusLine = lines[0]!;
-    const m = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/.exec(statusLine);
-    if (!m) throw new ProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
-    const minor = m[1]!;
-    const status = Number(m[2]);
-    const headers: Record<string, string> = {};
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line === '') continue;
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw new ProtocolError(`invalid header line: ${JSON.stringify(line.slice(0, 80))}`);
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      const prior = headers[name];
-      headers[name] = prior === undefined ? value : `${prior}, ${value}`;
-    }
+  private parseHead(buf: Buffer, from: number, to: number): void {
+    // Read by byte (head-parser.ts): one head per HttpUser request.
+    const { minor, status, headers } = parseHead(buf, from, to, protocolError);
     // Interim answers (100 Continue, 103 Early Hints): the real one follows.
     if (status >= 100 && status < 200 && status !== 101) {
       this.state = State.Head;
       return;
     }
-    const connection = (headers['connection'] ?? '').toLowerCase();
-    const keepAlive = minor === '1' ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
+    const connection = headers['connection'];
+    // The usual answer says keep-alive (or nothing, on HTTP/1.1): no lower-casing nor regex for it.
+    const keepAlive =
+      connection === 'keep-alive' ||
+      (connection === undefined ? minor === '1' : minor === '1' ? !/\bclose\b/i.test(connection) : /\bkeep-alive\b/i.test(connection));
     const te = headers['transfer-encoding'];
     const cl = headers['content-length'];
     let closeDelimited = false;
@@ -263,11 +255,11 @@ function hexValue(c: number): number {
 
 /** Index just past the blank line ending a head in buf[from, to), or -1. Accepts CRLF and bare LF line ends. */
 function headEnd(buf: Buffer, from: number, to: number): number {
-  let lf = buf.indexOf(LF, from);
-  while (lf >= 0 && lf < to) {
-    if (buf[lf + 1] === LF && lf + 1 < to) return lf + 2;
-    if (buf[lf + 1] === CR && buf[lf + 2] === LF && lf + 2 < to) return lf + 3;
-    lf = buf.indexOf(LF, lf + 1);
+  // A byte loop, not indexOf per line: a head is a few hundred bytes, and a native call per line cost more.
+  for (let i = from; i < to; i++) {
+    if (buf[i] !== LF) continue;
+    if (i + 1 < to && buf[i + 1] === LF) return i + 2;
+    if (i + 2 < to && buf[i + 1] === CR && buf[i + 2] === LF) return i + 3;
   }
   return -1;
 }

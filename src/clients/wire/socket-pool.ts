@@ -104,7 +104,7 @@ export class SocketPool implements Transport {
       const url = new URL(text);
       if (url.protocol !== 'http:') throw new Error(`the socket transport speaks plain HTTP, not ${url.protocol}`);
       const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-      o = { key: text, host, port: Number(url.port || 80), hostHeader: url.host };
+      o = { key: text, host, port: Number(url.port || 80), hostHeader: url.host, heads: new WeakMap() };
       this.origins.set(text, o);
     }
     return o;
@@ -120,6 +120,8 @@ interface Origin {
   host: string;
   port: number;
   hostHeader: string;
+  /** Bodyless GET and HEAD requests' bytes, built once per header block and path (requestBytes). */
+  heads: WeakMap<HeaderBlock, Map<string, Buffer>>;
 }
 
 /** One request: its bytes, its sink, and whether it may still be sent again. */
@@ -274,21 +276,51 @@ class Connection implements ParserSink {
   };
 }
 
-/** Header blocks are the same object request after request (the adapter's): built once each. */
-const headerBlocks = new WeakMap<Record<string, string>, { text: string; hasHost: boolean }>();
+/**
+ * A header object's lines, built once per object: an LLM adapter's headers and
+ * most HttpUser scripts' are the same object request after request. A script
+ * may change its object between requests (a token after login), so the names
+ * and values it was built from are compared on every use (identity compares of
+ * a few strings), unless the object is frozen (the client's shared ones).
+ */
+interface HeaderBlock {
+  text: string;
+  hasHost: boolean;
+  names: string[];
+  values: unknown[];
+  frozen: boolean;
+  /** Used for a second request: worth caching whole requests for (a fresh object per request is not). */
+  reused: boolean;
+}
+const headerBlocks = new WeakMap<Record<string, string>, HeaderBlock>();
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\r\n\0]/;
 const PATH = /^\/[\x21-\x7e]*$/;
 /** Framing is the transport's to write. */
 const OWN_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection']);
 
-function headerBlock(headers: Record<string, string>): { text: string; hasHost: boolean } {
+function unchanged(block: HeaderBlock, headers: Record<string, string>): boolean {
+  if (block.frozen) return true;
+  const { names, values } = block;
+  let i = 0;
+  for (const name in headers) {
+    if (i >= names.length || names[i] !== name || values[i] !== headers[name]) return false;
+    i++;
+  }
+  return i === names.length;
+}
+
+function headerBlock(headers: Record<string, string>): HeaderBlock {
   let block = headerBlocks.get(headers);
-  if (block === undefined) {
+  if (block === undefined || !unchanged(block, headers)) {
     let text = '';
     let hasHost = false;
+    const names: string[] = [];
+    const values: unknown[] = [];
     for (const name in headers) {
       const value = headers[name];
+      names.push(name);
+      values.push(value);
       if (value === undefined) continue;
       if (!TOKEN.test(name)) throw new Error(`invalid header name ${JSON.stringify(name)}`);
       if (BAD_VALUE.test(String(value))) throw new Error(`invalid value for header ${name}: it contains a line break`);
@@ -297,7 +329,7 @@ function headerBlock(headers: Record<string, string>): { text: string; hasHost: 
       else if (OWN_HEADERS.has(lower)) continue;
       text += `${name}: ${value}\r\n`;
     }
-    headerBlocks.set(headers, (block = { text, hasHost }));
+    headerBlocks.set(headers, (block = { text, hasHost, names, values, frozen: Object.isFrozen(headers), reused: false }));
   }
   return block;
 }
@@ -306,14 +338,41 @@ function headerBlock(headers: Record<string, string>): { text: string; hasHost: 
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE']);
 const METHOD = /^[A-Z]+$/;
 
+/**
+ * Paths cached per header object and origin: few, as a load test's user sends a
+ * handful of distinct requests; one with an id in every path must not grow the
+ * cache, nor 10,000 users with header objects of their own hold much each.
+ */
+const MAX_CACHED_PATHS = 16;
+
 function requestBytes(req: TransportRequest, origin: Origin): string | Buffer {
+  const method = req.method;
+  // GET and HEAD go without a body, as they always have here (an LLM client's GET passes an empty one).
+  if (method === 'GET' || method === 'HEAD') {
+    // A load test sends the same request again and again: its bytes are built once, as autocannon does.
+    const block = headerBlock(req.headers);
+    if (!block.reused) {
+      block.reused = true;
+      if (!PATH.test(req.path)) throw new Error(`invalid request path ${JSON.stringify(req.path)}`);
+      return `${method} ${req.path} HTTP/1.1\r\n${block.hasHost ? '' : `host: ${origin.hostHeader}\r\n`}${block.text}\r\n`;
+    }
+    let paths = origin.heads.get(block);
+    if (paths === undefined) origin.heads.set(block, (paths = new Map()));
+    const key = method === 'GET' ? req.path : `HEAD ${req.path}`;
+    let bytes = paths.get(key);
+    if (bytes === undefined) {
+      if (!PATH.test(req.path)) throw new Error(`invalid request path ${JSON.stringify(req.path)}`);
+      const text = `${method} ${req.path} HTTP/1.1\r\n${block.hasHost ? '' : `host: ${origin.hostHeader}\r\n`}${block.text}\r\n`;
+      // Past the cap (an id in every path) the text goes as it is: no Buffer that is never used again.
+      if (paths.size >= MAX_CACHED_PATHS) return text;
+      paths.set(key, (bytes = Buffer.from(text)));
+    }
+    return bytes;
+  }
   if (!PATH.test(req.path)) throw new Error(`invalid request path ${JSON.stringify(req.path)}`);
   const { text, hasHost } = headerBlock(req.headers);
   const host = hasHost ? '' : `host: ${origin.hostHeader}\r\n`;
-  const method = req.method;
   const body = req.body;
-  // GET and HEAD go without a body, as they always have here (an LLM client's GET passes an empty one).
-  if (method === 'GET' || method === 'HEAD') return `${method} ${req.path} HTTP/1.1\r\n${host}${text}\r\n`;
   if (method !== 'POST' && method !== 'GET' && !METHOD.test(method)) throw new Error(`invalid method ${JSON.stringify(method)}`);
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   const framing = length === 0 && BODYLESS.has(method) ? '' : `content-length: ${length}\r\n`;
