@@ -1,5 +1,21 @@
-import * as hdr from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
 import type { Histogram } from 'hdr-histogram-js';
+
+// hdr-histogram-js's JS histogram and its compressed V2 encoding, from the
+// package's own modules rather than its index: the index also loads its
+// WebAssembly build (pako, a 39 KB base64 module, the AssemblyScript loader),
+// which Volley never uses and which cost every thread ~25 ms of start-up.
+// tests/unit/metrics/histogram-modules.test.ts checks these against the index.
+const hdrRequire = createRequire(import.meta.url);
+const { constructorFromBucketSize } = hdrRequire('hdr-histogram-js/dist/JsHistogramFactory.js') as {
+  constructorFromBucketSize(bits: number): new (lowest: number, highest: number, digits: number) => Histogram;
+};
+// Also puts encodeIntoCompressedBase64 on the JS histogram's prototype.
+const { decompress, doDecode } = hdrRequire('hdr-histogram-js/dist/JsHistogram.encoding.js') as {
+  decompress(data: Uint8Array): Uint8Array;
+  doDecode(data: Uint8Array, bitBucketSize: number, minBarForHighestTrackableValue: number): Histogram;
+};
+const Int32Histogram = constructorFromBucketSize(32);
 
 export type { Histogram };
 
@@ -12,14 +28,10 @@ export type { Histogram };
 export const HIGHEST_TRACKABLE_US = 3_600_000_000;
 
 export function createHistogram(): Histogram {
-  return hdr.build({
-    useWebAssembly: false,
-    bitBucketSize: 32,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_TRACKABLE_US,
-    numberOfSignificantValueDigits: 3,
-    autoResize: false,
-  });
+  // What hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue, numberOfSignificantValueDigits: 3, autoResize: false }) makes.
+  const h = new Int32Histogram(1, HIGHEST_TRACKABLE_US, 3);
+  h.autoResize = false;
+  return h;
 }
 
 /** Records a duration in milliseconds (float) as whole microseconds, clamped to the range. */
@@ -45,7 +57,7 @@ export function recordMsWithExpectedInterval(h: Histogram, ms: number, expectedI
 }
 
 export function encodeHistogram(h: Histogram): string {
-  return hdr.encodeIntoCompressedBase64(h);
+  return (h as unknown as { encodeIntoCompressedBase64(): string }).encodeIntoCompressedBase64();
 }
 
 /**
@@ -77,7 +89,8 @@ interface HistogramInternals {
  * buckets of the decoded ones (a hand-edited file) are ignored.
  */
 export function decodeHistogram(encoded: string, exact?: Partial<ExactRange>): Histogram {
-  const h = hdr.decodeFromCompressedBase64(encoded, 32, false);
+  // hdr.decodeFromCompressedBase64(encoded, 32, false), with Node's own base64.
+  const h = doDecode(decompress(new Uint8Array(Buffer.from(encoded.trim(), 'base64'))), 32, 0);
   if (exact && h.totalCount > 0) {
     const m = h as unknown as HistogramInternals;
     const sameBucket = (a: unknown, b: number): a is number => Number.isInteger(a) && (a as number) >= 1 && m.countsArrayIndex(a as number) === m.countsArrayIndex(b);
