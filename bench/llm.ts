@@ -217,7 +217,13 @@ function medianFigures(fs: StreamFigures[]): StreamFigures {
     recvLag: pct(ok.map((f) => f.recvLag)),
     logged: m((f) => f.logged),
     matched: m((f) => f.matched),
-    run: { wallSec: m((f) => f.run.wallSec), tokens: m((f) => f.run.tokens), cpuSec: cpus.length > 0 ? median(cpus) : undefined },
+    run: {
+      wallSec: m((f) => f.run.wallSec),
+      tokens: m((f) => f.run.tokens),
+      cpuSec: cpus.length > 0 ? median(cpus) : undefined,
+      startupCpuSec: m((f) => f.run.startupCpuSec ?? NaN),
+      shutdownCpuSec: m((f) => f.run.shutdownCpuSec ?? NaN),
+    },
   };
 }
 interface Cell {
@@ -287,7 +293,7 @@ console.log(`each tool measured for ${windowSec} s from ${settleSec} s after its
 console.log(formatTable(head, table));
 
 // The same runs over each tool's whole life: start-up, ramp, drain and shut-down paid too.
-const runHead = ['ITL', 'streams', 'tool', 'wall s', 'tokens', 'CPU-s', 'tokens/CPU-s', 'vs baseline', 'vs Locust'];
+const runHead = ['ITL', 'streams', 'tool', 'wall s', 'tokens', 'CPU-s', 'start-up', 'shut-down', 'tokens/CPU-s', 'vs baseline', 'vs Locust'];
 const runTable = cells.map((r) => {
   const { f } = r;
   return [
@@ -297,12 +303,17 @@ const runTable = cells.map((r) => {
     fix(f.run.wallSec, 1),
     int(f.run.tokens),
     fix(f.run.cpuSec),
+    fix(f.run.startupCpuSec),
+    fix(f.run.shutdownCpuSec),
     int(medianOf(r, perCpuRun)),
     pairedRatio(r, 'baseline (undici)', perCpuRun),
     pairedRatio(r, 'locust fasthttp', perCpuRun),
   ];
 });
-console.log(`\nWhole runs (the same runs, launch to exit): tokens the mock wrote to the tool over the CPU-seconds of its whole life, start-up and shut-down included`);
+console.log(
+  `\nWhole runs (the same runs, launch to exit): tokens the mock wrote to the tool over the CPU-seconds of its whole life; ` +
+    `start-up: CPU-s before its first request; shut-down: CPU-s after its last token`,
+);
 console.log(formatTable(runHead, runTable));
 const other = tools.find((t) => t.label.startsWith('volley ('));
 if (other) {

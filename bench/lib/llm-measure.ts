@@ -96,6 +96,10 @@ export interface WholeRun {
   tokens: number;
   /** Undefined when the tool had to be killed (its lifetime CPU was not recorded). */
   cpuSec: number | undefined;
+  /** CPU from launch to the tool's first request (start-up: loading, bundling, workers, tokenizer). */
+  startupCpuSec?: number;
+  /** CPU after the last answer's last token (shut-down: stopping, summaries, reports, exit), from the last sample before it. */
+  shutdownCpuSec?: number;
 }
 
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -221,7 +225,18 @@ export async function measureStreams(tool: LlmTool, run: StreamRun, mock: MockPr
   const truth = new Map(truthList.map((r) => [r.id, r]));
 
   let first = Infinity;
-  for (const r of records) if (r.t < first) first = r.t;
+  let lastEnd = 0;
+  for (const r of records) {
+    if (r.t < first) first = r.t;
+    if (r.lastTokenMs !== undefined && r.t + r.lastTokenMs > lastEnd) lastEnd = r.t + r.lastTokenMs;
+  }
+  // Whole-run phases: the CPU before the first request and after the last token, from the same samples.
+  const hz = clockTicksPerSec();
+  const atFirst = ticksAt(samples, first);
+  if (atFirst !== undefined) whole.startupCpuSec = atFirst / hz;
+  let atLast = ticksAt(samples, lastEnd);
+  if (atLast === undefined) for (const x of samples) if (x.at <= lastEnd) atLast = x.ticks;
+  if (atLast !== undefined && whole.cpuSec !== undefined) whole.shutdownCpuSec = Math.max(0, whole.cpuSec - atLast / hz);
   const from = first + plan.settleSec * 1000;
   const to = from + plan.windowSec * 1000;
   writeFileSync(join(run.dir, 'ground-truth.json'), JSON.stringify(truthList));
