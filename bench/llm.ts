@@ -215,8 +215,8 @@ function medianFigures(fs: StreamFigures[]): StreamFigures {
     ttftErr: pct(ok.map((f) => f.ttftErr)),
     itlErr: pct(ok.map((f) => f.itlErr)),
     recvLag: pct(ok.map((f) => f.recvLag)),
-    logged: m((f) => f.logged),
-    matched: m((f) => f.matched),
+    logged: Math.round(m((f) => f.logged)),
+    matched: Math.round(m((f) => f.matched)),
     run: {
       wallSec: m((f) => f.run.wallSec),
       tokens: m((f) => f.run.tokens),
