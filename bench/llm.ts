@@ -14,6 +14,7 @@ import { locustPython } from './lib/generators.js';
 import { buildDist, detectPinning, tempDir } from './lib/procs.js';
 import { formatTable } from './lib/table.js';
 import { summarizeProfiles } from './lib/profile.js';
+import { formatRatios, median, pairedRatios } from './lib/rounds.js';
 
 const HELP = `usage: npm run bench:llm -- [options]
 
@@ -191,10 +192,6 @@ const fix = (x: number | undefined, d = 2) => (x === undefined || !Number.isFini
 const perCpu = (f: StreamFigures | undefined) => (f && f.ok && f.cpuSec > 0 ? f.tokens / f.cpuSec : undefined);
 // Whole runs: start-up, ramp, drain and shut-down paid too.
 const perCpuRun = (f: StreamFigures | undefined) => (f && f.run.cpuSec && f.run.cpuSec > 0 ? f.run.tokens / f.run.cpuSec : undefined);
-const median = (xs: number[]) => {
-  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  return v.length === 0 ? NaN : v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
-};
 const pct = (ps: StreamFigures['ttftErr'][]) => ({ n: median(ps.map((p) => p.n)), p50: median(ps.map((p) => p.p50)), p99: median(ps.map((p) => p.p99)) });
 /** One tool at one load over its rounds: each figure the median of the rounds that ran through (a single run as it is). */
 function medianFigures(fs: StreamFigures[]): StreamFigures {
@@ -251,16 +248,8 @@ const medianOf = (c: Cell, get: (f: StreamFigures) => number | undefined) => med
 function pairedRatio(c: Cell, label: string, get: (f: StreamFigures) => number | undefined): string {
   const o = cellOf(c, label);
   if (!o || o === c) return '';
-  const rs: number[] = [];
-  for (const r of c.rounds) {
-    const of = o.rounds.find((x) => x.round === r.round)?.f;
-    const a = get(r.f);
-    const b = of && get(of);
-    if (a !== undefined && b !== undefined && b > 0) rs.push(a / b);
-  }
-  if (rs.length === 0) return 'n/a';
-  if (rs.length === 1) return `${rs[0]!.toFixed(2)}x`;
-  return `${median(rs).toFixed(2)}x (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})`;
+  const byRound = (cell: Cell) => new Map(cell.rounds.map((r) => [r.round, get(r.f)]));
+  return formatRatios(pairedRatios(byRound(c), byRound(o)));
 }
 
 const head = ['ITL', 'streams', 'tool', 'tokens/s', 'mock CPU', 'tool CPU', 'tokens/CPU-s', 'vs baseline', 'vs Locust', 'TTFT err p50', 'p99', 'recv p50', 'p99', 'ITL err p50', 'p99', 'peak MiB', 'matched'];

@@ -166,6 +166,33 @@ interface Sample {
 }
 const SAMPLE_MS = 200;
 
+/**
+ * Start-up and shut-down of a whole run: the CPU (s) before the first logged
+ * request started, and after the last token of any request (the lifetime CPU
+ * less the samples' count there; the last sample before it when the tool
+ * exited between two samples).
+ */
+export function runPhases(
+  samples: readonly Pick<Sample, 'at' | 'ticks'>[],
+  records: readonly ClientRecord[],
+  lifetimeCpuSec: number | undefined,
+  ticksPerSec: number,
+): { startupCpuSec?: number; shutdownCpuSec?: number } {
+  let first = Infinity;
+  let lastEnd = -Infinity;
+  for (const r of records) {
+    if (r.t < first) first = r.t;
+    if (r.lastTokenMs !== undefined && r.t + r.lastTokenMs > lastEnd) lastEnd = r.t + r.lastTokenMs;
+  }
+  const out: { startupCpuSec?: number; shutdownCpuSec?: number } = {};
+  const atFirst = ticksAt(samples as Sample[], first);
+  if (atFirst !== undefined) out.startupCpuSec = atFirst / ticksPerSec;
+  let atLast = ticksAt(samples as Sample[], lastEnd);
+  if (atLast === undefined) for (const x of samples) if (x.at <= lastEnd) atLast = x.ticks;
+  if (atLast !== undefined && lifetimeCpuSec !== undefined) out.shutdownCpuSec = Math.max(0, lifetimeCpuSec - atLast / ticksPerSec);
+  return out;
+}
+
 /** Linear interpolation of a tick counter at `at` (ticks are 10 ms; samples 200 ms apart). */
 function ticksAt(samples: Sample[], at: number, key: 'ticks' | 'mockTicks' = 'ticks'): number | undefined {
   for (let i = 1; i < samples.length; i++) {
@@ -225,18 +252,8 @@ export async function measureStreams(tool: LlmTool, run: StreamRun, mock: MockPr
   const truth = new Map(truthList.map((r) => [r.id, r]));
 
   let first = Infinity;
-  let lastEnd = 0;
-  for (const r of records) {
-    if (r.t < first) first = r.t;
-    if (r.lastTokenMs !== undefined && r.t + r.lastTokenMs > lastEnd) lastEnd = r.t + r.lastTokenMs;
-  }
-  // Whole-run phases: the CPU before the first request and after the last token, from the same samples.
-  const hz = clockTicksPerSec();
-  const atFirst = ticksAt(samples, first);
-  if (atFirst !== undefined) whole.startupCpuSec = atFirst / hz;
-  let atLast = ticksAt(samples, lastEnd);
-  if (atLast === undefined) for (const x of samples) if (x.at <= lastEnd) atLast = x.ticks;
-  if (atLast !== undefined && whole.cpuSec !== undefined) whole.shutdownCpuSec = Math.max(0, whole.cpuSec - atLast / hz);
+  for (const r of records) if (r.t < first) first = r.t;
+  Object.assign(whole, runPhases(samples, records, whole.cpuSec, clockTicksPerSec()));
   const from = first + plan.settleSec * 1000;
   const to = from + plan.windowSec * 1000;
   writeFileSync(join(run.dir, 'ground-truth.json'), JSON.stringify(truthList));
