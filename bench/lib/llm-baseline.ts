@@ -2,7 +2,7 @@
 // script written in an afternoon does. undici's request(), the body read as an
 // async iterator, UTF-8 decoded, split on blank lines, one JSON.parse per
 // event. Run as its own process:
-//   node scripts/run-ts.mjs bench/lib/llm-baseline.ts <url> <streams> <runMs> <log> <maxTokens> <promptChars> <rampMs>
+//   node <this file bundled> <url> <streams> <runMs> <log> <maxTokens> <promptChars> <rampMs>
 // Its streams start evenly over rampMs (so they do not run in lockstep), start
 // requests until runMs, let those in flight finish, and it writes one
 // JSON line per request ({ id, t, ttftMs, lastTokenMs, chunks }) to <log>.

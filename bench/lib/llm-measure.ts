@@ -11,6 +11,8 @@ interface TruthRecord {
   firstTokenAt?: number;
   lastTokenAt?: number;
   chunks: number;
+  /** Output tokens the mock wrote for the request. */
+  outputTokens: number;
   status: number;
 }
 
@@ -79,6 +81,25 @@ export interface StreamFigures {
   /** Requests started in the window that the tool logged / that matched a ground-truth record. */
   logged: number;
   matched: number;
+  /**
+   * The whole run, launch to exit: start-up, ramp, drain and shut-down included.
+   * Tokens are what the mock wrote to the tool over the run (its ground truth,
+   * the same counter for every tool); CPU is the tool's process tree over its
+   * whole life (threads and reaped children included, see startChild).
+   */
+  run: WholeRun;
+}
+
+export interface WholeRun {
+  /** Launch to exit, s. */
+  wallSec: number;
+  tokens: number;
+  /** Undefined when the tool had to be killed (its lifetime CPU was not recorded). */
+  cpuSec: number | undefined;
+  /** CPU from launch to the tool's first request (start-up: loading, bundling, workers, tokenizer). */
+  startupCpuSec?: number;
+  /** CPU after the last answer's last token (shut-down: stopping, summaries, reports, exit), from the last sample before it. */
+  shutdownCpuSec?: number;
 }
 
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -145,6 +166,33 @@ interface Sample {
 }
 const SAMPLE_MS = 200;
 
+/**
+ * Start-up and shut-down of a whole run: the CPU (s) before the first logged
+ * request started, and after the last token of any request (the lifetime CPU
+ * less the samples' count there; the last sample before it when the tool
+ * exited between two samples).
+ */
+export function runPhases(
+  samples: readonly Pick<Sample, 'at' | 'ticks'>[],
+  records: readonly ClientRecord[],
+  lifetimeCpuSec: number | undefined,
+  ticksPerSec: number,
+): { startupCpuSec?: number; shutdownCpuSec?: number } {
+  let first = Infinity;
+  let lastEnd = -Infinity;
+  for (const r of records) {
+    if (r.t < first) first = r.t;
+    if (r.lastTokenMs !== undefined && r.t + r.lastTokenMs > lastEnd) lastEnd = r.t + r.lastTokenMs;
+  }
+  const out: { startupCpuSec?: number; shutdownCpuSec?: number } = {};
+  const atFirst = ticksAt(samples as Sample[], first);
+  if (atFirst !== undefined) out.startupCpuSec = atFirst / ticksPerSec;
+  let atLast = ticksAt(samples as Sample[], lastEnd);
+  if (atLast === undefined) for (const x of samples) if (x.at <= lastEnd) atLast = x.ticks;
+  if (atLast !== undefined && lifetimeCpuSec !== undefined) out.shutdownCpuSec = Math.max(0, lifetimeCpuSec - atLast / ticksPerSec);
+  return out;
+}
+
 /** Linear interpolation of a tick counter at `at` (ticks are 10 ms; samples 200 ms apart). */
 function ticksAt(samples: Sample[], at: number, key: 'ticks' | 'mockTicks' = 'ticks'): number | undefined {
   for (let i = 1; i < samples.length; i++) {
@@ -165,7 +213,7 @@ function ticksAt(samples: Sample[], at: number, key: 'ticks' | 'mockTicks' = 'ti
 export async function measureStreams(tool: LlmTool, run: StreamRun, mock: MockProcess, plan: WindowPlan, pinning: Pinning, core: number): Promise<StreamFigures> {
   mkdirSync(run.dir, { recursive: true });
   await mock.clearTruth();
-  const failed = (note: string): StreamFigures => ({
+  const failed = (note: string, wholeRun: WholeRun = { wallSec: 0, tokens: 0, cpuSec: undefined }): StreamFigures => ({
     label: tool.label,
     ok: false,
     note,
@@ -180,7 +228,9 @@ export async function measureStreams(tool: LlmTool, run: StreamRun, mock: MockPr
     recvLag: percentiles([]),
     logged: 0,
     matched: 0,
+    run: wholeRun,
   });
+  const launchedAt = epochNow();
   const child = startChild([...pinning.prefix(core), ...tool.command(run)], { dir: run.dir, name: tool.label.split(' ')[0]! });
   const samples: Sample[] = [];
   const sample = () => {
@@ -191,21 +241,26 @@ export async function measureStreams(tool: LlmTool, run: StreamRun, mock: MockPr
   const timer = setInterval(sample, SAMPLE_MS);
   const code = await within(child.exited, plan.maxRunSec * 1000);
   clearInterval(timer);
+  const wallSec = (epochNow() - launchedAt) / 1000;
   if (code === undefined) await child.stop(1000);
-  const records = tool.records(run);
-  if (records.length === 0) return failed(`no requests logged (exit ${String(code ?? 'killed')}): ${tail(child.stderrPath)}`);
   const truthList = await mock.truth();
+  let truthTokens = 0;
+  for (const g of truthList) truthTokens += g.outputTokens;
+  const whole: WholeRun = { wallSec, tokens: truthTokens, cpuSec: code === undefined ? undefined : child.lifetimeCpuSec() };
+  const records = tool.records(run);
+  if (records.length === 0) return failed(`no requests logged (exit ${String(code ?? 'killed')}): ${tail(child.stderrPath)}`, whole);
   const truth = new Map(truthList.map((r) => [r.id, r]));
 
   let first = Infinity;
   for (const r of records) if (r.t < first) first = r.t;
+  Object.assign(whole, runPhases(samples, records, whole.cpuSec, clockTicksPerSec()));
   const from = first + plan.settleSec * 1000;
   const to = from + plan.windowSec * 1000;
   writeFileSync(join(run.dir, 'ground-truth.json'), JSON.stringify(truthList));
   writeFileSync(join(run.dir, 'window.json'), JSON.stringify({ from, to, samples }));
   const ticksA = ticksAt(samples, from);
   const ticksB = ticksAt(samples, to);
-  if (ticksA === undefined || ticksB === undefined) return failed(`the tool did not run through the window (exit ${String(code ?? 'killed')}): ${tail(child.stderrPath)}`);
+  if (ticksA === undefined || ticksB === undefined) return failed(`the tool did not run through the window (exit ${String(code ?? 'killed')}): ${tail(child.stderrPath)}`, whole);
   // Peak memory up to the window's end (the drain after it only frees).
   let peakKiB = 0;
   for (const s of samples) if (s.at <= to + SAMPLE_MS && s.peakKiB > peakKiB) peakKiB = s.peakKiB;
@@ -245,6 +300,7 @@ export async function measureStreams(tool: LlmTool, run: StreamRun, mock: MockPr
     recvLag: percentiles(recv),
     logged,
     matched: ttft.length,
+    run: whole,
   };
   if (!figures.ok) figures.note = `no tokens logged in the window (exit ${String(code ?? 'killed')}): ${tail(child.stderrPath)}`;
   return figures;

@@ -28,6 +28,8 @@ export interface StreamRun {
   /** Fresh folder for this run's files. */
   dir: string;
   root: string;
+  /** Volley only: write its threads' CPU profiles (--cpu-prof) here. */
+  profileDir?: string;
 }
 
 export interface LlmTool {
@@ -56,14 +58,18 @@ function readJsonl(path: string): ClientRecord[] {
   return out;
 }
 
-/** The minimal undici client of bench/lib/llm-baseline.ts, in its own process. */
-export function baselineTool(): LlmTool {
+/**
+ * The minimal undici client of bench/lib/llm-baseline.ts, in its own process:
+ * `script` is that file bundled to plain JavaScript once, before the runs, so
+ * its whole-run CPU is `node client.mjs` (as a user would run it), not a
+ * bundler's work too.
+ */
+export function baselineTool(script: string): LlmTool {
   return {
     label: 'baseline (undici)',
     command: (r) => [
       process.execPath,
-      join(r.root, 'scripts/run-ts.mjs'),
-      join(r.root, 'bench/lib/llm-baseline.ts'),
+      script,
       r.url,
       String(r.streams),
       String(Math.round(r.runSec * 1000)),
@@ -86,6 +92,8 @@ export function volleyTool(build?: { label: string; root: string }): LlmTool {
     label: build ? `volley (${build.label})` : 'volley',
     command: (r) => [
       process.execPath,
+      // Not allowed in NODE_OPTIONS; piscina's workers inherit execArgv, so each thread writes a profile.
+      ...(r.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${r.profileDir}`] : []),
       join(build?.root ?? r.root, 'bin/bench.js'),
       'run',
       join(r.root, 'bench/lib/llm-scenario.ts'),

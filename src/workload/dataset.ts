@@ -32,13 +32,17 @@ export interface DatasetOptions {
   column?: string;
 }
 
+let defaultPath: string | undefined;
+
 /** The package's own datasets/sonnet.txt, whether we run from src/ or dist/. */
 export function defaultDatasetPath(): string {
-  return join(packageRoot(), 'datasets', 'sonnet.txt');
+  // Asked for on every LLM request (its prompt's dataset): joined once, not per request.
+  return (defaultPath ??= join(packageRoot(), 'datasets', 'sonnet.txt'));
 }
 
 // Datasets are read and parsed once per worker: every user of the worker shares them.
-const cache = new Map<string, Dataset>();
+// By file, then by column: looked up on every request, so without building a key string each time.
+const cache = new Map<string, Map<string, Dataset>>();
 
 /**
  * Loads a dataset by file extension: `.jsonl`/`.ndjson` (a `prompt` or `messages`
@@ -48,11 +52,13 @@ const cache = new Map<string, Dataset>();
  */
 export function loadDataset(path: string | undefined, options: DatasetOptions = {}): Dataset {
   const file = path ? resolve(path) : defaultDatasetPath();
-  const key = file + '\0' + (options.column ?? '');
-  let ds = cache.get(key);
+  let byColumn = cache.get(file);
+  if (byColumn === undefined) cache.set(file, (byColumn = new Map()));
+  const column = options.column ?? '';
+  let ds = byColumn.get(column);
   if (ds === undefined) {
     ds = readDataset(file, options);
-    cache.set(key, ds);
+    byColumn.set(column, ds);
   }
   return ds;
 }

@@ -37,6 +37,17 @@ describe('datasets', () => {
     expect(loadDataset(fixtures + 'prompts.jsonl')).toBe(loadDataset(fixtures + 'prompts.jsonl'));
   });
 
+  it('caches per path and column: another column of the same file is its own dataset', () => {
+    const byPrompt = loadDataset(fixtures + 'prompts.csv');
+    const byOther = loadDataset(fixtures + 'prompts.csv', { column: 'other' });
+    expect(byOther).not.toBe(byPrompt);
+    expect(byOther.records.map((r) => r.prompt)).not.toEqual(byPrompt.records.map((r) => r.prompt));
+    expect(loadDataset(fixtures + 'prompts.csv', { column: 'other' })).toBe(byOther);
+    expect(loadDataset(fixtures + 'prompts.csv', { column: 'prompt' })).not.toBe(byOther);
+    // The default dataset (looked up on every LLM request) is read once too.
+    expect(loadDataset(undefined)).toBe(loadDataset(undefined));
+  });
+
   it('reads JSONL prompts and messages, skipping blank lines', () => {
     const ds = loadDataset(fixtures + 'prompts.jsonl');
     expect(ds.format).toBe('jsonl');
