@@ -10,6 +10,7 @@ import { join } from 'node:path';
  */
 const PREFIX = 'volley-';
 const OWNER_FILE = 'owner.pid';
+const BUNDLE_DIR = /^volley-[A-Za-z0-9]{6}$/;
 const live = new Set<string>();
 let swept = false;
 
@@ -38,7 +39,9 @@ export function sweepStaleTempDirs(root = tmpdir()): number {
     return 0;
   }
   for (const name of names) {
-    if (!name.startsWith(PREFIX)) continue;
+    // mkdtemp's names only (the prefix and six characters): a temp folder full of other
+    // volley-… folders (test runs, reports) is not opened one by one at every start.
+    if (!BUNDLE_DIR.test(name)) continue;
     const dir = join(root, name);
     let pid: number;
     try {
