@@ -15,8 +15,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { heapBreakdown } from './lib/heap-snapshot.js';
-import { buildDist, detectPinning, tempDir } from './lib/procs.js';
-import { startNodeTarget } from './lib/target.js';
+import { buildDist, detectPinning, sleep, startChild, tempDir } from './lib/procs.js';
 
 const HELP = `usage: npm run bench:memory -- [options]
 
@@ -87,6 +86,8 @@ interface Figures {
   /** Sum over the workers of their heap after a full collection, bytes. */
   heapUsed: number;
   requests: number;
+  /** Connections the target accepted during the run. */
+  connections: number;
 }
 
 function vmHwmKiB(pid: number): number | undefined {
@@ -98,12 +99,15 @@ function vmHwmKiB(pid: number): number | undefined {
   }
 }
 
-async function runOnce(dir: string, kind: 'idle' | 'keepalive', users: number, workers: number, host: string, snapshot?: string): Promise<Figures> {
+async function runOnce(dir: string, kind: 'idle' | 'keepalive', users: number, workers: number, snapshot?: string): Promise<Figures> {
+  const host = target.url;
+  const before = await target.connections();
   const probe = snapshot ?? tempDir('volley-user-memory-');
+  // Writing a snapshot of 100 MB holds the worker for seconds after the stop arrived: more grace, so it is not given up.
   const out = join(probe, 'out');
   const child = spawn(
     process.execPath,
-    [join(dir, 'bin/bench.js'), 'run', scenario, '-u', String(users), '-w', String(workers), '-t', `${durationSec}s`, '--headless', '-H', host, '--out', out],
+    [join(dir, 'bin/bench.js'), 'run', scenario, '-u', String(users), '-w', String(workers), '-t', `${durationSec}s`, '--headless', '-H', host, '--out', out, ...(snapshot ? ['--stop-timeout', '60s'] : [])],
     {
       env: { ...process.env, CI: 'true', IDLE_FIRST_GET: kind === 'keepalive' ? '1' : '0', VOLLEY_MEMORY_PROBE: probe, VOLLEY_HEAP_SNAPSHOT: snapshot ? '1' : '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -119,7 +123,7 @@ async function runOnce(dir: string, kind: 'idle' | 'keepalive', users: number, w
   let heapUsed = 0;
   for (const f of readdirSync(probe).filter((f) => /^worker-\d+\.json$/.test(f))) heapUsed += (JSON.parse(readFileSync(join(probe, f), 'utf8')) as { heapUsed: number }).heapUsed;
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { total: { requests: number } };
-  return { peakRssKiB: peak, heapUsed, requests: summary.total.requests };
+  return { peakRssKiB: peak, heapUsed, requests: summary.total.requests, connections: (await target.connections()) - before };
 }
 
 const median = (xs: number[]) => {
@@ -127,9 +131,49 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-const pinning = detectPinning();
-// The target on core 0 (it holds up to 10,000 keep-alive connections); the runs are not pinned: their workers use every core.
-const target = await startNodeTarget(pinning, 0);
+/**
+ * The target: a node:http server that answers every request after DELAY_MS,
+ * so the first requests of all users are in flight at once and each user's
+ * request gets a connection of its own (a worker's connections are shared by
+ * its users: with instant answers, 10,000 users would make far fewer). It
+ * keeps them open for two minutes and counts them on a second port.
+ */
+const DELAY_MS = 1500;
+const TARGET = `
+import { createServer } from 'node:http';
+let connections = 0;
+const app = createServer((req, res) => setTimeout(() => { res.writeHead(200, { 'content-length': 3 }); res.end('ok\\n'); }, ${DELAY_MS}));
+app.on('connection', () => connections++);
+app.keepAliveTimeout = 120000;
+app.headersTimeout = 121000;
+app.maxConnections = 100000;
+const stats = createServer((req, res) => res.end(String(connections)));
+app.listen({ port: 0, host: '127.0.0.1', backlog: 20000 }, () => stats.listen(0, '127.0.0.1', () => {
+  console.log(JSON.stringify({ port: app.address().port, statsPort: stats.address().port }));
+}));
+`;
+
+async function startTarget(core: number | undefined): Promise<{ url: string; connections(): Promise<number>; stop(): Promise<void> }> {
+  const dir = tempDir('volley-user-memory-target-');
+  const child = startChild([...detectPinning().prefix(core), process.execPath, '--input-type=module', '-e', TARGET], { dir, name: 'target' });
+  for (let i = 0; i < 100; i++) {
+    const line = readFileSync(child.stdoutPath, 'utf8').split('\n')[0];
+    if (line) {
+      const { port, statsPort } = JSON.parse(line) as { port: number; statsPort: number };
+      return {
+        url: `http://127.0.0.1:${port}`,
+        connections: async () => Number(await (await fetch(`http://127.0.0.1:${statsPort}/`)).text()),
+        stop: () => child.stop(),
+      };
+    }
+    if (child.proc.exitCode !== null) break;
+    await sleep(50);
+  }
+  throw new Error(`the target did not start: ${readFileSync(child.stderrPath, 'utf8').trim()}`);
+}
+
+// The target on core 0; the runs are not pinned: their workers use every core.
+const target = await startTarget(0);
 const samples = new Map<string, Figures[]>();
 const key = (b: string, k: string, w: number, u: number) => `${b}|${k}|${w}|${u}`;
 try {
@@ -139,7 +183,7 @@ try {
         for (const users of [small, big]) {
           for (const b of builds) {
             log(`round ${round}: ${b.name} ${kind} ${workers}w ${users} users`);
-            const f = await runOnce(b.dir, kind, users, workers, target.url);
+            const f = await runOnce(b.dir, kind, users, workers);
             const k = key(b.name, kind, workers, users);
             samples.set(k, [...(samples.get(k) ?? []), f]);
           }
@@ -153,7 +197,7 @@ try {
       for (const [i, users] of [small, big].entries()) {
         mkdirSync(dirs[i]!, { recursive: true });
         log(`heap snapshot: ${kind}, 1 worker, ${users} users`);
-        await runOnce(root, kind, users, 1, target.url, dirs[i]);
+        await runOnce(root, kind, users, 1, dirs[i]);
       }
       console.log(`\nHeap of one worker, ${kind}: (${big} users - ${small} users) / ${big - small}, by object kind (bytes per user, objects per user)`);
       const rows = heapBreakdown(join(dirs[0]!, 'worker-0.heapsnapshot'), join(dirs[1]!, 'worker-0.heapsnapshot'), big - small);
@@ -166,7 +210,7 @@ try {
 }
 
 const kib = (n: number) => (n / 1024).toFixed(0);
-const rows: string[][] = [['build', 'case', 'workers', 'users', 'requests', 'peak RSS MiB', 'heap MiB', 'RSS B/user', 'heap B/user']];
+const rows: string[][] = [['build', 'case', 'workers', 'users', 'requests', 'connections', 'peak RSS MiB', 'heap MiB', 'RSS B/user', 'heap B/user']];
 for (const b of builds) {
   for (const kind of kinds) {
     for (const workers of workerCounts) {
@@ -184,6 +228,7 @@ for (const b of builds) {
           String(workers),
           String(users),
           String(median((i ? g : s).map((f) => f.requests))),
+          String(median((i ? g : s).map((f) => f.connections))),
           kib(rss[i]!),
           (heap[i]! / 1024 ** 2).toFixed(1),
           last ? perUserRss.toFixed(0) : '',
