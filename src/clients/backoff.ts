@@ -1,3 +1,5 @@
+import { seededRandom } from '../util/random.js';
+
 /**
  * What keeps a failing user from retrying in a tight loop (docs/llm.md#backoff).
  * After a failed LLM request, or an HTTP request that could not connect, the
@@ -24,15 +26,24 @@ export class ErrorBackoff {
   private streak = 0;
   /** performance.now() before which the next request waits; 0: none pending. */
   private dueMs = 0;
-  /** Requests waiting now (a task may send several at once): interrupt() releases them all. */
-  private readonly waiting = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  /** Requests waiting now (a task may send several at once): interrupt() releases them all. Made on the first wait. */
+  private waiting?: Set<{ timer: NodeJS.Timeout; resolve: () => void }>;
   /** How many times a request waited, for tests. */
   waits = 0;
+  private random: (() => number) | number;
 
-  constructor(private readonly random: () => number) {}
+  /**
+   * `random` may be a seed instead of a generator: every user has a backoff
+   * and most never fail, so the seeded generator is made on the first failure
+   * (the same draws as one made now).
+   */
+  constructor(random: (() => number) | number) {
+    this.random = random;
+  }
 
   failed(): void {
     this.streak++;
+    if (typeof this.random === 'number') this.random = seededRandom(this.random);
     this.dueMs = performance.now() + backoffDelayMs(this.streak, this.random());
   }
 
@@ -55,28 +66,31 @@ export class ErrorBackoff {
     if (ms === 0) return Promise.resolve();
     this.waits++;
     const due = this.dueMs;
+    const waiting = (this.waiting ??= new Set());
     return new Promise<void>((resolve) => {
       const w = {
         resolve,
         timer: setTimeout(() => {
-          this.waiting.delete(w);
+          waiting.delete(w);
           // Served, unless a failure meanwhile set a later one (a timer may also fire a hair early).
           if (this.dueMs === due) this.dueMs = 0;
           resolve();
         }, ms),
       };
-      this.waiting.add(w);
+      waiting.add(w);
     });
   }
 
   /** Ends every wait now (the user was told to stop). */
   interrupt(): void {
     this.dueMs = 0;
-    for (const w of this.waiting) {
+    const waiting = this.waiting;
+    if (waiting === undefined) return;
+    for (const w of waiting) {
       clearTimeout(w.timer);
       w.resolve();
     }
-    this.waiting.clear();
+    waiting.clear();
   }
 }
 

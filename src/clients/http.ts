@@ -5,7 +5,7 @@ import type { MetricsRecorder } from '../metrics/recorder.js';
 import { bodyTooLargeMessage, isProtocolError, maxBodyOf } from './answer-limits.js';
 import type { ClientContext } from './context.js';
 import type { ResponseSink, Sending, Transport } from './transport.js';
-import { RetryAfterGate, retryAfterMs, retryAfterNote, timerPause } from './retry-after.js';
+import { RetryAfterGate, retryAfterMs, retryAfterNote, timerPause, type Pause } from './retry-after.js';
 import { StopUser } from '../errors.js';
 import { CONNECT_ERRORS_COUNTER, isConnectError, type ErrorBackoff } from './backoff.js';
 import { deadlineList, type DeadlineEntry, type DeadlineList } from './deadlines.js';
@@ -301,50 +301,128 @@ class SocketInFlight extends InFlight implements ResponseSink {
   }
 }
 
+type Method = (path: string, options?: RequestOptions) => Promise<HttpResponse>;
+
+/** Base URLs parsed once per thread: the users of a class share one, and a parse per user kept strings of its own. */
+const bases = new Map<string, { origin: string; path: string }>();
+function parseBase(url: string): { origin: string; path: string } {
+  let base = bases.get(url);
+  if (base === undefined) {
+    const u = new URL(url);
+    base = { origin: u.origin, path: u.pathname === '/' ? '' : u.pathname.replace(/\/$/, '') };
+    // Bounded: a host per class, a few per run; more is not a pattern worth keeping.
+    if (bases.size < 100) bases.set(url, base);
+  }
+  return base;
+}
+
 /**
  * The HttpUser client. It talks to undici's dispatcher directly: no stream
  * objects per request, body chunks kept as-is (up to --max-body, or not at all
  * with discardBody) and only concatenated if the user reads them. This is the
  * hot path of every HTTP scenario.
+ *
+ * One object per user, its work in prototype methods: 10,000 idle users must
+ * not cost ten closures each (bench:memory). `get`, `post`… are getters that
+ * make the method bound to this client on first use, so a scenario may still
+ * take them apart (`const { get } = this.client`).
  */
-export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): void } {
-  const { dispatcher } = ctx;
-  // Plain-HTTP hosts go over the socket transport (clients/wire/socket-pool.ts); https, and --http-transport undici, through undici.
-  const sockets: Transport | undefined = ctx.options.httpTransport === 'undici' ? undefined : ctx.sockets;
-  const user: UserClient = {
-    recorder: ctx.recorder,
-    hardStop: ctx.hardStop,
-    pendingVerdicts: [],
-    maxBodyBytes: maxBodyOf(ctx.options),
-    discardBodies: ctx.options.discardResponseBodies === true,
-    retryAfter: new RetryAfterGate(ctx.pause ?? timerPause(ctx.hardStop)),
-    backoff: ctx.backoff,
-  };
-  let origin: string | undefined;
-  let basePath = '';
-  if (ctx.baseUrl) {
-    const u = new URL(ctx.baseUrl);
-    origin = u.origin;
-    basePath = u.pathname === '/' ? '' : u.pathname.replace(/\/$/, '');
+class UserHttpClient implements HttpClient, UserClient {
+  readonly recorder: MetricsRecorder;
+  readonly hardStop: AbortSignal;
+  /** Bytes of one body kept at most (--max-body). */
+  readonly maxBodyBytes: number;
+  /** discardResponseBodies: keep no body unless the request asks (discardBody: false). */
+  readonly discardBodies: boolean;
+  readonly backoff: ErrorBackoff | undefined;
+  private readonly dispatcher: Dispatcher;
+  /** Plain-HTTP hosts go over the socket transport (clients/wire/socket-pool.ts); https, and --http-transport undici, through undici. */
+  private readonly sockets: Transport | undefined;
+  private readonly origin: string | undefined;
+  private readonly basePath: string;
+  private readonly requestTimeoutMs: number;
+  private readonly pause: Pause | undefined;
+  /** Made when a server first says Retry-After, or when a request first asks. */
+  private gate?: RetryAfterGate;
+  private verdicts?: Array<() => void>;
+  private getFn?: Method;
+  private postFn?: Method;
+  private putFn?: Method;
+  private patchFn?: Method;
+  private deleteFn?: Method;
+  private headFn?: Method;
+  private requestFn?: HttpClient['request'];
+
+  constructor(ctx: ClientContext) {
+    this.recorder = ctx.recorder;
+    this.hardStop = ctx.hardStop;
+    this.maxBodyBytes = maxBodyOf(ctx.options);
+    this.discardBodies = ctx.options.discardResponseBodies === true;
+    this.backoff = ctx.backoff;
+    this.dispatcher = ctx.dispatcher;
+    this.sockets = ctx.options.httpTransport === 'undici' ? undefined : ctx.sockets;
+    this.requestTimeoutMs = ctx.requestTimeoutMs;
+    this.pause = ctx.pause;
+    const base = ctx.baseUrl ? parseBase(ctx.baseUrl) : undefined;
+    this.origin = base?.origin;
+    this.basePath = base?.path ?? '';
   }
 
-  function send(method: string, path: string, opts: RequestOptions = NO_OPTIONS): Promise<HttpResponse> {
-    const wait = user.retryAfter.wait();
-    if (wait === undefined) return dispatch(method, path, opts);
+  get get(): Method {
+    return (this.getFn ??= (p, o) => this.send('GET', p, o));
+  }
+  get post(): Method {
+    return (this.postFn ??= (p, o) => this.send('POST', p, o));
+  }
+  get put(): Method {
+    return (this.putFn ??= (p, o) => this.send('PUT', p, o));
+  }
+  get patch(): Method {
+    return (this.patchFn ??= (p, o) => this.send('PATCH', p, o));
+  }
+  get delete(): Method {
+    return (this.deleteFn ??= (p, o) => this.send('DELETE', p, o));
+  }
+  get head(): Method {
+    return (this.headFn ??= (p, o) => this.send('HEAD', p, o));
+  }
+  get request(): HttpClient['request'] {
+    return (this.requestFn ??= (method, path, options) => this.send(method.toUpperCase(), path, options));
+  }
+
+  /** InFlight holds the user here when a server says Retry-After. */
+  get retryAfter(): RetryAfterGate {
+    return (this.gate ??= new RetryAfterGate(this.pause ?? timerPause(this.hardStop)));
+  }
+
+  get pendingVerdicts(): Array<() => void> {
+    return (this.verdicts ??= []);
+  }
+
+  /** Records catch-response requests the task left undecided; the runtime calls it after each task. */
+  settle(): void {
+    const pending = this.verdicts;
+    if (pending === undefined || pending.length === 0) return;
+    for (const f of pending.splice(0)) f();
+  }
+
+  private send(method: string, path: string, opts: RequestOptions = NO_OPTIONS): Promise<HttpResponse> {
+    const wait = this.gate?.wait();
+    if (wait === undefined) return this.dispatch(method, path, opts);
     // A server said Retry-After: this request waits it out; a user stopped meanwhile sends nothing.
-    return wait.then((ranOut) => (ranOut ? dispatch(method, path, opts) : Promise.reject(new StopUser('stopped while waiting out a Retry-After'))));
+    return wait.then((ranOut) => (ranOut ? this.dispatch(method, path, opts) : Promise.reject(new StopUser('stopped while waiting out a Retry-After'))));
   }
 
-  function dispatch(method: string, path: string, opts: RequestOptions): Promise<HttpResponse> {
+  private dispatch(method: string, path: string, opts: RequestOptions): Promise<HttpResponse> {
     // After a request that could not connect, the next one waits (clients/backoff.ts).
-    const backoff = user.backoff;
-    if (backoff !== undefined && backoff.pendingMs() > 0) return backoff.ready().then(() => dispatch(method, path, opts));
-    let target = origin;
+    const backoff = this.backoff;
+    if (backoff !== undefined && backoff.pendingMs() > 0) return backoff.ready().then(() => this.dispatch(method, path, opts));
+    let target = this.origin;
     let fullPath: string;
     if (path.charCodeAt(0) === SLASH) {
       // The common case, a path on the user's host: no URL parsing.
       if (target === undefined) return Promise.reject(noHost(method, path));
-      fullPath = basePath === '' ? path : basePath + path;
+      fullPath = this.basePath === '' ? path : this.basePath + path;
     } else if (/^https?:\/\//.test(path)) {
       const u = new URL(path);
       target = u.origin;
@@ -352,7 +430,7 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
     } else {
       if (target === undefined) return Promise.reject(noHost(method, path));
       // 'items' is relative to the host's path, as '/items' is.
-      fullPath = basePath + '/' + path;
+      fullPath = this.basePath + '/' + path;
     }
     if (opts.query) fullPath = appendQuery(fullPath, opts.query);
 
@@ -364,9 +442,10 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
       if (headers === undefined) headers = JSON_HEADERS;
       else if (!hasContentType(headers)) headers = { ...headers, 'content-type': 'application/json' };
     }
-    const timeout = opts.timeout ?? ctx.requestTimeoutMs;
+    const timeout = opts.timeout ?? this.requestTimeoutMs;
+    const sockets = this.sockets;
     const overSockets = sockets !== undefined && target!.startsWith('http:');
-    const req = new (overSockets ? SocketInFlight : InFlight)(user, method, opts.name ?? nameFor(path), opts, timeout);
+    const req = new (overSockets ? SocketInFlight : InFlight)(this, method, opts.name ?? nameFor(path), opts, timeout);
     const done = new Promise<HttpResponse>((resolve, reject) => {
       req.resolve = resolve;
       req.reject = reject;
@@ -376,7 +455,7 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
         const bytes = body === undefined ? '' : typeof body === 'string' ? body : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
         req.sending = sockets!.send({ origin: target!, path: fullPath, method, headers: headers ?? NO_HEADERS, body: bytes }, req as SocketInFlight);
       } else {
-        dispatcher.dispatch(
+        this.dispatcher.dispatch(
           { origin: target!, path: fullPath, method: method as Dispatcher.HttpMethod, headers, body: body ?? null, headersTimeout: 0, bodyTimeout: 0 },
           req,
         );
@@ -386,22 +465,10 @@ export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): v
     }
     return done;
   }
+}
 
-  return {
-    request: (method, path, options) => send(method.toUpperCase(), path, options),
-    get: (p, o) => send('GET', p, o),
-    post: (p, o) => send('POST', p, o),
-    put: (p, o) => send('PUT', p, o),
-    patch: (p, o) => send('PATCH', p, o),
-    delete: (p, o) => send('DELETE', p, o),
-    head: (p, o) => send('HEAD', p, o),
-    /** Records catch-response requests the task left undecided; the runtime calls it after each task. */
-    settle() {
-      const pending = user.pendingVerdicts;
-      if (pending.length === 0) return;
-      for (const f of pending.splice(0)) f();
-    },
-  };
+export function createHttpClient(ctx: ClientContext): HttpClient & { settle(): void } {
+  return new UserHttpClient(ctx);
 }
 
 /**

@@ -89,7 +89,18 @@ export class UserGroup implements UserHost {
   ) {
     this.iterationsLeft = spec.iterations ?? Infinity;
     this.filter = { tags: spec.tags, excludeTags: spec.excludeTags };
+    // One mode per group, shared by its users: its functions take the user, so no user needs closures of its own.
+    this.closedMode = {
+      iterations: spec.iterationsPerUser,
+      correctCoordinatedOmission: spec.correctCoordinatedOmission,
+      onRetired: (vu) => this.retire(vu),
+      onEnded: (vu) => this.closedUserEnded(vu),
+    };
+    this.openMode = { onFree: (u) => this.free.push(u), onEnded: (vu) => this.openUserEnded(vu) };
   }
+
+  private readonly closedMode: UserMode;
+  private readonly openMode: UserMode;
 
   get options(): WorkerOptions {
     return this.owner.options;
@@ -178,11 +189,35 @@ export class UserGroup implements UserHost {
       vu = store.run(slot, () => new VirtualUser(cls, id, this, this.attachers, { ...mode, recorderSlot: slot }));
     }
     this.live.add(vu);
-    void vu.done.then(() => {
-      this.live.delete(vu);
-      this.reportIfIdle();
-    });
     return vu;
+  }
+
+  /** Every user's end, before the model's own bookkeeping (the user calls its mode's onEnded). */
+  private forget(vu: VirtualUser): void {
+    this.live.delete(vu);
+    this.reportIfIdle();
+  }
+
+  /** Closed models: the user ran its iterationsPerUser. */
+  private retire(vu: VirtualUser): void {
+    const name = vu.cls.name;
+    this.retiredByClass.set(name, (this.retiredByClass.get(name) ?? 0) + 1);
+    this.retired++;
+    this.owner.onRetired(this.spec.name, this.retired);
+    // Removed at once, so a later count does not start a replacement.
+    const list = this.users.get(name);
+    const i = list?.indexOf(vu) ?? -1;
+    if (i !== -1) list!.splice(i, 1);
+  }
+
+  private closedUserEnded(vu: VirtualUser): void {
+    this.forget(vu);
+    const name = vu.cls.name;
+    const list = this.users.get(name);
+    const i = list?.indexOf(vu) ?? -1;
+    if (i !== -1) list!.splice(i, 1);
+    // Ended by itself (StopUser, a constructor that threw), not by a ramp-down or the stop: not replaced, as in Locust.
+    if (!vu.retired && !vu.stopRequested && !this.stopping) this.endedByClass.set(name, (this.endedByClass.get(name) ?? 0) + 1);
   }
 
   /** Closed models: tells the engine when no user is left, so a run whose users all stopped can end. */
@@ -225,30 +260,7 @@ export class UserGroup implements UserHost {
           });
           return;
         }
-        let vu: VirtualUser | undefined;
-        let retiredNow = false;
-        const mode: UserMode = {
-          iterations: this.spec.iterationsPerUser,
-          correctCoordinatedOmission: this.spec.correctCoordinatedOmission,
-          onRetired: () => {
-            retiredNow = true;
-            this.retiredByClass.set(name, retired() + 1);
-            this.retired++;
-            this.owner.onRetired(this.spec.name, this.retired);
-            // Removed at once, so a later count does not start a replacement.
-            const i = list.indexOf(vu!);
-            if (i !== -1) list.splice(i, 1);
-          },
-        };
-        vu = this.createUser(cls, mode);
-        list.push(vu);
-        const self = vu;
-        void vu.done.then(() => {
-          const i = list.indexOf(self);
-          if (i !== -1) list.splice(i, 1);
-          // Ended by itself (StopUser, a constructor that threw), not by a ramp-down or the stop: not replaced, as in Locust.
-          if (!retiredNow && !self.stopRequested && !this.stopping) this.endedByClass.set(name, (this.endedByClass.get(name) ?? 0) + 1);
-        });
+        list.push(this.createUser(cls, this.closedMode));
       }
       while (list.length > 0 && list.length + gone() > target) list.pop()!.stop();
     }
@@ -288,19 +300,21 @@ export class UserGroup implements UserHost {
     const cls = this.pickOpenClass();
     if (!cls) return undefined;
     this.openUsers++;
-    const vu = this.createUser(cls, { onFree: (u) => this.free.push(u) });
+    const vu = this.createUser(cls, this.openMode);
     if (free) this.free.push(vu);
-    void vu.done.then(() => {
-      this.openUsers--;
-      // Its arrival never started a task: no longer in flight.
-      if (vu.hasPendingArrival && this.assignedNotStarted > 0) {
-        this.assignedNotStarted--;
-        this.checkExhausted();
-      }
-      const i = this.free.indexOf(vu);
-      if (i !== -1) this.free.splice(i, 1);
-    });
     return vu;
+  }
+
+  private openUserEnded(vu: VirtualUser): void {
+    this.forget(vu);
+    this.openUsers--;
+    // Its arrival never started a task: no longer in flight.
+    if (vu.hasPendingArrival && this.assignedNotStarted > 0) {
+      this.assignedNotStarted--;
+      this.checkExhausted();
+    }
+    const i = this.free.indexOf(vu);
+    if (i !== -1) this.free.splice(i, 1);
   }
 
   private pickOpenClass(): UserClass | undefined {

@@ -27,6 +27,8 @@ export type ClientAttacher = (user: User, ctx: ClientContext) => void;
 export const SCHEDULE_DELAY = 'schedule_delay';
 export const LATENCY_FROM_INTENDED = 'latency_from_intended';
 export const LATENCY_CORRECTED = 'latency_corrected';
+/** step(): no task could run (none to pick, the budget used up, the stage's cap reached). */
+const NO_TASK = -1;
 /** How often a user held by a sweep stage's request cap looks again. */
 const STAGE_WAIT_MS = 10;
 
@@ -66,9 +68,15 @@ function pacingMissed(owner: string, intervalSeconds: number): string {
 export interface UserMode {
   /** Closed: tasks this user runs before it stops (iterationsPerUser); it then calls onRetired. */
   iterations?: number;
-  onRetired?: () => void;
+  onRetired?: (user: VirtualUser) => void;
   /** Open: the user waits for arrivals; after each task it calls onFree. */
   onFree?: (user: VirtualUser) => void;
+  /**
+   * The user is done (its last act, just before `done` resolves): a group
+   * shares one mode object, and so one function, among all its users, where a
+   * `done.then` per user cost a closure and a promise each.
+   */
+  onEnded?: (user: VirtualUser) => void;
   /** Closed with a paced wait: record HdrHistogram's corrected latency too. */
   correctCoordinatedOmission?: boolean;
   /**
@@ -76,6 +84,14 @@ export interface UserMode {
    * for this user, so check(), measure() and the like land in the same recorder.
    */
   recorderSlot?: { recorder?: MetricsRecorder };
+}
+
+/** One warnOnce function per host, shared by its users' clients (not a closure per user). */
+const warnOnces = new WeakMap<UserHost, (key: string, message: string) => void>();
+function warnOnceOf(rt: UserHost): (key: string, message: string) => void {
+  let f = warnOnces.get(rt);
+  if (!f) warnOnces.set(rt, (f = (key, message) => rt.warnOnce(key, message)));
+  return f;
 }
 
 const tables = new WeakMap<object, Map<TagFilter, TaskTable>>();
@@ -114,10 +130,15 @@ export class VirtualUser {
   stopping = false;
   /** Set when it was told to stop (a ramp-down, the end of the run), as opposed to ending itself. */
   stopRequested = false;
+  /** Set when it ran its iterationsPerUser and stopped. */
+  retired = false;
   readonly done: Promise<void>;
   private readonly sleeper = new InterruptibleSleep();
   private readonly random: () => number;
-  private settle?: () => void;
+  /** Open models: the recorder its arrivals' schedule delay goes to. */
+  private arrivalRecorder?: MetricsRecorder;
+  /** Its HTTP client, settled after each task. */
+  private http?: { settle(): void };
   private stepsSinceYield = 0;
   /** Open model: intended start (performance.now() ms) of the arrival waiting for this user. */
   private pendingArrival?: number;
@@ -171,80 +192,108 @@ export class VirtualUser {
   private async run(): Promise<void> {
     // Let the caller finish registering this user before its code runs.
     await Promise.resolve();
-    const rt = this.rt;
+    // Set once the user got as far as onStart: only then does onStop run, as before.
     let user: User | undefined;
-    // onStop runs for a user that got as far as onStart, as before.
-    let started = false;
     try {
-      // The class's constructor and field initializers run here: one that throws
-      // (say `waitTime = between(2, 1)`) ends this user with a failure, not the worker.
-      // The worker's class check before the run reports a constructor that always throws.
-      try {
-        user = new this.cls();
-      } catch (err) {
-        this.taskError(`${this.cls.name}.constructor`, err);
-        return;
-      }
-      user.userId = this.userId;
-      user.data = rt.setupData;
-      user.random = this.random;
-      const recorder = this.recorderFor(user);
-      if (this.mode.recorderSlot) this.mode.recorderSlot.recorder = recorder;
-      const ctx: ClientContext = {
-        recorder,
-        dispatcher: rt.dispatcher,
-        sockets: rt.sockets,
-        baseUrl: rt.resolveHost(user.host),
-        requestTimeoutMs: rt.options.requestTimeoutMs,
-        random: this.random,
-        hardStop: rt.hardStop,
-        options: rt.options.extra,
-        // Client warnings go to the main thread (protocol `warning`), which prints each once per run.
-        warnOnce: (key, message) => rt.warnOnce(key, message),
-        // A Retry-After wait is one of the user's waits: a stop cuts it short, and a stopped user (onStop) does not wait.
-        pause: (ms) => (this.active ? this.sleeper.sleep(ms).then(() => this.active) : Promise.resolve(false)),
-      };
-      // Open models are paced by their schedule, not by the user: no backoff there.
-      if (!this.mode.onFree && (user as { backoffOnError?: unknown }).backoffOnError !== false) {
-        ctx.backoff = this.backoff = new ErrorBackoff(seededRandom(deriveSeed(rt.options.seed ^ 0x5bd1e995, this.userId)));
-      }
-      const http = createHttpClient(ctx);
-      this.settle = http.settle;
-      (user as unknown as Record<symbol, unknown>)[HTTP_CLIENT] = http;
-      try {
-        for (const attach of this.attachers) attach(user, ctx);
-      } catch (err) {
-        // E.g. a bad LLM provider: no task of this user could run. Usually caught when the worker preloads.
-        rt.fatal(err);
-        return;
-      }
-      started = true;
+      user = this.setUp();
+      if (user === undefined) return;
       // An onStart that never settles ends this user (recorded as a failure), rather than leaving it idle and unseen.
-      if (user.onStart && (await this.call('onStart', () => user!.onStart!())) === 'timeout') return;
-      const table = tableFor(this.cls, rt.filter);
-      if (this.mode.onFree) await this.runArrivals(table, user, recorder);
-      else await this.runLoop(table, user);
+      if (user.onStart && (await this.call('onStart', user)) === 'timeout') return;
+      const table = tableFor(this.cls, this.rt.filter);
+      if (this.mode.onFree) await this.runArrivals(table, user);
+      else {
+        // Closed models: tasks with waits until stopped, or until iterationsPerUser tasks ran.
+        // The loop and its waits are here, not in a method of their own: an idle user then
+        // holds one suspended async frame, not three (each costs about 500 bytes; bench:memory).
+        let left = this.mode.iterations ?? Infinity;
+        while (this.active && left > 0) {
+          const waitMs = await this.step(table, user, user.waitTime);
+          if (waitMs === NO_TASK) continue;
+          left--;
+          if (waitMs > 0) await this.sleeper.sleep(waitMs);
+        }
+        if (left <= 0) {
+          this.retired = true;
+          this.mode.onRetired?.(this);
+        }
+      }
     } catch (err) {
       if (!(err instanceof StopUser) && !(err instanceof InterruptTaskSet)) this.taskError(this.cls.name, err);
     } finally {
-      if (started && user?.onStop) await this.call('onStop', () => user!.onStop!()).catch(() => undefined);
-      this.settle?.();
+      if (user?.onStop) await this.call('onStop', user).catch(() => undefined);
+      this.http?.settle();
+      this.mode.onEnded?.(this);
     }
   }
 
-  /** Closed models: tasks with waits until stopped, or until iterationsPerUser tasks ran. */
-  private async runLoop(table: TaskTable, user: User): Promise<void> {
-    let left = this.mode.iterations ?? Infinity;
-    const active = () => this.active;
-    while (this.active && left > 0) {
-      if (await this.step(table, user, user.waitTime, active)) left--;
+  /**
+   * Makes the user's object and its clients; undefined when it cannot run (its
+   * constructor threw, or a client could not be attached). Apart from run() so
+   * that run(), suspended for the user's whole life, holds none of this.
+   */
+  private setUp(): User | undefined {
+    const rt = this.rt;
+    let user: User;
+    // The class's constructor and field initializers run here: one that throws
+    // (say `waitTime = between(2, 1)`) ends this user with a failure, not the worker.
+    // The worker's class check before the run reports a constructor that always throws.
+    try {
+      user = new this.cls();
+    } catch (err) {
+      this.taskError(`${this.cls.name}.constructor`, err);
+      return undefined;
     }
-    if (left <= 0) this.mode.onRetired?.();
+    user.userId = this.userId;
+    user.data = rt.setupData;
+    user.random = this.random;
+    const recorder = this.recorderFor(user);
+    if (this.mode.recorderSlot) this.mode.recorderSlot.recorder = recorder;
+    if (this.mode.onFree) this.arrivalRecorder = recorder;
+    const ctx = this.clientContext(user, recorder);
+    const http = (this.http = createHttpClient(ctx));
+    (user as unknown as Record<symbol, unknown>)[HTTP_CLIENT] = http;
+    try {
+      for (const attach of this.attachers) attach(user, ctx);
+    } catch (err) {
+      // E.g. a bad LLM provider: no task of this user could run. Usually caught when the worker preloads.
+      rt.fatal(err);
+      return undefined;
+    }
+    return user;
+  }
+
+  /**
+   * What this user's clients get. Made here rather than inline in run(): the
+   * closures below then hold this small scope, not run()'s, for the user's
+   * whole life.
+   */
+  private clientContext(user: User, recorder: MetricsRecorder): ClientContext {
+    const rt = this.rt;
+    const ctx: ClientContext = {
+      recorder,
+      dispatcher: rt.dispatcher,
+      sockets: rt.sockets,
+      baseUrl: rt.resolveHost(user.host),
+      requestTimeoutMs: rt.options.requestTimeoutMs,
+      random: this.random,
+      hardStop: rt.hardStop,
+      options: rt.options.extra,
+      // Client warnings go to the main thread (protocol `warning`), which prints each once per run.
+      warnOnce: warnOnceOf(rt),
+      // A Retry-After wait is one of the user's waits: a stop cuts it short, and a stopped user (onStop) does not wait.
+      pause: (ms) => (this.active ? this.sleeper.sleep(ms).then(() => this.active) : Promise.resolve(false)),
+    };
+    // Open models are paced by their schedule, not by the user: no backoff there.
+    if (!this.mode.onFree && (user as { backoffOnError?: unknown }).backoffOnError !== false) {
+      // The seed, not a generator: it is made on the first failure (most users never fail).
+      ctx.backoff = this.backoff = new ErrorBackoff(deriveSeed(rt.options.seed ^ 0x5bd1e995, this.userId));
+    }
+    return ctx;
   }
 
   /** Open models: one task per arrival, no wait time; the schedule paces the user. */
-  private async runArrivals(table: TaskTable, user: User, recorder: MetricsRecorder): Promise<void> {
-    const active = () => this.active;
+  private async runArrivals(table: TaskTable, user: User): Promise<void> {
+    const recorder = this.arrivalRecorder!;
     for (;;) {
       if (this.pendingArrival === undefined && this.active) await new Promise<void>((r) => (this.wakeArrival = r));
       const intended = this.pendingArrival;
@@ -257,7 +306,7 @@ export class VirtualUser {
       if (this.pendingTraceIndex !== undefined || traced[TRACE_RECORD] !== undefined) traced[TRACE_RECORD] = traceRecordFor(this.rt.options, this.pendingTraceIndex);
       this.pendingTraceIndex = undefined;
       try {
-        await this.step(table, user, undefined, active);
+        await this.step(table, user, undefined);
       } finally {
         this.scheduleDelayMs = -1;
       }
@@ -291,13 +340,14 @@ export class VirtualUser {
    * StopUser is recorded and swallowed, and so is a hook that does not settle
    * in time (a failure, and 'timeout' returned).
    */
-  private async call(name: string, fn: () => unknown): Promise<void | 'timeout'> {
+  private async call(name: 'onStart' | 'onStop', user: User): Promise<void | 'timeout'> {
     const start = performance.now();
     const what = `${this.cls.name}.${name}`;
     const limitMs = this.rt.options.lifecycleTimeoutMs ?? DEFAULT_LIFECYCLE_TIMEOUT_MS;
     this.currentTask = what;
     try {
-      if ((await boundedHook(fn, limitMs)) === 'timeout') {
+      // The closure is made here, not by run(): run() would then keep `user` in a scope of its own for the user's life.
+      if ((await boundedHook(() => user[name]!(), limitMs)) === 'timeout') {
         this.rt.recorder.recordTaskError(what, `${name}() did not settle within ${limitMs / 1000}s (--lifecycle-timeout)`);
         this.rt.hookTimedOut?.(what, limitMs);
         return 'timeout';
@@ -330,16 +380,20 @@ export class VirtualUser {
     this.rt.recorder.recordTaskError(name, message, where);
   }
 
-  /** One pick-run-wait cycle for the user or a task set; false when no task could run. */
-  private async step(table: TaskTable, target: object, waitTime: WaitTime | undefined, active: () => boolean, seq?: { i: number }): Promise<boolean> {
+  /**
+   * One pick-and-run for the user or a task set: the wait time (ms) the caller
+   * then sleeps, or NO_TASK when no task could run. The caller sleeps, not this
+   * method, so a sleeping user is not suspended in it too.
+   */
+  private async step(table: TaskTable, target: object, waitTime: WaitTime | undefined, seq?: { i: number }): Promise<number> {
     // A sweep stage that has its requests: wait (the engine ends the stage and stops this user).
     while (!this.rt.stageTurn()) {
-      if (!active() || this.rt.stopping) return false;
+      if (!this.active || this.rt.stopping) return NO_TASK;
       await new Promise((r) => setTimeout(r, STAGE_WAIT_MS));
     }
     if (table.entries.length === 0 || !this.rt.takeIteration()) {
       this.stopping = true;
-      return false;
+      return NO_TASK;
     }
     const entry = seq ? table.entries[seq.i++ % table.entries.length]! : pickTask(table, this.random());
     const rt = this.rt;
@@ -364,20 +418,19 @@ export class VirtualUser {
       this.currentTask = outer;
       rt.heartbeat?.taskEnded(beat);
       // Also when the task left with StopUser or interrupt(): the budget's in-flight count must drop.
-      this.settle?.();
+      this.http?.settle();
       this.rt.finishIteration();
     }
-    if (waitTime && active()) {
+    if (waitTime && this.active) {
       const seconds = this.waitSeconds(waitTime, target, start);
       if (seconds === undefined) {
         // The run ends with the wait time's error (rt.fatal); this user stops here.
         this.stopping = true;
-        return false;
+        return NO_TASK;
       }
       if (seconds > 0) {
         this.stepsSinceYield = 0;
-        await this.sleeper.sleep(seconds * 1000);
-        return true;
+        return seconds * 1000;
       }
     }
     // A task that never waits on I/O (it fails at once, or only computes) would
@@ -386,7 +439,7 @@ export class VirtualUser {
       this.stepsSinceYield = 0;
       await new Promise<void>((r) => setImmediate(r));
     }
-    return true;
+    return 0;
   }
 
   /**
@@ -425,7 +478,10 @@ export class VirtualUser {
     const seq = table.sequential ? { i: 0 } : undefined;
     try {
       if (ts.onStart) await ts.onStart();
-      while (this.active) await this.step(table, ts, ts.waitTime ?? user.waitTime, () => this.active, seq);
+      while (this.active) {
+        const waitMs = await this.step(table, ts, ts.waitTime ?? user.waitTime, seq);
+        if (waitMs > 0) await this.sleeper.sleep(waitMs);
+      }
     } catch (err) {
       if (!(err instanceof InterruptTaskSet)) throw err;
     } finally {

@@ -124,6 +124,8 @@ export default async function runWorker(init: WorkerInit): Promise<void> {
           rt.stopScenario(msg.scenario);
           break;
         case 'stop': {
+          // bench/user-memory.ts: the heap with every user still in place (off unless VOLLEY_MEMORY_PROBE is set).
+          if (process.env.VOLLEY_MEMORY_PROBE) (await import('./memory-probe.js')).probeMemory(process.env.VOLLEY_MEMORY_PROBE, init.workerIndex, rt.userCount);
           await rt.stopAll(msg.graceMs, msg.stopAtMs);
           // Worker threads end without exit handlers: write the last request-log lines now.
           await drainRequestsLogs();
