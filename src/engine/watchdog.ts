@@ -32,7 +32,10 @@ export class Watchdog {
   ) {
     const now = performance.now();
     for (const w of workers) {
-      this.watched.set(w.index, { handle: w, lastBeat: w.heartbeat[0]!, lastChangeAt: now, beating: false, names: [] });
+      // From 0, the counter's value before the thread's first beat, not its value now: a thread
+      // started ahead (cli/prestart.ts) may beat once and block within the first check's 250 ms,
+      // and a baseline read after that beat would never see it beat, nor call it blocked.
+      this.watched.set(w.index, { handle: w, lastBeat: 0, lastChangeAt: now, beating: false, names: [] });
       w.onMessage((m) => {
         if (m.type !== 'taskNames') return;
         const names = this.watched.get(w.index)!.names;
