@@ -15,7 +15,8 @@ export function prestartThreads(opts: Record<string, unknown>): WorkerThreads | 
   // --segment shares the users among instances: this one's count is not the command line's.
   if (opts.web || opts.config !== undefined || opts.concurrency !== undefined || opts.segment !== undefined) return undefined;
   const workers = opts.workers === undefined ? availableParallelism() : opts.workers;
-  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1) return undefined;
+  // A count the options' validation refuses (config/schema.ts: 1 to 256) starts nothing: the run will not.
+  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1 || workers > 256) return undefined;
   // An open model or a ramp keeps a worker per core busy; a closed run with no -u takes its users from the scenario (unknown here).
   if (opts.rate !== undefined || opts.stages !== undefined) return new WorkerThreads(workers);
   const users = opts.users;
