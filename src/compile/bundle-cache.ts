@@ -47,6 +47,15 @@ export function bundleCacheEnabled(): boolean {
   return process.env.VOLLEY_BUNDLE_CACHE !== '0';
 }
 
+/**
+ * The temp directory is shared: a cache folder someone else made (or can write
+ * to) could hand this user code to run. Only our own, private folder is used.
+ */
+function ownPrivateDir(dir: string): boolean {
+  const st = statSync(dir);
+  return st.isDirectory() && !st.isSymbolicLink() && (process.getuid === undefined || st.uid === process.getuid()) && (st.mode & 0o022) === 0;
+}
+
 const isPackageFile = (abs: string): boolean => abs.split(sep).includes('node_modules');
 const sha256 = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
 const namesOf = (dir: string): string => readdirSync(dir).sort().join('\0');
@@ -64,8 +73,9 @@ export function bundleCacheKey(parts: Record<string, unknown>): string {
  */
 export function takeCachedBundle(key: string, out: string): string | undefined {
   try {
-    const base = join(bundleCacheDir(), key);
-    if (!existsSync(`${base}.json`)) return undefined;
+    const dir = bundleCacheDir();
+    if (!existsSync(`${join(dir, key)}.json`) || !ownPrivateDir(dir)) return undefined;
+    const base = join(dir, key);
     const entry = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Entry;
     for (const input of entry.inputs) {
       if (input.hash !== undefined) {
@@ -102,6 +112,7 @@ export function storeBundle(key: string, out: string, inputs: Record<string, unk
     for (const d of dirs) entry.dirs.push({ path: d, names: namesOf(d) });
     const dir = bundleCacheDir();
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!ownPrivateDir(dir)) return;
     const base = join(dir, key);
     // The bundle first: an entry is only ever read with its bundle in place.
     writeFileAtomic(`${base}.mjs`, readFileSync(out));

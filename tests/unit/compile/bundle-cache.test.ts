@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,5 +82,22 @@ describe('the bundle cache', () => {
     markCached(scenario);
     process.env.VOLLEY_BUNDLE_CACHE = '0';
     expect(await bundleText(scenario)).not.toContain(MARKER);
+  });
+});
+
+describe('the bundle cache folder', () => {
+  it('is not used when others can write to it', async () => {
+    const dir = project({ 'load.ts': 'export const n = 2;\n' });
+    const scenario = join(dir, 'load.ts');
+    await bundleText(scenario);
+    markCached(scenario);
+    const cache = bundleCacheDir();
+    const mode = statSync(cache).mode & 0o777;
+    chmodSync(cache, 0o777);
+    try {
+      expect(await bundleText(scenario)).not.toContain(MARKER);
+    } finally {
+      chmodSync(cache, mode);
+    }
   });
 });
