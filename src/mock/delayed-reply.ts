@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { GroundTruthRecord } from './ground-truth.js';
-import { DUE_MARGIN_MS, type Abortable } from './token-stream.js';
+import { DUE_MARGIN_MS, type Abortable } from './scheduled-stream.js';
 import { MAX_TIMER_MS } from '../util/long-timeout.js';
 
 /**

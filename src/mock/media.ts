@@ -4,9 +4,8 @@ import { encodePng } from '../workload/images.js';
 import { getTokenizer } from '../workload/tokenizer.js';
 import { asObject, readModel } from './dialects/dialect.js';
 import { epochNow, type GroundTruthRecord } from './ground-truth.js';
-import { DUE_MARGIN_MS, type Abortable } from './token-stream.js';
+import { ScheduledStream, type Abortable } from './scheduled-stream.js';
 import { tokenText } from './vocabulary.js';
-import { MAX_TIMER_MS } from '../util/long-timeout.js';
 
 /**
  * The mock's image, speech and transcription endpoints (GenAI Bench's
@@ -104,22 +103,21 @@ export function mediaModel(raw: unknown): string {
  * chunk at receivedAt + ttft, then one chunk of SPEECH_CHUNK_SECONDS every
  * itl, each due time computed from the start so lateness never adds up.
  */
-export class AudioStream implements Abortable {
-  private timer: NodeJS.Timeout | undefined;
+export class AudioStream extends ScheduledStream {
   private sent = 0;
-  private finished = false;
   private readonly totalBytes: number;
   private readonly chunkBytes: number;
   private readonly chunks: number;
   private silence: Buffer;
 
   constructor(
-    private readonly res: ServerResponse,
-    private readonly record: GroundTruthRecord,
+    res: ServerResponse,
+    record: GroundTruthRecord,
     private readonly plan: { seconds: number; format: 'wav' | 'pcm'; ttftMs: number; itlMs: number },
     private readonly startedAt: number,
-    private readonly onDone: (stream: AudioStream) => void,
+    onDone: (stream: Abortable) => void,
   ) {
+    super(res, record, onDone);
     this.totalBytes = Math.round(plan.seconds * PCM_SAMPLE_RATE) * 2;
     this.chunkBytes = Math.round(SPEECH_CHUNK_SECONDS * PCM_SAMPLE_RATE) * 2;
     this.chunks = Math.max(1, Math.ceil(this.totalBytes / this.chunkBytes));
@@ -130,32 +128,14 @@ export class AudioStream implements Abortable {
     const type = this.plan.format === 'wav' ? 'audio/wav' : 'audio/pcm';
     this.res.writeHead(200, { 'content-type': type, 'x-mock-request-id': this.record.id });
     this.res.flushHeaders();
-    this.res.once('close', this.onClose);
-    this.run();
+    this.begin();
   }
 
-  abort(reason: string): void {
-    if (this.finish(reason)) this.res.destroy();
+  protected dueAt(): number {
+    return this.startedAt + this.plan.ttftMs + this.sent * this.plan.itlMs;
   }
 
-  private readonly onClose = (): void => {
-    this.finish('client disconnected');
-  };
-
-  private readonly run = (): void => {
-    this.timer = undefined;
-    while (!this.finished) {
-      const due = this.startedAt + this.plan.ttftMs + this.sent * this.plan.itlMs;
-      const waitMs = due + DUE_MARGIN_MS - performance.now();
-      if (waitMs > 0) {
-        this.timer = setTimeout(this.run, Math.min(MAX_TIMER_MS, Math.ceil(waitMs)));
-        return;
-      }
-      this.step();
-    }
-  };
-
-  private step(): void {
+  protected step(): void {
     const from = this.sent * this.chunkBytes;
     const size = Math.min(this.chunkBytes, this.totalBytes - from);
     let chunk = size === this.chunkBytes ? this.silence : this.silence.subarray(0, Math.max(0, size));
@@ -174,16 +154,5 @@ export class AudioStream implements Abortable {
       this.res.end(chunk);
       this.finish();
     } else this.res.write(chunk);
-  }
-
-  private finish(error?: string): boolean {
-    if (this.finished) return false;
-    this.finished = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (error) this.record.error = error;
-    this.res.off('close', this.onClose);
-    this.onDone(this);
-    return true;
   }
 }
