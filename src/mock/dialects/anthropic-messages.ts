@@ -73,11 +73,7 @@ function frames(ctx: AnswerContext): StreamFrames {
   const textHead = `event: content_block_delta\ndata: {"type":"content_block_delta","index":${textIndex},"delta":{"type":"text_delta","text":"`;
   const deltaTail = '"}}\n\n';
   const opening =
-    namedEvent(
-      'message_start',
-      `{"type":"message_start","message":{"id":"${ctx.id}","type":"message","role":"assistant","model":${JSON.stringify(ctx.model)},` +
-        `"content":[],"stop_reason":null,"stop_sequence":null,"usage":${JSON.stringify(anthropicInputUsage(ctx))}}}`,
-    ) +
+    messageStart(ctx) +
     blockStart(0, thinks ? THINKING_BLOCK : TEXT_BLOCK) +
     namedEvent('ping', '{"type":"ping"}');
   // Without the role chunk, the opening events go out with the first token.
@@ -107,6 +103,15 @@ function frames(ctx: AnswerContext): StreamFrames {
   };
 }
 
+/** The stream's first event: the message, still empty, with its input usage. */
+function messageStart(ctx: AnswerContext): string {
+  return namedEvent(
+    'message_start',
+    `{"type":"message_start","message":{"id":"${ctx.id}","type":"message","role":"assistant","model":${JSON.stringify(ctx.model)},` +
+      `"content":[],"stop_reason":null,"stop_sequence":null,"usage":${JSON.stringify(anthropicInputUsage(ctx))}}}`,
+  );
+}
+
 /** Anthropic counts cache reads apart: `input_tokens` is the uncached rest. */
 function anthropicInputUsage(ctx: AnswerContext): Record<string, number> {
   if (ctx.cachedTokens === undefined) return { input_tokens: ctx.inputTokens, output_tokens: 1 };
@@ -123,11 +128,7 @@ function toolFrames(ctx: AnswerContext): StreamFrames {
   const thinks = ctx.reasoningTokens > 0;
   const index = thinks ? 1 : 0;
   const opening =
-    namedEvent(
-      'message_start',
-      `{"type":"message_start","message":{"id":"${ctx.id}","type":"message","role":"assistant","model":${JSON.stringify(ctx.model)},` +
-        `"content":[],"stop_reason":null,"stop_sequence":null,"usage":${JSON.stringify(anthropicInputUsage(ctx))}}}`,
-    ) +
+    messageStart(ctx) +
     (thinks ? blockStart(0, THINKING_BLOCK) : '') +
     namedEvent('ping', '{"type":"ping"}');
   const lead = openingOnce(opening, ctx.roleChunk);
