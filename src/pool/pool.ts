@@ -33,16 +33,25 @@ export interface WorkerHandle {
  */
 export class WorkerThreads {
   readonly piscina: Piscina;
+  /** The first error of a thread that had no task yet (it failed to load its modules); a WorkerPool then starts its own threads and reports theirs. */
+  startError?: Error;
 
-  constructor(readonly count: number) {
+  constructor(
+    readonly count: number,
+    filename = join(packageRoot(), 'dist', 'worker.js'),
+  ) {
     this.piscina = new Piscina({
-      filename: join(packageRoot(), 'dist', 'worker.js'),
+      filename,
       minThreads: count,
       maxThreads: count,
       concurrentTasksPerWorker: 1,
       idleTimeout: 1000,
       // Workers print through the main thread's console; keep their stdout/stderr attached.
     });
+    // piscina emits a thread's error on the pool when no task is in flight there,
+    // which threads started ahead of their tasks can hit; unheard, it would end the
+    // process with a stack trace instead of the run's own "worker N died" report.
+    this.piscina.on('error', (err: Error) => (this.startError ??= err));
   }
 
   /** Ends the threads (not taken by a run, or the run's own at its end). */
@@ -60,10 +69,13 @@ export class WorkerPool {
   readonly workers: WorkerHandle[] = [];
   private readonly piscina: Piscina;
 
-  /** `started`: threads started early (WorkerThreads); taken when there are `count` of them, else ended and new ones started. */
+  /** `started`: threads started early (WorkerThreads); taken when there are `count` of them and none failed, else ended and new ones started. */
   constructor(count: number, bundlePath: string, optionsFor: (index: number) => WorkerOptions, started?: WorkerThreads) {
-    if (started && started.count !== count) void started.destroy();
-    this.piscina = (started?.count === count ? started : new WorkerThreads(count)).piscina;
+    // Threads that failed before their tasks came are not taken: piscina would hold the
+    // tasks for threads that never start; a pool of its own reports why they die.
+    const take = started !== undefined && started.count === count && started.startError === undefined;
+    if (started && !take) void started.destroy();
+    this.piscina = (take ? started : new WorkerThreads(count)).piscina;
     for (let i = 0; i < count; i++) this.workers.push(this.start(i, count, bundlePath, optionsFor(i)));
   }
 

@@ -4,7 +4,9 @@
  * file or the scenario overrules must still give the run they ask for, and a start that fails
  * must not hang on the threads it started.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,12 +46,29 @@ describe('threads started from the command line', { timeout: 60_000 }, () => {
     expect(s.counters.onStop).toBe(3);
   });
 
-  it('a scenario that does not compile: exit 2 with the compile error, the started threads do not keep the process', async () => {
+  it('a scenario that does not compile, with threads started ahead: exit 2 with the compile error', async () => {
     const bad = join(tmp, 'broken.ts');
     writeFileSync(bad, 'export class Broken extends {\n');
     const r = await bench(['run', bad, '-u', '2', '-w', '2', '-t', '1s', '-H', target.url]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/broken\.ts:\d+:\d+: Expected identifier/);
+  });
+});
+
+describe('threads that cannot start', { timeout: 60_000 }, () => {
+  it('a worker that fails to load (a broken install): the run says so and exits, it does not wait for ever', () => {
+    // A copy of the package whose dist/worker.js throws as it loads.
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const copy = mkdtempSync(join(tmp, 'broken-install-'));
+    for (const part of ['package.json', 'bin', 'dist']) cpSync(join(root, part), join(copy, part), { recursive: true });
+    symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+    const worker = join(copy, 'dist', 'worker.js');
+    writeFileSync(worker, `throw new Error('broken install');\n${readFileSync(worker, 'utf8')}`);
+    // -u 1: a thread is started ahead, and has failed by the time the run would take it.
+    const r = spawnSync(process.execPath, [join(copy, 'bin', 'bench.js'), 'run', join(SCENARIOS, 'stop-user.ts'), '-u', '1', '--iterations', '1', '-H', target.url], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, CI: 'true' } });
+    expect(r.signal, 'still running after 30 s').toBeNull();
+    expect(r.stderr).toContain('worker 0 died: broken install');
+    expect(r.status).not.toBe(0);
   });
 });
 
