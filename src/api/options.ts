@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { optionsSchema } from '../config/schema.js';
 
 /** A duration: `'90s'`, `'5m'`, `'1h'`, `'250ms'`, `'1m30s'`, or a number of seconds. */

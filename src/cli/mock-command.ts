@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExitCode } from '../errors.js';
 import type { MockOptions } from '../mock/options.js';
 import { parseDurationMs } from '../util/duration.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../errors.js';
 import { parseThreshold, type Threshold } from '../thresholds/index.js';
 import { duration, ratePerSec } from './executors/keys.js';

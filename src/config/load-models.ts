@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { formatRate } from './rate.js';
 import { EXECUTOR_NAMES, EXECUTOR_SPECS, executorSpec, takesKey, type ExecutorName, type Sizing } from './executors/index.js';

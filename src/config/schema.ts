@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDurationMs } from '../util/duration.js';
 import { parseSizeBytes } from './size.js';
 import { thresholdsSchema } from '../thresholds/schema.js';

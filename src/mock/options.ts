@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MOCK_AWS_CREDENTIALS, MOCK_GOOGLE_TOKEN } from './cloud-auth.js';
 
 /** How the mock server behaves. Every field is optional; see docs/mock-server.md. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { thresholdFromSpec } from './parse.js';
 
 /** One threshold as a config file writes it: an expression, or the object form that can abort the run. */

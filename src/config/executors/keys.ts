@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDurationMs } from '../../util/duration.js';
 import { formatRate, parseRatePerSec } from '../rate.js';
 

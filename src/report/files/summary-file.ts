@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { redact, UserError } from '../../errors.js';
 import { SUMMARY_VERSION, type RunSummary } from '../../metrics/summary-types.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
