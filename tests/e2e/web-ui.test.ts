@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT, startBench, type BenchProcess } from '../helpers/bench-process.js';
 import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
 
@@ -21,6 +21,17 @@ describe.skipIf(!hasChromium)(`bench run --web in headless Chromium${hasChromium
     target = await startTargetServer();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   });
+  /** A page for the run's web UI (not opened yet), and the console errors, warnings and page errors it will show. */
+  async function uiPage(run: BenchProcess): Promise<{ page: Page; url: string; problems: string[] }> {
+    await run.waitForStderr(URL_LINE);
+    const url = URL_LINE.exec(run.stderr())![1]!;
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const problems: string[] = [];
+    page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    return { page, url, problems };
+  }
+
   afterAll(async () => {
     if (bench && bench.child.exitCode === null) bench.child.kill('SIGKILL');
     await browser?.close();
@@ -29,13 +40,8 @@ describe.skipIf(!hasChromium)(`bench run --web in headless Chromium${hasChromium
 
   it('starts 5 users, fills the table, goes to 10 users with Apply, stops; no console errors, nothing from the network', async () => {
     bench = startBench(['run', 'tests/fixtures/scenarios/web-login.ts', '--web', '--web-port', '0', '-u', '5', '-r', '50', '-t', '60s', '-H', target.url, '--autoquit', '30']);
-    await bench.waitForStderr(URL_LINE);
-    const url = URL_LINE.exec(bench.stderr())![1]!;
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const problems: string[] = [];
+    const { page, url, problems } = await uiPage(bench);
     const elsewhere: string[] = [];
-    page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('request', (r) => !r.url().startsWith(url) && !r.url().startsWith('data:') && elsewhere.push(r.url()));
     await page.goto(url);
 
@@ -89,12 +95,7 @@ describe.skipIf(!hasChromium)(`bench run --web in headless Chromium${hasChromium
   it('an LLM run shows its TTFT/TPOT/ITL/E2E table and the TTFT and tokens charts', async () => {
     const llm = startBench(['run', 'tests/fixtures/scenarios/llm/one-chat.ts', '--web', '--web-port', '0', '--autostart', '--autoquit', '30', '-u', '2', '-t', '30s', '-H', 'mock']);
     try {
-      await llm.waitForStderr(URL_LINE);
-      const url = URL_LINE.exec(llm.stderr())![1]!;
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      const problems: string[] = [];
-      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
-      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      const { page, url, problems } = await uiPage(llm);
       await page.goto(url);
       await expect.poll(() => page.locator('#llm').isVisible(), { timeout: 20_000 }).toBe(true);
       const llmTable = (await page.locator('#llm table').textContent()) ?? '';
@@ -115,12 +116,7 @@ describe.skipIf(!hasChromium)(`bench run --web in headless Chromium${hasChromium
   it('an LLM run with several request names shows them in "LLM by request name"', async () => {
     const llm = startBench(['run', 'tests/fixtures/scenarios/llm/chat-and-embeddings.ts', '--web', '--web-port', '0', '--autostart', '--autoquit', '30', '-u', '2', '-t', '30s', '-H', 'mock']);
     try {
-      await llm.waitForStderr(URL_LINE);
-      const url = URL_LINE.exec(llm.stderr())![1]!;
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      const problems: string[] = [];
-      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
-      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      const { page, url, problems } = await uiPage(llm);
       await page.goto(url);
       await expect.poll(() => page.locator('#llm-names').isVisible(), { timeout: 20_000 }).toBe(true);
       // The table shows once two names have figures; the third comes with its first request.

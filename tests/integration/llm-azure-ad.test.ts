@@ -9,6 +9,7 @@ import { MOCK_AZURE_CLIENT_ID, MOCK_AZURE_CLIENT_SECRET } from '../../src/mock/c
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { seededRandom } from '../../src/util/random.js';
 import { startHostileServer } from '../helpers/hostile-servers.js';
+import { clientContext } from '../helpers/client-context.js';
 
 // The azure provider with Entra ID: tokens from the mock's Entra token
 // endpoint (client-credentials grant), sent as bearer tokens the mock checks
@@ -44,17 +45,7 @@ afterAll(async () => {
 
 function setup(fields: Partial<LLMUser>) {
   const user = Object.assign(new (class AzureUser extends LLMUser {})(), { provider: 'azure', model: 'gpt-4o-mini', traffic: 'D(20,5)' }, fields);
-  const ctx: ClientContext = {
-    recorder: new MetricsRecorder(),
-    dispatcher: agent,
-    sockets: transport === 'socket' ? sockets : undefined,
-    baseUrl: mock.url,
-    requestTimeoutMs: 10_000,
-    random: seededRandom(1),
-    hardStop: new AbortController().signal,
-    options: {},
-  };
-  return createLlmClient(user, ctx);
+  return createLlmClient(user, clientContext({ dispatcher: agent, sockets: transport === 'socket' ? sockets : undefined, baseUrl: mock.url }));
 }
 
 /** Entra credentials for the mock; each test a tenant of its own, so no token is shared across tests. */

@@ -6,12 +6,10 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LLMUser } from '../../src/api/llm.js';
 import { createLlmClient } from '../../src/clients/llm/client.js';
-import type { ClientContext } from '../../src/clients/context.js';
 import { SocketPool } from '../../src/clients/wire/socket-pool.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { MOCK_AWS_CREDENTIALS, MOCK_GOOGLE_REFRESH_TOKEN, MOCK_GOOGLE_TOKEN } from '../../src/mock/cloud-auth.js';
-import { MetricsRecorder } from '../../src/metrics/recorder.js';
-import { seededRandom } from '../../src/util/random.js';
+import { clientContext } from '../helpers/client-context.js';
 
 // Every cloud provider against its mock dialect, over a real socket: the
 // mock recomputes SigV4 with the SDK's signer, verifies OCI's signature with
@@ -74,18 +72,8 @@ afterAll(async () => {
 
 function setup(fields: Partial<LLMUser>) {
   const user = Object.assign(new (class CloudUser extends LLMUser {})(), { model: 'm', traffic: 'D(60,12)' }, fields);
-  const recorder = new MetricsRecorder();
-  const ctx: ClientContext = {
-    recorder,
-    dispatcher: agent,
-    sockets: transport === 'socket' ? sockets : undefined,
-    baseUrl: mock.url,
-    requestTimeoutMs: 10_000,
-    random: seededRandom(1),
-    hardStop: new AbortController().signal,
-    options: {},
-  };
-  return { llm: createLlmClient(user, ctx), recorder };
+  const ctx = clientContext({ dispatcher: agent, sockets: transport === 'socket' ? sockets : undefined, baseUrl: mock.url });
+  return { llm: createLlmClient(user, ctx), recorder: ctx.recorder };
 }
 
 function awsEnv(secret = MOCK_AWS_CREDENTIALS.secretAccessKey): void {

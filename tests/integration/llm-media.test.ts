@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
 import { LLMUser, type LlmClient } from '../../src/api/llm.js';
 import { createLlmClient } from '../../src/clients/llm/client.js';
-import type { ClientContext } from '../../src/clients/context.js';
 import { SocketPool } from '../../src/clients/wire/socket-pool.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { SPEECH_CHARS_PER_SECOND, SPEECH_CHUNK_SECONDS, TRANSCRIPT_TOKENS_PER_SECOND } from '../../src/mock/media.js';
@@ -13,6 +12,7 @@ import { buildLlmSummary } from '../../src/metrics/llm-summary.js';
 import { wavClip } from '../../src/workload/audio.js';
 import { seededRandom } from '../../src/util/random.js';
 import { startHostileServer } from '../helpers/hostile-servers.js';
+import { clientContext } from '../helpers/client-context.js';
 
 // GenAI Bench's media tasks against the mock, over both transports: what Volley
 // reports is compared with what the mock did (its ground truth and its rules).
@@ -38,18 +38,8 @@ class Media extends LLMUser {
 }
 
 function setup(transport: 'socket' | 'undici', fields: Partial<LLMUser> = {}, options: Record<string, unknown> = {}): { llm: LlmClient; recorder: MetricsRecorder } {
-  const recorder = new MetricsRecorder();
-  const ctx: ClientContext = {
-    recorder,
-    dispatcher: agent,
-    sockets: transport === 'socket' ? sockets : undefined,
-    baseUrl: mock.url,
-    requestTimeoutMs: 10_000,
-    random: seededRandom(3),
-    hardStop: new AbortController().signal,
-    options,
-  };
-  return { llm: createLlmClient(Object.assign(new Media(), fields), ctx), recorder };
+  const ctx = clientContext({ dispatcher: agent, sockets: transport === 'socket' ? sockets : undefined, baseUrl: mock.url, random: seededRandom(3), options });
+  return { llm: createLlmClient(Object.assign(new Media(), fields), ctx), recorder: ctx.recorder };
 }
 
 function summaryOf(recorder: MetricsRecorder) {
@@ -187,16 +177,7 @@ describe.each(['socket', 'undici'] as const)('speech against hostile servers (%s
     const server = await startHostileServer(kind);
     try {
       const recorder = new MetricsRecorder();
-      const ctx: ClientContext = {
-        recorder,
-        dispatcher: agent,
-        sockets: transport === 'socket' ? sockets : undefined,
-        baseUrl: server.url,
-        requestTimeoutMs: 500,
-        random: seededRandom(3),
-        hardStop: new AbortController().signal,
-        options: {},
-      };
+      const ctx = clientContext({ recorder, dispatcher: agent, sockets: transport === 'socket' ? sockets : undefined, baseUrl: server.url, requestTimeoutMs: 500, random: seededRandom(3) });
       const llm = createLlmClient(Object.assign(new Media(), { traffic: 'A(30)' }), ctx);
       const r = await llm.speech();
       expect(r.errorKind).toBe('timeout');

@@ -7,9 +7,8 @@ import { LLMUser } from '../../src/api/llm.js';
 import { createLlmClient } from '../../src/clients/llm/client.js';
 import { flushRequestsLogs, type RequestLogRecord } from '../../src/clients/llm/requests-log.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
-import { MetricsRecorder } from '../../src/metrics/recorder.js';
-import { seededRandom } from '../../src/util/random.js';
 import { runFixture } from '../helpers/run-fixture.js';
+import { clientContext } from '../helpers/client-context.js';
 
 let mock: MockServer;
 let dir: string;
@@ -34,15 +33,7 @@ class Chat extends LLMUser {
 describe('--requests-log', () => {
   it('writes one JSON line per request, with the server id to match its ground truth', async () => {
     const file = join(dir, 'requests.jsonl');
-    const ctx = {
-      recorder: new MetricsRecorder(),
-      dispatcher: agent,
-      baseUrl: mock.url,
-      requestTimeoutMs: 10_000,
-      random: seededRandom(1),
-      hardStop: new AbortController().signal,
-      options: { requestsLog: file },
-    };
+    const ctx = clientContext({ dispatcher: agent, baseUrl: mock.url, options: { requestsLog: file } });
     const llm = createLlmClient(new Chat(), ctx);
     const before = performance.timeOrigin + performance.now();
     await llm.chat();

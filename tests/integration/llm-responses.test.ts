@@ -7,7 +7,6 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LLMUser, type LlmClient } from '../../src/api/llm.js';
 import { createLlmClient } from '../../src/clients/llm/client.js';
-import type { ClientContext } from '../../src/clients/context.js';
 import { SocketPool } from '../../src/clients/wire/socket-pool.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
@@ -15,6 +14,7 @@ import { MetricsAggregate } from '../../src/metrics/aggregate.js';
 import { buildLlmSummary } from '../../src/metrics/llm-summary.js';
 import { getTokenizer } from '../../src/workload/tokenizer.js';
 import { seededRandom } from '../../src/util/random.js';
+import { clientContext } from '../helpers/client-context.js';
 
 const TTFT_MS = 30;
 const ITL_MS = 2;
@@ -43,18 +43,8 @@ class ResponsesUser extends LLMUser {
 }
 
 function setup(server = mock, fields: Partial<LLMUser> = {}): { llm: LlmClient; recorder: MetricsRecorder } {
-  const recorder = new MetricsRecorder();
-  const ctx: ClientContext = {
-    recorder,
-    dispatcher: agent,
-    sockets,
-    baseUrl: server.url,
-    requestTimeoutMs: 10_000,
-    random: seededRandom(5),
-    hardStop: new AbortController().signal,
-    options: {},
-  };
-  return { llm: createLlmClient(Object.assign(new ResponsesUser(), fields), ctx), recorder };
+  const ctx = clientContext({ dispatcher: agent, sockets, baseUrl: server.url, random: seededRandom(5) });
+  return { llm: createLlmClient(Object.assign(new ResponsesUser(), fields), ctx), recorder: ctx.recorder };
 }
 
 function truth(server: MockServer) {

@@ -9,13 +9,13 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LLMUser, type ChatMessage, type LlmClient, type LlmProvider } from '../../src/api/llm.js';
 import { createLlmClient } from '../../src/clients/llm/client.js';
-import type { ClientContext } from '../../src/clients/context.js';
 import { SocketPool } from '../../src/clients/wire/socket-pool.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { MetricsAggregate } from '../../src/metrics/aggregate.js';
 import { buildLlmSummary } from '../../src/metrics/llm-summary.js';
 import { seededRandom } from '../../src/util/random.js';
+import { clientContext } from '../helpers/client-context.js';
 
 const TTFT_MS = 30;
 const ITL_MS = 2;
@@ -90,18 +90,8 @@ const STREAMS: Record<string, string> = {
 
 function setup(provider: LlmProvider, server: { url: string } = mock): { llm: LlmClient; recorder: MetricsRecorder } {
   const user = Object.assign(new ToolUser(), { provider });
-  const recorder = new MetricsRecorder();
-  const ctx: ClientContext = {
-    recorder,
-    dispatcher: agent,
-    sockets,
-    baseUrl: server.url,
-    requestTimeoutMs: 10_000,
-    random: seededRandom(3),
-    hardStop: new AbortController().signal,
-    options: {},
-  };
-  return { llm: createLlmClient(user, ctx), recorder };
+  const ctx = clientContext({ dispatcher: agent, sockets, baseUrl: server.url, random: seededRandom(3) });
+  return { llm: createLlmClient(user, ctx), recorder: ctx.recorder };
 }
 
 const WEATHER = { type: 'function', function: { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { query: { type: 'string' } } } } };
